@@ -1,0 +1,48 @@
+/**
+ * Configuration is read once, from the environment serverless.yml (or the local cloud) sets.
+ * Domain code receives a Config object; nothing deeper reads process.env.
+ */
+export class MissingConfigError extends Error {
+  constructor(name: string) {
+    super(`Environment variable ${name} is required but not set`);
+    this.name = 'MissingConfigError';
+  }
+}
+
+export function getEnvOrThrow(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  if (value === undefined || value === '') throw new MissingConfigError(name);
+  return value;
+}
+
+export interface Config {
+  stage: string;
+  region: string;
+  /** DynamoDB table holding one item per channel (the registry). */
+  channelsTable: string;
+  /** SNS topic for human-readable notifications and alarm actions. */
+  notificationsTopicArn: string;
+  /** MediaLive service role (trusted by medialive.amazonaws.com) passed to CreateChannel. */
+  medialiveRoleArn: string;
+  /** Role MediaPackage v1 assumes to read the CDN-identifier secret. */
+  mediapackageSecretsRoleArn: string;
+}
+
+/** Each field is read lazily so a function only needs the variables it uses. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return {
+    get stage() { return env.ONAIR_STAGE ?? 'dev'; },
+    get region() { return env.AWS_REGION ?? 'us-east-1'; },
+    get channelsTable() { return getEnvOrThrow('CHANNELS_TABLE', env); },
+    get notificationsTopicArn() { return getEnvOrThrow('NOTIFICATIONS_TOPIC_ARN', env); },
+    get medialiveRoleArn() { return getEnvOrThrow('MEDIALIVE_ROLE_ARN', env); },
+    get mediapackageSecretsRoleArn() { return getEnvOrThrow('MEDIAPACKAGE_SECRETS_ROLE_ARN', env); },
+  };
+}
+
+export const config: Config = loadConfig();
+
+/** OnAir's tag keys: ownership is always recoverable from the resource itself. */
+export const TAG_CHANNEL = 'onair:channel';
+export const TAG_PROFILE = 'onair:profile';
+export const TAG_STAGE = 'onair:stage';

@@ -1,0 +1,219 @@
+/**
+ * Channel profiles: a typed, validated description of everything OnAir builds for a channel.
+ * A request names a profile (default: `default`) and may override any part of it; the merged
+ * result is validated as a whole, so an error always names the field that is wrong.
+ *
+ * The default ladder (why these numbers):
+ * - 1080p30 6 Mbps, 720p30 3 Mbps, 480p30 1.2 Mbps H.264 — close to Apple's HLS authoring
+ *   guidance for 30 fps content; each rung is roughly half the one above, so players step
+ *   smoothly; High profile on HD rungs, Main on 480p for older phones and TVs.
+ * - GOP 2 s (60 frames), closed: every segment starts on an IDR frame, so segments can be
+ *   switched between rungs and cut at any GOP boundary.
+ * - Segment 6 s = 3 GOPs: Apple's recommended length; a good balance between latency
+ *   (≈ 3 segments behind live) and request rate on the CDN. Low-latency HLS uses 1 s parts.
+ * - AAC-LC stereo 128 kbps at 48 kHz: broadcast sample rate, transparent for speech and music.
+ */
+import { z } from 'zod';
+import { parseOrThrow } from './validation';
+
+export const INPUT_TYPES = ['RTMP_PUSH', 'RTP_PUSH', 'URL_PULL', 'SRT_CALLER', 'MEDIACONNECT'] as const;
+export type InputType = (typeof INPUT_TYPES)[number];
+/** Input types that receive pushed streams and so need an input security group. */
+export const PUSH_INPUT_TYPES: readonly InputType[] = ['RTMP_PUSH', 'RTP_PUSH'];
+
+const cidr = z.string().regex(
+  /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/,
+  'an IPv4 CIDR such as 203.0.113.10/32',
+);
+
+export const renditionSchema = z.object({
+  /** Used in MediaLive names (`video_1080p30`) and output name modifiers. */
+  name: z.string().regex(/^[a-z0-9_]{1,32}$/, 'lowercase letters, digits and underscores, at most 32'),
+  width: z.number().int().min(160).max(3840),
+  height: z.number().int().min(90).max(2160),
+  /** Frames per second as a fraction (30000/1001 for 29.97). */
+  framerateNumerator: z.number().int().min(1).max(60000).default(30),
+  framerateDenominator: z.number().int().min(1).max(1001).default(1),
+  /** Target bitrate in bits per second (QVBR maximum, or CBR rate). */
+  bitrate: z.number().int().min(100_000).max(40_000_000),
+  h264Profile: z.enum(['BASELINE', 'MAIN', 'HIGH']).default('HIGH'),
+  rateControl: z.enum(['QVBR', 'CBR']).default('QVBR'),
+});
+export type Rendition = z.output<typeof renditionSchema>;
+
+export const profileSchema = z
+  .object({
+    name: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and hyphens'),
+    description: z.string().max(200).default(''),
+    /** STANDARD runs two redundant pipelines; SINGLE_PIPELINE one (cheaper, no redundancy). */
+    channelClass: z.enum(['STANDARD', 'SINGLE_PIPELINE']).default('STANDARD'),
+    input: z.object({
+      type: z.enum(INPUT_TYPES).default('RTMP_PUSH'),
+      /**
+       * Sources allowed to push (RTMP_PUSH, RTP_PUSH). Required for push inputs: OnAir never
+       * opens an input to the world unless 0.0.0.0/0 is listed here explicitly.
+       */
+      allowedCidrs: z.array(cidr).max(10).default([]),
+      /** URL_PULL: one HLS source URL per pipeline (two for STANDARD). */
+      sourceUrls: z.array(z.string().url()).max(2).default([]),
+      /** SRT_CALLER: the listener OnAir's input calls, one per pipeline. */
+      srtSources: z
+        .array(z.object({ host: z.string().min(1).max(253), port: z.number().int().min(1).max(65535), streamId: z.string().max(512).optional() }))
+        .max(2)
+        .default([]),
+      /** MEDIACONNECT: flow ARNs, one per pipeline. */
+      mediaConnectFlowArns: z.array(z.string().regex(/^arn:aws[a-z-]*:mediaconnect:/, 'a MediaConnect flow ARN')).max(2).default([]),
+      /** MediaLive InputSpecification: what the source sends (drives pricing and decoder setup). */
+      codec: z.enum(['AVC', 'HEVC', 'MPEG2']).default('AVC'),
+      resolution: z.enum(['SD', 'HD', 'UHD']).default('HD'),
+      maximumBitrate: z.enum(['MAX_10_MBPS', 'MAX_20_MBPS', 'MAX_50_MBPS']).default('MAX_10_MBPS'),
+    }).prefault({}),
+    video: z.object({
+      codec: z.literal('H264').default('H264'),
+      gopSeconds: z.number().min(0.5).max(10).default(2),
+      renditions: z.array(renditionSchema).min(1).max(8),
+    }),
+    audio: z.object({
+      codec: z.literal('AAC').default('AAC'),
+      bitrate: z.number().int().min(32_000).max(320_000).default(128_000),
+      sampleRate: z.union([z.literal(44100), z.literal(48000)]).default(48000),
+      codingMode: z.enum(['CODING_MODE_1_0', 'CODING_MODE_2_0']).default('CODING_MODE_2_0'),
+    }).prefault({}),
+    /** Segment length in seconds; a whole number of GOPs so every segment starts on an IDR. */
+    segmentSeconds: z.number().int().min(1).max(30).default(6),
+    packager: z.object({
+      kind: z.enum(['mediapackage-v2', 'mediapackage-v1']).default('mediapackage-v2'),
+      /** v2: channel group to use; OnAir creates (and later deletes) it when absent. */
+      channelGroup: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/).optional(),
+      /** v2 only: low-latency HLS endpoint (1 s parts). */
+      lowLatencyHls: z.boolean().default(false),
+      /** Live window served in manifests, seconds. */
+      manifestWindowSeconds: z.number().int().min(30).max(3600).default(60),
+      /** Endpoints to create: HLS and DASH always; CMAF HLS on v1 as its own endpoint. */
+      endpoints: z.array(z.enum(['HLS', 'DASH', 'CMAF'])).min(1).max(3).default(['HLS', 'DASH']),
+    }).prefault({}),
+    cdn: z.object({
+      priceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),
+    }).prefault({}),
+    alarms: z.object({
+      /** InputLossSeconds summed over a minute above which the input-loss alarm fires. */
+      inputLossSecondsPerMinute: z.number().min(1).max(60).default(10),
+      /** DroppedFrames summed over a minute. */
+      droppedFramesPerMinute: z.number().int().min(1).default(30),
+      /** CloudFront 5xxErrorRate (percent) averaged over a minute. */
+      cdn5xxErrorRatePercent: z.number().min(0.1).max(100).default(5),
+    }).prefault({}),
+  })
+  .superRefine((p, ctx) => {
+    const framesPerGop = (r: Rendition) => (p.video.gopSeconds * r.framerateNumerator) / r.framerateDenominator;
+    p.video.renditions.forEach((r, i) => {
+      if (!Number.isInteger(Math.round(framesPerGop(r) * 1000) / 1000)) {
+        ctx.addIssue({ code: 'custom', path: ['video', 'gopSeconds'], message: `gives a fractional number of frames per GOP for rendition ${r.name}` });
+      }
+      if (r.width % 2 !== 0 || r.height % 2 !== 0) {
+        ctx.addIssue({ code: 'custom', path: ['video', 'renditions', i, 'width'], message: 'width and height must be even for H.264 4:2:0' });
+      }
+    });
+    const names = p.video.renditions.map((r) => r.name);
+    if (new Set(names).size !== names.length) {
+      ctx.addIssue({ code: 'custom', path: ['video', 'renditions'], message: 'rendition names must be unique' });
+    }
+    const gops = p.segmentSeconds / p.video.gopSeconds;
+    if (Math.abs(gops - Math.round(gops)) > 1e-9) {
+      ctx.addIssue({ code: 'custom', path: ['segmentSeconds'], message: `must be a whole number of GOPs (gopSeconds ${p.video.gopSeconds})` });
+    }
+    const pipelines = p.channelClass === 'STANDARD' ? 2 : 1;
+    const input = p.input;
+    if (PUSH_INPUT_TYPES.includes(input.type) && input.allowedCidrs.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['input', 'allowedCidrs'], message: `required for ${input.type}: list your encoder's addresses (0.0.0.0/0 only if you really mean the whole internet)` });
+    }
+    if (input.type === 'URL_PULL' && input.sourceUrls.length !== pipelines) {
+      ctx.addIssue({ code: 'custom', path: ['input', 'sourceUrls'], message: `${p.channelClass} needs ${pipelines} source URL(s)` });
+    }
+    if (input.type === 'SRT_CALLER' && input.srtSources.length !== pipelines) {
+      ctx.addIssue({ code: 'custom', path: ['input', 'srtSources'], message: `${p.channelClass} needs ${pipelines} SRT source(s)` });
+    }
+    if (input.type === 'MEDIACONNECT' && input.mediaConnectFlowArns.length !== pipelines) {
+      ctx.addIssue({ code: 'custom', path: ['input', 'mediaConnectFlowArns'], message: `${p.channelClass} needs ${pipelines} flow ARN(s)` });
+    }
+    if (p.packager.kind === 'mediapackage-v1' && p.packager.lowLatencyHls) {
+      ctx.addIssue({ code: 'custom', path: ['packager', 'lowLatencyHls'], message: 'low-latency HLS needs MediaPackage v2' });
+    }
+    if (p.packager.kind === 'mediapackage-v1' && p.packager.channelGroup !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['packager', 'channelGroup'], message: 'channel groups exist only in MediaPackage v2' });
+    }
+  });
+
+export type Profile = z.output<typeof profileSchema>;
+/** What a caller may send: every field optional, deep. */
+export type ProfileOverrides = DeepPartial<z.input<typeof profileSchema>>;
+type DeepPartial<T> = T extends (infer U)[] ? U[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
+
+const DEFAULT_LADDER = [
+  { name: '1080p30', width: 1920, height: 1080, bitrate: 6_000_000, h264Profile: 'HIGH' },
+  { name: '720p30', width: 1280, height: 720, bitrate: 3_000_000, h264Profile: 'HIGH' },
+  { name: '480p30', width: 854, height: 480, bitrate: 1_200_000, h264Profile: 'MAIN' },
+] as const;
+
+/** Built-in profiles. `default` is the seed's ladder on a redundant channel with MediaPackage v2. */
+export const BUILTIN_PROFILES: Record<string, ProfileOverrides> = {
+  default: {
+    name: 'default',
+    description: '1080p/720p/480p30 H.264 + AAC, STANDARD (2 pipelines), RTMP push, MediaPackage v2',
+    video: { renditions: DEFAULT_LADDER.map((r) => ({ ...r })) },
+  },
+  'single-pipeline': {
+    name: 'single-pipeline',
+    description: 'The default ladder on one pipeline: half the encoding cost, no redundancy',
+    channelClass: 'SINGLE_PIPELINE',
+    video: { renditions: DEFAULT_LADDER.map((r) => ({ ...r })) },
+  },
+  'low-latency': {
+    name: 'low-latency',
+    description: 'The default ladder with 2 s segments and a low-latency HLS endpoint',
+    segmentSeconds: 2,
+    video: { gopSeconds: 1, renditions: DEFAULT_LADDER.map((r) => ({ ...r })) },
+    packager: { lowLatencyHls: true },
+  },
+  'mediapackage-v1': {
+    name: 'mediapackage-v1',
+    description: 'The default ladder packaged by MediaPackage v1 (HLS, DASH and CMAF endpoints)',
+    video: { renditions: DEFAULT_LADDER.map((r) => ({ ...r })) },
+    packager: { kind: 'mediapackage-v1', endpoints: ['HLS', 'DASH', 'CMAF'] },
+  },
+};
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge where arrays (renditions, CIDRs) replace rather than concatenate. */
+export function mergeOverrides(base: unknown, over: unknown): unknown {
+  if (over === undefined) return base;
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = mergeOverrides(base[k], v);
+  return out;
+}
+
+export class UnknownProfileError extends Error {
+  constructor(readonly profileName: string) {
+    super(`Unknown profile "${profileName}"; known profiles: ${Object.keys(BUILTIN_PROFILES).join(', ')}`);
+    this.name = 'UnknownProfileError';
+  }
+}
+
+/**
+ * Resolves a named profile plus overrides into a validated Profile, or throws a
+ * ValidationError naming every bad field (paths are relative to the profile, e.g.
+ * `video.renditions.0.bitrate`).
+ */
+export function resolveProfile(profileName = 'default', overrides: unknown = {}): Profile {
+  const base = BUILTIN_PROFILES[profileName];
+  if (!base) throw new UnknownProfileError(profileName);
+  if (overrides !== undefined && !isPlainObject(overrides)) {
+    return parseOrThrow(profileSchema, overrides, 'profile overrides');
+  }
+  const merged = mergeOverrides(structuredClone(base), overrides ?? {});
+  return parseOrThrow(profileSchema, merged, 'profile');
+}

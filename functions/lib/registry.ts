@@ -1,0 +1,227 @@
+/**
+ * The channel registry: one DynamoDB item per channel. It is the source of truth for what
+ * exists: every step writes the id of what it created as soon as AWS returns it, so a
+ * teardown started at any moment knows exactly what to delete.
+ */
+import {
+  DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ChannelExistsError, ChannelNotFoundError } from './errors';
+import type { Profile } from './profile';
+
+export const CHANNEL_STATUSES = [
+  'PROVISIONING', 'STARTING', 'ON_AIR', 'STOPPING', 'IDLE', 'TEARING_DOWN', 'DELETED', 'FAILED',
+] as const;
+export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
+export type DesiredState = 'ON_AIR' | 'IDLE' | 'DELETED';
+
+export interface OriginEndpointRecord {
+  name: string;
+  /** HLS, DASH, CMAF or LL-HLS */
+  format: string;
+  /** Origin URL of the manifest (MediaPackage domain). */
+  url: string;
+  arn?: string;
+}
+
+export interface PackagerV2Resources {
+  kind: 'mediapackage-v2';
+  channelGroupName?: string;
+  /** True when OnAir created the group, so teardown deletes it once empty. */
+  channelGroupCreated?: boolean;
+  channelGroupEgressDomain?: string;
+  channelName?: string;
+  channelArn?: string;
+  /** Ingest endpoints MediaLive pushes to (one per pipeline). */
+  ingestEndpoints?: string[];
+  /** Keyed by endpoint name so each is recorded the moment it exists. */
+  originEndpoints: Record<string, OriginEndpointRecord>;
+}
+
+export interface PackagerV1Resources {
+  kind: 'mediapackage-v1';
+  channelId?: string;
+  channelArn?: string;
+  /** HLS ingest endpoints (url, username, password parameter) — password never stored here. */
+  ingestEndpoints?: { url: string; username: string; passwordParam?: string }[];
+  originEndpoints: Record<string, OriginEndpointRecord>;
+  /** Secrets Manager secret holding the CDN identifier CloudFront sends. */
+  cdnSecretArn?: string;
+}
+
+export type PackagerResources = PackagerV2Resources | PackagerV1Resources;
+
+export interface Resources {
+  inputSecurityGroupId?: string;
+  inputId?: string;
+  inputArn?: string;
+  medialiveChannelId?: string;
+  medialiveChannelArn?: string;
+  packager: PackagerResources;
+  distributionId?: string;
+  distributionArn?: string;
+  distributionDomain?: string;
+  originAccessControlId?: string;
+  /** Alarm names by region (CloudFront alarms live in us-east-1). */
+  alarms: Record<string, string[]>;
+}
+
+export interface ChannelFailure {
+  step: string;
+  error: string;
+  cause: string;
+  at: string;
+}
+
+export interface ExecutionRef {
+  workflow: string;
+  arn: string;
+  startedAt: string;
+}
+
+export interface ChannelRecord {
+  channelId: string;
+  /** Fixed at creation; part of every idempotency token and CallerReference. */
+  generation: string;
+  profileName: string;
+  profile: Profile;
+  status: ChannelStatus;
+  desiredState: DesiredState;
+  resources: Resources;
+  ingestUrls?: string[];
+  playback?: { hls?: string; dash?: string; cmaf?: string; llhls?: string };
+  failure?: ChannelFailure;
+  execution?: ExecutionRef;
+  createdAt: string;
+  updatedAt: string;
+  onAirAt?: string;
+  deletedAt?: string;
+}
+
+export interface RegistryDeps {
+  ddb: DynamoDBDocumentClient;
+  tableName: string;
+  now?: () => Date;
+}
+
+function emptyResources(kind: Profile['packager']['kind']): Resources {
+  return { packager: { kind, originEndpoints: {} } as PackagerResources, alarms: {} };
+}
+
+/** Statuses from which a channel id may be reused by a new provisioning. */
+const REUSABLE: ChannelStatus[] = ['DELETED'];
+
+export class ChannelRegistry {
+  private readonly now: () => Date;
+  constructor(private readonly deps: RegistryDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  private ts(): string {
+    return this.now().toISOString();
+  }
+
+  /** Creates the record, or refuses when a live channel already has this id. */
+  async create(input: { channelId: string; generation: string; profile: Profile; desiredState: DesiredState; execution?: ExecutionRef }): Promise<ChannelRecord> {
+    const at = this.ts();
+    const record: ChannelRecord = {
+      channelId: input.channelId,
+      generation: input.generation,
+      profileName: input.profile.name,
+      profile: input.profile,
+      status: 'PROVISIONING',
+      desiredState: input.desiredState,
+      resources: emptyResources(input.profile.packager.kind),
+      createdAt: at,
+      updatedAt: at,
+      ...(input.execution ? { execution: input.execution } : {}),
+    };
+    try {
+      await this.deps.ddb.send(new PutCommand({
+        TableName: this.deps.tableName,
+        Item: record,
+        ConditionExpression: 'attribute_not_exists(channelId) OR #s IN (' + REUSABLE.map((_, i) => `:r${i}`).join(',') + ')',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: Object.fromEntries(REUSABLE.map((s, i) => [`:r${i}`, s])),
+      }));
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        const existing = await this.find(input.channelId);
+        if (existing && existing.generation === input.generation) return existing; // a retried create
+        throw new ChannelExistsError(input.channelId, existing?.status ?? 'unknown');
+      }
+      throw error;
+    }
+    return record;
+  }
+
+  async find(channelId: string): Promise<ChannelRecord | undefined> {
+    const out = await this.deps.ddb.send(new GetCommand({ TableName: this.deps.tableName, Key: { channelId }, ConsistentRead: true }));
+    return out.Item as ChannelRecord | undefined;
+  }
+
+  async get(channelId: string): Promise<ChannelRecord> {
+    const record = await this.find(channelId);
+    if (!record) throw new ChannelNotFoundError(channelId);
+    return record;
+  }
+
+  /**
+   * Records (or, with `undefined`, forgets) one resource value at a path under `resources`,
+   * e.g. `['inputId']` or `['packager', 'originEndpoints', 'hls']`. Parents exist from create().
+   */
+  async recordResource(channelId: string, path: string[], value: unknown): Promise<void> {
+    const names: Record<string, string> = { '#r': 'resources', '#u': 'updatedAt' };
+    const segs = path.map((p, i) => { names[`#p${i}`] = p; return `#p${i}`; });
+    const target = ['#r', ...segs].join('.');
+    const expression = value === undefined ? `SET #u = :u REMOVE ${target}` : `SET ${target} = :v, #u = :u`;
+    await this.deps.ddb.send(new UpdateCommand({
+      TableName: this.deps.tableName,
+      Key: { channelId },
+      UpdateExpression: expression,
+      ConditionExpression: 'attribute_exists(channelId)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ':u': this.ts(), ...(value === undefined ? {} : { ':v': value }) },
+    })).catch((error: unknown) => {
+      if (error instanceof ConditionalCheckFailedException) throw new ChannelNotFoundError(channelId);
+      throw error;
+    });
+  }
+
+  /** Sets top-level fields (status, playback, failure, execution …) in one write. */
+  async update(channelId: string, fields: Partial<Omit<ChannelRecord, 'channelId' | 'resources' | 'generation'>>, remove: (keyof ChannelRecord)[] = []): Promise<void> {
+    const names: Record<string, string> = { '#u': 'updatedAt' };
+    const values: Record<string, unknown> = { ':u': this.ts() };
+    const sets = ['#u = :u'];
+    Object.entries(fields).forEach(([k, v], i) => {
+      if (v === undefined) return;
+      names[`#f${i}`] = k;
+      values[`:f${i}`] = v;
+      sets.push(`#f${i} = :f${i}`);
+    });
+    const removes = remove.map((k, i) => { names[`#x${i}`] = k; return `#x${i}`; });
+    await this.deps.ddb.send(new UpdateCommand({
+      TableName: this.deps.tableName,
+      Key: { channelId },
+      UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+      ConditionExpression: 'attribute_exists(channelId)',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    })).catch((error: unknown) => {
+      if (error instanceof ConditionalCheckFailedException) throw new ChannelNotFoundError(channelId);
+      throw error;
+    });
+  }
+
+  /** Every record, page by page (the sweeper and GET /channels build on this). */
+  async list(options: { limit?: number; cursor?: Record<string, unknown> } = {}): Promise<{ items: ChannelRecord[]; cursor?: Record<string, unknown> }> {
+    const out = await this.deps.ddb.send(new ScanCommand({
+      TableName: this.deps.tableName,
+      Limit: options.limit,
+      ExclusiveStartKey: options.cursor,
+      ConsistentRead: true,
+    }));
+    return { items: (out.Items ?? []) as ChannelRecord[], ...(out.LastEvaluatedKey ? { cursor: out.LastEvaluatedKey } : {}) };
+  }
+}
