@@ -26,6 +26,11 @@ export interface Config {
   medialiveRoleArn: string;
   /** Role MediaPackage v1 assumes to read the CDN-identifier secret. */
   mediapackageSecretsRoleArn: string;
+  /**
+   * The CDN's endpoint override, like AWS_ENDPOINT_URL for SDK clients: `{domain}` is replaced by
+   * the distribution's domain. Unset on AWS (playback is `https://<domain>`); the local cloud sets it.
+   */
+  cdnUrlTemplate: string | undefined;
 }
 
 /** Each field is read lazily so a function only needs the variables it uses. */
@@ -37,10 +42,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     get notificationsTopicArn() { return getEnvOrThrow('NOTIFICATIONS_TOPIC_ARN', env); },
     get medialiveRoleArn() { return getEnvOrThrow('MEDIALIVE_ROLE_ARN', env); },
     get mediapackageSecretsRoleArn() { return getEnvOrThrow('MEDIAPACKAGE_SECRETS_ROLE_ARN', env); },
+    get cdnUrlTemplate() { return env.ONAIR_CDN_URL_TEMPLATE || undefined; },
   };
 }
 
 export const config: Config = loadConfig();
+
+/** Base URL viewers use for a distribution: `https://<domain>`, or the configured override. */
+export function cdnBaseUrl(domain: string, cfg: Pick<Config, 'cdnUrlTemplate'> = config): string {
+  return cfg.cdnUrlTemplate ? cfg.cdnUrlTemplate.replace('{domain}', domain) : `https://${domain}`;
+}
 
 /** OnAir's tag keys: ownership is always recoverable from the resource itself. */
 export const TAG_CHANNEL = 'onair:channel';
