@@ -1,0 +1,315 @@
+/**
+ * MediaLive operations: idempotent, with injected clients; each returns small plain data for a
+ * Step Functions task. Every id is written to the registry the moment AWS returns it, and a
+ * retry after a crash finds what the first attempt made (registry → RequestId → tags).
+ * Waiting is the state machine's job: nothing here sleeps.
+ *
+ * API (stable):
+ *   ensureInputSecurityGroup(deps, record) → { inputSecurityGroupId: string | null }   (null for pull inputs)
+ *   ensureInput(deps, record)              → { inputId, ingestUrls }                   (also sets record.ingestUrls)
+ *   ensureChannel(deps, record)            → { medialiveChannelId }
+ *   startChannel(deps, record)             → { state }   ChannelNotReadyError while a new/stopping channel cannot start yet
+ *   describeChannel(deps, record)          → { exists, state?, pipelinesRunning, pipelinesTotal }
+ *   stopChannel(deps, record)              → { state }   (state 'DELETED' when there is no channel)
+ *   deleteChannel / deleteInput / deleteInputSecurityGroup(deps, record) → { deleted, state? }
+ *       deleted=true once AWS confirms (NotFound or DELETED), and the id is then cleared in the
+ *       registry; until then call again after a wait (each call is a no-op while DELETING).
+ *       A running channel, an attached input or an in-use security group: the SDK's
+ *       ConflictException propagates, for the state machine to wait and retry.
+ *   describeInput / describeInputSecurityGroup(deps, record) → { exists, state? }
+ */
+import {
+  CreateChannelCommand, CreateInputCommand, CreateInputSecurityGroupCommand, DeleteChannelCommand,
+  DeleteInputCommand, DeleteInputSecurityGroupCommand, DescribeChannelCommand, DescribeInputCommand,
+  DescribeInputSecurityGroupCommand, ListInputSecurityGroupsCommand, StartChannelCommand, StopChannelCommand,
+  ConflictException, type MediaLiveClient, type DescribeInputResponse, type InputSecurityGroup,
+} from '@aws-sdk/client-medialive';
+import type { Config } from '../config';
+import { isNotFound, ResourceFailedError } from '../errors';
+import type { ChannelRecord, ChannelRegistry } from '../registry';
+import { hasChannelTags } from '../tags';
+import { packagerFor } from '../packager';
+import {
+  buildChannelRequest, buildInputRequest, buildInputSecurityGroupRequest, isPushInput, pipelineCount,
+} from './builders';
+
+export interface MediaLiveDeps {
+  medialive: MediaLiveClient;
+  registry: Pick<ChannelRegistry, 'recordResource' | 'update'>;
+  /** Read lazily: only ensureChannel (and MEDIACONNECT inputs) need the role. */
+  config: Pick<Config, 'stage' | 'medialiveRoleArn'>;
+}
+
+/**
+ * A channel that cannot start yet: just created (MediaLive answers 409 for a few seconds after
+ * CREATING → IDLE) or still stopping. Retryable: the state machine waits and calls again.
+ */
+export class ChannelNotReadyError extends Error {
+  constructor(readonly channelId: string, readonly state: string | undefined, options?: { cause?: unknown }) {
+    super(`MediaLive channel ${channelId} cannot start yet (state ${state ?? 'unknown'})`, options);
+    this.name = 'ChannelNotReadyError';
+  }
+}
+
+/** A step that needs a resource an earlier step should have recorded. */
+export class MissingResourceError extends Error {
+  constructor(readonly resource: string, readonly step: string) {
+    super(`${step} needs ${resource}, which the registry does not hold yet`);
+    this.name = 'MissingResourceError';
+  }
+}
+
+const GONE = new Set(['DELETED']);
+
+async function describeOrUndefined<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+function sameCidrs(group: InputSecurityGroup, cidrs: string[]): boolean {
+  const have = (group.WhitelistRules ?? []).map((r) => r.Cidr).sort();
+  const want = [...cidrs].sort();
+  return have.length === want.length && have.every((c, i) => c === want[i]);
+}
+
+export async function ensureInputSecurityGroup(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ inputSecurityGroupId: string | null }> {
+  if (!isPushInput(record.profile)) return { inputSecurityGroupId: null };
+  const { medialive, registry, config } = deps;
+  const recorded = record.resources.inputSecurityGroupId;
+  if (recorded) {
+    const found = await describeOrUndefined(() => medialive.send(new DescribeInputSecurityGroupCommand({ InputSecurityGroupId: recorded })));
+    if (found && !GONE.has(found.State ?? '')) return { inputSecurityGroupId: recorded };
+  }
+  const stage = config.stage;
+  // CreateInputSecurityGroup takes no name and no idempotency token: a create whose registry
+  // write was lost is found again by its ownership tags and its rules.
+  const cidrs = record.profile.input.allowedCidrs;
+  let nextToken: string | undefined;
+  do {
+    const page = await medialive.send(new ListInputSecurityGroupsCommand({ NextToken: nextToken, MaxResults: 100 }));
+    const mine = (page.InputSecurityGroups ?? []).find((g) =>
+      g.Id && !GONE.has(g.State ?? '') && hasChannelTags(g.Tags, record, stage) && sameCidrs(g, cidrs) && (g.Inputs ?? []).length === 0);
+    if (mine?.Id) {
+      await registry.recordResource(record.channelId, ['inputSecurityGroupId'], mine.Id);
+      return { inputSecurityGroupId: mine.Id };
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  const created = await medialive.send(new CreateInputSecurityGroupCommand(buildInputSecurityGroupRequest(record, stage)));
+  const id = created.SecurityGroup?.Id;
+  if (!id) throw new ResourceFailedError('CreateInputSecurityGroup returned no id');
+  await registry.recordResource(record.channelId, ['inputSecurityGroupId'], id);
+  return { inputSecurityGroupId: id };
+}
+
+function ingestUrlsOf(input: Pick<DescribeInputResponse, 'Destinations'>): string[] {
+  return (input.Destinations ?? []).map((d) => d.Url).filter((u): u is string => typeof u === 'string');
+}
+
+async function storeIngestUrls(deps: MediaLiveDeps, record: ChannelRecord, urls: string[]): Promise<void> {
+  const same = (record.ingestUrls ?? []).join('\n') === urls.join('\n');
+  if (!same || record.ingestUrls === undefined) await deps.registry.update(record.channelId, { ingestUrls: urls });
+}
+
+export async function ensureInput(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ inputId: string; ingestUrls: string[] }> {
+  const { medialive, registry, config } = deps;
+  const recorded = record.resources.inputId;
+  if (recorded) {
+    const found = await describeOrUndefined(() => medialive.send(new DescribeInputCommand({ InputId: recorded })));
+    if (found && !GONE.has(found.State ?? '') && found.State !== 'DELETING') {
+      const ingestUrls = ingestUrlsOf(found);
+      await storeIngestUrls(deps, record, ingestUrls);
+      return { inputId: recorded, ingestUrls };
+    }
+  }
+  const sg = record.resources.inputSecurityGroupId;
+  if (isPushInput(record.profile) && !sg) throw new MissingResourceError('resources.inputSecurityGroupId', 'ensureInput');
+  const request = buildInputRequest({
+    record,
+    stage: config.stage,
+    inputSecurityGroupId: sg ?? null,
+    ...(record.profile.input.type === 'MEDIACONNECT' ? { roleArn: config.medialiveRoleArn } : {}),
+  });
+  // RequestId makes a retried CreateInput return the input the first attempt created.
+  const created = await medialive.send(new CreateInputCommand(request));
+  const input = created.Input;
+  if (!input?.Id) throw new ResourceFailedError('CreateInput returned no id');
+  await registry.recordResource(record.channelId, ['inputId'], input.Id);
+  if (input.Arn) await registry.recordResource(record.channelId, ['inputArn'], input.Arn);
+  const ingestUrls = ingestUrlsOf(input);
+  await storeIngestUrls(deps, record, ingestUrls);
+  return { inputId: input.Id, ingestUrls };
+}
+
+export async function ensureChannel(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ medialiveChannelId: string }> {
+  const { medialive, registry, config } = deps;
+  const recorded = record.resources.medialiveChannelId;
+  if (recorded) {
+    const found = await describeOrUndefined(() => medialive.send(new DescribeChannelCommand({ ChannelId: recorded })));
+    if (found && !GONE.has(found.State ?? '') && found.State !== 'DELETING') {
+      if (found.State === 'CREATE_FAILED') throw new ResourceFailedError(`MediaLive channel ${recorded} is CREATE_FAILED`);
+      return { medialiveChannelId: recorded };
+    }
+  }
+  const inputId = record.resources.inputId;
+  if (!inputId) throw new MissingResourceError('resources.inputId', 'ensureChannel');
+  const request = buildChannelRequest({
+    record,
+    stage: config.stage,
+    inputId,
+    roleArn: config.medialiveRoleArn,
+    packagerOutput: packagerFor(record).medialiveOutput(record),
+  });
+  const created = await medialive.send(new CreateChannelCommand(request));
+  const channel = created.Channel;
+  if (!channel?.Id) throw new ResourceFailedError('CreateChannel returned no id');
+  await registry.recordResource(record.channelId, ['medialiveChannelId'], channel.Id);
+  if (channel.Arn) await registry.recordResource(record.channelId, ['medialiveChannelArn'], channel.Arn);
+  return { medialiveChannelId: channel.Id };
+}
+
+function channelIdOrThrow(record: ChannelRecord, step: string): string {
+  const id = record.resources.medialiveChannelId;
+  if (!id) throw new MissingResourceError('resources.medialiveChannelId', step);
+  return id;
+}
+
+export async function startChannel(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ state: string }> {
+  const id = channelIdOrThrow(record, 'startChannel');
+  const current = await deps.medialive.send(new DescribeChannelCommand({ ChannelId: id }));
+  const state = current.State;
+  if (state === 'STARTING' || state === 'RUNNING' || state === 'RECOVERING') return { state };
+  if (state === 'CREATE_FAILED' || state === 'UPDATE_FAILED' || state === 'DELETING' || state === 'DELETED') {
+    throw new ResourceFailedError(`MediaLive channel ${id} cannot start from ${state}`);
+  }
+  if (state !== 'IDLE') throw new ChannelNotReadyError(id, state);
+  try {
+    const out = await deps.medialive.send(new StartChannelCommand({ ChannelId: id }));
+    return { state: out.State ?? 'STARTING' };
+  } catch (error) {
+    // IDLE yet 409: the channel was created seconds ago and MediaLive is not ready to start it.
+    if (error instanceof ConflictException) throw new ChannelNotReadyError(id, state, { cause: error });
+    throw error;
+  }
+}
+
+export interface ChannelStatus {
+  exists: boolean;
+  state?: string;
+  pipelinesRunning: number;
+  pipelinesTotal: number;
+}
+
+export async function describeChannel(deps: MediaLiveDeps, record: ChannelRecord): Promise<ChannelStatus> {
+  const pipelinesTotal = pipelineCount(record.profile);
+  const id = record.resources.medialiveChannelId;
+  if (!id) return { exists: false, pipelinesRunning: 0, pipelinesTotal };
+  const found = await describeOrUndefined(() => deps.medialive.send(new DescribeChannelCommand({ ChannelId: id })));
+  if (!found) return { exists: false, pipelinesRunning: 0, pipelinesTotal };
+  return {
+    exists: !GONE.has(found.State ?? ''),
+    ...(found.State ? { state: found.State } : {}),
+    pipelinesRunning: found.PipelinesRunningCount ?? 0,
+    pipelinesTotal: found.ChannelClass ? (found.ChannelClass === 'STANDARD' ? 2 : 1) : pipelinesTotal,
+  };
+}
+
+export async function stopChannel(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ state: string }> {
+  const id = record.resources.medialiveChannelId;
+  if (!id) return { state: 'DELETED' };
+  const found = await describeOrUndefined(() => deps.medialive.send(new DescribeChannelCommand({ ChannelId: id })));
+  if (!found || !found.State || GONE.has(found.State)) return { state: 'DELETED' };
+  if (['IDLE', 'STOPPING', 'CREATE_FAILED', 'DELETING'].includes(found.State)) return { state: found.State };
+  try {
+    const out = await deps.medialive.send(new StopChannelCommand({ ChannelId: id }));
+    return { state: out.State ?? 'STOPPING' };
+  } catch (error) {
+    if (isNotFound(error)) return { state: 'DELETED' };
+    throw error;
+  }
+}
+
+export interface DeleteResult { deleted: boolean; state?: string }
+
+export async function deleteChannel(deps: MediaLiveDeps, record: ChannelRecord): Promise<DeleteResult> {
+  const id = record.resources.medialiveChannelId;
+  if (!id) return { deleted: true };
+  const forget = async (): Promise<DeleteResult> => {
+    await deps.registry.recordResource(record.channelId, ['medialiveChannelId'], undefined);
+    await deps.registry.recordResource(record.channelId, ['medialiveChannelArn'], undefined);
+    return { deleted: true };
+  };
+  const found = await describeOrUndefined(() => deps.medialive.send(new DescribeChannelCommand({ ChannelId: id })));
+  if (!found || GONE.has(found.State ?? '')) return forget();
+  if (found.State === 'DELETING') return { deleted: false, state: 'DELETING' };
+  try {
+    // A channel that is not IDLE answers ConflictException: it propagates for the state machine.
+    const out = await deps.medialive.send(new DeleteChannelCommand({ ChannelId: id }));
+    if (out.State === 'DELETED') return forget();
+    return { deleted: false, state: out.State ?? 'DELETING' };
+  } catch (error) {
+    if (isNotFound(error)) return forget();
+    throw error;
+  }
+}
+
+export async function describeInput(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ exists: boolean; state?: string }> {
+  const id = record.resources.inputId;
+  if (!id) return { exists: false };
+  const found = await describeOrUndefined(() => deps.medialive.send(new DescribeInputCommand({ InputId: id })));
+  if (!found) return { exists: false };
+  return { exists: !GONE.has(found.State ?? ''), ...(found.State ? { state: found.State } : {}) };
+}
+
+export async function deleteInput(deps: MediaLiveDeps, record: ChannelRecord): Promise<DeleteResult> {
+  const id = record.resources.inputId;
+  if (!id) return { deleted: true };
+  const forget = async (): Promise<DeleteResult> => {
+    await deps.registry.recordResource(record.channelId, ['inputId'], undefined);
+    await deps.registry.recordResource(record.channelId, ['inputArn'], undefined);
+    return { deleted: true };
+  };
+  const found = await describeOrUndefined(() => deps.medialive.send(new DescribeInputCommand({ InputId: id })));
+  if (!found || GONE.has(found.State ?? '')) return forget();
+  if (found.State === 'DELETING') return { deleted: false, state: 'DELETING' };
+  try {
+    // An input still ATTACHED to a channel answers ConflictException: it propagates.
+    await deps.medialive.send(new DeleteInputCommand({ InputId: id }));
+    return { deleted: false, state: 'DELETING' };
+  } catch (error) {
+    if (isNotFound(error)) return forget();
+    throw error;
+  }
+}
+
+export async function describeInputSecurityGroup(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ exists: boolean; state?: string }> {
+  const id = record.resources.inputSecurityGroupId;
+  if (!id) return { exists: false };
+  const found = await describeOrUndefined(() => deps.medialive.send(new DescribeInputSecurityGroupCommand({ InputSecurityGroupId: id })));
+  if (!found) return { exists: false };
+  return { exists: !GONE.has(found.State ?? ''), ...(found.State ? { state: found.State } : {}) };
+}
+
+export async function deleteInputSecurityGroup(deps: MediaLiveDeps, record: ChannelRecord): Promise<DeleteResult> {
+  const id = record.resources.inputSecurityGroupId;
+  if (!id) return { deleted: true };
+  const forget = async (): Promise<DeleteResult> => {
+    await deps.registry.recordResource(record.channelId, ['inputSecurityGroupId'], undefined);
+    return { deleted: true };
+  };
+  const found = await describeOrUndefined(() => deps.medialive.send(new DescribeInputSecurityGroupCommand({ InputSecurityGroupId: id })));
+  if (!found || GONE.has(found.State ?? '')) return forget();
+  try {
+    // The group stays IN_USE for a few seconds after its input is deleted: ConflictException
+    // propagates and the state machine waits.
+    await deps.medialive.send(new DeleteInputSecurityGroupCommand({ InputSecurityGroupId: id }));
+  } catch (error) {
+    if (!isNotFound(error)) throw error;
+  }
+  // DeleteInputSecurityGroup is synchronous: a 200 means the group is gone.
+  return forget();
+}

@@ -1,0 +1,40 @@
+/**
+ * One Packager interface, two implementations: MediaPackage v2 (default; channel group,
+ * CMAF-ingest channel, HLS + DASH/CMAF origin endpoints, OAC) and MediaPackage v1 (channel,
+ * HLS/DASH/CMAF endpoints behind CDN authorization with a Secrets Manager secret).
+ *
+ * API (stable):
+ *   packagerFor(record) → Packager   (record.profile.packager.kind picks the implementation)
+ *   Packager.ensure(deps, record)          → { kind, endpoints: { hls?, dash?, cmaf?, llhls? } (origin URLs) }
+ *   Packager.medialiveOutput(record)       → { destinations, outputGroup } for CreateChannel
+ *   Packager.cdnOrigin(record)             → { domainName, originPath, protection }
+ *   Packager.authorizeCdn(deps, record)    → { authorized, endpoints }
+ *   Packager.playbackPaths(record)         → { hls?, dash?, cmaf?, llhls? }
+ *   Packager.delete(deps, record)          → { deleted, retained? }
+ *   ensurePackager / authorizePackagerCdn / deletePackager(deps, record): the same, dispatched on the record.
+ */
+import type { ChannelRecord } from '../registry';
+import { mediaPackageV1 } from './v1';
+import { mediaPackageV2 } from './v2';
+import type { Packager, PackagerDeps, PackagerEnsureResult } from './types';
+
+export type {
+  Packager, PackagerDeps, PackagerEnsureResult, PackagerKind, PlaybackPaths, CdnOrigin, CdnOriginProtection,
+} from './types';
+export { CDN_IDENTIFIER_HEADER, CDN_SECRET_KEY, readCdnIdentifier } from './v1';
+
+export function packagerFor(record: Pick<ChannelRecord, 'profile'>): Packager {
+  return record.profile.packager.kind === 'mediapackage-v1' ? mediaPackageV1 : mediaPackageV2;
+}
+
+export function ensurePackager(deps: PackagerDeps, record: ChannelRecord): Promise<PackagerEnsureResult> {
+  return packagerFor(record).ensure(deps, record);
+}
+
+export function authorizePackagerCdn(deps: PackagerDeps, record: ChannelRecord): Promise<{ authorized: boolean; endpoints: string[] }> {
+  return packagerFor(record).authorizeCdn(deps, record);
+}
+
+export function deletePackager(deps: PackagerDeps, record: ChannelRecord): Promise<{ deleted: boolean; retained?: string[] }> {
+  return packagerFor(record).delete(deps, record);
+}
