@@ -45,9 +45,20 @@ export interface TwinEvent {
   time?: string;
 }
 
+/** A TwinEvent as delivered to subscribers: id, time, region and account always filled in. */
+export interface DeliveredEvent extends TwinEvent {
+  id: string;
+  version: '0';
+  region: string;
+  account: string;
+  time: string;
+}
+
 export interface EventBus {
   /** Emits an event the way AWS does: to every rule whose pattern matches, at least once. */
   emit(event: TwinEvent): void;
+  /** Every emitted event reaches every listener (EventBridge's rule matching subscribes here). */
+  subscribe(listener: (event: DeliveredEvent) => void): () => void;
 }
 
 export interface FaultInjector {
@@ -68,6 +79,8 @@ export interface OpContext {
   faults: FaultInjector;
   /** Raw HTTP headers (lowercase names), e.g. If-Match for CloudFront. */
   headers: Record<string, string | undefined>;
+  /** The request id sent back to the caller (x-amzn-requestid). */
+  requestId?: string;
 }
 
 /** Input and output in model member names: `{ Name, EncoderSettings, ... }`. */
@@ -91,4 +104,61 @@ export interface ServiceBehaviour {
   /** Serializable state for persistence between `npm start` runs. */
   snapshot?(): unknown;
   restore?(state: unknown): void;
+  /** Extra HTTP routes (control API under /_twin/, playback under /_cdn/), matched by path prefix. */
+  routes?: TwinRoute[];
+  /** Called once the server listens (the twin's URL is known), before the first request. */
+  start?(twin: { url: string; port: number }): Promise<void> | void;
+  /** Called on shutdown, after the last snapshot. */
+  stop?(): Promise<void> | void;
+  /**
+   * Raw pass-through for a service served by a real implementation (DynamoDB → dynalite): the server
+   * hands it the request untouched instead of decoding it with the model.
+   */
+  proxy?(req: RawRequest): Promise<RawResponse>;
 }
+
+export interface RawRequest {
+  method: string;
+  /** Path and query string as received. */
+  url: string;
+  headers: Record<string, string | undefined>;
+  body: Buffer;
+}
+export interface RawResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: Buffer | string;
+}
+
+export interface TwinRoute {
+  /** Omit to accept every method. */
+  method?: string;
+  /** Path prefix, e.g. `/_twin/notifications` or `/_cdn/`. */
+  prefix: string;
+  handle(req: RawRequest & { path: string; query: URLSearchParams }): Promise<RawResponse> | RawResponse;
+}
+
+/** What a service factory receives: the shared machinery of one running twin. */
+export interface TwinEnv {
+  readonly clock: Clock;
+  readonly latency: LatencyProfile;
+  readonly events: EventBus;
+  readonly faults: FaultInjector;
+  readonly accountId: string;
+  /** The default region (us-east-1). */
+  readonly region: string;
+  /** Folder for persisted state (services backed by real implementations keep their files here). */
+  readonly dataDir: string;
+  /** False when the twin runs in memory only (tests): nothing may be written to dataDir. */
+  readonly persistent?: boolean;
+  /** Tells the twin that state changed outside a request (a timer moved a resource): persist soon. */
+  changed(): void;
+  /**
+   * Calls another service's operation in-process, in model member names, through the same faults,
+   * rate limits and validation as an HTTP call (Scheduler → Step Functions, alarms → SNS …).
+   */
+  invoke(service: string, operation: string, input: ModelValue, opts?: { region?: string }): Promise<ModelValue>;
+}
+
+/** One line per service in local/services/index.ts. */
+export type ServiceFactory = (env: TwinEnv) => ServiceBehaviour;
