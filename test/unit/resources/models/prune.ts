@@ -14,7 +14,7 @@ const OPERATIONS: Record<string, string[]> = {
   medialive: ['CreateInputSecurityGroup', 'CreateInput', 'CreateChannel'],
   mediapackagev2: ['CreateChannelGroup', 'CreateChannel', 'CreateOriginEndpoint', 'PutChannelPolicy', 'PutOriginEndpointPolicy'],
   mediapackage: ['CreateChannel', 'CreateOriginEndpoint'],
-  cloudfront: ['CreateDistributionWithTags', 'CreateOriginAccessControl', 'UpdateDistribution'],
+  cloudfront: ['CreateDistributionWithTags', 'CreateOriginAccessControl', 'UpdateDistribution', 'CreateCachePolicy'],
   monitoring: ['PutMetricAlarm'],
   secretsmanager: ['CreateSecret'],
 };

@@ -1,0 +1,3 @@
+/** CloudFront side of a channel: builders (pure) and operations. Playback lives in ./playback. */
+export * from './builders';
+export * from './operations';
