@@ -19,6 +19,15 @@ export const LATENCY = {
   'medialive.channel.stop': 30_000,
   // ChannelDeleted waiter 5 s × 84 (7 min); typically ~20 s.
   'medialive.channel.delete': 20_000,
+  // "A just-created channel cannot be started for a few seconds" (aws-facts.md): StartChannel answers
+  // 409 for this long after the channel reached IDLE.
+  'medialive.channel.startLockout': 3_000,
+  // UpdateChannel: UPDATING → IDLE takes a few seconds.
+  'medialive.channel.update': 5_000,
+  // UpdateInputSecurityGroup: UPDATING → IDLE/IN_USE.
+  'medialive.inputSecurityGroup.update': 2_000,
+  // Deleted channels/inputs/groups stay describable as DELETED for a while before NotFound.
+  'medialive.deletedRetention': 120_000,
   // RECOVERING: MediaLive restarts a failed pipeline; back to RUNNING in about a minute.
   'medialive.channel.recover': 60_000,
   // InputDetached waiter 5 s × 84: the input turns DETACHED once the channel using it is deleted.
@@ -42,6 +51,10 @@ export const LATENCY = {
   // CloudWatch evaluates a new alarm on its first period (≥ 60 s for standard metrics) before it
   // leaves INSUFFICIENT_DATA.
   'cloudwatch.alarm.firstEvaluation': 60_000,
+
+  // DynamoDB: a new on-demand table is ACTIVE within seconds (TableExists waiter: 20 s × 25).
+  'dynamodb.table.create': 5_000,
+  'dynamodb.table.delete': 5_000,
 
   // EventBridge delivers to targets typically within half a second.
   'events.delivery': 500,
