@@ -103,6 +103,17 @@ export const profileSchema = z
       /** CloudFront 5xxErrorRate (percent) averaged over a minute. */
       cdn5xxErrorRatePercent: z.number().min(0.1).max(100).default(5),
     }).prefault({}),
+    /**
+     * Caps what a forgotten channel can cost. maxOnAirMinutes: when a channel goes ON_AIR, a
+     * one-time schedule stops it this many minutes later (announced on SNS first). Strict, so
+     * a field OnAir cannot act on yet is refused instead of silently ignored.
+     */
+    costGuard: z.strictObject({
+      maxOnAirMinutes: z.number().int().min(10).max(10_080).optional(),
+      inputLossAutoStopMinutes: z
+        .never({ error: 'not supported yet: input-loss auto-stop arrives with automatic recovery (issue 5)' })
+        .optional(),
+    }).prefault({}),
   })
   .superRefine((p, ctx) => {
     const framesPerGop = (r: Rendition) => (p.video.gopSeconds * r.framerateNumerator) / r.framerateDenominator;

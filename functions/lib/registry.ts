@@ -10,8 +10,9 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ChannelExistsError, ChannelNotFoundError } from './errors';
 import type { Profile } from './profile';
 
+/** PLANNED: recorded by a planned broadcast (POST /broadcasts); nothing exists on AWS until its lead time. */
 export const CHANNEL_STATUSES = [
-  'PROVISIONING', 'STARTING', 'ON_AIR', 'STOPPING', 'IDLE', 'TEARING_DOWN', 'DELETED', 'FAILED',
+  'PLANNED', 'PROVISIONING', 'STARTING', 'ON_AIR', 'STOPPING', 'IDLE', 'TEARING_DOWN', 'DELETED', 'FAILED',
 ] as const;
 export type ChannelStatus = (typeof CHANNEL_STATUSES)[number];
 export type DesiredState = 'ON_AIR' | 'IDLE' | 'DELETED';

@@ -1,0 +1,268 @@
+/**
+ * Planned broadcasts: EventBridge Scheduler one-time `at()` schedules in the `onair` group
+ * that start the lifecycle workflows directly (no Lambda in between): provision (a PLANNED
+ * channel) or start (an existing one) at startAt − lead, stop — or teardown — at endAt.
+ *
+ * Broadcasts live on the channel's registry item (`broadcasts` map): a channel has a handful,
+ * they are read with the channel, deleted with it, and the overlap check plus the write are one
+ * conditional update guarded by `broadcastsVersion`, so two concurrent requests cannot both
+ * book the same slot. Only broadcast writes bump that version, so workflow progress (which
+ * updates the item constantly) never makes a booking retry.
+ */
+import { randomBytes, createHash } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  CreateScheduleCommand, DeleteScheduleCommand, type SchedulerClient,
+} from '@aws-sdk/client-scheduler';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ChannelNotFoundError } from '../errors';
+import type { ChannelRecord } from '../registry';
+import type { ApiDeps } from './deps';
+import {
+  BroadcastNotFoundError, BroadcastOverlapError, BroadcastTimeError, ChannelStateError,
+} from './errors';
+import type { Broadcast } from './schemas';
+import type { LifecycleSettings, Workflow } from './settings';
+
+export interface StoredSchedule { name: string; phase: 'prepare' | 'end'; at: string; workflow: Workflow }
+export interface StoredBroadcast {
+  broadcastId: string;
+  startAt: string;
+  endAt: string;
+  leadSeconds: number;
+  teardownAfter: boolean;
+  schedules: StoredSchedule[];
+  createdAt: string;
+}
+
+/** The registry item with the fields the lifecycle adds. */
+export type LifecycleRecord = ChannelRecord & {
+  broadcasts?: Record<string, StoredBroadcast>;
+  broadcastsVersion?: number;
+  /** Set while ON_AIR with a cost guard: when its stop schedule fires. */
+  costGuardStopAt?: string;
+};
+
+export const COST_GUARD_SCHEDULE = (channelId: string) => `${channelId}-costguard`;
+
+/** Scheduler's `at()` takes whole seconds, no zone (the zone is ScheduleExpressionTimezone). */
+export function atExpression(at: Date): string {
+  return `at(${at.toISOString().slice(0, 19)})`;
+}
+
+export function newBroadcastId(): string {
+  return `b-${randomBytes(6).toString('hex').slice(0, 8)}`;
+}
+
+export interface ScheduleRequest {
+  name: string;
+  at: Date;
+  workflow: Workflow;
+  input: Record<string, unknown>;
+  description: string;
+}
+
+/**
+ * One one-time schedule: flexible window OFF (exact time), retries then the DLQ, deleted by
+ * Scheduler after it fires. ClientToken makes a retried create a no-op.
+ */
+export async function createSchedule(scheduler: SchedulerClient, settings: LifecycleSettings, req: ScheduleRequest): Promise<void> {
+  await scheduler.send(new CreateScheduleCommand({
+    Name: req.name,
+    GroupName: settings.scheduleGroup,
+    ScheduleExpression: atExpression(req.at),
+    ScheduleExpressionTimezone: 'UTC',
+    FlexibleTimeWindow: { Mode: 'OFF' },
+    ActionAfterCompletion: 'DELETE',
+    State: 'ENABLED',
+    Description: req.description.slice(0, 512),
+    ClientToken: createHash('sha256').update(`${req.name}@${req.at.toISOString()}`).digest('hex').slice(0, 64),
+    Target: {
+      Arn: settings.stateMachineArn(req.workflow),
+      RoleArn: settings.schedulerRoleArn,
+      Input: JSON.stringify(req.input),
+      // StartExecution is retried on throttling/5xx for up to 15 minutes, then the event goes to the DLQ.
+      RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 900 },
+      DeadLetterConfig: { Arn: settings.schedulesDlqArn },
+    },
+  }));
+}
+
+/** Deleting a schedule that already fired (ActionAfterCompletion DELETE) or never existed is done. */
+export async function deleteSchedule(scheduler: SchedulerClient, settings: LifecycleSettings, name: string): Promise<void> {
+  try {
+    await scheduler.send(new DeleteScheduleCommand({ Name: name, GroupName: settings.scheduleGroup }));
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ResourceNotFoundException') return;
+    throw error;
+  }
+}
+
+export function prepareAt(b: Pick<StoredBroadcast, 'startAt' | 'leadSeconds'>): Date {
+  return new Date(new Date(b.startAt).getTime() - b.leadSeconds * 1000);
+}
+
+function status(b: StoredBroadcast, now: Date): Broadcast['status'] {
+  if (now.getTime() >= new Date(b.endAt).getTime()) return 'DONE';
+  if (now.getTime() >= prepareAt(b).getTime()) return 'IN_PROGRESS';
+  return 'SCHEDULED';
+}
+
+export function toBroadcast(channelId: string, b: StoredBroadcast, now: Date): Broadcast {
+  return { ...b, channelId, status: status(b, now) };
+}
+
+export function broadcastView(record: LifecycleRecord, now: Date): Broadcast[] {
+  return Object.values(record.broadcasts ?? {})
+    .sort((a, b) => a.startAt.localeCompare(b.startAt))
+    .map((b) => toBroadcast(record.channelId, b, now));
+}
+
+export function costGuardView(record: LifecycleRecord) {
+  const max = record.profile?.costGuard?.maxOnAirMinutes;
+  return {
+    ...(max !== undefined ? { maxOnAirMinutes: max } : {}),
+    ...(record.status === 'ON_AIR' && record.costGuardStopAt ? { stopScheduledAt: record.costGuardStopAt } : {}),
+    inputLossAutoStopMinutes: null,
+  };
+}
+
+export interface BroadcastWindow { startAt: string; endAt: string; leadSeconds?: number; teardownAfter: boolean }
+
+/** Impossible times → 422 naming the field; nothing is written. */
+export function checkWindow(window: BroadcastWindow, leadSeconds: number, now: Date): void {
+  const start = new Date(window.startAt).getTime();
+  const end = new Date(window.endAt).getTime();
+  if (start <= now.getTime()) {
+    throw new BroadcastTimeError(`startAt ${window.startAt} is in the past`, [{ field: 'body.startAt', message: 'must be in the future' }]);
+  }
+  if (end <= start) {
+    throw new BroadcastTimeError(`endAt ${window.endAt} is not after startAt ${window.startAt}`, [{ field: 'body.endAt', message: 'must be after startAt' }]);
+  }
+  if (start - leadSeconds * 1000 <= now.getTime()) {
+    throw new BroadcastTimeError(
+      `startAt − leadSeconds (${new Date(start - leadSeconds * 1000).toISOString()}) has already passed: a channel needs ${leadSeconds} s to come on air; choose a later startAt or a smaller leadSeconds`,
+      [{ field: 'body.leadSeconds', message: 'startAt − leadSeconds is in the past' }],
+    );
+  }
+}
+
+/** Two broadcasts overlap when their [prepare, end) intervals intersect (the channel is busy from prepare on). */
+export function findOverlap(existing: StoredBroadcast[], candidate: Pick<StoredBroadcast, 'startAt' | 'endAt' | 'leadSeconds'>, now: Date): StoredBroadcast | undefined {
+  const a0 = prepareAt(candidate).getTime();
+  const a1 = new Date(candidate.endAt).getTime();
+  return existing.find((b) => {
+    if (new Date(b.endAt).getTime() <= now.getTime()) return false;
+    const b0 = prepareAt(b).getTime();
+    const b1 = new Date(b.endAt).getTime();
+    return a0 < b1 && b0 < a1;
+  });
+}
+
+const CLOSED = new Set(['DELETED', 'TEARING_DOWN']);
+
+/**
+ * Books a broadcast on a channel and creates its schedules. `provision` = the channel is
+ * PLANNED (nothing on AWS yet). If a schedule cannot be created the booking is undone.
+ */
+export async function createBroadcast(deps: ApiDeps, channelId: string, window: BroadcastWindow): Promise<Broadcast> {
+  const now = deps.now();
+  const leadSeconds = window.leadSeconds ?? deps.settings.defaultLeadSeconds;
+  checkWindow(window, leadSeconds, now);
+  const broadcastId = newBroadcastId();
+  for (let attempt = 0; ; attempt += 1) {
+    const record = (await deps.registry.get(channelId)) as LifecycleRecord;
+    if (CLOSED.has(record.status)) throw new ChannelStateError(channelId, record.status, 'schedule a broadcast on');
+    const existing = Object.values(record.broadcasts ?? {});
+    const overlap = findOverlap(existing, { ...window, leadSeconds }, now);
+    if (overlap) throw new BroadcastOverlapError(overlap);
+    const prepareWorkflow: Workflow = record.status === 'PLANNED' ? 'provision' : 'start';
+    const endWorkflow: Workflow = window.teardownAfter ? 'teardown' : 'stop';
+    const stored: StoredBroadcast = {
+      broadcastId,
+      startAt: new Date(window.startAt).toISOString(),
+      endAt: new Date(window.endAt).toISOString(),
+      leadSeconds,
+      teardownAfter: window.teardownAfter,
+      schedules: [
+        { name: `${channelId}-${broadcastId}-prepare`, phase: 'prepare', at: prepareAt({ startAt: window.startAt, leadSeconds }).toISOString(), workflow: prepareWorkflow },
+        { name: `${channelId}-${broadcastId}-end`, phase: 'end', at: new Date(window.endAt).toISOString(), workflow: endWorkflow },
+      ],
+      createdAt: now.toISOString(),
+    };
+    const version = record.broadcastsVersion ?? 0;
+    try {
+      await deps.ddb.send(new UpdateCommand({
+        TableName: deps.channelsTable,
+        Key: { channelId },
+        UpdateExpression: record.broadcasts
+          ? 'SET #b.#id = :b, #v = :next, #u = :u'
+          : 'SET #b = :map, #v = :next, #u = :u',
+        ConditionExpression: 'attribute_exists(channelId) AND (attribute_not_exists(#v) OR #v = :version)',
+        ExpressionAttributeNames: { '#b': 'broadcasts', '#v': 'broadcastsVersion', '#u': 'updatedAt', ...(record.broadcasts ? { '#id': broadcastId } : {}) },
+        ExpressionAttributeValues: {
+          ...(record.broadcasts ? { ':b': stored } : { ':map': { [broadcastId]: stored } }),
+          ':next': version + 1, ':version': version, ':u': now.toISOString(),
+        },
+      }));
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException && attempt < 4) continue;
+      if (error instanceof ConditionalCheckFailedException) throw new ChannelNotFoundError(channelId);
+      throw error;
+    }
+    const created: string[] = [];
+    try {
+      for (const s of stored.schedules) {
+        await createSchedule(deps.scheduler, deps.settings, {
+          name: s.name,
+          at: new Date(s.at),
+          workflow: s.workflow,
+          input: s.workflow === 'teardown' || s.workflow === 'provision' ? { channelId } : { channelId, reason: 'broadcast', broadcastId },
+          description: `OnAir ${s.workflow} for broadcast ${broadcastId} of ${channelId} (${stored.startAt} – ${stored.endAt})`,
+        });
+        created.push(s.name);
+      }
+    } catch (error) {
+      await Promise.allSettled(created.map((n) => deleteSchedule(deps.scheduler, deps.settings, n)));
+      await removeBroadcast(deps, channelId, broadcastId).catch(() => undefined);
+      throw error;
+    }
+    return toBroadcast(channelId, stored, now);
+  }
+}
+
+async function removeBroadcast(deps: ApiDeps, channelId: string, broadcastId: string): Promise<void> {
+  await deps.ddb.send(new UpdateCommand({
+    TableName: deps.channelsTable,
+    Key: { channelId },
+    UpdateExpression: 'REMOVE #b.#id SET #v = if_not_exists(#v, :zero) + :one, #u = :u',
+    ConditionExpression: 'attribute_exists(#b.#id)',
+    ExpressionAttributeNames: { '#b': 'broadcasts', '#id': broadcastId, '#v': 'broadcastsVersion', '#u': 'updatedAt' },
+    ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':u': deps.now().toISOString() },
+  }));
+}
+
+export async function listBroadcasts(deps: ApiDeps, channelId: string): Promise<Broadcast[]> {
+  return broadcastView((await deps.registry.get(channelId)) as LifecycleRecord, deps.now());
+}
+
+/** Deletes the broadcast's schedules (a workflow they already started keeps running), then forgets it. */
+export async function cancelBroadcast(deps: ApiDeps, channelId: string, broadcastId: string): Promise<void> {
+  const record = (await deps.registry.get(channelId)) as LifecycleRecord;
+  const b = record.broadcasts?.[broadcastId];
+  if (!b) throw new BroadcastNotFoundError(channelId, broadcastId);
+  for (const s of b.schedules) await deleteSchedule(deps.scheduler, deps.settings, s.name);
+  try {
+    await removeBroadcast(deps, channelId, broadcastId);
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return; // cancelled concurrently: same outcome
+    throw error;
+  }
+}
+
+/** Before a teardown: no schedule may later start or stop a channel that no longer exists. */
+export async function cancelAllSchedules(deps: ApiDeps, record: LifecycleRecord): Promise<void> {
+  const names = Object.values(record.broadcasts ?? {}).flatMap((b) => b.schedules.map((s) => s.name));
+  names.push(COST_GUARD_SCHEDULE(record.channelId));
+  for (const n of names) await deleteSchedule(deps.scheduler, deps.settings, n);
+}

@@ -1,0 +1,211 @@
+/**
+ * Channel lifecycle operations behind the HTTP routes. Each long operation takes the registry
+ * guard first (so nothing starts when another operation holds the channel), then starts its
+ * workflow with an execution name chosen up front (so the lock names its owner).
+ */
+import { randomBytes } from 'node:crypto';
+import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { newGeneration } from '../ids';
+import { resolveProfile } from '../profile';
+import { ValidationError } from '../errors';
+import type { ChannelRecord, ChannelStatus, DesiredState, ExecutionRef } from '../registry';
+import type { z } from 'zod';
+import type { ApiDeps } from './deps';
+import { acquire, executionArnFor, executionName, release, refuse, type GuardDeps } from './guard';
+import { describeExecution, executionSteps, type ExecutionStep } from './executions';
+import { broadcastView, cancelAllSchedules, costGuardView } from './broadcasts';
+import type { Workflow } from './settings';
+import type {
+  ChannelDetail, ChannelSummary, createChannelBody, listChannelsQuery,
+} from './schemas';
+
+export const channelLocation = (channelId: string) => `/channels/${channelId}`;
+
+export function newChannelId(): string {
+  return `ch-${randomBytes(6).toString('hex')}`;
+}
+
+export const guardDeps = (deps: ApiDeps): GuardDeps => ({ ddb: deps.ddb, tableName: deps.channelsTable, now: deps.now });
+
+/** Resolves the profile, naming bad fields relative to the request body. */
+export function profileFromRequest(profileName: string, overrides: Record<string, unknown> | undefined) {
+  try {
+    return resolveProfile(profileName, overrides ?? {});
+  } catch (error) {
+    if (error instanceof ValidationError) {
+      throw new ValidationError(error.message, error.details.map((d) => ({ ...d, field: d.field === '(root)' ? 'body.overrides' : `body.overrides.${d.field}` })));
+    }
+    throw error;
+  }
+}
+
+export interface Accepted { channelId: string; operation: Workflow; executionArn: string; location: string }
+
+async function startWorkflow(deps: ApiDeps, workflow: Workflow, name: string, input: Record<string, unknown>): Promise<string> {
+  const out = await deps.sfn.send(new StartExecutionCommand({
+    stateMachineArn: deps.settings.stateMachineArn(workflow),
+    name,
+    input: JSON.stringify(input),
+  }));
+  return out.executionArn ?? executionArnFor(deps.settings.stateMachineArn(workflow), name);
+}
+
+export function executionRef(deps: ApiDeps, workflow: Workflow, name: string): ExecutionRef {
+  return { workflow, arn: executionArnFor(deps.settings.stateMachineArn(workflow), name), startedAt: deps.now().toISOString() };
+}
+
+/** POST /channels */
+export async function createChannel(deps: ApiDeps, body: z.output<typeof createChannelBody>, idempotencyKey?: string): Promise<Accepted> {
+  const profile = profileFromRequest(body.profile, body.overrides);
+  let channelId = body.channelId ?? newChannelId();
+  let generation = newGeneration(deps.now());
+  if (idempotencyKey) {
+    const claim = await deps.idempotency.claim('POST /channels', idempotencyKey, body, { channelId, generation });
+    ({ channelId, generation } = claim.record);
+  }
+  // Deterministic per (channel, generation): a replayed request re-issues the same StartExecution,
+  // which Step Functions treats as idempotent for the same name and input.
+  const name = `provision-${channelId}-${generation}`.slice(0, 80);
+  const execution = executionRef(deps, 'provision', name);
+  const forget = async () => {
+    if (idempotencyKey) await deps.idempotency.forget('POST /channels', idempotencyKey).catch(() => undefined);
+  };
+  try {
+    await deps.registry.create({ channelId, generation, profile, desiredState: 'ON_AIR', execution });
+  } catch (error) {
+    await forget();
+    throw error;
+  }
+  try {
+    const arn = await startWorkflow(deps, 'provision', name, { channelId });
+    return { channelId, operation: 'provision', executionArn: arn, location: channelLocation(channelId) };
+  } catch (error) {
+    // The workflow never started, so nothing exists on AWS: release the id for a retry.
+    await deps.registry.update(channelId, {
+      status: 'DELETED', desiredState: 'DELETED', deletedAt: deps.now().toISOString(),
+      failure: { step: 'StartExecution', error: error instanceof Error ? error.name : 'Error', cause: 'the provision workflow could not be started', at: deps.now().toISOString() },
+    }).catch(() => undefined);
+    await forget();
+    throw error;
+  }
+}
+
+export type LifecycleOutcome = { accepted: Accepted } | { current: ChannelDetail };
+
+/** Takes the guard, starts the workflow; gives the guard back if the workflow never started. */
+export async function runOperation(deps: ApiDeps, channelId: string, workflow: Workflow, input: Record<string, unknown> = {}): Promise<LifecycleOutcome> {
+  const before = await deps.registry.get(channelId);
+  const name = executionName(workflow, channelId, deps.now());
+  const execution = executionRef(deps, workflow, name);
+  const taken = await acquire(guardDeps(deps), channelId, workflow, execution);
+  if (taken.outcome === 'already-done') return { current: await channelDetail(deps, taken.record) };
+  try {
+    const arn = await startWorkflow(deps, workflow, name, { channelId, ...input });
+    return { accepted: { channelId, operation: workflow, executionArn: arn, location: channelLocation(channelId) } };
+  } catch (error) {
+    await release(guardDeps(deps), channelId, execution, before.status, before.desiredState);
+    throw error;
+  }
+}
+
+export const startChannel = (deps: ApiDeps, channelId: string) => runOperation(deps, channelId, 'start', { reason: 'api' });
+export const stopChannel = (deps: ApiDeps, channelId: string) => runOperation(deps, channelId, 'stop', { reason: 'api' });
+
+/**
+ * DELETE /channels/{id}: cancels every planned broadcast, then tears down. A PLANNED channel
+ * whose provisioning has not begun has nothing on AWS: it is simply marked DELETED.
+ */
+export async function deleteChannel(deps: ApiDeps, channelId: string): Promise<LifecycleOutcome> {
+  const record = await deps.registry.get(channelId);
+  if (record.status === 'DELETED') return { current: await channelDetail(deps, record) };
+  const busy: ChannelStatus[] = ['PROVISIONING', 'STARTING', 'STOPPING', 'TEARING_DOWN'];
+  if (busy.includes(record.status)) refuse(record, 'teardown');
+  await cancelAllSchedules(deps, record);
+  if (record.status === 'PLANNED') {
+    const cancelled = await cancelPlanned(deps, record);
+    if (cancelled) return { current: await channelDetail(deps, cancelled) };
+  }
+  return runOperation(deps, channelId, 'teardown', { reason: 'delete' });
+}
+
+async function cancelPlanned(deps: ApiDeps, record: ChannelRecord): Promise<ChannelRecord | undefined> {
+  const at = deps.now().toISOString();
+  const desired: DesiredState = 'DELETED';
+  try {
+    await deps.registry.update(record.channelId, { status: 'DELETED', desiredState: desired, deletedAt: at });
+  } catch {
+    return undefined;
+  }
+  return deps.registry.get(record.channelId);
+}
+
+function summary(record: ChannelRecord): ChannelSummary {
+  return {
+    channelId: record.channelId,
+    status: record.status,
+    desiredState: record.desiredState,
+    profileName: record.profileName,
+    playback: Object.fromEntries(Object.entries(record.playback ?? {}).filter(([, v]) => typeof v === 'string')) as Record<string, string>,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+  };
+}
+
+export async function channelDetail(deps: ApiDeps, record: ChannelRecord): Promise<ChannelDetail> {
+  const { alarms, ...resources } = record.resources ?? { alarms: {} };
+  const execution = record.execution ? await describeExecution(deps.sfn, record.execution) : undefined;
+  return {
+    ...summary(record),
+    profile: record.profile,
+    resources: resources as Record<string, unknown>,
+    ingestUrls: record.ingestUrls ?? [],
+    alarms: alarms ?? {},
+    costGuard: costGuardView(record),
+    ...(execution ? { execution } : {}),
+    ...(record.failure ? { failure: { ...record.failure, cause: record.failure.cause.split('\n')[0].slice(0, 300) } } : {}),
+    broadcasts: broadcastView(record, deps.now()),
+    recoveryActions: [],
+    ...(record.onAirAt ? { onAirAt: record.onAirAt } : {}),
+  };
+}
+
+export async function getChannel(deps: ApiDeps, channelId: string): Promise<ChannelDetail> {
+  return channelDetail(deps, await deps.registry.get(channelId));
+}
+
+function encodeCursor(cursor: Record<string, unknown> | undefined): string | undefined {
+  return cursor ? Buffer.from(JSON.stringify(cursor)).toString('base64url') : undefined;
+}
+
+function decodeCursor(raw: string | undefined): Record<string, unknown> | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      && Object.keys(parsed).length === 1 && typeof (parsed as { channelId?: unknown }).channelId === 'string') {
+      return parsed as Record<string, unknown>;
+    }
+  } catch { /* fall through */ }
+  throw new ValidationError('Invalid cursor', [{ field: 'query.cursor', message: 'not a cursor this API returned' }]);
+}
+
+/** GET /channels: a DynamoDB scan page; the status filter applies within the page. */
+export async function listChannels(deps: ApiDeps, query: z.output<typeof listChannelsQuery>): Promise<{ items: ChannelSummary[]; nextCursor?: string }> {
+  const page = await deps.registry.list({ limit: query.limit, cursor: decodeCursor(query.cursor) });
+  const items = page.items.filter((r) => !query.status || r.status === query.status).map(summary);
+  const nextCursor = encodeCursor(page.cursor);
+  return { items, ...(nextCursor ? { nextCursor } : {}) };
+}
+
+/** GET /channels/{id}/events: the steps of the channel's running or last workflow. */
+export async function channelEvents(deps: ApiDeps, channelId: string): Promise<{ execution?: { workflow: string; executionArn: string }; steps: ExecutionStep[]; recoveryActions: [] }> {
+  const record = await deps.registry.get(channelId);
+  if (!record.execution) return { steps: [], recoveryActions: [] };
+  let steps: ExecutionStep[] = [];
+  try {
+    steps = await executionSteps(deps.sfn, record.execution.arn);
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ExecutionDoesNotExist')) throw error;
+  }
+  return { execution: { workflow: record.execution.workflow, executionArn: record.execution.arn }, steps, recoveryActions: [] };
+}

@@ -1,0 +1,114 @@
+/**
+ * The registry guard: a channel's status doubles as its lock. Starting an operation is one
+ * conditional write (allowed "from" statuses → the operation's "during" status, with the
+ * execution that owns it), so two conflicting operations can never both begin; the loser
+ * learns which operation is in progress. The same write runs in the API (before
+ * StartExecution) and as the first state of each lifecycle workflow (for executions started
+ * by a schedule): an execution that already owns the lock passes through.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ChannelBusyError, ChannelNotFoundError } from '../errors';
+import type { ChannelRecord, ChannelStatus, DesiredState, ExecutionRef } from '../registry';
+import { ChannelStateError } from './errors';
+import type { Workflow } from './settings';
+
+interface OperationRule {
+  /** Statuses the operation may begin from. */
+  from: ChannelStatus[];
+  during: ChannelStatus;
+  /** Status that means "already done": the request is a no-op. */
+  done: ChannelStatus[];
+  desired: DesiredState;
+}
+
+export const OPERATION_RULES: Record<Workflow, OperationRule> = {
+  provision: { from: ['PLANNED'], during: 'PROVISIONING', done: ['ON_AIR'], desired: 'ON_AIR' },
+  start: { from: ['IDLE'], during: 'STARTING', done: ['ON_AIR'], desired: 'ON_AIR' },
+  stop: { from: ['ON_AIR'], during: 'STOPPING', done: ['IDLE'], desired: 'IDLE' },
+  teardown: { from: ['IDLE', 'ON_AIR', 'FAILED', 'PLANNED'], during: 'TEARING_DOWN', done: ['DELETED'], desired: 'DELETED' },
+};
+
+/** Which operation a transitional status belongs to (for the 409 message). */
+export const IN_PROGRESS: Partial<Record<ChannelStatus, Workflow>> = {
+  PROVISIONING: 'provision', STARTING: 'start', STOPPING: 'stop', TEARING_DOWN: 'teardown',
+};
+
+export interface GuardDeps { ddb: DynamoDBDocumentClient; tableName: string; now: () => Date }
+
+export type AcquireResult =
+  | { outcome: 'acquired'; record: ChannelRecord }
+  | { outcome: 'already-done'; record: ChannelRecord };
+
+/** Explains why an operation cannot begin from the record's status (throws). */
+export function refuse(record: ChannelRecord, workflow: Workflow): never {
+  const busy = IN_PROGRESS[record.status];
+  if (busy) throw new ChannelBusyError(record.channelId, busy);
+  throw new ChannelStateError(record.channelId, record.status, workflow);
+}
+
+/**
+ * Takes the channel for `workflow` on behalf of `execution`. Already in the target status →
+ * `already-done` (nothing written). Otherwise ChannelBusyError / ChannelStateError /
+ * ChannelNotFoundError.
+ */
+export async function acquire(deps: GuardDeps, channelId: string, workflow: Workflow, execution: ExecutionRef): Promise<AcquireResult> {
+  const rule = OPERATION_RULES[workflow];
+  const names = { '#s': 'status', '#d': 'desiredState', '#e': 'execution', '#u': 'updatedAt', '#f': 'failure', '#a': 'arn' };
+  const values: Record<string, unknown> = {
+    ':during': rule.during, ':desired': rule.desired, ':exec': execution, ':u': deps.now().toISOString(), ':arn': execution.arn,
+  };
+  rule.from.forEach((s, i) => { values[`:from${i}`] = s; });
+  const fromList = rule.from.map((_, i) => `:from${i}`).join(', ');
+  try {
+    const out = await deps.ddb.send(new UpdateCommand({
+      TableName: deps.tableName,
+      Key: { channelId },
+      UpdateExpression: 'SET #s = :during, #d = :desired, #e = :exec, #u = :u REMOVE #f',
+      ConditionExpression: `attribute_exists(channelId) AND (#s IN (${fromList}) OR (#s = :during AND #e.#a = :arn))`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+      ReturnValues: 'ALL_NEW',
+    }));
+    return { outcome: 'acquired', record: out.Attributes as ChannelRecord };
+  } catch (error) {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  }
+  const current = await deps.ddb.send(new GetCommand({ TableName: deps.tableName, Key: { channelId }, ConsistentRead: true }));
+  const record = current.Item as ChannelRecord | undefined;
+  if (!record) throw new ChannelNotFoundError(channelId);
+  if (rule.done.includes(record.status)) return { outcome: 'already-done', record };
+  return refuse(record, workflow);
+}
+
+/**
+ * Gives the channel back when StartExecution itself failed (nothing ran): only if this
+ * execution still owns it, so a later owner is never overwritten.
+ */
+export async function release(deps: GuardDeps, channelId: string, execution: ExecutionRef, status: ChannelStatus, desiredState: DesiredState): Promise<void> {
+  await deps.ddb.send(new UpdateCommand({
+    TableName: deps.tableName,
+    Key: { channelId },
+    UpdateExpression: 'SET #s = :s, #d = :d, #u = :u',
+    ConditionExpression: '#e.#a = :arn',
+    ExpressionAttributeNames: { '#s': 'status', '#d': 'desiredState', '#u': 'updatedAt', '#e': 'execution', '#a': 'arn' },
+    ExpressionAttributeValues: { ':s': status, ':d': desiredState, ':u': deps.now().toISOString(), ':arn': execution.arn },
+  })).catch((error: unknown) => {
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+  });
+}
+
+/** Step Functions execution ARN for a name chosen before StartExecution (so the lock can name it). */
+export function executionArnFor(stateMachineArn: string, name: string): string {
+  const parts = stateMachineArn.split(':');
+  // arn:aws:states:<region>:<account>:stateMachine:<name>
+  parts[5] = 'execution';
+  return `${parts.join(':')}:${name}`;
+}
+
+/** Execution names: ≤ 80 characters of [A-Za-z0-9-_]; unique per request. */
+export function executionName(workflow: Workflow, channelId: string, now: Date, suffix?: string): string {
+  const stamp = now.getTime().toString(36);
+  const rand = suffix ?? Math.floor(Math.random() * 36 ** 4).toString(36).padStart(4, '0');
+  return `${workflow}-${channelId}-${stamp}-${rand}`.slice(0, 80);
+}
