@@ -6,7 +6,7 @@
  * on its own (their real behaviours have their own suites).
  */
 import { CloudFrontClient, CreateDistributionWithTagsCommand, DeleteDistributionCommand, GetDistributionCommand, NoSuchDistribution, PreconditionFailed } from '@aws-sdk/client-cloudfront';
-import { CloudWatchClient, DeleteAlarmsCommand, DescribeAlarmsCommand, InvalidParameterValueException, ListTagsForResourceCommand, PutMetricAlarmCommand, ResourceNotFound, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, type CloudWatchClientConfig, DeleteAlarmsCommand, DescribeAlarmsCommand, InvalidParameterValueException, ListTagsForResourceCommand, PutMetricAlarmCommand, ResourceNotFound, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
 import { BadRequestException, CreateChannelCommand, CreateInputSecurityGroupCommand, DescribeChannelCommand, ListChannelsCommand, MediaLiveClient, NotFoundException, TooManyRequestsException, UnprocessableEntityException } from '@aws-sdk/client-medialive';
 import { CreateTopicCommand, InvalidParameterException, ListTopicsCommand, NotFoundException as SnsNotFound, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -237,7 +237,7 @@ describe('twin protocols with the real SDK clients', () => {
       ['awsQuery', AwsQueryProtocol],
       ['rpcv2Cbor', AwsSmithyRpcV2CborProtocol],
     ])('round-trips alarms over %s', async (protocolName, protocol) => {
-      const cw = new CloudWatchClient({ ...clientConfig(twin), ...(protocol ? { protocol } : {}) } as ConstructorParameters<typeof CloudWatchClient>[0]);
+      const cw = new CloudWatchClient({ ...clientConfig(twin), ...(protocol ? { protocol } : {}) } as CloudWatchClientConfig);
       const name = `onair-ch-1-active-alerts-${protocolName}`;
       await cw.send(alarm(name));
       expect(twin.requests.list({ service: 'monitoring' }).at(-1)).toMatchObject({ operation: 'PutMetricAlarm', protocol: protocolName, status: 200 });
