@@ -1,0 +1,105 @@
+/**
+ * Human-readable notifications: what an operator reads on a phone at 6 p.m. The subject says
+ * what happened in one line (SNS e-mail subjects are ≤ 100 ASCII characters); the body puts
+ * the URL or the cause first and the detail after. Built from the registry record, the one
+ * source of truth, so the message matches what `GET /channels/{id}` shows.
+ */
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { ChannelRecord, Resources } from './registry';
+
+export const NOTIFICATION_EVENTS = ['ON_AIR', 'READY', 'DELETED', 'ROLLED_BACK', 'TEARDOWN_FAILED'] as const;
+export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
+
+export interface Notification { subject: string; message: string }
+
+/** Resources the registry still holds, in words (for "what is left" after a failed teardown). */
+export function remainingResources(resources: Resources): string[] {
+  const left: string[] = [];
+  if (resources.medialiveChannelId) left.push(`MediaLive channel ${resources.medialiveChannelId}`);
+  if (resources.inputId) left.push(`MediaLive input ${resources.inputId}`);
+  if (resources.inputSecurityGroupId) left.push(`input security group ${resources.inputSecurityGroupId}`);
+  const p = resources.packager;
+  if (p.kind === 'mediapackage-v2') {
+    const endpoints = Object.keys(p.originEndpoints ?? {});
+    if (endpoints.length) left.push(`MediaPackage v2 endpoints ${endpoints.join(', ')}`);
+    if (p.channelName) left.push(`MediaPackage v2 channel ${p.channelName}`);
+    if (p.channelGroupCreated && p.channelGroupName) left.push(`MediaPackage v2 channel group ${p.channelGroupName}`);
+  } else {
+    const endpoints = Object.keys(p.originEndpoints ?? {});
+    if (endpoints.length) left.push(`MediaPackage endpoints ${endpoints.join(', ')}`);
+    if (p.channelId) left.push(`MediaPackage channel ${p.channelId}`);
+    if (p.cdnSecretArn) left.push('CDN-identifier secret');
+  }
+  if (resources.distributionId) left.push(`CloudFront distribution ${resources.distributionId}`);
+  if (resources.originAccessControlId) left.push(`origin access control ${resources.originAccessControlId}`);
+  const alarms = Object.values(resources.alarms ?? {}).reduce((n, names) => n + names.length, 0);
+  if (alarms) left.push(`${alarms} CloudWatch alarm(s)`);
+  return left;
+}
+
+function subjectLine(text: string): string {
+  // SNS rejects subjects with control characters or over 100 characters.
+  const clean = text.replace(/[^\x20-\x7E]/g, '-');
+  return clean.length > 100 ? `${clean.slice(0, 97)}...` : clean;
+}
+
+export function formatNotification(event: NotificationEvent, record: ChannelRecord, stage: string): Notification {
+  const id = record.channelId;
+  const tag = stage === 'prod' ? '' : ` [${stage}]`;
+  const lines: string[] = [];
+  const playback = record.playback ?? {};
+  const watch = [
+    playback.hls && `HLS:  ${playback.hls}`,
+    playback.llhls && `LL-HLS: ${playback.llhls}`,
+    playback.dash && `DASH: ${playback.dash}`,
+    playback.cmaf && `CMAF: ${playback.cmaf}`,
+  ].filter((l): l is string => Boolean(l));
+  const ingest = (record.ingestUrls ?? []).map((u, i) => `Ingest ${i + 1}: ${u}`);
+  switch (event) {
+    case 'ON_AIR':
+      lines.push(`Channel ${id} is ON AIR and watchable.`, '', ...watch, '', 'Send your stream to:', ...ingest);
+      lines.push('', `Profile: ${record.profileName}. On air since ${record.onAirAt ?? record.updatedAt}.`);
+      return { subject: subjectLine(`OnAir${tag}: ${id} is ON AIR`), message: lines.join('\n') };
+    case 'READY':
+      lines.push(`Channel ${id} is created and IDLE (not started, costs little until you start it).`, '', 'Send your stream to:', ...ingest, '', 'Playback once started:', ...watch);
+      return { subject: subjectLine(`OnAir${tag}: ${id} is ready (IDLE)`), message: lines.join('\n') };
+    case 'DELETED':
+      lines.push(`Channel ${id} is deleted. Every resource it had was removed; nothing is billed for it any more.`);
+      return { subject: subjectLine(`OnAir${tag}: ${id} deleted`), message: lines.join('\n') };
+    case 'ROLLED_BACK': {
+      const f = record.failure;
+      lines.push(`Channel ${id} could not be put on air.`);
+      if (f) lines.push('', `Failed step: ${f.step}`, `Error: ${f.error}`, `Cause: ${f.cause}`);
+      lines.push('', 'Everything it had created was removed (rolled back); nothing is left running.', 'Fix the cause and create the channel again.');
+      return { subject: subjectLine(`OnAir${tag}: ${id} FAILED - rolled back${f ? ` (${f.step})` : ''}`), message: lines.join('\n') };
+    }
+    case 'TEARDOWN_FAILED': {
+      const f = record.failure;
+      const left = remainingResources(record.resources);
+      lines.push(`ACTION NEEDED: removing channel ${id} did not finish.`);
+      if (f) lines.push('', `Failed step: ${f.step}`, `Error: ${f.error}`, `Cause: ${f.cause}`);
+      lines.push('', left.length ? 'Still exists (and may still cost money):' : 'The registry lists nothing left.', ...left.map((l) => `- ${l}`));
+      lines.push('', `Run the teardown again (onair delete ${id}); it resumes where this one stopped.`);
+      return { subject: subjectLine(`OnAir${tag}: ACTION NEEDED - teardown of ${id} failed`), message: lines.join('\n') };
+    }
+  }
+}
+
+export async function publishNotification(
+  deps: { sns: SNSClient; topicArn: string },
+  event: NotificationEvent,
+  record: ChannelRecord,
+  stage: string,
+): Promise<{ messageId: string | undefined }> {
+  const { subject, message } = formatNotification(event, record, stage);
+  const out = await deps.sns.send(new PublishCommand({
+    TopicArn: deps.topicArn,
+    Subject: subject,
+    Message: message,
+    MessageAttributes: {
+      event: { DataType: 'String', StringValue: event },
+      channelId: { DataType: 'String', StringValue: record.channelId },
+    },
+  }));
+  return { messageId: out.MessageId };
+}

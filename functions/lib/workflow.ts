@@ -1,0 +1,107 @@
+/**
+ * Glue shared by the workflow task handlers (functions/provision, functions/teardown):
+ * input schemas, the poll schedule every Wait loop follows, and the failure shape the
+ * state machines hand to recordFailure.
+ *
+ * Waiting lives in the state machines (Describe → Choice → Wait loops); this module only
+ * decides, per poll, "ready yet?", "how long until the next look" and "give up now". The
+ * interval and bound of each wait exist here once; the ASL reads them back from the task
+ * result (`SecondsPath: $.polls.<name>.waitSeconds`).
+ */
+import { z } from 'zod';
+import { channelIdSchema } from './ids';
+
+export const channelInput = z.object({ channelId: channelIdSchema });
+
+/** Where each wait gets its rhythm. Bounds follow AWS's SDK waiters (aws-facts.md). */
+export const POLLS = {
+  /** STARTING → RUNNING: waiter 5 s × 120. A short interval: each idle second past RUNNING is off-air time. */
+  channelRunning: { intervalSeconds: 5, maxSeconds: 600, goal: 'the MediaLive channel to run on every pipeline' },
+  /** STOPPING → IDLE: waiter 5 s × 60. */
+  channelStopped: { intervalSeconds: 5, maxSeconds: 300, goal: 'the MediaLive channel to stop' },
+  /** DELETING → DELETED: waiter 5 s × 84. */
+  channelDeleted: { intervalSeconds: 5, maxSeconds: 420, goal: 'the MediaLive channel to be deleted' },
+  /** ATTACHED → DETACHED after its channel is deleted: waiter 5 s × 84. */
+  inputDetached: { intervalSeconds: 5, maxSeconds: 420, goal: 'the MediaLive input to detach' },
+  /** DELETING → DELETED: waiter 5 s × 20. */
+  inputDeleted: { intervalSeconds: 5, maxSeconds: 100, goal: 'the MediaLive input to be deleted' },
+  /** The group stays IN_USE for a few seconds after its input is deleted. */
+  securityGroupIdle: { intervalSeconds: 3, maxSeconds: 120, goal: 'the input security group to be released' },
+  /**
+   * CloudFront InProgress → Deployed, usually within 5 min; the SDK waiter allows 35 min
+   * (60 s × 35). 15 s: a minute-long poll would idle ~30 s past Deployed on average.
+   */
+  distributionDeployed: { intervalSeconds: 15, maxSeconds: 2100, goal: 'the CloudFront distribution to deploy' },
+  /** Manifest served through the CDN once the channel runs and the distribution is Deployed. */
+  playback: { intervalSeconds: 5, maxSeconds: 2100, goal: 'the channel to be watchable through the CDN' },
+} as const;
+
+export type PollName = keyof typeof POLLS;
+
+/** A poll's state as it travels in the execution document (`$.polls.<name>`). */
+export interface PollResult {
+  ready: boolean;
+  attempt: number;
+  waitSeconds: number;
+  /** What the resource reported, for the execution history and the failure message. */
+  state?: string;
+  reason?: string;
+}
+
+export const pollInput = channelInput.extend({ attempt: z.number().int().min(0).default(0) });
+
+/** A wait ran past its bound: caught by the state machine like any failed step. */
+export class WaitTimeoutError extends Error {
+  constructor(readonly poll: PollName, readonly lastState: string | undefined) {
+    super(`Gave up waiting for ${POLLS[poll].goal} after ${POLLS[poll].maxSeconds} s (last state: ${lastState ?? 'unknown'})`);
+    this.name = 'WaitTimeoutError';
+  }
+}
+
+/**
+ * One poll: ready → done; not ready → wait `intervalSeconds` and look again, until the
+ * attempts add up to the wait's bound, then WaitTimeoutError.
+ */
+export function nextPoll(poll: PollName, attempt: number, ready: boolean, state?: string, reason?: string): PollResult {
+  const { intervalSeconds, maxSeconds } = POLLS[poll];
+  const extra = { ...(state !== undefined ? { state } : {}), ...(reason !== undefined ? { reason } : {}) };
+  if (ready) return { ready: true, attempt: attempt + 1, waitSeconds: 0, ...extra };
+  if ((attempt + 1) * intervalSeconds > maxSeconds) throw new WaitTimeoutError(poll, state ?? reason);
+  return { ready: false, attempt: attempt + 1, waitSeconds: intervalSeconds, ...extra };
+}
+
+/** The counters a workflow's loops start from, placed in the execution document by its first task. */
+export function freshPolls(names: readonly PollName[]): Record<string, PollResult> {
+  // The first Wait of a loop already waits one interval: a state seldom changes in less.
+  return Object.fromEntries(names.map((n) => [n, { ready: false, attempt: 0, waitSeconds: POLLS[n].intervalSeconds }]));
+}
+
+/**
+ * What a Catch hands over: `{ step, error: { Error, Cause } }`, one per failed step (a
+ * Parallel collects one per failed branch). Cause is a string; for a Lambda error it is the
+ * JSON `{errorType, errorMessage, trace}` the Lambda runtime writes.
+ */
+export const caughtSchema = z.object({
+  step: z.string().min(1).max(80),
+  error: z.object({ Error: z.string().default('Unknown'), Cause: z.unknown().optional() }).loose(),
+});
+export type Caught = z.output<typeof caughtSchema>;
+
+export interface FailureSummary { step: string; error: string; cause: string }
+
+/** Reads the human part of a Catch's Cause: the Lambda errorMessage when there is one. */
+export function summarizeCaught(caught: Caught): FailureSummary {
+  const raw = caught.error.Cause;
+  let cause = typeof raw === 'string' ? raw : raw === undefined || raw === null ? '' : JSON.stringify(raw);
+  if (typeof raw === 'string' && raw.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(raw) as { errorMessage?: unknown };
+      if (typeof parsed.errorMessage === 'string') cause = parsed.errorMessage;
+    } catch {
+      // not JSON after all: keep the text as AWS gave it
+    }
+  }
+  // History and SNS stay readable; the full text is in the execution history anyway.
+  if (cause.length > 1000) cause = `${cause.slice(0, 997)}...`;
+  return { step: caught.step, error: caught.error.Error, cause: cause || caught.error.Error };
+}

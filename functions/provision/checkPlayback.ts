@@ -1,0 +1,21 @@
+/**
+ * "Running" means watchable: the distribution is Deployed and the manifests are served live
+ * through the CDN URL viewers use (functions/lib/cdn/playback.ts). One poll per call.
+ */
+import { cloudfront } from '../lib/clients/cloudfront';
+import { registry } from '../lib/clients/dynamodb';
+import { config } from '../lib/config';
+import { describeDistribution } from '../lib/cdn/operations';
+import { checkPlayback } from '../lib/cdn/playback';
+import { ResourceFailedError } from '../lib/errors';
+import { stepHandler } from '../lib/handler';
+import { nextPoll, pollInput, type PollResult } from '../lib/workflow';
+
+export const handler = stepHandler('checkPlayback', pollInput, async ({ channelId, attempt }): Promise<PollResult> => {
+  const record = await registry.get(channelId);
+  const dist = await describeDistribution({ cloudfront, registry, config }, record);
+  if (!dist.exists) throw new ResourceFailedError(`CloudFront distribution ${record.resources.distributionId ?? '(none)'} does not exist`);
+  if (dist.status !== 'Deployed') return nextPoll('playback', attempt, false, dist.status, `distribution ${dist.status ?? 'status unknown'}`);
+  const check = await checkPlayback(fetch, record);
+  return nextPoll('playback', attempt, check.watchable, dist.status, check.reason);
+});

@@ -1,0 +1,50 @@
+/**
+ * One poll of a MediaLive wait, shared by provisioning (channel RUNNING on every pipeline) and
+ * teardown (channel stopped, input detached, security group released). Returns the poll result
+ * the state machine's Choice and Wait read; gives up at the wait's bound (functions/lib/workflow.ts).
+ */
+import { z } from 'zod';
+import { medialive } from '../lib/clients/medialive';
+import { registry } from '../lib/clients/dynamodb';
+import { config } from '../lib/config';
+import { ResourceFailedError } from '../lib/errors';
+import { stepHandler } from '../lib/handler';
+import { describeChannel, describeInput, describeInputSecurityGroup } from '../lib/medialive/operations';
+import { nextPoll, pollInput, type PollResult } from '../lib/workflow';
+
+const input = pollInput.extend({ poll: z.enum(['channelRunning', 'channelStopped', 'inputDetached', 'securityGroupIdle']) });
+
+/** States a starting channel cannot come back from by itself. */
+const START_FAILED = new Set(['CREATE_FAILED', 'UPDATE_FAILED', 'DELETING', 'DELETED', 'STOPPING']);
+
+export const handler = stepHandler('describeMediaLive', input, async ({ channelId, poll, attempt }): Promise<PollResult> => {
+  const deps = { medialive, registry, config };
+  const record = await registry.get(channelId);
+  switch (poll) {
+    case 'channelRunning': {
+      const s = await describeChannel(deps, record);
+      if (!s.exists || START_FAILED.has(s.state ?? '')) {
+        throw new ResourceFailedError(`MediaLive channel ${record.resources.medialiveChannelId ?? '(none)'} is ${s.exists ? s.state : 'gone'} while starting`);
+      }
+      // MediaLive answers STARTING from StartChannel at once; IDLE two polls later means the start failed.
+      if (s.state === 'IDLE' && attempt >= 2) throw new ResourceFailedError(`MediaLive channel ${record.resources.medialiveChannelId} fell back to IDLE: the start failed`);
+      const ready = s.state === 'RUNNING' && s.pipelinesRunning >= s.pipelinesTotal;
+      return nextPoll(poll, attempt, ready, `${s.state ?? 'unknown'} ${s.pipelinesRunning}/${s.pipelinesTotal} pipelines`);
+    }
+    case 'channelStopped': {
+      const s = await describeChannel(deps, record);
+      const ready = !s.exists || s.state === 'IDLE' || s.state === 'CREATE_FAILED' || s.state === 'UPDATE_FAILED';
+      return nextPoll(poll, attempt, ready, s.exists ? s.state : 'DELETED');
+    }
+    case 'inputDetached': {
+      const s = await describeInput(deps, record);
+      const ready = !s.exists || s.state === 'DETACHED' || s.state === 'DELETING';
+      return nextPoll(poll, attempt, ready, s.exists ? s.state : 'DELETED');
+    }
+    case 'securityGroupIdle': {
+      const s = await describeInputSecurityGroup(deps, record);
+      const ready = !s.exists || s.state === 'IDLE';
+      return nextPoll(poll, attempt, ready, s.exists ? s.state : 'DELETED');
+    }
+  }
+});

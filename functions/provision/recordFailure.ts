@@ -1,0 +1,35 @@
+/**
+ * Writes why a workflow failed onto the channel: status FAILED and `failure {step, error, cause}`.
+ * Provisioning then runs teardown (which keeps the failure so the rollback notice can say why);
+ * a failed teardown leaves the resources recorded so a rerun or the sweeper can finish.
+ */
+import { z } from 'zod';
+import { registry } from '../lib/clients/dynamodb';
+import { stepHandler } from '../lib/handler';
+import { channelIdSchema } from '../lib/ids';
+import { caughtSchema, summarizeCaught, type FailureSummary } from '../lib/workflow';
+
+const input = z.object({
+  channelId: channelIdSchema,
+  workflow: z.enum(['provision', 'teardown']),
+  /** One caught error, or the list a Parallel collected (one per failed branch). */
+  failed: z.union([caughtSchema, z.array(caughtSchema).min(1)]),
+});
+
+export const handler = stepHandler('recordFailure', input, async ({ channelId, workflow, failed }): Promise<FailureSummary & { message: string }> => {
+  const all = (Array.isArray(failed) ? failed : [failed]).map(summarizeCaught);
+  const first = all[0] as FailureSummary;
+  const others = all.slice(1).map((f) => `${f.step}: ${f.error}`);
+  const summary: FailureSummary = { ...first, cause: others.length ? `${first.cause} (also failed: ${others.join('; ')})` : first.cause };
+  const record = await registry.find(channelId);
+  // No record: validation never created one, so there is nothing to mark (and nothing to delete).
+  if (record) {
+    await registry.update(channelId, {
+      status: 'FAILED',
+      failure: { ...summary, at: new Date().toISOString() },
+      ...(workflow === 'provision' ? { desiredState: 'DELETED' as const } : {}),
+    });
+  }
+  // `message` becomes the failed execution's Cause: the step first, so a CLI shows it as is.
+  return { ...summary, message: `${summary.step} failed: ${summary.cause}` };
+});

@@ -1,0 +1,59 @@
+/**
+ * First step of provisioning: turns the request into a channel record (or adopts the one the
+ * API already wrote) and takes the channel's lock for this execution. Bad input is refused
+ * here, before anything exists on AWS.
+ */
+import { z } from 'zod';
+import { acquire } from '../lib/api/guard';
+import { ddb, registry } from '../lib/clients/dynamodb';
+import { config } from '../lib/config';
+import { ChannelExistsError } from '../lib/errors';
+import { stepHandler } from '../lib/handler';
+import { channelIdSchema, newGeneration } from '../lib/ids';
+import { resolveProfile } from '../lib/profile';
+import type { ChannelRecord, ExecutionRef } from '../lib/registry';
+import { freshPolls } from '../lib/workflow';
+
+const request = z.strictObject({
+  channelId: channelIdSchema,
+  profileName: z.string().min(1).max(40).optional(),
+  overrides: z.record(z.string(), z.unknown()).optional(),
+  /** false: create everything and leave the channel IDLE (no encoder minutes billed). */
+  startAfterCreate: z.boolean().default(true),
+});
+
+const input = z.object({
+  /** The execution input as given: unknown fields are refused, so a typo is never ignored. */
+  request,
+  execution: z.object({ arn: z.string().min(1), startedAt: z.string().min(1) }),
+});
+
+export const handler = stepHandler('validate', input, async ({ request: req, execution: ex }) => {
+  const execution: ExecutionRef = { workflow: 'provision', ...ex };
+  const existing = await registry.find(req.channelId);
+  let record: ChannelRecord;
+  if (existing && existing.status !== 'DELETED') {
+    // Written by the API (PLANNED) or by this execution on an earlier attempt: the guard lets
+    // exactly those through and names the operation that holds any other channel.
+    const taken = await acquire({ ddb, tableName: config.channelsTable, now: () => new Date() }, req.channelId, 'provision', execution);
+    if (taken.outcome === 'already-done') throw new ChannelExistsError(req.channelId, taken.record.status);
+    record = taken.record;
+    if (!req.startAfterCreate && record.desiredState !== 'IDLE') await registry.update(req.channelId, { desiredState: 'IDLE' });
+  } else {
+    const profile = resolveProfile(req.profileName, req.overrides ?? {});
+    record = await registry.create({
+      channelId: req.channelId,
+      generation: newGeneration(),
+      profile,
+      desiredState: req.startAfterCreate ? 'ON_AIR' : 'IDLE',
+      execution,
+    });
+  }
+  return {
+    channelId: record.channelId,
+    startAfterCreate: req.startAfterCreate,
+    packager: record.profile.packager.kind,
+    inputType: record.profile.input.type,
+    polls: freshPolls(['channelRunning', 'playback']),
+  };
+});

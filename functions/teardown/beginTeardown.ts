@@ -1,0 +1,82 @@
+/**
+ * First step of teardown (deliberate deletion and rollback alike): takes the channel's lock and
+ * says what the registry holds, so every later step runs only for what exists. A channel
+ * already DELETED with nothing left makes the whole run a no-op.
+ */
+import { z } from 'zod';
+import { acquire } from '../lib/api/guard';
+import { ddb, registry } from '../lib/clients/dynamodb';
+import { config } from '../lib/config';
+import { ChannelBusyError } from '../lib/errors';
+import { stepHandler } from '../lib/handler';
+import { channelIdSchema } from '../lib/ids';
+import { remainingResources } from '../lib/notify';
+import type { ChannelRecord, ExecutionRef, Resources } from '../lib/registry';
+import { freshPolls } from '../lib/workflow';
+
+const input = z.object({
+  /** The execution input as given (a parent execution adds AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID). */
+  request: z.object({
+    channelId: channelIdSchema,
+    /** rollback: started by a failed provisioning, whose failure stays on the record. */
+    reason: z.enum(['delete', 'rollback']).default('delete'),
+  }),
+  execution: z.object({ arn: z.string().min(1), startedAt: z.string().min(1) }),
+});
+
+export interface Presence {
+  channel: boolean;
+  input: boolean;
+  inputSecurityGroup: boolean;
+  packager: boolean;
+  distribution: boolean;
+  originAccessControl: boolean;
+  alarms: boolean;
+}
+
+export function presence(r: Resources): Presence {
+  const p = r.packager;
+  const packager = Object.keys(p.originEndpoints ?? {}).length > 0 || (p.kind === 'mediapackage-v2'
+    ? Boolean(p.channelName || (p.channelGroupCreated && p.channelGroupName))
+    : Boolean(p.channelId || p.cdnSecretArn));
+  return {
+    channel: Boolean(r.medialiveChannelId),
+    input: Boolean(r.inputId),
+    inputSecurityGroup: Boolean(r.inputSecurityGroupId),
+    packager,
+    distribution: Boolean(r.distributionId),
+    originAccessControl: Boolean(r.originAccessControlId),
+    alarms: Object.values(r.alarms ?? {}).some((names) => names.length > 0),
+  };
+}
+
+const NOTHING: Presence = { channel: false, input: false, inputSecurityGroup: false, packager: false, distribution: false, originAccessControl: false, alarms: false };
+
+export const handler = stepHandler('beginTeardown', input, async ({ request: { channelId, reason }, execution: ex }) => {
+  // What the closing notice announces: a rollback says why provisioning failed.
+  const doneEvent = reason === 'rollback' ? 'ROLLED_BACK' : 'DELETED';
+  const polls = freshPolls(['channelStopped', 'channelDeleted', 'inputDetached', 'inputDeleted', 'securityGroupIdle', 'distributionDeployed']);
+  const existing = await registry.find(channelId);
+  if (!existing) return { channelId, reason, doneEvent, proceed: false, has: NOTHING, polls };
+  if (existing.status === 'DELETED' && remainingResources(existing.resources).length === 0) {
+    return { channelId, reason, doneEvent, proceed: false, has: NOTHING, polls };
+  }
+  const execution: ExecutionRef = { workflow: 'teardown', ...ex };
+  let record: ChannelRecord;
+  try {
+    const taken = await acquire({ ddb, tableName: config.channelsTable, now: () => new Date() }, channelId, 'teardown', execution);
+    record = taken.record;
+  } catch (error) {
+    // Another teardown holds the channel (or died holding it: aborted, timed out). Every step is
+    // idempotent and NotFound counts as done, so joining it is safe and is how a rerun resumes.
+    if (!(error instanceof ChannelBusyError) || error.operation !== 'teardown') throw error;
+    await registry.update(channelId, { execution, desiredState: 'DELETED' });
+    record = await registry.get(channelId);
+  }
+  // The guard clears `failure` when it takes the channel; a rollback keeps the provisioning
+  // failure so the record and the rollback notice say why.
+  if (reason === 'rollback' && existing.failure && !record.failure) {
+    await registry.update(channelId, { failure: existing.failure });
+  }
+  return { channelId, reason, doneEvent, proceed: true, has: presence(record.resources), polls };
+});

@@ -1,0 +1,26 @@
+/**
+ * Deletes one MediaLive resource and reports it as a poll: MediaLive deletes channels and
+ * inputs asynchronously (DELETING → DELETED), so the state machine calls again after a wait
+ * until AWS confirms; only then is the id cleared from the registry.
+ */
+import { z } from 'zod';
+import { medialive } from '../lib/clients/medialive';
+import { registry } from '../lib/clients/dynamodb';
+import { config } from '../lib/config';
+import { stepHandler } from '../lib/handler';
+import { deleteChannel, deleteInput, deleteInputSecurityGroup } from '../lib/medialive/operations';
+import { nextPoll, pollInput, type PollName, type PollResult } from '../lib/workflow';
+
+const input = pollInput.extend({ resource: z.enum(['channel', 'input', 'inputSecurityGroup']) });
+
+const OPS = {
+  channel: { remove: deleteChannel, poll: 'channelDeleted' },
+  input: { remove: deleteInput, poll: 'inputDeleted' },
+  inputSecurityGroup: { remove: deleteInputSecurityGroup, poll: 'securityGroupIdle' },
+} as const satisfies Record<string, { remove: unknown; poll: PollName }>;
+
+export const handler = stepHandler('deleteMediaLive', input, async ({ channelId, resource, attempt }): Promise<PollResult> => {
+  const { remove, poll } = OPS[resource];
+  const out = await remove({ medialive, registry, config }, await registry.get(channelId));
+  return nextPoll(poll, attempt, out.deleted, out.state ?? (out.deleted ? 'DELETED' : undefined));
+});
