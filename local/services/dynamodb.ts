@@ -54,8 +54,7 @@ export class DynamoDbService implements ServiceBehaviour {
         res.on('end', () => {
           const out: Record<string, string> = {};
           for (const [k, v] of Object.entries(res.headers)) if (v !== undefined && k !== 'content-length' && k !== 'connection' && k !== 'transfer-encoding') out[k] = Array.isArray(v) ? v.join(',') : v;
-          const target = req.headers['x-amz-target'] ?? '';
-          if (/\.(CreateTable|DeleteTable)$/.test(target)) void this.refreshInventory();
+          this.track(req, res.statusCode ?? 500);
           resolve({ status: res.statusCode ?? 500, headers: out, body: Buffer.concat(chunks) });
         });
       });
@@ -64,7 +63,18 @@ export class DynamoDbService implements ServiceBehaviour {
     });
   }
 
-  /** Table names for the inventory, asked of dynalite itself (one source of truth). */
+  /** Follows successful CreateTable/DeleteTable calls so inventory() can answer synchronously. */
+  private track(req: RawRequest, status: number): void {
+    if (status !== 200) return;
+    const op = (req.headers['x-amz-target'] ?? '').split('.')[1];
+    if (op !== 'CreateTable' && op !== 'DeleteTable') return;
+    const name = (JSON.parse(req.body.toString('utf8') || '{}') as { TableName?: string }).TableName;
+    if (!name) return;
+    this.tables = this.tables.filter((t) => t.name !== name);
+    if (op === 'CreateTable') this.tables.push({ name, status: 'ACTIVE' });
+  }
+
+  /** Table names at start (a persisted store), asked of dynalite itself. */
   private async refreshInventory(): Promise<void> {
     const names: string[] = [];
     let start: string | undefined;
