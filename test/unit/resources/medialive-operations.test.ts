@@ -1,0 +1,297 @@
+import { mockClient } from 'aws-sdk-client-mock';
+import {
+  ConflictException, CreateChannelCommand, CreateInputCommand, CreateInputSecurityGroupCommand, DeleteChannelCommand,
+  DeleteInputCommand, DeleteInputSecurityGroupCommand, DescribeChannelCommand, DescribeInputCommand,
+  DescribeInputSecurityGroupCommand, ListInputSecurityGroupsCommand, MediaLiveClient, NotFoundException,
+  StartChannelCommand, StopChannelCommand,
+} from '@aws-sdk/client-medialive';
+import {
+  ChannelNotReadyError, deleteChannel, deleteInput, deleteInputSecurityGroup, describeChannel, describeInput,
+  describeInputSecurityGroup, ensureChannel, ensureInput, ensureInputSecurityGroup, MissingResourceError, startChannel,
+  stopChannel, type MediaLiveDeps,
+} from '../../../functions/lib/medialive/operations';
+import type { ChannelRecord } from '../../../functions/lib/registry';
+import { CONFIG, inputFor, makeRecord, MemoryRegistry, STAGE } from './helpers/fixtures';
+
+const ml = mockClient(MediaLiveClient);
+const medialive = new MediaLiveClient({ region: 'us-east-1' });
+const notFound = () => new NotFoundException({ $metadata: { httpStatusCode: 404 }, message: 'not found' });
+const conflict = (message = 'conflict') => new ConflictException({ $metadata: { httpStatusCode: 409 }, message });
+const TAGS = { 'onair:channel': 'demo-1', 'onair:profile': 'default', 'onair:stage': STAGE };
+
+let registry: MemoryRegistry;
+function setup(record: ChannelRecord = makeRecord()): { deps: MediaLiveDeps; registry: MemoryRegistry } {
+  registry = new MemoryRegistry(record);
+  return { deps: { medialive, registry, config: CONFIG }, registry };
+}
+
+beforeEach(() => ml.reset());
+
+describe('ensureInputSecurityGroup', () => {
+  it('creates the group from the allowed CIDRs and records its id at once', async () => {
+    const { deps } = setup();
+    ml.on(ListInputSecurityGroupsCommand).resolves({ InputSecurityGroups: [] });
+    ml.on(CreateInputSecurityGroupCommand).resolves({ SecurityGroup: { Id: '111', State: 'IDLE' } });
+    await expect(ensureInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ inputSecurityGroupId: '111' });
+    expect(ml).toHaveReceivedCommandWith(CreateInputSecurityGroupCommand, { WhitelistRules: [{ Cidr: '203.0.113.10/32' }], Tags: TAGS });
+    expect(registry.record.resources.inputSecurityGroupId).toBe('111');
+  });
+
+  it('a retry after a lost registry write finds the group by its tags and rules instead of creating another', async () => {
+    const { deps } = setup();
+    ml.on(ListInputSecurityGroupsCommand).resolvesOnce({
+      InputSecurityGroups: [{ Id: '5', State: 'IDLE', Tags: { ...TAGS, 'onair:channel': 'other' }, WhitelistRules: [{ Cidr: '203.0.113.10/32' }] }],
+      NextToken: 'p2',
+    }).resolvesOnce({
+      InputSecurityGroups: [{ Id: '111', State: 'IDLE', Tags: TAGS, WhitelistRules: [{ Cidr: '203.0.113.10/32' }], Inputs: [] }],
+    });
+    await expect(ensureInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ inputSecurityGroupId: '111' });
+    expect(ml).not.toHaveReceivedCommand(CreateInputSecurityGroupCommand);
+    expect(ml).toHaveReceivedCommandWith(ListInputSecurityGroupsCommand, { NextToken: 'p2' });
+    expect(registry.record.resources.inputSecurityGroupId).toBe('111');
+  });
+
+  it('returns the recorded group when it still exists, without listing', async () => {
+    const { deps } = setup();
+    registry.record.resources.inputSecurityGroupId = '111';
+    ml.on(DescribeInputSecurityGroupCommand).resolves({ Id: '111', State: 'IDLE' });
+    await expect(ensureInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ inputSecurityGroupId: '111' });
+    expect(ml).not.toHaveReceivedCommand(ListInputSecurityGroupsCommand);
+    expect(ml).not.toHaveReceivedCommand(CreateInputSecurityGroupCommand);
+  });
+
+  it('is null for pull inputs and calls nothing', async () => {
+    const { deps } = setup(makeRecord('default', { input: inputFor('URL_PULL', 'STANDARD') }));
+    await expect(ensureInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ inputSecurityGroupId: null });
+    expect(ml.calls()).toHaveLength(0);
+  });
+});
+
+describe('ensureInput', () => {
+  it('creates the input with its RequestId, records the id before anything else, and stores the ingest URLs', async () => {
+    const { deps } = setup();
+    registry.record.resources.inputSecurityGroupId = '111';
+    ml.on(CreateInputCommand).resolves({ Input: { Id: '222', Arn: 'arn:aws:medialive:us-east-1:111122223333:input:222', State: 'CREATING', Destinations: [{ Url: 'rtmp://1.2.3.4:1935/demo-1/primary' }, { Url: 'rtmp://5.6.7.8:1935/demo-1/backup' }] } });
+    const out = await ensureInput(deps, registry.reload());
+    expect(out).toEqual({ inputId: '222', ingestUrls: ['rtmp://1.2.3.4:1935/demo-1/primary', 'rtmp://5.6.7.8:1935/demo-1/backup'] });
+    expect(ml).toHaveReceivedCommandWith(CreateInputCommand, { RequestId: 'onair-demo-1-gen0001-input', Type: 'RTMP_PUSH', InputSecurityGroups: ['111'] });
+    expect(registry.writes[0]).toEqual({ op: 'record', path: ['inputId'], value: '222' });
+    expect(registry.record.ingestUrls).toEqual(out.ingestUrls);
+    expect(registry.record.resources.inputArn).toContain(':input:222');
+  });
+
+  it('a retry finds the recorded input and creates nothing', async () => {
+    const { deps } = setup();
+    registry.record.resources.inputId = '222';
+    registry.record.ingestUrls = ['rtmp://1.2.3.4:1935/demo-1/primary'];
+    ml.on(DescribeInputCommand).resolves({ Id: '222', State: 'DETACHED', Destinations: [{ Url: 'rtmp://1.2.3.4:1935/demo-1/primary' }] });
+    await expect(ensureInput(deps, registry.reload())).resolves.toEqual({ inputId: '222', ingestUrls: ['rtmp://1.2.3.4:1935/demo-1/primary'] });
+    expect(ml).not.toHaveReceivedCommand(CreateInputCommand);
+    expect(registry.writes).toEqual([]);
+  });
+
+  it('re-creates when the recorded input was deleted behind OnAir\'s back (404)', async () => {
+    const { deps } = setup();
+    registry.record.resources.inputSecurityGroupId = '111';
+    registry.record.resources.inputId = 'gone';
+    ml.on(DescribeInputCommand).rejects(notFound());
+    ml.on(CreateInputCommand).resolves({ Input: { Id: '333', Destinations: [] } });
+    await expect(ensureInput(deps, registry.reload())).resolves.toMatchObject({ inputId: '333' });
+  });
+
+  it('refuses to create a push input before its security group exists', async () => {
+    const { deps } = setup();
+    await expect(ensureInput(deps, registry.reload())).rejects.toBeInstanceOf(MissingResourceError);
+    expect(ml).not.toHaveReceivedCommand(CreateInputCommand);
+  });
+
+  it('passes the MediaLive role for MEDIACONNECT inputs', async () => {
+    const { deps } = setup(makeRecord('default', { input: inputFor('MEDIACONNECT', 'STANDARD') }));
+    ml.on(CreateInputCommand).resolves({ Input: { Id: '444' } });
+    await ensureInput(deps, registry.reload());
+    expect(ml).toHaveReceivedCommandWith(CreateInputCommand, { RoleArn: CONFIG.medialiveRoleArn, Type: 'MEDIACONNECT' });
+  });
+});
+
+describe('ensureChannel', () => {
+  it('creates the channel wired to the packager and records the id', async () => {
+    const { deps } = setup();
+    registry.record.resources.inputId = '222';
+    ml.on(CreateChannelCommand).resolves({ Channel: { Id: '999', Arn: 'arn:aws:medialive:us-east-1:111122223333:channel:999', State: 'CREATING' } });
+    await expect(ensureChannel(deps, registry.reload())).resolves.toEqual({ medialiveChannelId: '999' });
+    expect(ml).toHaveReceivedCommandWith(CreateChannelCommand, {
+      RequestId: 'onair-demo-1-gen0001-channel', RoleArn: CONFIG.medialiveRoleArn, ChannelClass: 'STANDARD',
+      InputAttachments: [expect.objectContaining({ InputId: '222' })],
+      Destinations: [{ Id: 'packager', MediaPackageSettings: [{ ChannelGroup: 'onair-demo-1', ChannelName: 'onair-demo-1' }] }],
+    });
+    expect(registry.writes[0]).toEqual({ op: 'record', path: ['medialiveChannelId'], value: '999' });
+  });
+
+  it('a retry with the channel recorded describes it and creates nothing', async () => {
+    const { deps } = setup();
+    registry.record.resources.inputId = '222';
+    registry.record.resources.medialiveChannelId = '999';
+    ml.on(DescribeChannelCommand).resolves({ Id: '999', State: 'IDLE' });
+    await expect(ensureChannel(deps, registry.reload())).resolves.toEqual({ medialiveChannelId: '999' });
+    expect(ml).not.toHaveReceivedCommand(CreateChannelCommand);
+  });
+
+  it('needs the input first', async () => {
+    const { deps } = setup();
+    await expect(ensureChannel(deps, registry.reload())).rejects.toThrow(/resources.inputId/);
+  });
+});
+
+describe('startChannel', () => {
+  const started = () => { const s = setup(); s.registry.record.resources.medialiveChannelId = '999'; return s; };
+
+  it('starts an IDLE channel', async () => {
+    const { deps } = started();
+    ml.on(DescribeChannelCommand).resolves({ State: 'IDLE' });
+    ml.on(StartChannelCommand).resolves({ State: 'STARTING' });
+    await expect(startChannel(deps, registry.reload())).resolves.toEqual({ state: 'STARTING' });
+    expect(ml).toHaveReceivedCommandWith(StartChannelCommand, { ChannelId: '999' });
+  });
+
+  it.each(['STARTING', 'RUNNING'])('is a no-op when already %s', async (state) => {
+    const { deps } = started();
+    ml.on(DescribeChannelCommand).resolves({ State: state as 'RUNNING' });
+    await expect(startChannel(deps, registry.reload())).resolves.toEqual({ state });
+    expect(ml).not.toHaveReceivedCommand(StartChannelCommand);
+  });
+
+  it('turns the 409 of a just-created channel into the retryable ChannelNotReadyError', async () => {
+    const { deps } = started();
+    ml.on(DescribeChannelCommand).resolves({ State: 'IDLE' });
+    ml.on(StartChannelCommand).rejects(conflict('Channel is not ready'));
+    const error = await startChannel(deps, registry.reload()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ChannelNotReadyError);
+    expect((error as Error).name).toBe('ChannelNotReadyError');
+    expect((error as Error).cause).toBeInstanceOf(ConflictException);
+  });
+
+  it.each(['CREATING', 'STOPPING'])('is not ready while %s', async (state) => {
+    const { deps } = started();
+    ml.on(DescribeChannelCommand).resolves({ State: state as 'CREATING' });
+    await expect(startChannel(deps, registry.reload())).rejects.toBeInstanceOf(ChannelNotReadyError);
+    expect(ml).not.toHaveReceivedCommand(StartChannelCommand);
+  });
+});
+
+describe('describeChannel', () => {
+  it('reports running pipelines against the class total', async () => {
+    const { deps } = setup();
+    registry.record.resources.medialiveChannelId = '999';
+    ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING', PipelinesRunningCount: 1, ChannelClass: 'STANDARD' });
+    await expect(describeChannel(deps, registry.reload())).resolves.toEqual({ exists: true, state: 'RUNNING', pipelinesRunning: 1, pipelinesTotal: 2 });
+  });
+
+  it('NotFound and no id are "does not exist"', async () => {
+    const { deps } = setup(makeRecord('single-pipeline'));
+    await expect(describeChannel(deps, registry.reload())).resolves.toEqual({ exists: false, pipelinesRunning: 0, pipelinesTotal: 1 });
+    registry.record.resources.medialiveChannelId = '999';
+    ml.on(DescribeChannelCommand).rejects(notFound());
+    await expect(describeChannel(deps, registry.reload())).resolves.toEqual({ exists: false, pipelinesRunning: 0, pipelinesTotal: 1 });
+  });
+});
+
+describe('stopChannel', () => {
+  it('stops a running channel', async () => {
+    const { deps } = setup();
+    registry.record.resources.medialiveChannelId = '999';
+    ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
+    ml.on(StopChannelCommand).resolves({ State: 'STOPPING' });
+    await expect(stopChannel(deps, registry.reload())).resolves.toEqual({ state: 'STOPPING' });
+  });
+
+  it.each(['IDLE', 'STOPPING'])('is a no-op when %s', async (state) => {
+    const { deps } = setup();
+    registry.record.resources.medialiveChannelId = '999';
+    ml.on(DescribeChannelCommand).resolves({ State: state as 'IDLE' });
+    await expect(stopChannel(deps, registry.reload())).resolves.toEqual({ state });
+    expect(ml).not.toHaveReceivedCommand(StopChannelCommand);
+  });
+
+  it('treats NotFound as done', async () => {
+    const { deps } = setup();
+    registry.record.resources.medialiveChannelId = '999';
+    ml.on(DescribeChannelCommand).rejects(notFound());
+    await expect(stopChannel(deps, registry.reload())).resolves.toEqual({ state: 'DELETED' });
+  });
+});
+
+describe('deleteChannel', () => {
+  it('deletes an IDLE channel, then confirms on the next call and clears the id', async () => {
+    const { deps } = setup();
+    registry.record.resources.medialiveChannelId = '999';
+    registry.record.resources.medialiveChannelArn = 'arn:ch';
+    ml.on(DescribeChannelCommand).resolvesOnce({ State: 'IDLE' }).resolvesOnce({ State: 'DELETING' }).rejects(notFound());
+    ml.on(DeleteChannelCommand).resolves({ State: 'DELETING' });
+    await expect(deleteChannel(deps, registry.reload())).resolves.toEqual({ deleted: false, state: 'DELETING' });
+    expect(registry.record.resources.medialiveChannelId).toBe('999');
+    await expect(deleteChannel(deps, registry.reload())).resolves.toEqual({ deleted: false, state: 'DELETING' });
+    expect(ml).toHaveReceivedCommandTimes(DeleteChannelCommand, 1);
+    await expect(deleteChannel(deps, registry.reload())).resolves.toEqual({ deleted: true });
+    expect(registry.record.resources.medialiveChannelId).toBeUndefined();
+    expect(registry.record.resources.medialiveChannelArn).toBeUndefined();
+    // A rerun is a no-op: no AWS call at all.
+    ml.resetHistory();
+    await expect(deleteChannel(deps, registry.reload())).resolves.toEqual({ deleted: true });
+    expect(ml.calls()).toHaveLength(0);
+  });
+
+  it('lets the ConflictException of a running channel propagate', async () => {
+    const { deps } = setup();
+    registry.record.resources.medialiveChannelId = '999';
+    ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
+    ml.on(DeleteChannelCommand).rejects(conflict('Cannot delete a channel that has not been stopped yet'));
+    await expect(deleteChannel(deps, registry.reload())).rejects.toBeInstanceOf(ConflictException);
+    expect(registry.record.resources.medialiveChannelId).toBe('999');
+  });
+});
+
+describe('deleteInput / deleteInputSecurityGroup', () => {
+  it('input: ATTACHED conflict propagates; DELETED confirms and clears', async () => {
+    const { deps } = setup();
+    registry.record.resources.inputId = '222';
+    ml.on(DescribeInputCommand).resolvesOnce({ State: 'ATTACHED' }).resolvesOnce({ State: 'DETACHED' }).resolves({ State: 'DELETED' });
+    ml.on(DeleteInputCommand).rejectsOnce(conflict('Input is attached')).resolves({});
+    await expect(deleteInput(deps, registry.reload())).rejects.toBeInstanceOf(ConflictException);
+    await expect(deleteInput(deps, registry.reload())).resolves.toEqual({ deleted: false, state: 'DELETING' });
+    await expect(deleteInput(deps, registry.reload())).resolves.toEqual({ deleted: true });
+    expect(registry.record.resources.inputId).toBeUndefined();
+  });
+
+  it('input: NotFound on delete is done', async () => {
+    const { deps } = setup();
+    registry.record.resources.inputId = '222';
+    ml.on(DescribeInputCommand).resolves({ State: 'DETACHED' });
+    ml.on(DeleteInputCommand).rejects(notFound());
+    await expect(deleteInput(deps, registry.reload())).resolves.toEqual({ deleted: true });
+  });
+
+  it('security group: IN_USE conflict propagates, a successful delete clears the id, a rerun is a no-op', async () => {
+    const { deps } = setup();
+    registry.record.resources.inputSecurityGroupId = '111';
+    ml.on(DescribeInputSecurityGroupCommand).resolves({ State: 'IN_USE' });
+    ml.on(DeleteInputSecurityGroupCommand).rejectsOnce(conflict('in use')).resolves({});
+    await expect(deleteInputSecurityGroup(deps, registry.reload())).rejects.toBeInstanceOf(ConflictException);
+    expect(registry.record.resources.inputSecurityGroupId).toBe('111');
+    await expect(deleteInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ deleted: true });
+    expect(registry.record.resources.inputSecurityGroupId).toBeUndefined();
+    ml.resetHistory();
+    await expect(deleteInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ deleted: true });
+    expect(ml.calls()).toHaveLength(0);
+  });
+
+  it('describe helpers report existence and state', async () => {
+    const { deps } = setup();
+    await expect(describeInput(deps, registry.reload())).resolves.toEqual({ exists: false });
+    registry.record.resources.inputId = '222';
+    registry.record.resources.inputSecurityGroupId = '111';
+    ml.on(DescribeInputCommand).resolves({ State: 'DETACHED' });
+    ml.on(DescribeInputSecurityGroupCommand).rejects(notFound());
+    await expect(describeInput(deps, registry.reload())).resolves.toEqual({ exists: true, state: 'DETACHED' });
+    await expect(describeInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ exists: false });
+  });
+});
