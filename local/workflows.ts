@@ -1,0 +1,385 @@
+/**
+ * The one reader of serverless.yml for everything that runs OnAir's workflows outside AWS: the
+ * unit tests (test/unit/workflows) and the local cloud's Step Functions and Lambda twins.
+ *
+ *   loadWorkflows({ root?, stage?, region?, accountId? }) → Workflows
+ *     .functions[key]      → { key, logicalId, name, arn, modulePath, exportName, env, timeoutSeconds, memoryMb }
+ *     .stateMachines[key]  → { key, logicalId, name, arn, definition, taskFunctions, childMachines }
+ *     .functionByArn(arn), .stateMachineByArn(arn)
+ *
+ * `definition` is the checked-in ASL with every `{"Fn::GetAtt": [<X>LambdaFunction, Arn]}` replaced
+ * by the function's deterministic ARN (arn:aws:lambda:<region>:<account>:function:<name>), and every
+ * other intrinsic (`Fn::Sub`, `Ref`) resolved the same way CloudFormation would name things, so it
+ * runs in aws-local-stepfunctions and passes asl-validator. `taskFunctions` maps each Task state name
+ * (branches included) to its function key; `childMachines` maps each `states:startExecution*` Task
+ * to the child machine's key.
+ *
+ * Variables: only what serverless.yml uses, resolved the way the Serverless Framework does:
+ * `${sls:stage}`, `${opt:stage|region, 'default'}`, `${self:<path>}`, `${file(<path>)}` (YAML/JSON,
+ * relative to the root), `${aws:region}`, `${aws:accountId}`, `${env:NAME, 'default'}`. An unknown
+ * source is an error, never a silent empty string. CloudFormation's own `${AWS::Region}` inside
+ * Fn::Sub is not a Serverless variable and is left to the intrinsic resolver.
+ *
+ * Independent of jest and of the twin: plain Node, `yaml` only.
+ */
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
+
+export interface LoadOptions {
+  /** Repository root holding serverless.yml (default: this file's parent folder). */
+  root?: string;
+  stage?: string;
+  region?: string;
+  accountId?: string;
+}
+
+export interface FunctionSpec {
+  key: string;
+  /** CloudFormation logical id, e.g. `CreateInputLambdaFunction`. */
+  logicalId: string;
+  /** Deployed name, e.g. `onair-dev-createInput`. */
+  name: string;
+  arn: string;
+  /** Absolute path of the TypeScript module holding the handler. */
+  modulePath: string;
+  exportName: string;
+  /** provider.environment merged with the function's, intrinsics resolved to deterministic values. */
+  env: Record<string, string>;
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+export type AslState = Record<string, unknown> & { Type: string };
+export interface AslDefinition { StartAt: string; States: Record<string, AslState>; TimeoutSeconds?: number; [k: string]: unknown }
+
+export interface StateMachineSpec {
+  key: string;
+  logicalId: string;
+  name: string;
+  arn: string;
+  definition: AslDefinition;
+  /** Task state name → function key. */
+  taskFunctions: Record<string, string>;
+  /** Task state name → child state machine key (`arn:aws:states:::states:startExecution[.sync[:2]]`). */
+  childMachines: Record<string, string>;
+}
+
+export interface Workflows {
+  service: string;
+  stage: string;
+  region: string;
+  accountId: string;
+  functions: Record<string, FunctionSpec>;
+  stateMachines: Record<string, StateMachineSpec>;
+  functionByArn(arn: string): FunctionSpec | undefined;
+  stateMachineByArn(arn: string): StateMachineSpec | undefined;
+}
+
+type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
+type Obj = { [k: string]: Json };
+
+export class WorkflowConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WorkflowConfigError';
+  }
+}
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Serverless's naming: `create-input_x` → `CreateDashinputUnderscorex`. */
+export function normalizedName(key: string): string {
+  const n = key.replace(/-/g, 'Dash').replace(/_/g, 'Underscore');
+  return n.charAt(0).toUpperCase() + n.slice(1);
+}
+
+function readYaml(path: string): Json {
+  return parse(readFileSync(path, 'utf8'), { merge: true }) as Json;
+}
+
+const VARIABLE = /\$\{((?:sls|opt|self|aws|env):[^{}]*|file\([^)]*\)[^{}]*)\}/g;
+
+interface Context { root: string; stage: string; region: string; accountId: string; doc: Obj; depth: number }
+
+function lookup(doc: Json, path: string): Json | undefined {
+  let cur: Json | undefined = doc;
+  for (const part of path.split('.')) {
+    if (!isObj(cur)) return undefined;
+    cur = cur[part];
+  }
+  return cur;
+}
+
+function resolveVariable(expr: string, ctx: Context): Json {
+  // `source:address, 'fallback'` — the fallback is a quoted literal (all serverless.yml needs).
+  const m = /^(.*?)(?:,\s*(['"])(.*)\2)?\s*$/.exec(expr) as RegExpExecArray;
+  const body = (m[1] ?? '').trim();
+  const fallback = m[3];
+  const orFallback = (v: Json | undefined, what: string): Json => {
+    if (v !== undefined && v !== null && v !== '') return v;
+    if (fallback !== undefined) return fallback;
+    throw new WorkflowConfigError(`serverless.yml: \${${expr}} has no value (${what})`);
+  };
+  const file = /^file\(([^)]+)\)$/.exec(body);
+  if (file) {
+    const path = resolve(ctx.root, (file[1] as string).trim());
+    return resolveAll(readYaml(path), { ...ctx, depth: ctx.depth + 1 });
+  }
+  const [source, ...rest] = body.split(':');
+  const address = rest.join(':');
+  switch (source) {
+    case 'sls':
+      if (address === 'stage') return ctx.stage;
+      break;
+    case 'opt':
+      if (address === 'stage') return ctx.stage;
+      if (address === 'region') return ctx.region;
+      return orFallback(undefined, `option ${address}`);
+    case 'self': {
+      const v = lookup(ctx.doc, address);
+      return orFallback(v === undefined ? undefined : resolveAll(v, { ...ctx, depth: ctx.depth + 1 }), `self:${address}`);
+    }
+    case 'aws':
+      if (address === 'region') return ctx.region;
+      if (address === 'accountId') return ctx.accountId;
+      break;
+    case 'env':
+      return orFallback(process.env[address], `environment variable ${address}`);
+    default:
+      break;
+  }
+  throw new WorkflowConfigError(`serverless.yml: unsupported variable \${${expr}} (local/workflows.ts resolves sls:stage, opt:, self:, file(), aws:region/accountId, env:)`);
+}
+
+function resolveString(s: string, ctx: Context): Json {
+  const whole = /^\$\{([^{}]*)\}$/.exec(s);
+  if (whole && new RegExp(VARIABLE.source).test(s)) return resolveVariable(whole[1] as string, ctx);
+  return s.replace(VARIABLE, (_, expr: string) => {
+    const v = resolveVariable(expr, ctx);
+    if (isObj(v) || Array.isArray(v)) throw new WorkflowConfigError(`serverless.yml: \${${expr}} is an object and cannot be part of a string`);
+    return String(v);
+  });
+}
+
+function resolveAll(v: Json, ctx: Context): Json {
+  if (ctx.depth > 20) throw new WorkflowConfigError('serverless.yml: variables nest more than 20 levels (a cycle?)');
+  if (typeof v === 'string') return resolveString(v, ctx);
+  if (Array.isArray(v)) return v.map((x) => resolveAll(x, ctx));
+  if (isObj(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, resolveAll(x, ctx)]));
+  return v;
+}
+
+/** Resolves CloudFormation intrinsics to the names CloudFormation would give (deterministically). */
+class Intrinsics {
+  constructor(
+    private readonly resources: Obj,
+    private readonly ids: { region: string; accountId: string; service: string; stage: string },
+    private readonly functionsByLogicalId: Map<string, FunctionSpec>,
+    private readonly machinesByLogicalId: Map<string, { name: string; arn: string }>,
+  ) {}
+
+  private pseudo(name: string): string | undefined {
+    switch (name) {
+      case 'AWS::Region': return this.ids.region;
+      case 'AWS::AccountId': return this.ids.accountId;
+      case 'AWS::Partition': return 'aws';
+      case 'AWS::URLSuffix': return 'amazonaws.com';
+      case 'AWS::StackName': return `${this.ids.service}-${this.ids.stage}`;
+      default: return undefined;
+    }
+  }
+
+  ref(logicalId: string): string {
+    const p = this.pseudo(logicalId);
+    if (p !== undefined) return p;
+    const fn = this.functionsByLogicalId.get(logicalId);
+    if (fn) return fn.name;
+    const sm = this.machinesByLogicalId.get(logicalId);
+    if (sm) return sm.arn;
+    const res = this.resources[logicalId];
+    if (!isObj(res)) throw new WorkflowConfigError(`Ref to unknown resource ${logicalId}`);
+    const props = isObj(res.Properties) ? res.Properties : {};
+    const { region, accountId } = this.ids;
+    switch (res.Type) {
+      case 'AWS::SNS::Topic': return `arn:aws:sns:${region}:${accountId}:${String(props.TopicName ?? logicalId)}`;
+      case 'AWS::DynamoDB::Table': return String(props.TableName ?? logicalId);
+      case 'AWS::SQS::Queue': return `https://sqs.${region}.amazonaws.com/${accountId}/${String(props.QueueName ?? logicalId)}`;
+      case 'AWS::Scheduler::ScheduleGroup': return String(props.Name ?? logicalId);
+      case 'AWS::IAM::Role': return String(props.RoleName ?? this.generatedName(logicalId));
+      case 'AWS::KMS::Key': return `00000000-0000-0000-0000-${logicalId.toLowerCase().padEnd(12, '0').slice(0, 12)}`;
+      case 'AWS::Logs::LogGroup': return String(props.LogGroupName ?? logicalId);
+      default: throw new WorkflowConfigError(`Ref to ${logicalId} (${String(res.Type)}): local/workflows.ts does not name this resource type yet`);
+    }
+  }
+
+  private generatedName(logicalId: string): string {
+    return `${this.ids.service}-${this.ids.stage}-${logicalId}`;
+  }
+
+  getAtt(logicalId: string, attribute: string): string {
+    const fn = this.functionsByLogicalId.get(logicalId);
+    if (fn && attribute === 'Arn') return fn.arn;
+    const sm = this.machinesByLogicalId.get(logicalId);
+    if (sm && attribute === 'Arn') return sm.arn;
+    if (sm && attribute === 'Name') return sm.name;
+    const res = this.resources[logicalId];
+    if (!isObj(res)) throw new WorkflowConfigError(`Fn::GetAtt on unknown resource ${logicalId}`);
+    const props = isObj(res.Properties) ? res.Properties : {};
+    const { region, accountId } = this.ids;
+    const key = `${String(res.Type)}.${attribute}`;
+    switch (key) {
+      case 'AWS::IAM::Role.Arn': return `arn:aws:iam::${accountId}:role/${this.ref(logicalId)}`;
+      case 'AWS::DynamoDB::Table.Arn': return `arn:aws:dynamodb:${region}:${accountId}:table/${this.ref(logicalId)}`;
+      case 'AWS::SNS::Topic.TopicArn': return this.ref(logicalId);
+      case 'AWS::SQS::Queue.Arn': return `arn:aws:sqs:${region}:${accountId}:${String(props.QueueName ?? logicalId)}`;
+      case 'AWS::KMS::Key.Arn': return `arn:aws:kms:${region}:${accountId}:key/${this.ref(logicalId)}`;
+      case 'AWS::Logs::LogGroup.Arn': return `arn:aws:logs:${region}:${accountId}:log-group:${this.ref(logicalId)}:*`;
+      case 'AWS::Scheduler::ScheduleGroup.Arn': return `arn:aws:scheduler:${region}:${accountId}:schedule-group/${this.ref(logicalId)}`;
+      default: throw new WorkflowConfigError(`Fn::GetAtt ${logicalId}.${attribute} (${String(res.Type)}): not named by local/workflows.ts yet`);
+    }
+  }
+
+  sub(template: string, vars: Obj = {}): string {
+    return template.replace(/\$\{([^}]+)\}/g, (_, name: string) => {
+      if (name in vars) return this.scalar(vars[name] as Json);
+      const p = this.pseudo(name);
+      if (p !== undefined) return p;
+      const [id, attr] = name.split('.');
+      return attr ? this.getAtt(id as string, attr) : this.ref(id as string);
+    });
+  }
+
+  /** Resolves one intrinsic-or-literal to a string. */
+  scalar(v: Json): string {
+    const r = this.resolve(v);
+    if (typeof r === 'string' || typeof r === 'number' || typeof r === 'boolean') return String(r);
+    throw new WorkflowConfigError(`expected a string, got ${JSON.stringify(v)}`);
+  }
+
+  resolve(v: Json): Json {
+    if (Array.isArray(v)) return v.map((x) => this.resolve(x));
+    if (!isObj(v)) return v;
+    const keys = Object.keys(v);
+    if (keys.length === 1) {
+      const k = keys[0] as string;
+      const arg = v[k] as Json;
+      if (k === 'Ref' && typeof arg === 'string') return this.ref(arg);
+      if (k === 'Fn::GetAtt') {
+        const [id, attr] = Array.isArray(arg) ? arg.map(String) : String(arg).split('.');
+        return this.getAtt(id as string, attr as string);
+      }
+      if (k === 'Fn::Sub') {
+        if (typeof arg === 'string') return this.sub(arg);
+        if (Array.isArray(arg)) return this.sub(String(arg[0]), isObj(arg[1]) ? arg[1] : {});
+      }
+      if (k === 'Fn::Join' && Array.isArray(arg)) {
+        const [sep, parts] = arg;
+        return (Array.isArray(parts) ? parts : []).map((p) => this.scalar(p)).join(String(sep));
+      }
+    }
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, this.resolve(x)]));
+  }
+}
+
+function walkTasks(states: Record<string, AslState>, visit: (name: string, state: AslState) => void): void {
+  for (const [name, state] of Object.entries(states)) {
+    if (state.Type === 'Task') visit(name, state);
+    if (state.Type === 'Parallel' && Array.isArray(state.Branches)) {
+      for (const b of state.Branches as { States: Record<string, AslState> }[]) walkTasks(b.States, visit);
+    }
+    if (state.Type === 'Map') {
+      const it = (state.ItemProcessor ?? state.Iterator) as { States: Record<string, AslState> } | undefined;
+      if (it) walkTasks(it.States, visit);
+    }
+  }
+}
+
+export function loadWorkflows(options: LoadOptions = {}): Workflows {
+  const root = options.root ?? resolve(__dirname, '..');
+  const raw = readYaml(join(root, 'serverless.yml'));
+  if (!isObj(raw)) throw new WorkflowConfigError('serverless.yml is not a mapping');
+  const provider0 = isObj(raw.provider) ? raw.provider : {};
+  const stage = options.stage ?? (typeof provider0.stage === 'string' && !provider0.stage.includes('${') ? provider0.stage : 'dev');
+  const region = options.region ?? 'us-east-1';
+  const accountId = options.accountId ?? '111122223333';
+  const doc = resolveAll(raw, { root, stage, region, accountId, doc: raw, depth: 0 }) as Obj;
+  const service = String(doc.service);
+  const provider = isObj(doc.provider) ? doc.provider : {};
+  const resources = isObj(doc.resources) && isObj(doc.resources.Resources) ? doc.resources.Resources : {};
+
+  const functions: Record<string, FunctionSpec> = {};
+  const byLogicalId = new Map<string, FunctionSpec>();
+  const rawFunctions = isObj(doc.functions) ? doc.functions : {};
+  for (const [key, f] of Object.entries(rawFunctions)) {
+    if (!isObj(f) || typeof f.handler !== 'string') throw new WorkflowConfigError(`function ${key} has no handler`);
+    const dot = f.handler.lastIndexOf('.');
+    const name = typeof f.name === 'string' ? f.name : `${service}-${stage}-${key}`;
+    const spec: FunctionSpec = {
+      key,
+      logicalId: `${normalizedName(key)}LambdaFunction`,
+      name,
+      arn: `arn:aws:lambda:${region}:${accountId}:function:${name}`,
+      modulePath: join(root, `${f.handler.slice(0, dot)}.ts`),
+      exportName: f.handler.slice(dot + 1),
+      env: {},
+      timeoutSeconds: Number(f.timeout ?? provider.timeout ?? 6),
+      memoryMb: Number(f.memorySize ?? provider.memorySize ?? 1024),
+    };
+    functions[key] = spec;
+    byLogicalId.set(spec.logicalId, spec);
+  }
+
+  const machinesByLogicalId = new Map<string, { key: string; name: string; arn: string }>();
+  const sfn = isObj(doc.stepFunctions) && isObj(doc.stepFunctions.stateMachines) ? doc.stepFunctions.stateMachines : {};
+  for (const [key, m] of Object.entries(sfn)) {
+    if (!isObj(m)) continue;
+    const name = typeof m.name === 'string' ? m.name : `${normalizedName(key)}StepFunctionsStateMachine`;
+    const logicalId = typeof m.id === 'string' ? m.id : `${normalizedName(key)}StepFunctionsStateMachine`;
+    machinesByLogicalId.set(logicalId, { key, name, arn: `arn:aws:states:${region}:${accountId}:stateMachine:${name}` });
+  }
+
+  const intrinsics = new Intrinsics(resources, { region, accountId, service, stage }, byLogicalId, machinesByLogicalId);
+  const providerEnv = isObj(provider.environment) ? provider.environment : {};
+  for (const [key, spec] of Object.entries(functions)) {
+    const f = rawFunctions[key] as Obj;
+    const merged = { ...providerEnv, ...(isObj(f.environment) ? f.environment : {}) };
+    spec.env = Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, intrinsics.scalar(v as Json)]));
+  }
+
+  const stateMachines: Record<string, StateMachineSpec> = {};
+  for (const [logicalId, m] of machinesByLogicalId) {
+    const def = (sfn[m.key] as Obj).definition;
+    if (!isObj(def)) throw new WorkflowConfigError(`state machine ${m.key} has no definition`);
+    const taskFunctions: Record<string, string> = {};
+    const childMachines: Record<string, string> = {};
+    // Task resources first, so the map names the function; then every other intrinsic.
+    const definition = structuredClone(def) as unknown as AslDefinition;
+    walkTasks(definition.States, (stateName, state) => {
+      const res = state.Resource as Json;
+      if (isObj(res) && Array.isArray(res['Fn::GetAtt'])) {
+        const target = byLogicalId.get(String(res['Fn::GetAtt'][0]));
+        if (!target) throw new WorkflowConfigError(`${m.key}: state ${stateName} calls unknown function ${String(res['Fn::GetAtt'][0])}`);
+        taskFunctions[stateName] = target.key;
+        state.Resource = target.arn;
+      }
+    });
+    const resolved = intrinsics.resolve(definition as unknown as Json) as unknown as AslDefinition;
+    walkTasks(resolved.States, (stateName, state) => {
+      if (typeof state.Resource === 'string' && state.Resource.startsWith('arn:aws:states:::states:startExecution')) {
+        const params = isObj(state.Parameters) ? state.Parameters : {};
+        const arn = String(params.StateMachineArn ?? '');
+        const child = [...machinesByLogicalId.values()].find((c) => c.arn === arn);
+        if (!child) throw new WorkflowConfigError(`${m.key}: state ${stateName} starts unknown state machine ${arn}`);
+        childMachines[stateName] = child.key;
+      }
+    });
+    stateMachines[m.key] = { key: m.key, logicalId, name: m.name, arn: m.arn, definition: resolved, taskFunctions, childMachines };
+  }
+
+  return {
+    service, stage, region, accountId, functions, stateMachines,
+    functionByArn: (arn) => Object.values(functions).find((f) => f.arn === arn || arn.startsWith(`${f.arn}:`)),
+    stateMachineByArn: (arn) => Object.values(stateMachines).find((s) => s.arn === arn),
+  };
+}
