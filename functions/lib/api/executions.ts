@@ -62,8 +62,9 @@ export async function executionSteps(sfn: SFNClient, arn: string): Promise<Execu
       const t = new Date(e.timestamp ?? 0).getTime();
       first ??= t;
       const name = e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name;
-      const interesting = name !== undefined || /Failed|TimedOut|Aborted|Succeeded$/.test(e.type ?? '');
-      if (!interesting || /^(Lambda|Task)/.test(e.type ?? '')) continue;
+      // State entries/exits, the execution's own events, and failures (a task's error before its Catch).
+      const interesting = name !== undefined || /^Execution/.test(e.type ?? '') || /(Failed|TimedOut)$/.test(e.type ?? '');
+      if (!interesting || e.type === 'ExecutionStarted') continue;
       steps.push({ name: name ?? '', type: e.type ?? '', at: new Date(t).toISOString(), elapsedSeconds: Math.round((t - first) / 100) / 10 });
     }
     nextToken = page.nextToken;
