@@ -303,7 +303,7 @@ describe('DELETE /channels/{id}', () => {
     h.ddbMock.on(GetCommand).resolves({ Item: record({ status: 'ON_AIR', broadcasts: { 'b-12345678': { broadcastId: 'b-12345678', startAt: '2026-11-25T19:00:00.000Z', endAt: '2026-11-25T21:00:00.000Z', leadSeconds: 900, teardownAfter: false, createdAt: 'x', schedules: [{ name: 'show-1-b-12345678-prepare', phase: 'prepare', at: 'x', workflow: 'start' }, { name: 'show-1-b-12345678-end', phase: 'end', at: 'x', workflow: 'stop' }] } } }) });
     h.ddbMock.on(UpdateCommand).resolves({ Attributes: record({ status: 'TEARING_DOWN' }) });
     h.schedulerMock.on(DeleteScheduleCommand).resolves({});
-    h.schedulerMock.on(DeleteScheduleCommand, { Name: 'show-1-costguard' }).rejects(new ResourceNotFoundException({ $metadata: {}, message: 'not found' }));
+    h.schedulerMock.on(DeleteScheduleCommand, { Name: 'show-1-costguard' }).rejects(new ResourceNotFoundException({ $metadata: {}, message: 'not found', Message: 'not found' }));
     h.sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'x', startDate: new Date() });
     const res = await h.call('DELETE', '/channels/show-1');
     expect(res.statusCode).toBe(202);
