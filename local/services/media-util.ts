@@ -3,16 +3,16 @@
  * and playback. Behaviour only: nothing here knows about wire formats.
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto';
-import { AwsError, type OpContext } from '../core/types';
+import { AwsError, type RawResponse, type TwinEnv } from '../core/types';
 
-/** What a service needs from the twin outside a request (timers fire after the request returned). */
-export type TwinEnv = Pick<OpContext, 'clock' | 'latency' | 'events' | 'faults'>;
+/** What the media services need from the twin (timers fire after the request returned). */
+export type MediaEnv = Pick<TwinEnv, 'clock' | 'latency' | 'events' | 'faults' | 'changed'>;
 
 /**
  * A named duration from the latency profile (local/core/latency.ts is the one source). A missing name
  * is a programming error in the twin, so it fails loudly instead of guessing a number.
  */
-export function duration(env: Pick<TwinEnv, 'latency'>, name: string): number {
+export function duration(env: Pick<MediaEnv, 'latency'>, name: string): number {
   const value = env.latency[name];
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
     throw new Error(`latency profile has no duration named '${name}'`);
@@ -30,7 +30,7 @@ const HOLD_RECHECK_TWIN_MS = 250;
 export class Transitions {
   private readonly pending = new Map<string, Set<() => void>>();
 
-  constructor(private readonly env: TwinEnv, private readonly service: string) {}
+  constructor(private readonly env: MediaEnv, private readonly service: string) {}
 
   after(resourceId: string, twinMs: number, fn: () => void): void {
     const set = this.pending.get(resourceId) ?? new Set<() => void>();
@@ -44,6 +44,7 @@ export class Transitions {
         return;
       }
       fn();
+      this.env.changed();
     };
     cancel = this.env.clock.setTimer(twinMs, fire);
     set.add(cancel);
@@ -135,4 +136,29 @@ export function tagsOf(value: unknown): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(o)) if (typeof v === 'string') out[k] = v;
   return out;
+}
+
+/** A JSON answer of the twin's control API (/_twin/...). */
+export function jsonResponse(status: number, body: unknown): RawResponse {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body, null, 2) };
+}
+
+/** Runs a control action; an AwsError becomes `{error, message}` with its status. */
+export async function control(fn: () => unknown): Promise<RawResponse> {
+  try {
+    return jsonResponse(200, (await fn()) ?? {});
+  } catch (e) {
+    if (e instanceof AwsError) return jsonResponse(e.status, { error: e.code, message: e.message });
+    throw e;
+  }
+}
+
+export function parseJsonBody(body: Buffer): Record<string, unknown> {
+  if (body.length === 0) return {};
+  try {
+    const v = JSON.parse(body.toString('utf8')) as unknown;
+    return obj(v) ?? {};
+  } catch {
+    throw new AwsError('BadRequest', 'The control API expects a JSON object body', 400);
+  }
 }

@@ -7,8 +7,9 @@
  * DELETING → DELETED; security group IDLE ⇄ IN_USE (+ UPDATING, DELETED). Every duration is a named
  * figure of the latency profile; events go to the twin's EventBus as EventBridge would deliver them.
  */
-import { AwsError, type InventoryItem, type ModelValue, type OpContext, type OperationHandler, type ServiceBehaviour } from '../core/types';
-import { arr, clone, duration, fingerprint, obj, paginate, randomDigits, randomHex, str, tagsOf, Transitions, type TwinEnv } from './media-util';
+import { AwsError, type InventoryItem, type ModelValue, type OpContext, type OperationHandler, type ServiceBehaviour, type TwinEnv, type TwinRoute } from '../core/types';
+import { arr, clone, control, duration, fingerprint, obj, paginate, parseJsonBody, randomDigits, randomHex, str, tagsOf, Transitions } from './media-util';
+import { registerMedia } from './media-registry';
 import { channelIssues, roleArnIssues, unprocessable, type ValidationIssue } from './medialive-validation';
 
 const SERVICE = 'medialive';
@@ -18,12 +19,12 @@ export const MEDIALIVE_DURATIONS = {
   inputCreate: 'medialive.input.create',
   inputDelete: 'medialive.input.delete',
   inputDetach: 'medialive.input.detach',
-  securityGroupUpdate: 'medialive.securityGroup.update',
-  securityGroupRelease: 'medialive.securityGroup.release',
+  securityGroupUpdate: 'medialive.inputSecurityGroup.update',
+  securityGroupRelease: 'medialive.inputSecurityGroup.inUseLinger',
   channelCreate: 'medialive.channel.create',
   channelStartLockout: 'medialive.channel.startLockout',
   channelStart: 'medialive.channel.start',
-  pipelineStagger: 'medialive.channel.pipelineStagger',
+  pipelineStagger: 'medialive.channel.start.pipelineSkew',
   channelStop: 'medialive.channel.stop',
   channelDelete: 'medialive.channel.delete',
   channelUpdate: 'medialive.channel.update',
@@ -113,16 +114,6 @@ interface ChannelRec extends Owner {
 
 interface TokenRec { fingerprint: string; resourceId: string }
 
-/** Rate limiting applied to every MediaLive operation: the core limiter (5 TPS, burst 30 per account). */
-export interface OperationLimiter {
-  /** Throws AwsError('TooManyRequestsException', …, 429) when the account is over its rate. */
-  check(service: string, accountId: string, operation: string): void;
-}
-
-export interface MediaLiveOptions {
-  limiter?: OperationLimiter;
-}
-
 /** A view of a channel for other twin parts (playback). */
 export interface MediaLiveChannelView {
   Id: string;
@@ -131,6 +122,7 @@ export interface MediaLiveChannelView {
   PipelinesRunningCount: number;
   EncoderSettings: ModelValue;
   Destinations: ModelValue[];
+  RoleArn?: string;
   startedAt?: number;
 }
 
@@ -145,7 +137,11 @@ export class MediaLiveService implements ServiceBehaviour {
   private readonly startedAt = new Map<string, number>();
   private readonly transitions: Transitions;
 
-  constructor(private readonly env: TwinEnv, private readonly options: MediaLiveOptions = {}) {
+  readonly routes: TwinRoute[];
+
+  // MediaLive's API rate limit (5 TPS, burst 30, every operation, per account) is applied by the
+  // twin's server in front of these operations (local/core/latency.ts RATE_LIMITS).
+  constructor(private readonly env: TwinEnv) {
     this.transitions = new Transitions(env, SERVICE);
     const ops: Record<string, OperationHandler> = {
       CreateInputSecurityGroup: (i, c) => this.createInputSecurityGroup(i, c),
@@ -173,15 +169,44 @@ export class MediaLiveService implements ServiceBehaviour {
       DeleteTags: (i) => this.deleteTags(i),
       ListTagsForResource: (i) => this.listTagsForResource(i),
     };
-    // MediaLive's API rate limit covers every operation of the account (MediaLive UG, API limits).
-    const limited: Record<string, OperationHandler> = {};
-    for (const [name, fn] of Object.entries(ops)) {
-      limited[name] = (input, ctx) => {
-        this.options.limiter?.check(SERVICE, ctx.accountId, name);
-        return fn(input, ctx);
-      };
-    }
-    this.operations = limited;
+    this.operations = ops;
+    this.routes = [{ prefix: '/_twin/medialive/', handle: (req) => this.controlRoute(req.method, req.path, req.body) }];
+    registerMedia(env, { medialive: this });
+  }
+
+  /**
+   * Control API for tests, under /_twin/medialive/channels/{id}/…:
+   *   POST   alerts                      {pipeline?, alertType, message?} → {alarmId}
+   *   DELETE alerts/{alarmId}                                             → {cleared}
+   *   POST   alerts/clear                {alertType, pipeline?}          → {cleared}
+   *   POST   pipelines/{n}/fail   (RECOVERING, MediaLive restarts it)     → {}
+   *   POST   pipelines/{n}/stop   (stays down until RestartChannelPipelines) → {}
+   */
+  private controlRoute(method: string, path: string, body: Buffer) {
+    return control(() => {
+      const m = /^\/_twin\/medialive\/channels\/([^/]+)\/(alerts(?:\/clear|\/[^/]+)?|pipelines\/(\d)\/(fail|stop))$/.exec(path);
+      if (!m) throw notFound(`no MediaLive control route ${method} ${path}`);
+      const channelId = decodeURIComponent(m[1]!);
+      const what = m[2]!;
+      const b = parseJsonBody(body);
+      if (what === 'alerts' && method === 'POST') {
+        const alertType = str(b.alertType);
+        if (!alertType) throw badRequest('alertType is required');
+        return { alarmId: this.raiseAlert(channelId, { alertType, pipeline: str(b.pipeline), message: str(b.message) }) };
+      }
+      if (what === 'alerts/clear' && method === 'POST') {
+        return { cleared: this.clearAlert(channelId, { alertType: str(b.alertType), pipeline: str(b.pipeline), alarmId: str(b.alarmId) }) };
+      }
+      if (what.startsWith('alerts/') && method === 'DELETE') {
+        return { cleared: this.clearAlert(channelId, { alarmId: decodeURIComponent(what.slice('alerts/'.length)) }) };
+      }
+      if (m[3] !== undefined && method === 'POST') {
+        if (m[4] === 'fail') this.failPipeline(channelId, m[3]);
+        else this.stopPipeline(channelId, m[3]);
+        return {};
+      }
+      throw notFound(`no MediaLive control route ${method} ${path}`);
+    });
   }
 
   // ───────────────────────────── input security groups ─────────────────────────────
@@ -975,6 +1000,7 @@ export class MediaLiveService implements ServiceBehaviour {
       PipelinesRunningCount: c.pipelines.filter((p) => p.running).length,
       EncoderSettings: clone(obj(c.spec.EncoderSettings) ?? {}),
       Destinations: clone(arr(c.spec.Destinations)),
+      RoleArn: str(c.spec.RoleArn),
       startedAt: this.startedAt.get(c.Id),
     }));
   }
@@ -1067,6 +1093,6 @@ export function badRequest(message: string): AwsError {
   return new AwsError('BadRequestException', message, 400);
 }
 
-export function createMediaLive(env: TwinEnv, options?: MediaLiveOptions): MediaLiveService {
-  return new MediaLiveService(env, options);
+export function createMediaLive(env: TwinEnv): MediaLiveService {
+  return new MediaLiveService(env);
 }

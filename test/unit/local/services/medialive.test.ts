@@ -397,21 +397,21 @@ describe('tags, rate limit, inventory, snapshot', () => {
     expect((await awsError(call('ListTagsForResource', { ResourceArn: 'arn:aws:medialive:us-east-1:111122223333:channel:0' }))).status).toBe(404);
   });
 
-  it('sends every operation through the limiter with the account', async () => {
-    const seen: string[] = [];
-    const limited = createMediaLive(env, {
-      limiter: {
-        check: (service, account, op) => {
-          seen.push(`${service}:${account}:${op}`);
-          if (seen.length > 2) throw new AwsError('TooManyRequestsException', 'Too many requests', 429);
-        },
-      },
-    });
-    const c = caller(env, limited);
-    await c('ListChannels');
-    await c('ListInputs');
-    expect((await awsError(c('ListInputSecurityGroups'))).status).toBe(429);
-    expect(seen).toEqual(['medialive:111122223333:ListChannels', 'medialive:111122223333:ListInputs', 'medialive:111122223333:ListInputSecurityGroups']);
+  it('serves the control API under /_twin/medialive/', async () => {
+    const { channelId } = await runningChannel();
+    const route = ml.routes[0]!;
+    const req = (method: string, path: string, body?: unknown) =>
+      route.handle({ method, path, url: path, headers: {}, query: new URLSearchParams(), body: Buffer.from(body === undefined ? '' : JSON.stringify(body)) });
+    const raised = await req('POST', `/_twin/medialive/channels/${channelId}/alerts`, { alertType: 'RTMP Stream Not Found', pipeline: '0' });
+    expect(raised.status).toBe(200);
+    const { alarmId } = JSON.parse(String(raised.body)) as { alarmId: string };
+    expect((await call('ListAlerts', { ChannelId: channelId, StateFilter: 'SET' })).Alerts).toEqual([expect.objectContaining({ Id: alarmId })]);
+    expect((await req('DELETE', `/_twin/medialive/channels/${channelId}/alerts/${alarmId}`)).status).toBe(200);
+    expect((await req('DELETE', `/_twin/medialive/channels/${channelId}/alerts/${alarmId}`)).status).toBe(404);
+    expect((await req('POST', `/_twin/medialive/channels/${channelId}/alerts`, {})).status).toBe(400);
+    expect((await req('POST', `/_twin/medialive/channels/${channelId}/pipelines/1/fail`)).status).toBe(200);
+    expect(await state(channelId)).toBe('RECOVERING');
+    expect((await req('POST', `/_twin/medialive/channels/9/pipelines/0/stop`)).status).toBe(404);
   });
 
   it('restores a snapshot with transitional states settled', async () => {

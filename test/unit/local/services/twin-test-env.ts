@@ -2,7 +2,8 @@
  * A test OpContext for calling service behaviours directly: a manual clock (advance() fires due
  * timers in order), a recording event bus, a fault injector with holds, and a latency profile.
  */
-import { AwsError, type Clock, type EventBus, type FaultInjector, type LatencyProfile, type ModelValue, type OpContext, type ServiceBehaviour, type TwinEvent } from '../../../../local/core/types';
+import { AwsError, type Clock, type DeliveredEvent, type EventBus, type FaultInjector, type LatencyProfile, type ModelValue, type OpContext, type ServiceBehaviour, type ServiceFactory, type TwinEnv, type TwinEvent } from '../../../../local/core/types';
+import { LATENCY } from '../../../../local/core/latency';
 
 export class ManualClock implements Clock {
   readonly scale = 1;
@@ -44,6 +45,9 @@ export class RecordingBus implements EventBus {
   emit(event: TwinEvent): void {
     this.events.push(structuredClone(event));
   }
+  subscribe(_listener: (event: DeliveredEvent) => void): () => void {
+    return () => undefined;
+  }
   ofType(detailType: string): TwinEvent[] {
     return this.events.filter((e) => e['detail-type'] === detailType);
   }
@@ -57,27 +61,7 @@ export class TestFaults implements FaultInjector {
   }
 }
 
-/** Durations for unit tests: small, distinct numbers (tests never assert timings). */
-export const TEST_LATENCY: LatencyProfile = {
-  'medialive.input.create': 500,
-  'medialive.input.delete': 500,
-  'medialive.input.detach': 2000,
-  'medialive.securityGroup.update': 500,
-  'medialive.securityGroup.release': 3000,
-  'medialive.channel.create': 2000,
-  'medialive.channel.startLockout': 3000,
-  'medialive.channel.start': 20000,
-  'medialive.channel.pipelineStagger': 2000,
-  'medialive.channel.stop': 10000,
-  'medialive.channel.delete': 5000,
-  'medialive.channel.update': 1000,
-  'medialive.channel.recover': 8000,
-  'medialive.deletedRetention': 60000,
-  'medialive.alert.clearedRetention': 300000,
-  'cloudfront.distribution.deploy': 60000,
-};
-
-export interface TestEnv {
+export interface TestEnv extends TwinEnv {
   clock: ManualClock;
   events: RecordingBus;
   faults: TestFaults;
@@ -85,17 +69,39 @@ export interface TestEnv {
   ctx(service: string, operation: string, headers?: Record<string, string>): OpContext;
 }
 
-export function testEnv(latency: LatencyProfile = TEST_LATENCY): TestEnv {
+/**
+ * A TwinEnv over the manual clock, with the real latency profile (one source; tests advance the
+ * clock by its named figures and never assert timings). `invoke` reaches services added with `use`.
+ */
+export function testEnv(latency: LatencyProfile = LATENCY): TestEnv & { use(factory: ServiceFactory): ServiceBehaviour } {
   const clock = new ManualClock();
   const events = new RecordingBus();
   const faults = new TestFaults();
-  return {
+  const services = new Map<string, ServiceBehaviour>();
+  const env = {
     clock,
     events,
     faults,
     latency,
-    ctx: (service, operation, headers = {}) => ({ service, operation, region: 'us-east-1', accountId: '111122223333', clock, latency, events, faults, headers }),
+    accountId: '111122223333',
+    region: 'us-east-1',
+    dataDir: '',
+    persistent: false,
+    changed: () => undefined,
+    invoke: async (service: string, operation: string, input: ModelValue): Promise<ModelValue> => {
+      const svc = services.get(service);
+      const op = svc?.operations[operation];
+      if (!op) throw new AwsError('UnknownOperationException', `${service}.${operation} is not served in this test`, 400);
+      return op(structuredClone(input), env.ctx(service, operation));
+    },
+    ctx: (service: string, operation: string, headers: Record<string, string> = {}): OpContext => ({ service, operation, region: 'us-east-1', accountId: '111122223333', clock, latency, events, faults, headers }),
+    use: (factory: ServiceFactory): ServiceBehaviour => {
+      const svc = factory(env);
+      services.set(svc.signingName, svc);
+      return svc;
+    },
   };
+  return env;
 }
 
 /** Calls an operation the way the server would (by name, with a fresh OpContext). */
