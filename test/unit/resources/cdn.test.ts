@@ -20,7 +20,7 @@ import type { CdnOrigin } from '../../../functions/lib/packager';
 import type { ChannelRecord } from '../../../functions/lib/registry';
 import { CONFIG, makeRecord, MemoryRegistry, STAGE } from './helpers/fixtures';
 import { looseMock, sent } from './helpers/loose-mock';
-import { modelErrors, shapeErrorsFor } from './helpers/model-check';
+import { modelErrors } from './helpers/model-check';
 
 const cf = mockClient(CloudFrontClient);
 const sm = mockClient(SecretsManagerClient);
@@ -100,7 +100,12 @@ describe('buildDistributionConfig', () => {
 
   it('the manifest cache policy keys on exactly the four query strings and honours origin max-age', () => {
     const policy = buildManifestCachePolicyConfig(STAGE);
-    expect(shapeErrorsFor('cloudfront', 'CachePolicyConfig', policy)).toEqual([]);
+    // Required by the CloudFront model (CachePolicyConfig, ParametersInCacheKeyAndForwardedToOrigin);
+    // checked by hand because the twin's pruned models do not carry CreateCachePolicy yet.
+    expect(policy).toMatchObject({ Name: 'onair-test-manifests', MinTTL: expect.any(Number) });
+    expect(policy.ParametersInCacheKeyAndForwardedToOrigin).toMatchObject({
+      EnableAcceptEncodingGzip: true, HeadersConfig: { HeaderBehavior: 'none' }, CookiesConfig: { CookieBehavior: 'none' },
+    });
     expect(policy.ParametersInCacheKeyAndForwardedToOrigin!.QueryStringsConfig).toEqual({
       QueryStringBehavior: 'whitelist', QueryStrings: { Quantity: 4, Items: ['aws.manifestfilter', 'aws.manifestsettings', '_HLS_msn', '_HLS_part'] },
     });
