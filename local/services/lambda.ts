@@ -1,0 +1,244 @@
+/**
+ * Lambda twin: runs the REAL handlers of serverless.yml in this process.
+ *
+ * How a handler is executed: its TypeScript module is `require`d as it is in the repository —
+ * under `npm start` through tsx's require hook (bin/start.js runs the twin with tsx), under jest
+ * through the @swc/jest transform. We chose that over bundling each function with esbuild at
+ * startup (as serverless-esbuild does for deployment) because it is instant, keeps stack traces
+ * and coverage pointing at the sources, and lets a test and the twin share module state where
+ * that helps (one registry of SDK clients); the packaged bundles are measured by the benchmark.
+ * What this gives up, said plainly: every function shares one Node process, so they share one
+ * `process.env` (app.ts refuses conflicting per-function values), module-level SDK clients are
+ * created once per process rather than per function, and a timed-out handler is reported as Lambda
+ * reports it but keeps running in the background (a process cannot kill one async call).
+ *
+ * Errors surface as Lambda reports them: StatusCode 200, FunctionError "Unhandled", and a payload
+ * `{ errorType: error.name, errorMessage, trace }`, so Step Functions matches Retry/Catch on the
+ * error's name. A handler that outlives its configured timeout fails with `Sandbox.Timedout`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'aws-lambda';
+import { AwsError, type InventoryItem, type ModelValue, type OpContext, type ServiceBehaviour } from '../core/types';
+
+export interface LambdaFunctionSpec {
+  /** serverless.yml function key, e.g. `createInput`. */
+  key: string;
+  /** Deployed function name, e.g. `onair-dev-createInput`. */
+  name: string;
+  /** Absolute path of the handler's module (extension optional). */
+  modulePath: string;
+  /** Name of the handler export, e.g. `handler`. */
+  exportName: string;
+  environment: Record<string, string>;
+  timeoutSeconds: number;
+  memorySizeMb: number;
+}
+
+export interface InvokeResult {
+  requestId: string;
+  /** The handler's result, or Lambda's error payload when `functionError` is set. */
+  payload: unknown;
+  functionError?: 'Unhandled';
+  durationMs: number;
+}
+
+export interface InvocationStats {
+  function: string;
+  invocations: number;
+  errors: number;
+  totalDurationMs: number;
+  memorySizeMb: number;
+}
+
+/** The error Step Functions sees for a failed Lambda task: name = errorType, message = Cause. */
+export class LambdaFunctionError extends Error {
+  /** `message` is Step Functions' Cause: the JSON error payload, as AWS records it. */
+  constructor(readonly errorType: string, readonly errorMessage: string, causeJson: string) {
+    super(causeJson);
+    this.name = errorType;
+  }
+}
+
+type Handler = (event: unknown, context: Context, callback?: (error?: unknown, result?: unknown) => void) => unknown;
+
+export interface LambdaServiceOptions {
+  region: string;
+  accountId: string;
+  /** Optional per-invocation hook (request log, benchmarks). */
+  onInvoke?: (fn: LambdaFunctionSpec, result: InvokeResult) => void;
+}
+
+export class LambdaService implements ServiceBehaviour {
+  readonly signingName = 'lambda';
+  private readonly functions = new Map<string, LambdaFunctionSpec>();
+  private readonly loaded = new Map<string, Handler>();
+  private readonly stats = new Map<string, InvocationStats>();
+
+  constructor(private readonly options: LambdaServiceOptions) {}
+
+  register(fn: LambdaFunctionSpec): void {
+    this.functions.set(fn.name, fn);
+  }
+
+  arnOf(name: string): string {
+    return `arn:aws:lambda:${this.options.region}:${this.options.accountId}:function:${name}`;
+  }
+
+  /** Finds a function by name, full or partial ARN (optionally with `:$LATEST`), as Lambda does. */
+  find(nameOrArn: string): LambdaFunctionSpec | undefined {
+    const m = /^(?:arn:aws:lambda:[^:]+:\d+:function:)?([^:]+)(?::(?:\$LATEST|[^:]+))?$/.exec(nameOrArn);
+    const name = m?.[1] ?? nameOrArn;
+    return this.functions.get(name) ?? [...this.functions.values()].find((f) => f.key === name);
+  }
+
+  list(): LambdaFunctionSpec[] {
+    return [...this.functions.values()];
+  }
+
+  invocationStats(): InvocationStats[] {
+    return [...this.stats.values()].map((s) => ({ ...s }));
+  }
+
+  private load(fn: LambdaFunctionSpec): Handler {
+    const cached = this.loaded.get(fn.name);
+    if (cached) return cached;
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- handlers load lazily, like a cold start
+    const mod = require(fn.modulePath) as Record<string, unknown>;
+    const handler = mod[fn.exportName];
+    if (typeof handler !== 'function') {
+      throw new AwsError('InvalidParameterValueException', `Handler ${fn.modulePath}.${fn.exportName} of ${fn.name} is not a function`, 400);
+    }
+    this.loaded.set(fn.name, handler as Handler);
+    return handler as Handler;
+  }
+
+  /** Invokes a function synchronously (RequestResponse). Throws AwsError only for Lambda's own errors. */
+  async invoke(nameOrArn: string, event: unknown): Promise<InvokeResult> {
+    const fn = this.find(nameOrArn);
+    if (!fn) throw new AwsError('ResourceNotFoundException', `Function not found: ${nameOrArn.includes(':') ? nameOrArn : this.arnOf(nameOrArn)}`, 404, { Type: 'User' });
+    const handler = this.load(fn);
+    const requestId = randomUUID();
+    const started = Date.now();
+    const deadline = started + fn.timeoutSeconds * 1000;
+    let settle!: { resolve: (v: unknown) => void; reject: (e: unknown) => void };
+    const settledPromise = new Promise<unknown>((resolve, reject) => { settle = { resolve, reject }; });
+    const settled = { promise: settledPromise, ...settle };
+    const context: Context = {
+      callbackWaitsForEmptyEventLoop: true,
+      functionName: fn.name,
+      functionVersion: '$LATEST',
+      invokedFunctionArn: this.arnOf(fn.name),
+      memoryLimitInMB: String(fn.memorySizeMb),
+      awsRequestId: requestId,
+      logGroupName: `/aws/lambda/${fn.name}`,
+      logStreamName: `${new Date(started).toISOString().slice(0, 10).replace(/-/g, '/')}/[$LATEST]${requestId.replace(/-/g, '')}`,
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+      done: (error?: Error, result?: unknown) => (error ? settled.reject(error) : settled.resolve(result)),
+      fail: (error: Error | string) => settled.reject(typeof error === 'string' ? new Error(error) : error),
+      succeed: (result: unknown) => settled.resolve(result),
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const e = new Error(`Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`);
+        e.name = 'Sandbox.Timedout';
+        reject(e);
+      }, fn.timeoutSeconds * 1000);
+    });
+    let result: InvokeResult;
+    try {
+      const returned = handler(JSON.parse(JSON.stringify(event ?? null)), context, (error, value) => (error ? settled.reject(error) : settled.resolve(value)));
+      const outcome = returned !== undefined && typeof (returned as Promise<unknown>).then === 'function'
+        ? (returned as Promise<unknown>)
+        : returned !== undefined ? Promise.resolve(returned) : settled.promise;
+      const payload = await Promise.race([outcome, settled.promise, timeout]);
+      // Lambda serializes the result as JSON: what cannot be serialized does not reach the caller.
+      result = { requestId, payload: payload === undefined ? null : JSON.parse(JSON.stringify(payload)), durationMs: Date.now() - started };
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error));
+      result = {
+        requestId,
+        functionError: 'Unhandled',
+        payload: { errorType: e.name || 'Error', errorMessage: e.message, trace: (e.stack ?? '').split('\n') },
+        durationMs: Date.now() - started,
+      };
+    } finally {
+      clearTimeout(timer);
+    }
+    const s = this.stats.get(fn.name) ?? { function: fn.name, invocations: 0, errors: 0, totalDurationMs: 0, memorySizeMb: fn.memorySizeMb };
+    s.invocations += 1;
+    s.errors += result.functionError ? 1 : 0;
+    s.totalDurationMs += result.durationMs;
+    this.stats.set(fn.name, s);
+    this.options.onInvoke?.(fn, result);
+    return result;
+  }
+
+  /** Invokes and throws a LambdaFunctionError (named after errorType) when the function failed. */
+  async invokeOrThrow(nameOrArn: string, event: unknown): Promise<unknown> {
+    const r = await this.invoke(nameOrArn, event);
+    if (r.functionError) {
+      const p = r.payload as { errorType: string; errorMessage: string };
+      throw new LambdaFunctionError(p.errorType, p.errorMessage, JSON.stringify(r.payload));
+    }
+    return r.payload;
+  }
+
+  readonly operations = {
+    Invoke: async (input: ModelValue, _ctx: OpContext): Promise<ModelValue> => {
+      const name = String(input.FunctionName ?? '');
+      const type = String(input.InvocationType ?? 'RequestResponse');
+      const event = decodePayload(input.Payload);
+      if (!this.find(name)) {
+        throw new AwsError('ResourceNotFoundException', `Function not found: ${name.includes(':') ? name : this.arnOf(name)}`, 404, { Type: 'User' });
+      }
+      if (type === 'DryRun') return { StatusCode: 204 };
+      if (type === 'Event') {
+        void this.invoke(name, event);
+        return { StatusCode: 202 };
+      }
+      const r = await this.invoke(name, event);
+      return {
+        StatusCode: 200,
+        ExecutedVersion: '$LATEST',
+        ...(r.functionError ? { FunctionError: r.functionError } : {}),
+        Payload: Buffer.from(JSON.stringify(r.payload)),
+      };
+    },
+    GetFunction: (input: ModelValue): ModelValue => {
+      const fn = this.find(String(input.FunctionName ?? ''));
+      if (!fn) throw new AwsError('ResourceNotFoundException', `Function not found: ${String(input.FunctionName)}`, 404, { Type: 'User' });
+      return { Configuration: this.configuration(fn) };
+    },
+    ListFunctions: (): ModelValue => ({ Functions: this.list().map((f) => this.configuration(f)) }),
+  };
+
+  private configuration(fn: LambdaFunctionSpec): ModelValue {
+    return {
+      FunctionName: fn.name,
+      FunctionArn: this.arnOf(fn.name),
+      Runtime: 'nodejs22.x',
+      Handler: `${fn.modulePath}.${fn.exportName}`,
+      Timeout: fn.timeoutSeconds,
+      MemorySize: fn.memorySizeMb,
+      Version: '$LATEST',
+      State: 'Active',
+    };
+  }
+
+  /** Functions are part of the deployed stack, not per-channel resources: nothing to orphan. */
+  inventory(): InventoryItem[] {
+    return [];
+  }
+}
+
+function decodePayload(payload: unknown): unknown {
+  if (payload === undefined || payload === null) return {};
+  const text = typeof payload === 'string' ? payload : Buffer.from(payload as Uint8Array).toString('utf8');
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AwsError('InvalidRequestContentException', 'Could not parse request body into json: the Payload is not valid JSON', 400, { Type: 'User' });
+  }
+}

@@ -1,0 +1,154 @@
+import { join } from 'node:path';
+import { AwsError } from '../../../local/core/types';
+import { LambdaService } from '../../../local/services/lambda';
+import { StepFunctionsService, type AslDefinition } from '../../../local/services/stepfunctions';
+import { testEnv } from './twin-env';
+
+const fixtures = join(__dirname, 'fixtures', 'handlers');
+const ARN = (name: string): string => `arn:aws:lambda:us-east-1:111122223333:function:${name}`;
+
+function setup(): { sfn: StepFunctionsService; lambda: LambdaService; env: ReturnType<typeof testEnv> } {
+  const env = testEnv(1000);
+  const lambda = new LambdaService({ region: env.region, accountId: env.accountId });
+  for (const [name, exportName, timeout] of [['echo', 'echo', 5], ['flaky', 'flaky', 5], ['boom', 'boom', 5], ['slow', 'slow', 0.05]] as const) {
+    lambda.register({ key: name, name, modulePath: fixtures, exportName, environment: {}, timeoutSeconds: timeout, memorySizeMb: 128 });
+  }
+  const sfn = new StepFunctionsService(env);
+  env.services.set('lambda', lambda);
+  env.services.set('states', sfn);
+  return { sfn, lambda, env };
+}
+
+const main: AslDefinition = {
+  StartAt: 'Both',
+  States: {
+    Both: {
+      Type: 'Parallel', Next: 'Pause', ResultPath: '$.both',
+      Branches: [
+        { StartAt: 'EchoA', States: { EchoA: { Type: 'Task', Resource: ARN('echo'), Parameters: { 'side': 'a' }, TimeoutSeconds: 5, End: true } } },
+        { StartAt: 'Flaky', States: { Flaky: { Type: 'Task', Resource: ARN('flaky'), Parameters: { 'key.$': '$$.Execution.Name', failures: 2 }, TimeoutSeconds: 5,
+          Retry: [{ ErrorEquals: ['AwsTransientError'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 3, JitterStrategy: 'FULL' }], End: true } } },
+      ],
+    },
+    Pause: { Type: 'Wait', SecondsPath: '$.pause', Next: 'Boom' },
+    Boom: { Type: 'Task', Resource: ARN('boom'), TimeoutSeconds: 5, Catch: [{ ErrorEquals: ['ChannelNotIdleError'], ResultPath: '$.caught', Next: 'Done' }], End: true },
+    Done: { Type: 'Succeed' },
+  },
+};
+
+describe('Step Functions twin', () => {
+  it('runs Parallel, Retry (scaled), Wait (twin clock) and Catch by error name, with AWS history names', async () => {
+    const { sfn } = setup();
+    const arn = sfn.register({ name: 'main', definition: main });
+    const out = sfn.operations.StartExecution({ stateMachineArn: arn, name: 'run-1', input: JSON.stringify({ pause: 30 }) });
+    const rec = await sfn.waitFor(String(out.executionArn));
+    expect(rec.status).toBe('SUCCEEDED');
+    const output = JSON.parse(rec.output ?? '{}');
+    expect(output.both[0]).toMatchObject({ side: 'a', fn: 'echo', remaining: true });
+    expect(output.both[1]).toEqual({ attempts: 3 });
+    expect(output.caught.Error).toBe('ChannelNotIdleError');
+    expect(JSON.parse(output.caught.Cause)).toMatchObject({ errorType: 'ChannelNotIdleError', errorMessage: 'channel is not idle' });
+    const types = rec.history.map((h) => h.type);
+    expect(types[0]).toBe('ExecutionStarted');
+    expect(types).toEqual(expect.arrayContaining(['ParallelStateEntered', 'ParallelStateStarted', 'TaskStateEntered', 'LambdaFunctionScheduled',
+      'LambdaFunctionStarted', 'LambdaFunctionSucceeded', 'LambdaFunctionFailed', 'WaitStateEntered', 'WaitStateExited', 'SucceedStateEntered']));
+    expect(types.at(-1)).toBe('ExecutionSucceeded');
+    expect(types.indexOf('WaitStateEntered')).toBeLessThan(types.indexOf('WaitStateExited'));
+    // Each Lambda event follows its own TaskStateEntered.
+    const boomEntered = rec.history.findIndex((h) => h.type === 'TaskStateEntered' && h.details?.name === 'Boom');
+    const boomFailed = rec.history.findIndex((h) => h.type === 'LambdaFunctionFailed' && String(h.details?.error) === 'ChannelNotIdleError');
+    expect(boomEntered).toBeGreaterThan(-1);
+    expect(boomFailed).toBeGreaterThan(boomEntered);
+    // Both, EchoA, Flaky (+2 retries), Pause, Boom, Done
+    expect(rec.stateTransitions).toBe(8);
+    const hist = sfn.operations.GetExecutionHistory({ executionArn: rec.executionArn, maxResults: 3 });
+    expect((hist.events as unknown[]).length).toBe(3);
+    expect(hist.nextToken).toBeDefined();
+    expect((hist.events as Record<string, unknown>[])[0]).toHaveProperty('executionStartedEventDetails');
+  });
+
+  it('is idempotent on name + input while running, and refuses a reused name otherwise', async () => {
+    const { sfn } = setup();
+    const arn = sfn.register({ name: 'waits', definition: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 60, End: true } } } });
+    const a = sfn.operations.StartExecution({ stateMachineArn: arn, name: 'same', input: '{"a":1}' });
+    const b = sfn.operations.StartExecution({ stateMachineArn: arn, name: 'same', input: '{"a":1}' });
+    expect(b.executionArn).toBe(a.executionArn);
+    expect(() => sfn.operations.StartExecution({ stateMachineArn: arn, name: 'same', input: '{"a":2}' })).toThrow(expect.objectContaining({ code: 'ExecutionAlreadyExists' }));
+    await sfn.waitFor(String(a.executionArn));
+    expect(() => sfn.operations.StartExecution({ stateMachineArn: arn, name: 'same', input: '{"a":1}' })).toThrow(AwsError);
+    expect(() => sfn.operations.StartExecution({ stateMachineArn: arn, input: 'nope' })).toThrow(expect.objectContaining({ code: 'InvalidExecutionInput' }));
+    expect(() => sfn.operations.StartExecution({ stateMachineArn: `${arn}x` })).toThrow(expect.objectContaining({ code: 'StateMachineDoesNotExist' }));
+  });
+
+  it('wakes a .waitForTaskToken task with SendTaskSuccess and fails it with SendTaskFailure', async () => {
+    const { sfn } = setup();
+    const def: AslDefinition = {
+      StartAt: 'Ask',
+      States: {
+        Ask: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken', TimeoutSeconds: 600,
+          Parameters: { FunctionName: 'echo', Payload: { 'token.$': '$$.Task.Token' } }, End: true },
+      },
+    };
+    const arn = sfn.register({ name: 'callback', definition: def });
+    const tokenOf = async (execArn: string): Promise<string> => {
+      for (;;) {
+        const sent = sfn.getExecution(execArn)?.history.find((h) => h.type === 'TaskScheduled');
+        if (sent) return JSON.parse(String(sent.details?.parameters)).Payload.token as string;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    const ok = String(sfn.operations.StartExecution({ stateMachineArn: arn }).executionArn);
+    sfn.operations.SendTaskSuccess({ taskToken: await tokenOf(ok), output: '{"state":"RUNNING"}' });
+    expect(JSON.parse((await sfn.waitFor(ok)).output ?? '')).toEqual({ state: 'RUNNING' });
+
+    const bad = String(sfn.operations.StartExecution({ stateMachineArn: arn }).executionArn);
+    const token = await tokenOf(bad);
+    sfn.operations.SendTaskFailure({ taskToken: token, error: 'PipelineFailed', cause: 'pipeline 1' });
+    const failed = await sfn.waitFor(bad);
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'PipelineFailed', cause: 'pipeline 1' });
+    expect(() => sfn.operations.SendTaskSuccess({ taskToken: token, output: '{}' })).toThrow(expect.objectContaining({ code: 'TaskDoesNotExist' }));
+    expect(() => sfn.operations.SendTaskSuccess({ taskToken: 'garbage', output: '{}' })).toThrow(expect.objectContaining({ code: 'InvalidToken' }));
+  });
+
+  it('runs a child with startExecution.sync:2, surfaces its failure, and stops children with the parent', async () => {
+    const { sfn } = setup();
+    const child = sfn.register({ name: 'child', definition: { StartAt: 'E', States: { E: { Type: 'Task', Resource: ARN('echo'), TimeoutSeconds: 5, End: true } } } });
+    const failing = sfn.register({ name: 'failing', definition: { StartAt: 'F', States: { F: { Type: 'Fail', Error: 'Nope', Cause: 'because' } } } });
+    const parent = sfn.register({ name: 'parent', definition: {
+      StartAt: 'Run', States: {
+        Run: { Type: 'Task', Resource: 'arn:aws:states:::states:startExecution.sync:2', TimeoutSeconds: 600,
+          Parameters: { 'StateMachineArn.$': '$.machine', Input: { x: 1 } }, OutputPath: '$.Output', End: true },
+      } } });
+    const ok = await sfn.waitFor(String(sfn.operations.StartExecution({ stateMachineArn: parent, input: JSON.stringify({ machine: child }) }).executionArn));
+    expect(ok.status).toBe('SUCCEEDED');
+    expect(JSON.parse(ok.output ?? '')).toMatchObject({ x: 1, fn: 'echo' });
+    const ko = await sfn.waitFor(String(sfn.operations.StartExecution({ stateMachineArn: parent, input: JSON.stringify({ machine: failing }) }).executionArn));
+    expect(ko).toMatchObject({ status: 'FAILED', error: 'States.TaskFailed' });
+    expect(JSON.parse(ko.cause ?? '')).toMatchObject({ Status: 'FAILED', Error: 'Nope' });
+  });
+
+  it('times a Lambda out as Sandbox.Timedout, and StopExecution aborts', async () => {
+    const { sfn } = setup();
+    const arn = sfn.register({ name: 'slow', definition: { StartAt: 'S', States: { S: { Type: 'Task', Resource: ARN('slow'), TimeoutSeconds: 5, End: true } } } });
+    const rec = await sfn.waitFor(String(sfn.operations.StartExecution({ stateMachineArn: arn }).executionArn));
+    expect(rec).toMatchObject({ status: 'FAILED', error: 'Sandbox.Timedout' });
+    const waits = sfn.register({ name: 'long', definition: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 100000, End: true } } } });
+    const exec = String(sfn.operations.StartExecution({ stateMachineArn: waits }).executionArn);
+    sfn.operations.StopExecution({ executionArn: exec, error: 'Stopped', cause: 'test' });
+    const stopped = await sfn.waitFor(exec);
+    expect(stopped).toMatchObject({ status: 'ABORTED', error: 'Stopped' });
+    expect(stopped.history.at(-1)?.type).toBe('ExecutionAborted');
+  });
+
+  it('keeps finished executions in the snapshot and reports running ones as aborted after a restart', async () => {
+    const { sfn, env } = setup();
+    const arn = sfn.register({ name: 'long', definition: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 100000, End: true } } } });
+    const exec = String(sfn.operations.StartExecution({ stateMachineArn: arn, name: 'r' }).executionArn);
+    const snap = JSON.parse(JSON.stringify(sfn.snapshot()));
+    sfn.stop();
+    const again = new StepFunctionsService(env);
+    again.register({ name: 'long', definition: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 1, End: true } } } });
+    again.restore(snap);
+    expect(again.operations.DescribeExecution({ executionArn: exec })).toMatchObject({ status: 'ABORTED', error: 'States.Runtime' });
+  });
+});
