@@ -5,7 +5,7 @@
 import {
   ConflictException, CreateChannelCommand, CreateInputCommand, CreateInputSecurityGroupCommand, DeleteChannelCommand, DeleteInputCommand,
   DeleteInputSecurityGroupCommand, DescribeChannelCommand, DescribeInputCommand, DescribeInputSecurityGroupCommand, ListAlertsCommand, ListChannelsCommand,
-  MediaLiveClient, NotFoundException, StartChannelCommand, StopChannelCommand, TooManyRequestsException, UnprocessableEntityException, BatchUpdateScheduleCommand,
+  type CreateChannelCommandInput, MediaLiveClient, NotFoundException, StartChannelCommand, StopChannelCommand, TooManyRequestsException, UnprocessableEntityException, BatchUpdateScheduleCommand,
 } from '@aws-sdk/client-medialive';
 import type { Twin } from '../../../local/server';
 import { clientConfig } from './helpers';
@@ -39,7 +39,7 @@ describe('MediaLive twin over HTTP', () => {
 
   it('runs the whole lifecycle with typed conflicts, per-pipeline RUNNING events and STOPPED', async () => {
     const { inputId, groupId } = await newInput();
-    const req = { ...channelRequest(inputId), RequestId: 'it-channel-1' } as ConstructorParameters<typeof CreateChannelCommand>[0];
+    const req = { ...channelRequest(inputId), RequestId: 'it-channel-1' } as CreateChannelCommandInput;
     const created = await ml.send(new CreateChannelCommand(req));
     // Held in CREATING (fault injector) so the refused start does not depend on timing.
     twin.faults.hold('medialive', created.Channel!.Id!);
@@ -87,7 +87,7 @@ describe('MediaLive twin over HTTP', () => {
 
   it('answers semantic errors with UnprocessableEntityException and ValidationErrors, and NotFound', async () => {
     const { inputId } = await newInput();
-    const req = channelRequest(inputId, { RoleArn: 'nope' }) as ConstructorParameters<typeof CreateChannelCommand>[0];
+    const req = channelRequest(inputId, { RoleArn: 'nope' }) as CreateChannelCommandInput;
     const err = await ml.send(new CreateChannelCommand(req)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UnprocessableEntityException);
     expect((err as UnprocessableEntityException).ValidationErrors).toEqual([expect.objectContaining({ ElementPath: 'roleArn' })]);
@@ -96,7 +96,7 @@ describe('MediaLive twin over HTTP', () => {
 
   it('lists alerts raised through the control API and switches input on the schedule', async () => {
     const { inputId } = await newInput();
-    const id = (await ml.send(new CreateChannelCommand(channelRequest(inputId) as ConstructorParameters<typeof CreateChannelCommand>[0]))).Channel!.Id!;
+    const id = (await ml.send(new CreateChannelCommand(channelRequest(inputId) as CreateChannelCommandInput))).Channel!.Id!;
     await until('startable', async () => ml.send(new StartChannelCommand({ ChannelId: id })).then(() => true, (e: unknown) => (e instanceof ConflictException ? undefined : Promise.reject(e))));
     await until('running', async () => ((await ml.send(new DescribeChannelCommand({ ChannelId: id }))).PipelinesRunningCount === 2 ? true : undefined));
     const res = await fetch(`${twin.url}/_twin/medialive/channels/${id}/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ alertType: 'Video Not Detected', pipeline: '1' }) });

@@ -64,3 +64,19 @@ export function channelRequest(inputId: string, overrides: ModelValue = {}): Mod
     ...overrides,
   };
 }
+
+const EGRESS = 'abc123.egress.xyz789.mediapackagev2.us-east-1.amazonaws.com';
+
+/** A distribution in front of a MediaPackage origin (egress domain of a v2 group unless given). */
+export function distributionConfig(overrides: ModelValue = {}, oacId?: string, domain = EGRESS, headers?: Record<string, string>): ModelValue {
+  return {
+    CallerReference: 'onair-demo-cdn-1',
+    Comment: 'OnAir dev channel demo',
+    Enabled: true,
+    Origins: { Quantity: 1, Items: [{ Id: 'mediapackage', DomainName: domain, CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: 'https-only' }, ...(headers ? { CustomHeaders: { Quantity: Object.keys(headers).length, Items: Object.entries(headers).map(([HeaderName, HeaderValue]) => ({ HeaderName, HeaderValue })) } } : {}), ...(oacId ? { OriginAccessControlId: oacId } : {}) }] },
+    DefaultCacheBehavior: { TargetOriginId: 'mediapackage', ViewerProtocolPolicy: 'redirect-to-https', CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6' },
+    CacheBehaviors: { Quantity: 1, Items: [{ PathPattern: '*.m3u8', TargetOriginId: 'mediapackage', ViewerProtocolPolicy: 'redirect-to-https', CachePolicyId: '08627262-05a9-4f76-9ded-b50ca2e3a84f' }] },
+    ...overrides,
+  };
+}
+
