@@ -25,7 +25,8 @@ interface OperationRule {
 export const OPERATION_RULES: Record<Workflow, OperationRule> = {
   provision: { from: ['PLANNED'], during: 'PROVISIONING', done: ['ON_AIR'], desired: 'ON_AIR' },
   start: { from: ['IDLE'], during: 'STARTING', done: ['ON_AIR'], desired: 'ON_AIR' },
-  stop: { from: ['ON_AIR'], during: 'STOPPING', done: ['IDLE'], desired: 'IDLE' },
+  // FAILED: a start or stop that failed; stopping again (a no-op on an IDLE encoder) settles it.
+  stop: { from: ['ON_AIR', 'FAILED'], during: 'STOPPING', done: ['IDLE'], desired: 'IDLE' },
   teardown: { from: ['IDLE', 'ON_AIR', 'FAILED', 'PLANNED'], during: 'TEARING_DOWN', done: ['DELETED'], desired: 'DELETED' },
 };
 

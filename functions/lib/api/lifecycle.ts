@@ -1,0 +1,131 @@
+/**
+ * Domain steps of the start and stop workflows that are not MediaLive calls (those reuse the
+ * provisioning/teardown handlers): settle the channel's status, arm and disarm the cost guard,
+ * record a failure, and tell humans what happened.
+ */
+import { ConflictException, UpdateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ChannelRecord, ChannelRegistry } from '../registry';
+import { summarizeCaught, type Caught } from '../workflow';
+import { atExpression, COST_GUARD_SCHEDULE, createSchedule, deleteSchedule, type LifecycleRecord } from './broadcasts';
+import type { LifecycleSettings } from './settings';
+
+export interface LifecycleDeps {
+  registry: ChannelRegistry;
+  ddb: DynamoDBDocumentClient;
+  channelsTable: string;
+  scheduler: SchedulerClient;
+  settings: LifecycleSettings;
+  now: () => Date;
+}
+
+/**
+ * Cost guard: when a channel goes ON_AIR with `costGuard.maxOnAirMinutes`, a one-time schedule
+ * runs the stop workflow (reason `cost-guard`, which announces itself on SNS first) that many
+ * minutes later. Re-arming (a restart) moves the same schedule.
+ */
+export async function armCostGuard(deps: LifecycleDeps, channelId: string): Promise<{ armed: boolean; stopAt?: string }> {
+  const record = (await deps.registry.get(channelId)) as LifecycleRecord;
+  const max = record.profile.costGuard?.maxOnAirMinutes;
+  if (max === undefined) return { armed: false };
+  const since = record.onAirAt ? new Date(record.onAirAt) : deps.now();
+  const stopAt = new Date(since.getTime() + max * 60_000);
+  const request = {
+    name: COST_GUARD_SCHEDULE(channelId),
+    at: stopAt,
+    workflow: 'stop' as const,
+    input: { channelId, reason: 'cost-guard' },
+    description: `OnAir cost guard: stop ${channelId} after ${max} minutes on air`,
+  };
+  try {
+    await createSchedule(deps.scheduler, deps.settings, request);
+  } catch (error) {
+    if (!(error instanceof ConflictException)) throw error;
+    // Left from an earlier run of this channel: move it (UpdateSchedule replaces the whole definition).
+    await deps.scheduler.send(new UpdateScheduleCommand({
+      Name: request.name,
+      GroupName: deps.settings.scheduleGroup,
+      ScheduleExpression: atExpression(stopAt),
+      ScheduleExpressionTimezone: 'UTC',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      ActionAfterCompletion: 'DELETE',
+      State: 'ENABLED',
+      Description: request.description,
+      Target: {
+        Arn: deps.settings.stateMachineArn('stop'),
+        RoleArn: deps.settings.schedulerRoleArn,
+        Input: JSON.stringify(request.input),
+        RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 900 },
+        DeadLetterConfig: { Arn: deps.settings.schedulesDlqArn },
+      },
+    }));
+  }
+  await deps.registry.update(channelId, { costGuardStopAt: stopAt.toISOString() } as Partial<ChannelRecord>);
+  return { armed: true, stopAt: stopAt.toISOString() };
+}
+
+/** The channel stopped: it is IDLE, and no cost-guard schedule may fire into a later run. */
+export async function markIdle(deps: LifecycleDeps, channelId: string): Promise<{ status: 'IDLE' }> {
+  await deleteSchedule(deps.scheduler, deps.settings, COST_GUARD_SCHEDULE(channelId));
+  await deps.ddb.send(new UpdateCommand({
+    TableName: deps.channelsTable,
+    Key: { channelId },
+    UpdateExpression: 'SET #s = :s, #d = :s, #u = :u REMOVE #c',
+    ConditionExpression: 'attribute_exists(channelId)',
+    ExpressionAttributeNames: { '#s': 'status', '#d': 'desiredState', '#u': 'updatedAt', '#c': 'costGuardStopAt' },
+    ExpressionAttributeValues: { ':s': 'IDLE', ':u': deps.now().toISOString() },
+  }));
+  return { status: 'IDLE' };
+}
+
+/**
+ * A start or stop failed: the channel is FAILED with the step and cause. From FAILED a stop
+ * (which is a no-op on an IDLE encoder) or a delete brings it back under control.
+ */
+export async function recordLifecycleFailure(deps: LifecycleDeps, channelId: string, workflow: 'start' | 'stop', failed: Caught): Promise<{ step: string; error: string; cause: string; message: string }> {
+  const summary = summarizeCaught(failed);
+  await deps.registry.update(channelId, { status: 'FAILED', failure: { ...summary, at: deps.now().toISOString() } });
+  return { ...summary, message: `${workflow} failed at ${summary.step}: ${summary.cause}` };
+}
+
+export const LIFECYCLE_EVENTS = ['STOPPED', 'START_FAILED', 'STOP_FAILED', 'COST_GUARD_STOPPING'] as const;
+export type LifecycleEvent = (typeof LIFECYCLE_EVENTS)[number];
+
+const subject = (text: string) => {
+  const clean = text.replace(/[^\x20-\x7E]/g, '-');
+  return clean.length > 100 ? `${clean.slice(0, 97)}...` : clean;
+};
+
+export function formatLifecycleNotice(event: LifecycleEvent, record: LifecycleRecord, stage: string): { subject: string; message: string } {
+  const id = record.channelId;
+  const tag = stage === 'prod' ? '' : ` [${stage}]`;
+  const f = record.failure;
+  const failure = f ? ['', `Failed step: ${f.step}`, `Error: ${f.error}`, `Cause: ${f.cause}`] : [];
+  switch (event) {
+    case 'STOPPED':
+      return { subject: subject(`OnAir${tag}: ${id} stopped (IDLE)`), message: [`Channel ${id} is stopped. Its resources are kept; encoder minutes are no longer billed.`, '', `Start it again: onair start ${id}`, `Remove it: onair delete ${id}`].join('\n') };
+    case 'START_FAILED':
+      return { subject: subject(`OnAir${tag}: ${id} FAILED to start`), message: [`Channel ${id} could not be put on air.`, ...failure, '', 'OnAir asked MediaLive to stop the encoder so it does not bill.', `Check with: onair status ${id}`].join('\n') };
+    case 'STOP_FAILED':
+      return { subject: subject(`OnAir${tag}: ACTION NEEDED - ${id} did not stop`), message: [`ACTION NEEDED: channel ${id} did not stop and may still be billed.`, ...failure, '', `Retry: onair stop ${id}   or remove it: onair delete ${id}`].join('\n') };
+    case 'COST_GUARD_STOPPING': {
+      const max = record.profile.costGuard?.maxOnAirMinutes;
+      return { subject: subject(`OnAir${tag}: cost guard stopping ${id}`), message: [`Cost guard: channel ${id} has been on air since ${record.onAirAt ?? 'unknown'}${max ? `, its limit of ${max} minutes` : ''}.`, 'OnAir is stopping it now.', '', `To stay on air longer, raise costGuard.maxOnAirMinutes in its profile and start it again: onair start ${id}`].join('\n') };
+    }
+  }
+}
+
+export async function publishLifecycleNotice(deps: { sns: SNSClient; topicArn: string; stage: string }, event: LifecycleEvent, record: LifecycleRecord): Promise<{ messageId?: string }> {
+  const { subject: s, message } = formatLifecycleNotice(event, record, deps.stage);
+  const out = await deps.sns.send(new PublishCommand({
+    TopicArn: deps.topicArn,
+    Subject: s,
+    Message: message,
+    MessageAttributes: {
+      event: { DataType: 'String', StringValue: event },
+      channelId: { DataType: 'String', StringValue: record.channelId },
+    },
+  }));
+  return out.MessageId ? { messageId: out.MessageId } : {};
+}

@@ -1,0 +1,34 @@
+/**
+ * First state of the start and stop workflows: takes the channel's lock for this execution
+ * (the API took it already when it started the execution; a schedule did not). Already in the
+ * target status → `proceed: false` and the workflow ends without touching MediaLive.
+ */
+import { z } from 'zod';
+import { acquire } from '../lib/api/guard';
+import { ddb } from '../lib/clients/dynamodb';
+import { config } from '../lib/config';
+import { stepHandler } from '../lib/handler';
+import { channelIdSchema } from '../lib/ids';
+import { freshPolls } from '../lib/workflow';
+
+const input = z.object({
+  workflow: z.enum(['start', 'stop']),
+  request: z.object({
+    channelId: channelIdSchema,
+    /** api, broadcast or cost-guard: who asked (the stop announces a cost-guard stop on SNS first). */
+    reason: z.enum(['api', 'broadcast', 'cost-guard']).default('api'),
+    broadcastId: z.string().max(40).optional(),
+  }),
+  execution: z.object({ arn: z.string().min(1), startedAt: z.string().min(1) }),
+});
+
+export const handler = stepHandler('acquire', input, async ({ workflow, request, execution }) => {
+  const taken = await acquire({ ddb, tableName: config.channelsTable, now: () => new Date() }, request.channelId, workflow, { workflow, ...execution });
+  return {
+    channelId: request.channelId,
+    reason: request.reason,
+    proceed: taken.outcome === 'acquired',
+    status: taken.record.status,
+    polls: freshPolls(workflow === 'start' ? ['channelRunning', 'playback'] : ['channelStopped']),
+  };
+});

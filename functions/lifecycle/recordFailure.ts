@@ -1,0 +1,12 @@
+/** A start or stop failed: status FAILED with the failed step and its cause. */
+import { z } from 'zod';
+import { recordLifecycleFailure } from '../lib/api/lifecycle';
+import { lifecycleDeps } from './deps';
+import { stepHandler } from '../lib/handler';
+import { channelIdSchema } from '../lib/ids';
+import { caughtSchema } from '../lib/workflow';
+
+const input = z.object({ channelId: channelIdSchema, workflow: z.enum(['start', 'stop']), failed: caughtSchema });
+
+export const handler = stepHandler('recordLifecycleFailure', input, ({ channelId, workflow, failed }) =>
+  recordLifecycleFailure(lifecycleDeps, channelId, workflow, failed));
