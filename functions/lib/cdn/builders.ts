@@ -4,7 +4,7 @@
  * API (stable):
  *   buildDistributionConfig({ record, stage, origin, originAccessControlId?, cdnIdentifier?, manifestCachePolicyId })
  *       → DistributionConfigWithTags (for CreateDistributionWithTags)
- *   buildOriginAccessControlConfig(record) → OriginAccessControlConfig (v2)
+ *   buildOriginAccessControlConfig(record, stage) → OriginAccessControlConfig (v2)
  *   buildManifestCachePolicyConfig(stage)  → CachePolicyConfig (shared per stage, see operations.ts)
  *   distributionComment(record, stage), MANIFEST_PATH_PATTERNS, CACHE_KEY_QUERY_STRINGS, MANAGED_CACHE_POLICIES
  *
@@ -17,7 +17,7 @@ import type {
   CachePolicyConfig, CacheBehavior, CustomErrorResponse, DistributionConfigWithTags, OriginAccessControlConfig,
 } from '@aws-sdk/client-cloudfront';
 import { ValidationError } from '../errors';
-import { idempotencyToken, resourceName } from '../ids';
+import { idempotencyToken } from '../ids';
 import type { CdnOrigin } from '../packager/types';
 import type { ChannelRecord } from '../registry';
 import { channelTags, tagList } from '../tags';
@@ -74,9 +74,17 @@ export function buildManifestCachePolicyConfig(stage: string): CachePolicyConfig
   };
 }
 
-export function buildOriginAccessControlConfig(record: Pick<ChannelRecord, 'channelId'>): OriginAccessControlConfig {
+/**
+ * OACs carry no tags, so the stage is in the name (unique per account): the same channel id in
+ * two stages of one account must never share, or delete, each other's OAC.
+ */
+export function originAccessControlName(record: Pick<ChannelRecord, 'channelId'>, stage: string): string {
+  return `onair-${stage}-${record.channelId}-oac`.slice(0, 64);
+}
+
+export function buildOriginAccessControlConfig(record: Pick<ChannelRecord, 'channelId'>, stage: string): OriginAccessControlConfig {
   return {
-    Name: resourceName(record.channelId, 'oac'),
+    Name: originAccessControlName(record, stage),
     Description: `OnAir channel ${record.channelId}: CloudFront → MediaPackage v2`,
     SigningProtocol: 'sigv4',
     SigningBehavior: 'always',

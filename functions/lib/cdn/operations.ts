@@ -3,7 +3,8 @@
  *
  * API (stable):
  *   ensureOriginAccessControl(deps, record) → { originAccessControlId: string | null }   (null for v1)
- *   ensureManifestCachePolicy(deps)         → { cachePolicyId }   (one per stage, shared, never deleted per channel)
+ *   ensureManifestCachePolicy(deps)         → { cachePolicyId }   (config.manifestCachePolicyId, else one per stage
+ *                                             found or created by name; shared, never deleted per channel)
  *   ensureDistribution(deps, record)        → { distributionId, distributionDomain, distributionArn }
  *       creates the OAC (v2) and the cache policy when missing; v1 reads the CDN identifier from
  *       its secret here and puts it only into the request. Does NOT grant the origin: call
@@ -42,7 +43,13 @@ export interface CdnDeps {
   mediapackagev2?: MediaPackageV2Client;
   mediapackage?: MediaPackageClient;
   registry: Pick<ChannelRegistry, 'recordResource' | 'update'>;
-  config: Pick<Config, 'stage' | 'medialiveRoleArn' | 'mediapackageSecretsRoleArn'>;
+  config: Pick<Config, 'stage' | 'medialiveRoleArn' | 'mediapackageSecretsRoleArn'> & {
+    /**
+     * The manifest cache policy, when the stack owns it (e.g. an AWS::CloudFront::CachePolicy in
+     * serverless.yml). Unset: ensureManifestCachePolicy finds or creates `onair-<stage>-manifests`.
+     */
+    manifestCachePolicyId?: string;
+  };
 }
 
 /** How often a stale ETag is refreshed before PreconditionFailed is left to the state machine. */
@@ -60,7 +67,7 @@ export async function ensureOriginAccessControl(deps: CdnDeps, record: ChannelRe
       if (!isNotFound(error)) throw error;
     }
   }
-  const config = buildOriginAccessControlConfig(record);
+  const config = buildOriginAccessControlConfig(record, deps.config.stage);
   // OACs carry no tags; their name (unique per account) is the idempotency key.
   const findByName = async (): Promise<string | undefined> => {
     let marker: string | undefined;
@@ -87,6 +94,7 @@ export async function ensureOriginAccessControl(deps: CdnDeps, record: ChannelRe
 }
 
 export async function ensureManifestCachePolicy(deps: Pick<CdnDeps, 'cloudfront' | 'config'>): Promise<{ cachePolicyId: string }> {
+  if (deps.config.manifestCachePolicyId) return { cachePolicyId: deps.config.manifestCachePolicyId };
   const name = manifestCachePolicyName(deps.config.stage);
   const find = async (): Promise<string | undefined> => {
     let marker: string | undefined;

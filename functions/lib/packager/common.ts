@@ -1,5 +1,7 @@
 /** Helpers shared by both packagers: endpoint keys, playback paths and the CDN origin domain. */
+import { ValidationError } from '../errors';
 import type { ChannelRecord, OriginEndpointRecord } from '../registry';
+import { hasChannelTags } from '../tags';
 import type { PlaybackPaths } from './types';
 
 /** Registry keys under resources.packager.originEndpoints, one per playback format. */
@@ -42,4 +44,22 @@ export function originDomainOf(record: Pick<ChannelRecord, 'resources' | 'channe
 /** Distinct AWS endpoint names recorded (one endpoint can serve several formats). */
 export function endpointNames(record: Pick<ChannelRecord, 'resources'>): string[] {
   return [...new Set(Object.values(record.resources.packager.originEndpoints).map((ep) => ep.name))];
+}
+
+/**
+ * A resource found by its deterministic name must carry this channel's tags before OnAir adopts
+ * it: the same channel id in another stage (or someone else's resource) must never be reused
+ * or, later, deleted.
+ */
+export function assertOwned(
+  tags: Record<string, string> | undefined,
+  record: Pick<ChannelRecord, 'channelId'>,
+  stage: string,
+  what: string,
+): void {
+  if (!hasChannelTags(tags, record, stage)) {
+    throw new ValidationError(`${what} already exists and is not OnAir's for channel ${record.channelId} in stage ${stage}`, [
+      { field: 'channelId', message: `collides with an existing ${what} OnAir does not own` },
+    ]);
+  }
 }

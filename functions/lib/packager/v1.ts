@@ -31,7 +31,7 @@ import { buildMediaPackageOutputGroup } from '../medialive/builders';
 import type { ChannelRecord, OriginEndpointRecord, PackagerV1Resources } from '../registry';
 import { channelTags, hasChannelTags, tagList } from '../tags';
 import {
-  endpointNames, FORMAT_OF, MANIFEST_NAME, originDomainOf, PackagerNotReadyError, playbackPathsOf, type EndpointKey,
+  assertOwned, endpointNames, FORMAT_OF, MANIFEST_NAME, originDomainOf, PackagerNotReadyError, playbackPathsOf, type EndpointKey,
 } from './common';
 import type { Packager, PackagerDeps } from './types';
 
@@ -212,6 +212,7 @@ export const mediaPackageV1: Packager = {
     const secretArn = await ensureSecret(deps, record, sm);
     const channelId = v1ChannelIdFor(record);
     let channel = await getOrUndefined(() => mp.send(new DescribeChannelCommand({ Id: channelId })));
+    if (channel) assertOwned(channel.Tags, record, stage, `MediaPackage channel ${channelId}`);
     if (!channel) {
       try {
         channel = await mp.send(new CreateChannelCommand(buildV1ChannelRequest(record, stage)));
@@ -219,6 +220,7 @@ export const mediaPackageV1: Packager = {
         // v1 answers 422 for an id that exists (a concurrent attempt): read it back.
         if (!(error instanceof UnprocessableEntityException)) throw error;
         channel = await mp.send(new DescribeChannelCommand({ Id: channelId }));
+        assertOwned(channel.Tags, record, stage, `MediaPackage channel ${channelId}`);
       }
     }
     await deps.registry.recordResource(record.channelId, P('channelId'), channelId);
@@ -232,14 +234,16 @@ export const mediaPackageV1: Packager = {
     const endpoints: Record<string, string> = {};
     for (const plan of buildV1OriginEndpointRequests(record, stage, secretArn, deps.config.mediapackageSecretsRoleArn)) {
       const id = plan.request.Id as string;
-      let ep: Pick<DescribeOriginEndpointResponse, 'Url' | 'CmafPackage' | 'Arn'> | undefined =
+      let ep: Pick<DescribeOriginEndpointResponse, 'Url' | 'CmafPackage' | 'Arn' | 'Tags'> | undefined =
         await getOrUndefined(() => mp.send(new DescribeOriginEndpointCommand({ Id: id })));
+      if (ep) assertOwned(ep.Tags, record, stage, `MediaPackage origin endpoint ${id}`);
       if (!ep) {
         try {
           ep = await mp.send(new CreateOriginEndpointCommand(plan.request));
         } catch (error) {
           if (!(error instanceof UnprocessableEntityException)) throw error;
           ep = await mp.send(new DescribeOriginEndpointCommand({ Id: id }));
+          assertOwned(ep.Tags, record, stage, `MediaPackage origin endpoint ${id}`);
         }
       }
       const url = endpointUrl(ep, plan.key);

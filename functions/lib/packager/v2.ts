@@ -17,7 +17,7 @@ import {
   DeleteChannelGroupCommand, DeleteOriginEndpointCommand, GetChannelCommand, GetChannelGroupCommand,
   GetOriginEndpointCommand, ListChannelsCommand, PutChannelPolicyCommand, PutOriginEndpointPolicyCommand,
   ConflictException, type CreateChannelGroupRequest, type CreateChannelRequest, type CreateOriginEndpointRequest,
-  type GetOriginEndpointResponse, type MediaPackageV2Client,
+  type GetChannelResponse, type GetOriginEndpointResponse, type MediaPackageV2Client,
 } from '@aws-sdk/client-mediapackagev2';
 import { isNotFound, ResourceFailedError, ValidationError } from '../errors';
 import { idempotencyToken, resourceName } from '../ids';
@@ -25,7 +25,7 @@ import { buildMediaPackageOutputGroup } from '../medialive/builders';
 import type { ChannelRecord, OriginEndpointRecord, PackagerV2Resources } from '../registry';
 import { channelTags, hasChannelTags } from '../tags';
 import {
-  endpointNames, FORMAT_OF, originDomainOf, PackagerNotReadyError, playbackPathsOf, recordedEndpoints, type EndpointKey,
+  assertOwned, endpointNames, FORMAT_OF, originDomainOf, PackagerNotReadyError, playbackPathsOf, recordedEndpoints, type EndpointKey,
 } from './common';
 import type { Packager, PackagerDeps } from './types';
 
@@ -224,13 +224,17 @@ async function ensureGroup(deps: PackagerDeps, record: ChannelRecord, mp: MediaP
 async function ensureV2Channel(deps: PackagerDeps, record: ChannelRecord, mp: MediaPackageV2Client): Promise<string> {
   const { registry, config } = deps;
   const key = { ChannelGroupName: channelGroupNameFor(record), ChannelName: v2ChannelNameFor(record) };
-  let channel = await getOrUndefined(() => mp.send(new GetChannelCommand(key)));
+  const found = await getOrUndefined(() => mp.send(new GetChannelCommand(key)));
+  if (found) assertOwned(found.Tags, record, config.stage, `MediaPackage channel ${key.ChannelName}`);
+  let channel: Pick<GetChannelResponse, 'Arn' | 'IngestEndpoints'> | undefined = found;
   if (!channel) {
     try {
       channel = await mp.send(new CreateChannelCommand(buildV2ChannelRequest(record, config.stage)));
     } catch (error) {
       if (!(error instanceof ConflictException)) throw error;
-      channel = await mp.send(new GetChannelCommand(key));
+      const existing = await mp.send(new GetChannelCommand(key));
+      assertOwned(existing.Tags, record, config.stage, `MediaPackage channel ${key.ChannelName}`);
+      channel = existing;
     }
   }
   if (!channel.Arn) throw new ResourceFailedError('MediaPackage v2 channel has no ARN');
@@ -257,14 +261,18 @@ export const mediaPackageV2: Packager = {
     for (const plan of buildV2OriginEndpointRequests(record, deps.config.stage)) {
       const { ChannelGroupName, ChannelName, OriginEndpointName } = plan.request;
       const key = { ChannelGroupName, ChannelName, OriginEndpointName };
-      let ep: Pick<GetOriginEndpointResponse, 'Arn' | 'HlsManifests' | 'DashManifests' | 'LowLatencyHlsManifests'> | undefined =
-        await getOrUndefined(() => mp.send(new GetOriginEndpointCommand(key)));
+      const what = `MediaPackage origin endpoint ${OriginEndpointName}`;
+      const found = await getOrUndefined(() => mp.send(new GetOriginEndpointCommand(key)));
+      if (found) assertOwned(found.Tags, record, deps.config.stage, what);
+      let ep: Pick<GetOriginEndpointResponse, 'Arn' | 'HlsManifests' | 'DashManifests' | 'LowLatencyHlsManifests'> | undefined = found;
       if (!ep) {
         try {
           ep = await mp.send(new CreateOriginEndpointCommand(plan.request));
         } catch (error) {
           if (!(error instanceof ConflictException)) throw error;
-          ep = await mp.send(new GetOriginEndpointCommand(key));
+          const existing = await mp.send(new GetOriginEndpointCommand(key));
+          assertOwned(existing.Tags, record, deps.config.stage, what);
+          ep = existing;
         }
       }
       for (const k of plan.keys) {

@@ -114,7 +114,7 @@ describe('buildDistributionConfig', () => {
   });
 
   it('the OAC signs every request to a MediaPackage v2 origin', () => {
-    const oac = buildOriginAccessControlConfig(makeRecord());
+    const oac = buildOriginAccessControlConfig(makeRecord(), STAGE);
     expect(modelErrors('cloudfront', 'CreateOriginAccessControl', { OriginAccessControlConfig: oac })).toEqual([]);
     expect(oac).toMatchObject({ SigningProtocol: 'sigv4', SigningBehavior: 'always', OriginAccessControlOriginType: 'mediapackagev2' });
   });
@@ -177,12 +177,21 @@ describe('ensureDistribution', () => {
   it('reuses an existing OAC and the stage\'s cache policy by name', async () => {
     const deps = setup(packaged('v2'));
     mockCreates();
-    cf.on(ListOriginAccessControlsCommand).resolves({ OriginAccessControlList: { Items: [{ Id: 'OACX', Name: 'onair-demo-1-oac' } as never], IsTruncated: false, MaxItems: 100, Quantity: 1, Marker: '' } });
+    cf.on(ListOriginAccessControlsCommand).resolves({ OriginAccessControlList: { Items: [{ Id: 'OACO', Name: 'onair-prod-demo-1-oac' } as never, { Id: 'OACX', Name: 'onair-test-demo-1-oac' } as never], IsTruncated: false, MaxItems: 100, Quantity: 1, Marker: '' } });
     cf.on(ListCachePoliciesCommand).resolves({ CachePolicyList: { MaxItems: 100, Quantity: 1, Items: [{ Type: 'custom', CachePolicy: { Id: 'CPX', LastModifiedTime: new Date(), CachePolicyConfig: buildManifestCachePolicyConfig(STAGE) } }] } });
     await ensureDistribution(deps, registry.reload());
     expect(cf).not.toHaveReceivedCommand(CreateOriginAccessControlCommand);
     expect(cf).not.toHaveReceivedCommand(CreateCachePolicyCommand);
     expect(registry.record.resources.originAccessControlId).toBe('OACX');
+  });
+
+  it('uses the stack\'s manifest cache policy when configured', async () => {
+    const deps = setup(packaged('v2'));
+    deps.config = { ...deps.config, manifestCachePolicyId: 'STACK-CP' };
+    mockCreates();
+    await ensureDistribution(deps, registry.reload());
+    expect(cf).not.toHaveReceivedCommand(ListCachePoliciesCommand);
+    expect(cf.commandCalls(CreateDistributionWithTagsCommand)[0].args[0].input.DistributionConfigWithTags!.DistributionConfig!.CacheBehaviors!.Items![0].CachePolicyId).toBe('STACK-CP');
   });
 
   it('ensureCdn also authorizes the v2 origin for this distribution', async () => {

@@ -138,8 +138,8 @@ describe('MediaPackage v2 operations', () => {
   it('a retry finds everything by name and creates nothing', async () => {
     const deps = setup(makeRecord());
     v2.on(GetChannelGroupCommand).resolves({ ChannelGroupName: 'onair-demo-1', EgressDomain: EGRESS, Tags: TAGS });
-    v2.on(V2GetChannel).resolves({ Arn: 'arn:mp:channel', IngestEndpoints: [] });
-    v2.on(V2GetEndpoint).resolves({ Arn: 'arn:ep', HlsManifests: [{ ManifestName: 'index', Url: `https://${EGRESS}/a/index.m3u8` }], DashManifests: [{ ManifestName: 'dash', Url: `https://${EGRESS}/a/dash.mpd` }] });
+    v2.on(V2GetChannel).resolves({ Arn: 'arn:mp:channel', IngestEndpoints: [], Tags: TAGS });
+    v2.on(V2GetEndpoint).resolves({ Arn: 'arn:ep', Tags: TAGS, HlsManifests: [{ ManifestName: 'index', Url: `https://${EGRESS}/a/index.m3u8` }], DashManifests: [{ ManifestName: 'dash', Url: `https://${EGRESS}/a/dash.mpd` }] });
     await packagerFor(registry.record).ensure(deps, registry.reload());
     expect(sent(v2, CreateChannelGroupCommand)).toEqual([]);
     expect(sent(v2, V2CreateChannel)).toEqual([]);
@@ -154,6 +154,19 @@ describe('MediaPackage v2 operations', () => {
     v2.on(GetChannelGroupCommand).rejectsOnce(v2NotFound()).resolves({ EgressDomain: EGRESS });
     await packagerFor(registry.record).ensure(deps, registry.reload());
     expect(registry.record.resources.packager).toMatchObject({ channelGroupName: 'onair-demo-1', channelGroupCreated: true });
+  });
+
+  it('never adopts a same-named channel or endpoint of another stage', async () => {
+    const deps = setup(makeRecord('default', { packager: { channelGroup: 'shared-group' } }));
+    mockV2Creates();
+    v2.on(GetChannelGroupCommand).resolves({ EgressDomain: EGRESS });
+    v2.on(V2GetChannel).resolves({ Arn: 'arn:prod:channel', Tags: { ...TAGS, 'onair:stage': 'prod' } });
+    await expect(packagerFor(registry.record).ensure(deps, registry.reload())).rejects.toThrow(/not OnAir's for channel demo-1 in stage test/);
+    expect(registry.record.resources.packager).not.toHaveProperty('channelArn');
+    v2.on(V2GetChannel).resolves({ Arn: 'arn:mp:channel', Tags: TAGS });
+    v2.on(V2GetEndpoint).resolves({ Arn: 'arn:prod:ep', Tags: { owner: 'someone' } });
+    await expect(packagerFor(registry.record).ensure(deps, registry.reload())).rejects.toThrow(/origin endpoint onair-demo-1-hls/);
+    expect(sent(v2, V2CreateEndpoint)).toEqual([]);
   });
 
   it('never adopts a same-named group that is not tagged for this channel', async () => {
@@ -255,6 +268,14 @@ describe('MediaPackage v1 operations', () => {
       domainName: V1_HOST, originPath: '', protection: { kind: 'cdn-identifier-header', headerName: 'X-MediaPackage-CDNIdentifier', secretArn: SECRET_ARN },
     });
     expect(packagerFor(registry.record).playbackPaths(registry.reload())).toEqual({ hls: '/out/v1/hlshash/index.m3u8', dash: '/out/v1/dashhash/index.mpd', cmaf: '/out/v1/cmafhash/index.m3u8' });
+  });
+
+  it('refuses a v1 channel with the same id that belongs to another stage', async () => {
+    const deps = setup(makeRecord('mediapackage-v1'));
+    mockV1Creates();
+    v1.on(V1DescribeChannel).resolves({ Arn: 'arn:prod', Tags: { ...TAGS, 'onair:stage': 'prod' } });
+    await expect(packagerFor(registry.record).ensure(deps, registry.reload())).rejects.toBeInstanceOf(ValidationError);
+    expect(v1).not.toHaveReceivedCommand(V1CreateEndpoint);
   });
 
   it('a retry after a lost registry write adopts the tagged secret instead of creating a second one', async () => {
