@@ -1,0 +1,217 @@
+/**
+ * Runs the checked-in state machines (as local/workflows.ts resolves them) with
+ * aws-local-stepfunctions, every Task calling the REAL handler in-process:
+ *  - the registry is a real DynamoDB implementation (dynalite, in memory, on a loopback port of
+ *    this process) so conditional writes and update expressions behave as on AWS;
+ *  - every other AWS API is the in-memory FakeAws (aws-sdk-client-mock) and the CDN is its fetch;
+ *  - Waits and Retry intervals are overridden to 0: tests never depend on time;
+ *  - the provision machine's `startExecution.sync:2` Task runs the teardown machine in-process.
+ * Faults are injected per Task state name, before or after the real handler ran.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { StateMachine } from 'aws-local-stepfunctions';
+import { loadWorkflows, type StateMachineSpec, type Workflows } from '../../../local/workflows';
+import type { ChannelRecord } from '../../../functions/lib/registry';
+import { FakeAws } from './fake-aws';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- asl-validator ships no types
+const aslValidator = require('asl-validator') as (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
+
+type JsonValue = string | number | boolean | null | JsonValue[] | { [k: string]: JsonValue };
+type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+export interface Fault {
+  /** Task state name, e.g. `CreateInput`. */
+  state: string;
+  /** before: nothing reached AWS; after: the step did its work, then the invocation failed. */
+  when: 'before' | 'after';
+  /** How many invocations fail (default: all). */
+  times?: number;
+  name?: string;
+}
+
+export interface RunResult {
+  status: 'SUCCEEDED' | 'FAILED';
+  output?: unknown;
+  error?: string;
+  cause?: string;
+  /** Task state names in the order they ran (both machines). */
+  tasks: string[];
+}
+
+export class InjectedFailure extends Error {
+  constructor(state: string, when: string) {
+    super(`injected failure ${when} ${state}`);
+    this.name = 'InjectedFailure';
+  }
+}
+
+/** What the Lambda runtime hands Step Functions for a failed invocation. */
+function asLambdaError(error: unknown): Error {
+  const e = error instanceof Error ? error : new Error(String(error));
+  const out = new Error(JSON.stringify({ errorType: e.name, errorMessage: e.message, trace: [] }));
+  out.name = e.name;
+  return out;
+}
+
+export class WorkflowHarness {
+  readonly workflows: Workflows;
+  readonly aws = new FakeAws();
+  private server?: Server;
+  private ddb?: DynamoDBDocumentClient;
+  private handlers = new Map<string, Handler>();
+  private faults: Fault[] = [];
+  private executions = 0;
+  readonly tasks: string[] = [];
+
+  constructor() {
+    this.workflows = loadWorkflows();
+  }
+
+  async start(): Promise<void> {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- dynalite ships no types
+    const dynalite = require('dynalite') as (o: object) => Server;
+    this.server = dynalite({ createTableMs: 0 });
+    await new Promise<void>((r) => (this.server as Server).listen(0, '127.0.0.1', () => r()));
+    const port = (this.server.address() as AddressInfo).port;
+    const env = this.workflows.functions.validate?.env ?? {};
+    for (const [k, v] of Object.entries(env)) if (!k.startsWith('POWERTOOLS_')) process.env[k] = v;
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${port}`,
+      AWS_ACCESS_KEY_ID: 'AKIDLOCAL', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: this.workflows.region,
+    });
+    const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: this.workflows.region });
+    await client.send(new CreateTableCommand({
+      TableName: env.CHANNELS_TABLE,
+      BillingMode: 'PAY_PER_REQUEST',
+      AttributeDefinitions: [{ AttributeName: 'channelId', AttributeType: 'S' }],
+      KeySchema: [{ AttributeName: 'channelId', KeyType: 'HASH' }],
+    }));
+    this.ddb = DynamoDBDocumentClient.from(client);
+    this.aws.install();
+    globalThis.fetch = ((url: string) => this.aws.fetch(String(url))) as unknown as typeof fetch;
+    // Handlers (and the SDK clients they create once) load after the endpoint is set.
+    for (const f of Object.values(this.workflows.functions)) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded by path from serverless.yml, like the Lambda runtime does
+      const mod = require(f.modulePath) as Record<string, Handler>;
+      const handler = mod[f.exportName];
+      if (typeof handler !== 'function') throw new Error(`${f.modulePath} exports no ${f.exportName}`);
+      this.handlers.set(f.key, handler);
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.aws.restore();
+    await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+
+  inject(...faults: Fault[]): void {
+    this.faults.push(...faults.map((f) => ({ ...f })));
+  }
+
+  clearFaults(): void {
+    this.faults = [];
+  }
+
+  async record(channelId: string): Promise<ChannelRecord | undefined> {
+    const out = await (this.ddb as DynamoDBDocumentClient).send(new GetCommand({
+      TableName: process.env.CHANNELS_TABLE, Key: { channelId }, ConsistentRead: true,
+    }));
+    return out.Item as ChannelRecord | undefined;
+  }
+
+  /** The definition as checked in, validated on a copy (asl-validator mutates what it checks). */
+  validate(machine: string): { isValid: boolean; errors: string[] } {
+    const spec = this.spec(machine);
+    const { isValid, errorsText } = aslValidator(structuredClone(spec.definition));
+    return { isValid, errors: isValid ? [] : [errorsText('\n')] };
+  }
+
+  spec(machine: string): StateMachineSpec {
+    const spec = this.workflows.stateMachines[machine];
+    if (!spec) throw new Error(`no state machine ${machine}`);
+    return spec;
+  }
+
+  private taskHandlers(spec: StateMachineSpec): Record<string, (input: JsonValue) => Promise<JsonValue>> {
+    const out: Record<string, (input: JsonValue) => Promise<JsonValue>> = {};
+    for (const [state, fnKey] of Object.entries(spec.taskFunctions)) {
+      const handler = this.handlers.get(fnKey) as Handler;
+      out[state] = async (input) => {
+        this.tasks.push(state);
+        const fault = this.faults.find((f) => f.state === state && (f.times === undefined || f.times > 0));
+        if (fault && fault.times !== undefined) fault.times -= 1;
+        const injected = (when: string) => {
+          const e = new InjectedFailure(state, when);
+          if (fault?.name) e.name = fault.name;
+          return asLambdaError(e);
+        };
+        if (fault?.when === 'before') throw injected('before');
+        let result: unknown;
+        try {
+          result = await handler(structuredClone(input), { functionName: fnKey, awsRequestId: `req-${this.tasks.length}`, getRemainingTimeInMillis: () => 30_000 });
+        } catch (error) {
+          throw asLambdaError(error);
+        }
+        if (fault?.when === 'after') throw injected('after');
+        return (result ?? null) as JsonValue;
+      };
+    }
+    for (const [state, child] of Object.entries(spec.childMachines)) {
+      out[state] = async (input) => {
+        this.tasks.push(state);
+        const params = input as { Input: JsonValue };
+        const result = await this.run(child, params.Input);
+        if (result.status !== 'SUCCEEDED') {
+          const e = new Error(`child ${child} failed: ${result.error}: ${result.cause}`);
+          e.name = 'States.TaskFailed';
+          throw e;
+        }
+        return { Status: 'SUCCEEDED', Output: result.output as JsonValue };
+      };
+    }
+    return out;
+  }
+
+  private zeroed(spec: StateMachineSpec): { waits: Record<string, number>; retries: Record<string, number> } {
+    const waits: Record<string, number> = {};
+    const retries: Record<string, number> = {};
+    const walk = (states: Record<string, { Type: string; Branches?: { States: Record<string, never> }[] }>) => {
+      for (const [name, s] of Object.entries(states)) {
+        if (s.Type === 'Wait') waits[name] = 0;
+        retries[name] = 0;
+        for (const b of s.Branches ?? []) walk(b.States);
+      }
+    };
+    walk(spec.definition.States as never);
+    return { waits, retries };
+  }
+
+  async run(machine: string, input: JsonValue): Promise<RunResult> {
+    const spec = this.spec(machine);
+    const sm = new StateMachine(spec.definition as never, { validationOptions: { checkArn: false } });
+    const { waits, retries } = this.zeroed(spec);
+    this.executions += 1;
+    const name = `exec-${this.executions}`;
+    const started = this.tasks.length;
+    const execution = sm.run(input, {
+      overrides: { taskResourceLocalHandlers: this.taskHandlers(spec), waitTimeOverrides: waits, retryIntervalOverrides: retries },
+      context: {
+        Execution: { Id: `${spec.arn.replace(':stateMachine:', ':execution:')}:${name}`, Name: name, StartTime: new Date().toISOString(), Input: input as never, RoleArn: 'arn:aws:iam::111122223333:role/sfn' },
+        StateMachine: { Id: spec.arn, Name: spec.name },
+      } as never,
+    });
+    try {
+      const output = await execution.result;
+      return { status: 'SUCCEEDED', output, tasks: this.tasks.slice(started) };
+    } catch (error) {
+      const e = error as Error & { cause?: { name?: string; message?: string } };
+      // ExecutionError wraps the Fail state's error: name = Error, message = Cause.
+      const inner = e.cause ?? e;
+      return { status: 'FAILED', error: inner.name, cause: inner.message, tasks: this.tasks.slice(started) };
+    }
+  }
+}
