@@ -5,7 +5,7 @@
 import {
   ConflictException, CreateChannelCommand, CreateInputCommand, CreateInputSecurityGroupCommand, DeleteChannelCommand, DeleteInputCommand,
   DeleteInputSecurityGroupCommand, DescribeChannelCommand, DescribeInputCommand, DescribeInputSecurityGroupCommand, ListAlertsCommand, ListChannelsCommand,
-  type CreateChannelCommandInput, MediaLiveClient, NotFoundException, StartChannelCommand, StopChannelCommand, TooManyRequestsException, UnprocessableEntityException, BatchUpdateScheduleCommand,
+  type CreateChannelCommandInput, MediaLiveClient, NotFoundException, RestartChannelPipelinesCommand, StartChannelCommand, StopChannelCommand, TooManyRequestsException, UnprocessableEntityException, BatchUpdateScheduleCommand,
 } from '@aws-sdk/client-medialive';
 import type { Twin } from '../../../local/server';
 import { clientConfig } from './helpers';
@@ -106,6 +106,21 @@ describe('MediaLive twin over HTTP', () => {
     const out = await ml.send(new BatchUpdateScheduleCommand({ ChannelId: id, Creates: { ScheduleActions: [{ ActionName: 'again', ScheduleActionSettings: { InputSwitchSettings: { InputAttachmentNameReference: 'primary' } }, ScheduleActionStartSettings: { ImmediateModeScheduleActionStartSettings: {} } }] } }));
     expect(out.Creates!.ScheduleActions).toHaveLength(1);
     expect((await ml.send(new DescribeChannelCommand({ ChannelId: id }))).PipelineDetails![0]!.ActiveInputSwitchActionName).toBe('again');
+  });
+
+  it('restarts a pipeline stopped through the control API (RECOVERING → RUNNING)', async () => {
+    const { inputId } = await newInput();
+    const id = (await ml.send(new CreateChannelCommand(channelRequest(inputId) as CreateChannelCommandInput))).Channel!.Id!;
+    await until('startable', async () => ml.send(new StartChannelCommand({ ChannelId: id })).then(() => true, (e: unknown) => (e instanceof ConflictException ? undefined : Promise.reject(e))));
+    await until('running', async () => ((await ml.send(new DescribeChannelCommand({ ChannelId: id }))).PipelinesRunningCount === 2 ? true : undefined));
+    expect((await fetch(`${twin.url}/_twin/medialive/channels/${id}/pipelines/1/stop`, { method: 'POST' })).status).toBe(200);
+    expect((await ml.send(new DescribeChannelCommand({ ChannelId: id }))).PipelinesRunningCount).toBe(1);
+    const restarted = await ml.send(new RestartChannelPipelinesCommand({ ChannelId: id, PipelineIds: ['PIPELINE_1'] }));
+    expect(restarted.State).toBe('RECOVERING');
+    await until('both pipelines back', async () => {
+      const d = await ml.send(new DescribeChannelCommand({ ChannelId: id }));
+      return d.State === 'RUNNING' && d.PipelinesRunningCount === 2 ? true : undefined;
+    });
   });
 
   it('throttles a burst beyond 30 requests with TooManyRequestsException (AWS pace clock)', async () => {

@@ -5,7 +5,7 @@
 import {
   CreateDistributionWithTagsCommand, CreateOriginAccessControlCommand, CloudFrontClient, DeleteDistributionCommand, DeleteOriginAccessControlCommand,
   DistributionAlreadyExists, DistributionNotDisabled, GetDistributionCommand, GetDistributionConfigCommand, InvalidIfMatchVersion, ListTagsForResourceCommand,
-  OriginAccessControlInUse, PreconditionFailed, UpdateDistributionCommand, type DistributionConfig,
+  CachePolicyAlreadyExists, CreateCachePolicyCommand, ListCachePoliciesCommand, OriginAccessControlInUse, PreconditionFailed, UpdateDistributionCommand, type DistributionConfig,
 } from '@aws-sdk/client-cloudfront';
 import {
   ConflictException, CreateChannelCommand, CreateChannelGroupCommand, CreateOriginEndpointCommand, DeleteChannelCommand, DeleteChannelGroupCommand,
@@ -75,6 +75,17 @@ describe('MediaPackage and CloudFront twins over HTTP', () => {
     await v1.send(new DeleteV1Endpoint({ Id: 'onair-it-v1-hls' }));
     await v1.send(new DeleteV1Channel({ Id: 'onair-it-v1' }));
     expect(twin.inventory().filter((i) => i.service === 'mediapackage')).toEqual([]);
+  });
+
+  it('CloudFront cache policies: managed ones listed, custom ones created once per name', async () => {
+    const managed = await cf.send(new ListCachePoliciesCommand({ Type: 'managed' }));
+    expect(managed.CachePolicyList!.Items!.map((i) => i.CachePolicy!.Id)).toContain('658327ea-f89d-4fab-a63d-7e88639e58f6');
+    const config = { Name: 'onair-it-manifests', MinTTL: 0, DefaultTTL: 1, MaxTTL: 86400, ParametersInCacheKeyAndForwardedToOrigin: { EnableAcceptEncodingGzip: true, HeadersConfig: { HeaderBehavior: 'none' as const }, CookiesConfig: { CookieBehavior: 'none' as const }, QueryStringsConfig: { QueryStringBehavior: 'whitelist' as const, QueryStrings: { Quantity: 2, Items: ['_HLS_msn', '_HLS_part'] } } } };
+    const created = await cf.send(new CreateCachePolicyCommand({ CachePolicyConfig: config }));
+    expect(created.ETag).toBeDefined();
+    await expect(cf.send(new CreateCachePolicyCommand({ CachePolicyConfig: config }))).rejects.toBeInstanceOf(CachePolicyAlreadyExists);
+    const custom = await cf.send(new ListCachePoliciesCommand({ Type: 'custom' }));
+    expect(custom.CachePolicyList!.Items!.map((i) => [i.Type, i.CachePolicy!.CachePolicyConfig!.Name])).toEqual([['custom', 'onair-it-manifests']]);
   });
 
   it('CloudFront: CallerReference, ETag and If-Match, DistributionNotDisabled, OAC in use', async () => {
