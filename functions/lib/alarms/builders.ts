@@ -96,6 +96,8 @@ export function buildAlarmRequests(record: ChannelRecord, ctx: AlarmContext): Re
     }
   }
 
+  // v1 publishes EgressRequestCount per Channel (+ StatusCodeRange), per the MediaPackage live
+  // metrics page; v2 scopes channels by group, hence ChannelGroup + Channel (+ StatusCodeRange).
   const pk = resources.packager;
   const mpDims: Dimension[] | undefined = pk.kind === 'mediapackage-v2'
     ? ((p: PackagerV2Resources) => (p.channelGroupName && p.channelName

@@ -49,6 +49,10 @@ const healthy = () => ({
   [`${base}${DASH_PATH}`]: { body: MPD },
 });
 
+// The real fetch is what handlers pass: it must fit FetchFn (a compile-time check, run by tsc).
+const realFetchFits: FetchFn = fetch;
+void realFetchFits;
+
 describe('playbackUrls', () => {
   it('is the CDN base plus each endpoint path', () => {
     expect(playbackUrls(onAir(), { cdnUrlTemplate: undefined })).toEqual({ hls: `${base}${HLS_PATH}`, dash: `${base}${DASH_PATH}` });
