@@ -776,6 +776,7 @@ export class MediaLiveService implements ServiceBehaviour {
       if (action.done || !ch.schedule.includes(action)) return;
       action.done = true;
       this.execute(ch, action);
+      this.env.changed();
     };
     if (fixed) {
       const at = Date.parse(String(fixed.Time));
@@ -893,7 +894,10 @@ export class MediaLiveService implements ServiceBehaviour {
 
   /** Deleted resources stay describable (State DELETED) for a while, then are NotFound. */
   private purgeLater<T>(store: Map<string, T>, id: string): void {
-    this.env.clock.setTimer(duration(this.env, MEDIALIVE_DURATIONS.deletedRetention), () => store.delete(id));
+    this.env.clock.setTimer(duration(this.env, MEDIALIVE_DURATIONS.deletedRetention), () => {
+      store.delete(id);
+      this.env.changed();
+    });
   }
 
   private emit(ch: ChannelRec, detailType: string, detail: Record<string, unknown>): void {
