@@ -1,7 +1,9 @@
 /**
  * First state of the start and stop workflows: takes the channel's lock for this execution
  * (the API took it already when it started the execution; a schedule did not). Already in the
- * target status → `proceed: false` and the workflow ends without touching MediaLive.
+ * target status → `next: done` and the workflow ends without touching MediaLive. (A string, not a
+ * boolean: aws-local-stepfunctions, which runs these machines locally, treats a `false` value as
+ * a missing path in Choice rules.)
  */
 import { z } from 'zod';
 import { acquire } from '../lib/api/guard';
@@ -27,7 +29,7 @@ export const handler = stepHandler('acquire', input, async ({ workflow, request,
   return {
     channelId: request.channelId,
     reason: request.reason,
-    proceed: taken.outcome === 'acquired',
+    next: taken.outcome === 'acquired' ? 'proceed' as const : 'done' as const,
     status: taken.record.status,
     polls: freshPolls(workflow === 'start' ? ['channelRunning', 'playback'] : ['channelStopped']),
   };

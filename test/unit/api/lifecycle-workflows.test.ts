@@ -1,0 +1,153 @@
+/**
+ * The checked-in start and stop state machines, executed with the real handlers (the workflows
+ * helper's harness: dynalite registry, in-memory AWS, zeroed waits): start → RUNNING + watchable →
+ * ON_AIR with the cost guard armed; stop → IDLE with it disarmed; the cost guard announcing
+ * itself before it stops; the lock refusing a conflicting operation; failures recorded and told.
+ */
+import { mockClient } from 'aws-sdk-client-mock';
+import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { WorkflowHarness } from '../workflows/harness';
+
+const h = new WorkflowHarness();
+const scheduler = mockClient(SchedulerClient);
+const overrides = (extra: Record<string, unknown> = {}) => ({ input: { allowedCidrs: ['203.0.113.10/32'] }, ...extra });
+
+async function onAir(channelId: string, extra: Record<string, unknown> = {}) {
+  const result = await h.run('provision', { channelId, profileName: 'single-pipeline', overrides: overrides(extra) });
+  expect(result.status).toBe('SUCCEEDED');
+}
+const medialiveState = async (channelId: string) => {
+  const record = await h.record(channelId);
+  return [...h.aws.channels.values()].find((c) => c.Id === record?.resources.medialiveChannelId)?.State;
+};
+
+beforeAll(async () => {
+  await h.start();
+  // The harness exports the provisioning functions' environment; the lifecycle functions add theirs
+  // (serverless.yml `lifecycleEnvironment`), read lazily by the handlers.
+  for (const [k, v] of Object.entries(h.workflows.functions.armCostGuard.env)) if (!k.startsWith('POWERTOOLS_')) process.env[k] = v;
+});
+afterAll(async () => { await h.stop(); });
+beforeEach(() => {
+  scheduler.reset();
+  scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:aws:scheduler:us-east-1:111122223333:schedule/onair-dev/x' });
+  scheduler.on(DeleteScheduleCommand).resolves({});
+});
+afterEach(() => h.clearFaults());
+
+describe('checked-in definitions', () => {
+  it.each(['start', 'stop'])('%s passes asl-validator', (machine) => {
+    expect(h.validate(machine)).toEqual({ isValid: true, errors: [] });
+  });
+});
+
+describe('stop then start', () => {
+  it('stops to IDLE (removing the cost-guard schedule) and starts back to ON_AIR', async () => {
+    await onAir('cycle-1');
+    const stopped = await h.run('stop', { channelId: 'cycle-1', reason: 'api' });
+    expect(stopped.status).toBe('SUCCEEDED');
+    expect(stopped.tasks).toEqual(['Acquire', 'StopChannel', 'DescribeChannelStopped', 'MarkIdle', 'NotifyStopped']);
+    expect(await h.record('cycle-1')).toMatchObject({ status: 'IDLE', desiredState: 'IDLE', execution: { workflow: 'stop' } });
+    expect(await medialiveState('cycle-1')).toBe('IDLE');
+    expect(scheduler).toHaveReceivedCommandWith(DeleteScheduleCommand, { Name: 'cycle-1-costguard', GroupName: 'onair-dev' });
+    expect(h.aws.published.at(-1)?.Subject).toBe('OnAir [dev]: cycle-1 stopped (IDLE)');
+
+    const started = await h.run('start', { channelId: 'cycle-1', reason: 'broadcast', broadcastId: 'b-12345678' });
+    expect(started.status).toBe('SUCCEEDED');
+    expect(started.tasks).toEqual(expect.arrayContaining(['Acquire', 'StartChannel', 'DescribeChannelRunning', 'CheckPlayback', 'MarkOnAir', 'ArmCostGuard', 'NotifyOnAir']));
+    expect(await h.record('cycle-1')).toMatchObject({ status: 'ON_AIR', desiredState: 'ON_AIR', execution: { workflow: 'start' } });
+    expect(await medialiveState('cycle-1')).toBe('RUNNING');
+    // No maxOnAirMinutes in this profile: nothing to arm.
+    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
+  });
+
+  it('is a no-op when the channel is already where the workflow would take it', async () => {
+    await onAir('noop-1');
+    const started = await h.run('start', { channelId: 'noop-1' });
+    expect(started).toMatchObject({ status: 'SUCCEEDED', tasks: ['Acquire'] });
+  });
+});
+
+describe('cost guard', () => {
+  it('arms a stop schedule when the channel goes ON_AIR, and announces itself before stopping', async () => {
+    await onAir('guard-1', { costGuard: { maxOnAirMinutes: 90 } });
+    await h.run('stop', { channelId: 'guard-1' });
+    const started = await h.run('start', { channelId: 'guard-1' });
+    expect(started.status).toBe('SUCCEEDED');
+    const record = (await h.record('guard-1')) as unknown as { onAirAt: string; costGuardStopAt: string };
+    expect(new Date(record.costGuardStopAt).getTime() - new Date(record.onAirAt).getTime()).toBe(90 * 60_000);
+    const create = scheduler.commandCalls(CreateScheduleCommand)[0].args[0].input;
+    expect(create).toMatchObject({
+      Name: 'guard-1-costguard', GroupName: 'onair-dev', FlexibleTimeWindow: { Mode: 'OFF' }, ActionAfterCompletion: 'DELETE',
+      Target: { Arn: expect.stringMatching(/stateMachine:onair-dev-stop$/), DeadLetterConfig: { Arn: expect.stringMatching(/onair-dev-schedules-dlq$/) } },
+    });
+    expect(JSON.parse(create.Target!.Input!)).toEqual({ channelId: 'guard-1', reason: 'cost-guard' });
+
+    // The schedule fires: the stop workflow with reason cost-guard.
+    const before = h.aws.published.length;
+    const stopped = await h.run('stop', JSON.parse(create.Target!.Input!));
+    expect(stopped.status).toBe('SUCCEEDED');
+    expect(stopped.tasks.slice(0, 3)).toEqual(['Acquire', 'AnnounceCostGuard', 'StopChannel']);
+    const notices = h.aws.published.slice(before).map((p) => p.Subject);
+    expect(notices).toEqual(['OnAir [dev]: cost guard stopping guard-1', 'OnAir [dev]: guard-1 stopped (IDLE)']);
+    expect(h.aws.published[before].Message).toContain('its limit of 90 minutes');
+    const after = (await h.record('guard-1')) as unknown as { status: string; costGuardStopAt?: string };
+    expect(after.status).toBe('IDLE');
+    expect(after.costGuardStopAt).toBeUndefined();
+  });
+});
+
+describe('the registry lock', () => {
+  it('refuses a start while another operation holds the channel, changing nothing', async () => {
+    await onAir('busy-1');
+    await h.run('stop', { channelId: 'busy-1' });
+    // Another stop holds the channel (its execution is not this one).
+    const { DynamoDBDocumentClient } = await import('@aws-sdk/lib-dynamodb');
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    await ddb.send(new UpdateCommand({
+      TableName: process.env.CHANNELS_TABLE, Key: { channelId: 'busy-1' },
+      UpdateExpression: 'SET #s = :s, #e = :e', ExpressionAttributeNames: { '#s': 'status', '#e': 'execution' },
+      ExpressionAttributeValues: { ':s': 'STOPPING', ':e': { workflow: 'stop', arn: 'arn:aws:states:us-east-1:111122223333:execution:onair-dev-stop:other', startedAt: 'x' } },
+    }));
+    const started = await h.run('start', { channelId: 'busy-1' });
+    expect(started).toMatchObject({ status: 'FAILED', error: 'ChannelBusyError', tasks: expect.arrayContaining(['Acquire']) });
+    expect(started.tasks.filter((t) => t !== 'Acquire')).toEqual([]);
+    expect(started.cause).toContain('stop is in progress');
+    expect(await h.record('busy-1')).toMatchObject({ status: 'STOPPING' });
+  });
+
+  it('refuses an unknown channel', async () => {
+    const started = await h.run('start', { channelId: 'ghost-1' });
+    expect(started).toMatchObject({ status: 'FAILED', error: 'ChannelNotFoundError' });
+  });
+});
+
+describe('failures', () => {
+  it('a start that never reaches RUNNING stops the encoder, marks FAILED with the step, and tells', async () => {
+    await onAir('fail-1');
+    await h.run('stop', { channelId: 'fail-1' });
+    h.inject({ state: 'DescribeChannelRunning', when: 'before' });
+    const started = await h.run('start', { channelId: 'fail-1' });
+    expect(started.status).toBe('FAILED');
+    expect(started.tasks).toEqual(expect.arrayContaining(['StopAfterFailure', 'RecordFailure', 'NotifyFailure']));
+    expect(started.cause).toBe('start failed at waitForRunning: injected failure before DescribeChannelRunning');
+    expect(await h.record('fail-1')).toMatchObject({ status: 'FAILED', failure: { step: 'waitForRunning', error: 'InjectedFailure' } });
+    expect(await medialiveState('fail-1')).not.toBe('RUNNING');
+    expect(h.aws.published.at(-1)?.Subject).toBe('OnAir [dev]: fail-1 FAILED to start');
+    // From FAILED a stop settles the channel again.
+    h.clearFaults();
+    expect((await h.run('stop', { channelId: 'fail-1' })).status).toBe('SUCCEEDED');
+    expect(await h.record('fail-1')).toMatchObject({ status: 'IDLE' });
+  });
+
+  it('a stop that fails marks FAILED and sends an ACTION NEEDED notice', async () => {
+    await onAir('fail-2');
+    h.inject({ state: 'StopChannel', when: 'before' });
+    const stopped = await h.run('stop', { channelId: 'fail-2' });
+    expect(stopped.status).toBe('FAILED');
+    expect(await h.record('fail-2')).toMatchObject({ status: 'FAILED', failure: { step: 'stopChannel' } });
+    expect(h.aws.published.at(-1)?.Subject).toBe('OnAir [dev]: ACTION NEEDED - fail-2 did not stop');
+  });
+});
