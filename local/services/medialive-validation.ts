@@ -144,6 +144,8 @@ export function channelIssues(req: ModelValue, ctx: ChannelCheckContext): Valida
     }
   });
 
+  const usedVideo = new Set<string>();
+  const usedAudio = new Set<string>();
   arr(enc.OutputGroups).forEach((og, g) => {
     const groupPath = `encoderSettings.outputGroups[${g}]`;
     // Every DestinationRefId anywhere in the group must name a channel destination.
@@ -153,6 +155,8 @@ export function channelIssues(req: ModelValue, ctx: ChannelCheckContext): Valida
     const segment = segmentSeconds(obj(og.OutputGroupSettings));
     arr(og.Outputs).forEach((out, o) => {
       const vd = str(out.VideoDescriptionName);
+      if (vd !== undefined) usedVideo.add(vd);
+      arr<string>(out.AudioDescriptionNames).forEach((an) => usedAudio.add(an));
       if (vd !== undefined) {
         const index = videoNames.get(vd);
         if (index === undefined) {
@@ -171,6 +175,14 @@ export function channelIssues(req: ModelValue, ctx: ChannelCheckContext): Valida
         if (!audioNames.has(an)) issues.push({ ElementPath: `${groupPath}.outputs[${o}].audioDescriptionNames[${a}]`, ErrorMessage: `Audio description '${an}' does not exist` });
       });
     });
+  });
+  // MediaLive refuses descriptions that no output uses (it would encode them for nothing).
+  videoNames.forEach((i, name) => {
+    if (!usedVideo.has(name)) issues.push({ ElementPath: `encoderSettings.videoDescriptions[${i}].name`, ErrorMessage: `Video description '${name}' is not used by any output` });
+  });
+  arr(enc.AudioDescriptions).forEach((ad, i) => {
+    const name = str(ad.Name) ?? '';
+    if (!usedAudio.has(name)) issues.push({ ElementPath: `encoderSettings.audioDescriptions[${i}].name`, ErrorMessage: `Audio description '${name}' is not used by any output` });
   });
   return issues;
 }

@@ -258,6 +258,7 @@ describe('channels', () => {
       'roleArn',
       'encoderSettings.outputGroups[0].outputGroupSettings.mediaPackageGroupSettings.destination.destinationRefId',
       'encoderSettings.outputGroups[0].outputs[1].videoDescriptionName',
+      'encoderSettings.videoDescriptions[1].name',
     ]);
     expect(ml.inventory().filter((i) => i.type === 'channel')).toEqual([]);
   });
