@@ -237,7 +237,9 @@ export class FakeAws {
 
   // ---------------- MediaPackage v2 ----------------
   private installMediaPackageV2(): void {
-    const mp = mockClient(MP2.MediaPackageV2Client);
+    // client-mediapackagev2 is pinned to an older SDK release whose smithy types differ from the mock's.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+    const mp: AwsStub<any, any, any> = mockClient(MP2.MediaPackageV2Client as never);
     this.stubs.push(mp);
     const nf = (what: string) => new MP2.ResourceNotFoundException({ ...meta, message: `${what} not found` });
     const conflict = (message: string) => new MP2.ConflictException({ ...meta, message });

@@ -1,24 +1,57 @@
 /**
- * The checked-in provision and teardown state machines, executed with the real handlers:
- * happy path to ON_AIR, and a failure at every step rolled back to nothing.
+ * The checked-in provision state machine, executed with the real handlers: the happy path to
+ * ON_AIR, refused requests that create nothing, retried transient faults, and a failure at
+ * every step rolled back by the teardown machine to an empty account and a consistent registry.
  */
+import { remainingResources } from '../../../functions/lib/notify';
 import { WorkflowHarness } from './harness';
 
 const h = new WorkflowHarness();
-const request = (channelId: string) => ({ channelId, profileName: 'default', overrides: { input: { allowedCidrs: ['203.0.113.10/32'] } } });
+const CIDRS = { input: { allowedCidrs: ['203.0.113.10/32'] } };
+const request = (channelId: string, extra: Record<string, unknown> = {}) => ({ channelId, profileName: 'default', overrides: CIDRS, ...extra });
 
 beforeAll(async () => { await h.start(); });
 afterAll(async () => { await h.stop(); });
 afterEach(() => h.clearFaults());
 
+/** Nothing of any channel may be left in the account after each test. */
+async function expectEmptyAccount(): Promise<void> {
+  expect(h.aws.inventory()).toEqual([]);
+}
+
 describe('checked-in definitions', () => {
   it.each(['provision', 'teardown'])('%s passes asl-validator', (machine) => {
     expect(h.validate(machine)).toEqual({ isValid: true, errors: [] });
   });
+
+  it('gives every Task a timeout, a retry with jittered backoff for throttling and transient errors, and a catch', () => {
+    for (const machine of ['provision', 'teardown']) {
+      const spec = h.spec(machine);
+      const tasks: [string, Record<string, unknown>][] = [];
+      const walk = (states: Record<string, Record<string, unknown>>) => {
+        for (const [name, s] of Object.entries(states)) {
+          if (s.Type === 'Task') tasks.push([name, s]);
+          for (const b of (s.Branches ?? []) as { States: Record<string, Record<string, unknown>> }[]) walk(b.States);
+        }
+      };
+      walk(spec.definition.States as never);
+      expect(tasks.length).toBeGreaterThan(10);
+      for (const [name, t] of tasks) {
+        expect({ name, timeout: typeof t.TimeoutSeconds }).toEqual({ name, timeout: 'number' });
+        expect({ name, catch: Array.isArray(t.Catch) && (t.Catch as unknown[]).length > 0 }).toEqual({ name, catch: true });
+        const retry = (t.Retry ?? []) as { ErrorEquals: string[]; JitterStrategy?: string; BackoffRate?: number; MaxDelaySeconds?: number }[];
+        if (String(t.Resource).startsWith('arn:aws:states:::states:')) continue; // the child execution has its own retries
+        for (const e of ['AwsThrottledError', 'AwsTransientError', 'Lambda.ServiceException', 'Lambda.TooManyRequestsException']) {
+          const r = retry.find((x) => x.ErrorEquals.includes(e));
+          expect({ name, e, jitter: r?.JitterStrategy, backoff: (r?.BackoffRate ?? 0) > 1, cap: typeof r?.MaxDelaySeconds }).toEqual({ name, e, jitter: 'FULL', backoff: true, cap: 'number' });
+        }
+      }
+    }
+  });
 });
 
-describe('provision', () => {
-  it('puts a channel ON_AIR with playback and ingest URLs, and announces it', async () => {
+describe('provision: happy path', () => {
+  it('puts a channel ON_AIR (all pipelines RUNNING, manifests served via the CDN), announces it, and teardown removes it all', async () => {
     const result = await h.run('provision', request('happy-1'));
     expect(result).toMatchObject({ status: 'SUCCEEDED' });
     const record = await h.record('happy-1');
@@ -27,10 +60,158 @@ describe('provision', () => {
     expect(record?.playback?.dash).toMatch(/\.mpd$/);
     expect(record?.ingestUrls).toHaveLength(2);
     expect(record?.onAirAt).toBeDefined();
-    const ch = [...h.aws.channels.values()].find((c) => c.Id === record?.resources.medialiveChannelId);
+    const ch = h.aws.channels.get(record?.resources.medialiveChannelId as string);
     expect(ch?.State).toBe('RUNNING');
+    // Watchable was checked through the CDN URL viewers use, not the origin.
+    expect(h.aws.calls.filter((c) => c.command === 'GET').map((c) => c.input.url)).toContain(record?.playback?.hls);
     const notice = h.aws.published.at(-1);
     expect(notice?.Subject).toBe('OnAir [dev]: happy-1 is ON AIR');
     expect(notice?.Message).toContain(record?.playback?.hls);
+    const kinds = h.aws.inventory().map((r) => r.split(':').slice(0, 2).join(':'));
+    const count = (k: string) => kinds.filter((x) => x === k).length;
+    expect([
+      count('medialive:inputSecurityGroup'), count('medialive:input'), count('medialive:channel'),
+      count('mediapackagev2:channelGroup'), count('mediapackagev2:channel'), count('mediapackagev2:originEndpoint'),
+      count('cloudfront:originAccessControl'), count('cloudfront:distribution'),
+    ]).toEqual([1, 1, 1, 1, 1, 2, 1, 1]);
+    // Every alarm that exists is recorded (channel region and the CloudFront alarm in us-east-1 share a key here).
+    expect(count('cloudwatch:alarm')).toBe(Object.values(record!.resources.alarms).flat().length);
+    expect(Object.values(record!.resources.alarms).flat()).toContain('onair-happy-1-alarm-cdn-5xx-rate');
+
+    const teardown = await h.run('teardown', { channelId: 'happy-1' });
+    expect(teardown).toMatchObject({ status: 'SUCCEEDED' });
+    const after = await h.record('happy-1');
+    expect(after?.status).toBe('DELETED');
+    expect(remainingResources(after!.resources)).toEqual([]);
+    expect(h.aws.published.at(-1)?.Subject).toBe('OnAir [dev]: happy-1 deleted');
+    await expectEmptyAccount();
   });
+
+  it('creates without starting when asked: IDLE, nothing encoding, READY notice', async () => {
+    const startsBefore = h.aws.count('StartChannel');
+    const result = await h.run('provision', request('idle-1', { startAfterCreate: false }));
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.tasks).not.toContain('StartChannel');
+    const record = await h.record('idle-1');
+    expect(record).toMatchObject({ status: 'IDLE', desiredState: 'IDLE' });
+    expect(h.aws.count('StartChannel')).toBe(startsBefore);
+    expect(h.aws.published.at(-1)?.Subject).toBe('OnAir [dev]: idle-1 is ready (IDLE)');
+    expect((await h.run('teardown', { channelId: 'idle-1' })).status).toBe('SUCCEEDED');
+    await expectEmptyAccount();
+  });
+
+  it('retries a transient fault and a throttle, and still goes ON_AIR', async () => {
+    const starts = h.aws.count('StartChannel');
+    h.inject(
+      { state: 'CreateChannel', when: 'before', times: 1, name: 'AwsTransientError' },
+      { state: 'CreateDistribution', when: 'after', times: 2, name: 'AwsThrottledError' },
+    );
+    const result = await h.run('provision', request('retry-1'));
+    expect(result.status).toBe('SUCCEEDED');
+    expect(result.tasks.filter((t) => t === 'CreateChannel')).toHaveLength(2);
+    // The retried create found what the first attempt made: one distribution, not three.
+    expect(h.aws.count('CreateDistributionWithTags')).toBeGreaterThanOrEqual(1);
+    expect([...h.aws.distributions.values()]).toHaveLength(1);
+    expect(h.aws.count('StartChannel')).toBe(starts + 1);
+    expect((await h.record('retry-1'))?.status).toBe('ON_AIR');
+    expect((await h.run('teardown', { channelId: 'retry-1' })).status).toBe('SUCCEEDED');
+    await expectEmptyAccount();
+  });
+});
+
+describe('provision: refused requests create nothing', () => {
+  it.each([
+    ['a push input without allowed CIDRs', { channelId: 'bad-1' }, 'input.allowedCidrs'],
+    ['an unknown field', { channelId: 'bad-2', overrides: CIDRS, profile: 'default' }, 'profile'],
+    ['a bad channel id', { channelId: 'Bad_Id!', overrides: CIDRS }, 'channelId'],
+    ['a bad override', { channelId: 'bad-3', overrides: { ...CIDRS, segmentSeconds: 5 } }, 'segmentSeconds'],
+  ])('%s: ValidationError naming the field', async (_what, input, field) => {
+    const calls = h.aws.calls.length;
+    const result = await h.run('provision', input);
+    expect(result).toMatchObject({ status: 'FAILED', error: 'ValidationError' });
+    expect(result.cause).toContain(field);
+    expect(result.tasks).toEqual(['Validate']);
+    expect(h.aws.calls.length).toBe(calls);
+    expect(await h.record(String(input.channelId))).toBeUndefined();
+  });
+
+  it('an unknown profile is refused by name', async () => {
+    const result = await h.run('provision', { channelId: 'bad-4', profileName: 'nope', overrides: CIDRS });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'UnknownProfileError' });
+    expect(result.tasks).toEqual(['Validate']);
+  });
+
+  it('a channel id in use is refused and the live channel is left alone', async () => {
+    expect((await h.run('provision', request('taken-1'))).status).toBe('SUCCEEDED');
+    const before = await h.record('taken-1');
+    const inventory = h.aws.inventory();
+    const result = await h.run('provision', request('taken-1'));
+    expect(result).toMatchObject({ status: 'FAILED', error: 'ChannelExistsError' });
+    expect(result.tasks).toEqual(['Validate']);
+    expect(await h.record('taken-1')).toEqual(before);
+    expect(h.aws.inventory()).toEqual(inventory);
+    expect((await h.run('teardown', { channelId: 'taken-1' })).status).toBe('SUCCEEDED');
+    await expectEmptyAccount();
+  });
+});
+
+/** Task state → the step name recorded on the channel when it fails. */
+const STEPS: [string, string][] = [
+  ['Validate', 'validate'],
+  ['CreateInputSecurityGroup', 'createInputSecurityGroup'],
+  ['CreateInput', 'createInput'],
+  ['CreatePackager', 'createPackager'],
+  ['CreateChannel', 'createChannel'],
+  ['CreateOriginAccessControl', 'createOriginAccessControl'],
+  ['CreateDistribution', 'createDistribution'],
+  ['AuthorizeCdn', 'authorizeCdn'],
+  ['CreateAlarms', 'createAlarms'],
+  ['CreateCdnAlarm', 'createCdnAlarm'],
+  ['StartChannel', 'startChannel'],
+  ['DescribeChannelRunning', 'waitForRunning'],
+  ['CheckPlayback', 'checkPlayback'],
+  ['MarkOnAir', 'markOnAir'],
+];
+
+describe('provision: a failure at every step rolls back to nothing', () => {
+  it('covers every Task of the provision machine', () => {
+    const covered = new Set(STEPS.map(([s]) => s));
+    const rest = Object.keys(h.spec('provision').taskFunctions).filter((s) => !covered.has(s));
+    // Not failure points of a provisioning: the failure path itself and the notices (a lost notice never rolls back a live channel).
+    expect(rest.sort()).toEqual(['MarkReady', 'NotifyOnAir', 'NotifyReady', 'RecordFailure']);
+  });
+
+  let n = 0;
+  it.each(STEPS.flatMap(([state, step]) => (['before', 'after'] as const).map((when) => [state, step, when] as const)))(
+    '%s fails (%s, %s the AWS call)', async (state, step, when) => {
+      n += 1;
+      const channelId = `fail-${n}`;
+      h.inject({ state, when });
+      const result = await h.run('provision', request(channelId));
+      expect(result).toMatchObject({ status: 'FAILED', error: 'InjectedFailure' });
+      expect(result.cause).toContain(`${step} failed: injected failure ${when} ${state}`);
+      const record = await h.record(channelId);
+      if (state === 'Validate' && when === 'before') {
+        // Nothing was created, not even the record: the rollback finds nothing to do.
+        expect(record).toBeUndefined();
+        expect(result.tasks).toEqual(['Validate', 'RecordFailure', 'RollBack', 'BeginTeardown']);
+      } else {
+        expect(record).toMatchObject({ status: 'DELETED', desiredState: 'DELETED', failure: { step, error: 'InjectedFailure' } });
+        expect(remainingResources(record!.resources)).toEqual([]);
+        expect(record?.playback).toBeUndefined();
+        const notice = h.aws.published.at(-1);
+        expect(notice?.Subject).toBe(`OnAir [dev]: ${channelId} FAILED - rolled back (${step})`);
+        expect(notice?.Message).toContain(`injected failure ${when} ${state}`);
+      }
+      // Teardown ran only for what existed (a Choice per resource), and removed all of it.
+      const ran = new Set(result.tasks.slice(result.tasks.indexOf('RollBack')));
+      const reached = new Set(result.tasks.slice(0, result.tasks.indexOf('RecordFailure')));
+      const made = (s: string) => reached.has(s) && !(s === state && when === 'before');
+      expect(ran.has('StopChannel')).toBe(made('CreateChannel'));
+      expect(ran.has('DeletePackager')).toBe(made('CreatePackager'));
+      expect(ran.has('DisableDistribution')).toBe(made('CreateDistribution'));
+      expect(ran.has('DeleteAlarms')).toBe(made('CreateAlarms') || made('CreateCdnAlarm'));
+      await expectEmptyAccount();
+    },
+  );
 });
