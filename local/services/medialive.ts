@@ -445,7 +445,8 @@ export class MediaLiveService implements ServiceBehaviour {
 
   private deleteInput(input: ModelValue): ModelValue {
     const i = typeof input.InputId === 'string' ? this.inputs.get(input.InputId) : undefined;
-    if (!i || i.State === 'DELETED' || i.State === 'DELETING') throw notFound(`Input ${String(input.InputId)} not found`);
+    if (!i || i.State === 'DELETED') throw notFound(`Input ${String(input.InputId)} not found`);
+    if (i.State === 'DELETING') throw conflict(`Input ${i.Id} is already being deleted`);
     if (i.attachedTo) throw conflict(`Input ${i.Id} is attached to channel ${i.attachedTo}; delete the channel first`);
     i.State = 'DELETING';
     this.transitions.cancel(i.Id);
@@ -665,7 +666,8 @@ export class MediaLiveService implements ServiceBehaviour {
 
   private deleteChannel(input: ModelValue): ModelValue {
     const ch = this.channel(input.ChannelId);
-    if (ch.State === 'DELETED' || ch.State === 'DELETING') throw notFound(`Channel ${ch.Id} not found`);
+    if (ch.State === 'DELETED') throw notFound(`Channel ${ch.Id} not found`);
+    if (ch.State === 'DELETING') throw conflict(`Channel ${ch.Id} is already being deleted`);
     if (ch.State !== 'IDLE' && ch.State !== 'CREATE_FAILED' && ch.State !== 'UPDATE_FAILED') {
       throw conflict('Cannot delete a channel that has not been stopped yet');
     }

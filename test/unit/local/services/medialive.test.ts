@@ -128,12 +128,15 @@ describe('inputs', () => {
     expect((await call('DescribeInput', { InputId: inputId })).State).toBe('ATTACHED');
     expect((await awsError(call('DeleteInput', { InputId: inputId }))).status).toBe(409);
     await call('DeleteChannel', { ChannelId: channelId });
+    expect((await awsError(call('DeleteChannel', { ChannelId: channelId }))).status).toBe(409);
     env.clock.advance(ms(D.channelDelete));
+    expect((await awsError(call('DeleteChannel', { ChannelId: channelId }))).status).toBe(404);
     expect((await call('DescribeInput', { InputId: inputId })).State).toBe('ATTACHED');
     env.clock.advance(ms(D.inputDetach));
     expect(await call('DescribeInput', { InputId: inputId })).toMatchObject({ State: 'DETACHED', AttachedChannels: [] });
     await call('DeleteInput', { InputId: inputId });
     expect((await call('DescribeInput', { InputId: inputId })).State).toBe('DELETING');
+    expect((await awsError(call('DeleteInput', { InputId: inputId }))).status).toBe(409);
     env.clock.advance(ms(D.inputDelete));
     expect((await call('DescribeInput', { InputId: inputId })).State).toBe('DELETED');
     env.clock.advance(ms(D.deletedRetention));
