@@ -1,0 +1,180 @@
+/**
+ * The checked-in teardown state machine with the real handlers: AWS's deletion order with its
+ * waits, idempotent reruns, and its own failures — recorded on the channel with the resources
+ * still there, announced, and finished by a rerun.
+ */
+import { remainingResources } from '../../../functions/lib/notify';
+import type { ChannelRecord } from '../../../functions/lib/registry';
+import { WorkflowHarness } from './harness';
+
+const h = new WorkflowHarness();
+const CIDRS = { input: { allowedCidrs: ['203.0.113.10/32'] } };
+
+beforeAll(async () => { await h.start(); });
+afterAll(async () => { await h.stop(); });
+afterEach(() => h.clearFaults());
+
+let n = 0;
+async function onAirChannel(): Promise<string> {
+  n += 1;
+  const channelId = `td-${n}`;
+  const result = await h.run('provision', { channelId, overrides: CIDRS });
+  expect(result.status).toBe('SUCCEEDED');
+  return channelId;
+}
+
+/** Registry and account agree: whatever still exists is still recorded, so a rerun can find it. */
+function expectConsistent(record: ChannelRecord): void {
+  const r = record.resources;
+  const live = h.aws.inventory();
+  const has = (prefix: string) => live.some((x) => x.startsWith(prefix));
+  if (has('medialive:channel:')) expect(r.medialiveChannelId).toBeDefined();
+  if (has('medialive:input:')) expect(r.inputId).toBeDefined();
+  if (has('medialive:inputSecurityGroup:')) expect(r.inputSecurityGroupId).toBeDefined();
+  if (has('mediapackagev2:originEndpoint:')) expect(Object.keys(r.packager.originEndpoints).length).toBeGreaterThan(0);
+  if (has('mediapackagev2:channel:')) expect(r.packager.kind === 'mediapackage-v2' && r.packager.channelName).toBeTruthy();
+  if (has('mediapackagev2:channelGroup:')) expect(r.packager.kind === 'mediapackage-v2' && r.packager.channelGroupName).toBeTruthy();
+  if (has('cloudfront:distribution:')) expect(r.distributionId).toBeDefined();
+  if (has('cloudfront:originAccessControl:')) expect(r.originAccessControlId).toBeDefined();
+  for (const alarm of live.filter((x) => x.startsWith('cloudwatch:alarm:'))) {
+    expect(Object.values(r.alarms).flat()).toContain(alarm.slice('cloudwatch:alarm:'.length));
+  }
+}
+
+describe('teardown', () => {
+  it('stops, waits and deletes in AWS order, then marks the channel DELETED and says so', async () => {
+    const channelId = await onAirChannel();
+    const result = await h.run('teardown', { channelId });
+    expect(result.status).toBe('SUCCEEDED');
+    const ml = result.tasks.filter((t) => ['StopChannel', 'DescribeChannelStopped', 'DeleteChannel', 'DescribeInputDetached', 'DeleteInput', 'DescribeInputSecurityGroupIdle', 'DeleteInputSecurityGroup'].includes(t));
+    // Stop → (wait IDLE) → delete channel (until DELETED) → input DETACHED → delete input (until DELETED) → group IDLE → delete group.
+    expect(ml).toEqual(['StopChannel', 'DescribeChannelStopped', 'DeleteChannel', 'DeleteChannel', 'DescribeInputDetached', 'DeleteInput', 'DeleteInput', 'DescribeInputSecurityGroupIdle', 'DeleteInputSecurityGroup']);
+    const cdn = result.tasks.filter((t) => /Distribution|OriginAccessControl/.test(t));
+    expect(cdn).toEqual(['DisableDistribution', 'DescribeDistribution', 'DescribeDistribution', 'DeleteDistribution', 'DeleteOriginAccessControl']);
+    // DeleteDistribution carried the ETag of the disabled, deployed distribution.
+    const del = h.aws.calls.filter((c) => c.command === 'DeleteDistribution').at(-1);
+    expect(del?.input.IfMatch).toMatch(/^etag/);
+    const record = await h.record(channelId);
+    expect(record).toMatchObject({ status: 'DELETED', desiredState: 'DELETED' });
+    expect(record?.deletedAt).toBeDefined();
+    expect(record?.failure).toBeUndefined();
+    expect(remainingResources(record!.resources)).toEqual([]);
+    expect(h.aws.inventory()).toEqual([]);
+    expect(h.aws.published.at(-1)).toMatchObject({ Subject: `OnAir [dev]: ${channelId} deleted` });
+  });
+
+  it('a rerun after a complete teardown is a no-op: no AWS call, no notice', async () => {
+    const channelId = await onAirChannel();
+    expect((await h.run('teardown', { channelId })).status).toBe('SUCCEEDED');
+    const calls = h.aws.calls.length;
+    const notices = h.aws.published.length;
+    const before = await h.record(channelId);
+    const again = await h.run('teardown', { channelId });
+    expect(again).toMatchObject({ status: 'SUCCEEDED', tasks: ['BeginTeardown'] });
+    expect(h.aws.calls.length).toBe(calls);
+    expect(h.aws.published.length).toBe(notices);
+    expect(await h.record(channelId)).toEqual(before);
+  });
+
+  it('a channel OnAir never heard of: nothing to delete, nothing written', async () => {
+    const result = await h.run('teardown', { channelId: 'never-was' });
+    expect(result).toMatchObject({ status: 'SUCCEEDED', tasks: ['BeginTeardown'] });
+    expect(await h.record('never-was')).toBeUndefined();
+  });
+
+  it('refuses a channel another operation holds, touching nothing', async () => {
+    const channelId = await onAirChannel();
+    // A provisioning of this channel is in progress (its lock taken by another execution).
+    const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+    const { DynamoDBDocumentClient, UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
+    const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+    await ddb.send(new UpdateCommand({ TableName: process.env.CHANNELS_TABLE, Key: { channelId }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'STARTING' } }));
+    const inventory = h.aws.inventory();
+    const result = await h.run('teardown', { channelId });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'ChannelBusyError', tasks: ['BeginTeardown'] });
+    expect(h.aws.inventory()).toEqual(inventory);
+    await ddb.send(new UpdateCommand({ TableName: process.env.CHANNELS_TABLE, Key: { channelId }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'ON_AIR' } }));
+    expect((await h.run('teardown', { channelId })).status).toBe('SUCCEEDED');
+    expect(h.aws.inventory()).toEqual([]);
+  });
+
+  it('a notice that cannot be sent does not fail a finished teardown', async () => {
+    const channelId = await onAirChannel();
+    h.inject({ state: 'NotifyDeleted', when: 'before' });
+    expect((await h.run('teardown', { channelId })).status).toBe('SUCCEEDED');
+    expect((await h.record(channelId))?.status).toBe('DELETED');
+  });
+});
+
+/** Task state → step name recorded on the channel. Every Task a teardown of a running channel runs. */
+const STEPS: [string, string][] = [
+  ['BeginTeardown', 'beginTeardown'],
+  ['StopChannel', 'stopChannel'],
+  ['DescribeChannelStopped', 'waitForChannelStopped'],
+  ['DeleteChannel', 'deleteChannel'],
+  ['DescribeInputDetached', 'waitForInputDetached'],
+  ['DeleteInput', 'deleteInput'],
+  ['DescribeInputSecurityGroupIdle', 'waitForInputSecurityGroupIdle'],
+  ['DeleteInputSecurityGroup', 'deleteInputSecurityGroup'],
+  ['DeletePackager', 'deletePackager'],
+  ['DisableDistribution', 'disableDistribution'],
+  ['DescribeDistribution', 'waitForDistributionDeployed'],
+  ['DeleteDistribution', 'deleteDistribution'],
+  ['DeleteOriginAccessControl', 'deleteOriginAccessControl'],
+  ['DeleteAlarms', 'deleteAlarms'],
+  ['MarkDeleted', 'markDeleted'],
+];
+
+describe('teardown: its own failures', () => {
+  it('covers every Task of the teardown machine', () => {
+    const covered = new Set(STEPS.map(([s]) => s));
+    const rest = Object.keys(h.spec('teardown').taskFunctions).filter((s) => !covered.has(s));
+    expect(rest.sort()).toEqual(['NotifyDeleted', 'NotifyTeardownFailed', 'RecordTeardownFailure']);
+  });
+
+  it.each(STEPS)('%s keeps failing: FAILED with the cause, what is left stays recorded, a notice lists it; a rerun finishes', async (state, step) => {
+    const channelId = await onAirChannel();
+    h.inject({ state, when: 'before' });
+    const result = await h.run('teardown', { channelId });
+    expect(result).toMatchObject({ status: 'FAILED' });
+    const record = await h.record(channelId);
+    if (state === 'BeginTeardown') {
+      // Could not even take the channel: nothing was touched or written.
+      expect(result.error).toBe('InjectedFailure');
+      expect(record?.status).toBe('ON_AIR');
+    } else {
+      expect(result.error).toBe('InjectedFailure');
+      expect(result.cause).toContain(`${step} failed`);
+      expect(record).toMatchObject({ status: 'FAILED', desiredState: 'DELETED', failure: { step, error: 'InjectedFailure' } });
+      expectConsistent(record!);
+      const notice = h.aws.published.at(-1);
+      expect(notice?.Subject).toBe(`OnAir [dev]: ACTION NEEDED - teardown of ${channelId} failed`);
+      expect(notice?.Message).toContain(`Failed step: ${step}`);
+      // markDeleted fails after every delete succeeded: nothing is left, and the notice says so.
+      if (step === 'markDeleted') {
+        expect(h.aws.inventory()).toEqual([]);
+        expect(notice?.Message).toContain('The registry lists nothing left');
+      } else {
+        expect(h.aws.inventory().length).toBeGreaterThan(0);
+        expect(notice?.Message).toContain('Still exists');
+      }
+      // Branches that did not fail finished their work before the failure was recorded.
+      if (step === 'deleteAlarms') expect(h.aws.inventory().every((x) => x.startsWith('cloudwatch:alarm:'))).toBe(true);
+    }
+    h.clearFaults();
+    const rerun = await h.run('teardown', { channelId });
+    expect(rerun.status).toBe('SUCCEEDED');
+    const after = await h.record(channelId);
+    expect(after).toMatchObject({ status: 'DELETED' });
+    expect(after?.failure).toBeUndefined();
+    expect(remainingResources(after!.resources)).toEqual([]);
+    expect(h.aws.inventory()).toEqual([]);
+  });
+
+  it('a transient fault in a delete is retried without failing the teardown', async () => {
+    const channelId = await onAirChannel();
+    h.inject({ state: 'DeleteInput', when: 'before', times: 1, name: 'AwsTransientError' }, { state: 'DeletePackager', when: 'after', times: 1, name: 'AwsThrottledError' });
+    expect((await h.run('teardown', { channelId })).status).toBe('SUCCEEDED');
+    expect(h.aws.inventory()).toEqual([]);
+  });
+});
