@@ -1,0 +1,168 @@
+/**
+ * The local API Gateway: the same route bindings the Lambda handlers serve
+ * (functions/lib/api/routes.ts), over HTTP on 127.0.0.1:4581, with every request's SigV4
+ * signature checked against the local credentials first — 403 in the API's error shape when
+ * missing or wrong, as the IAM authorizer does on AWS — so the `onair` CLI works unchanged.
+ *
+ *   const api = await startLocalApi({ endpoint: 'http://127.0.0.1:4580', credentials, now: () => clock.now() });
+ *   api.url  // http://127.0.0.1:4581
+ *   await api.stop();
+ *
+ * Its SDK clients reach the twin through `endpoint`; state machine ARNs, tables and the schedule
+ * group come from serverless.yml (local/workflows.ts), the one source. `now` is the twin's clock,
+ * so planned broadcasts are checked and scheduled on twin time.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { ConflictException, CreateScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { ChannelRegistry } from '../../functions/lib/registry';
+import type { ApiDeps } from '../../functions/lib/api/deps';
+import { createDispatcher, errorResponse, MAX_BODY_BYTES, type ApiResponse } from '../../functions/lib/api/http';
+import { IdempotencyStore } from '../../functions/lib/api/idempotency';
+import { bindRoutes } from '../../functions/lib/api/routes';
+import { loadLifecycleSettings } from '../../functions/lib/api/settings';
+import { ValidationError } from '../../functions/lib/errors';
+import { loadWorkflows } from '../workflows';
+import { verifySignature } from './auth';
+
+export const LOCAL_API_PORT = 4581;
+
+export interface LocalApiOptions {
+  /** Default 4581. 0 picks a free port (tests). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** The twin's endpoint for the SDK clients (AWS_ENDPOINT_URL), e.g. http://127.0.0.1:4580. */
+  endpoint: string;
+  /** The local credentials: requests must be signed with them; the clients use them too. */
+  credentials: AwsCredentialIdentity;
+  /** Default us-east-1. */
+  region?: string;
+  /** Twin clock in epoch ms (default: real time). */
+  now?: () => number;
+  /** serverless.yml stage (default dev). */
+  stage?: string;
+  /** Repository root (default: this checkout). */
+  root?: string;
+  /**
+   * Create the idempotency table and the schedule group when the twin does not have them yet
+   * (default true; both calls are no-ops when they exist).
+   */
+  ensureResources?: boolean;
+}
+
+export interface LocalApi {
+  url: string;
+  stop(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new ValidationError(`Body larger than ${MAX_BODY_BYTES} bytes`, [{ field: 'body', message: 'too large' }]));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function send(res: ServerResponse, out: ApiResponse): void {
+  res.writeHead(out.statusCode, { ...out.headers, 'content-length': Buffer.byteLength(out.body) });
+  res.end(out.body);
+}
+
+/** Builds the dependencies and the request handler (exported for tests that skip the socket). */
+export function createLocalApiHandler(opts: LocalApiOptions) {
+  const region = opts.region ?? 'us-east-1';
+  const workflows = loadWorkflows({ ...(opts.root ? { root: opts.root } : {}), ...(opts.stage ? { stage: opts.stage } : {}), region });
+  const env = workflows.functions.apiChannels?.env;
+  if (!env) throw new Error('serverless.yml declares no apiChannels function');
+  const clientConfig = { endpoint: opts.endpoint, region, credentials: opts.credentials };
+  const dynamodb = new DynamoDBClient(clientConfig);
+  const ddb = DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+  const scheduler = new SchedulerClient(clientConfig);
+  const now = () => new Date(opts.now ? opts.now() : Date.now());
+  const settings = loadLifecycleSettings(env);
+  const deps: ApiDeps = {
+    registry: new ChannelRegistry({ ddb, tableName: env.CHANNELS_TABLE, now }),
+    ddb,
+    channelsTable: env.CHANNELS_TABLE,
+    idempotency: new IdempotencyStore({ ddb, tableName: settings.idempotencyTable, now }),
+    sfn: new SFNClient(clientConfig),
+    scheduler,
+    settings,
+    now,
+  };
+  const dispatch = createDispatcher(Object.values(bindRoutes(deps)));
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const url = new URL(req.url ?? '/', 'http://local');
+      const headers: Record<string, string | undefined> = {};
+      for (const [k, v] of Object.entries(req.headers)) headers[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+      const body = await readBody(req);
+      const query: Record<string, string> = {};
+      url.searchParams.forEach((v, k) => { query[k] = v; });
+      // Signature first, like API Gateway: an unsigned request learns nothing about routes or channels.
+      await verifySignature({ method: req.method ?? 'GET', path: url.pathname, query, headers, body }, opts.credentials, region);
+      send(res, await dispatch({ method: req.method ?? 'GET', path: url.pathname, headers, query, ...(body !== '' ? { body } : {}) }));
+    } catch (error) {
+      send(res, errorResponse(error));
+    }
+  }
+
+  async function ensureResources(): Promise<void> {
+    try {
+      await dynamodb.send(new CreateTableCommand({
+        TableName: settings.idempotencyTable,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'key', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'key', KeyType: 'HASH' }],
+      }));
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    try {
+      await scheduler.send(new CreateScheduleGroupCommand({ Name: settings.scheduleGroup }));
+    } catch (error) {
+      if (!(error instanceof ConflictException)) throw error;
+    }
+  }
+
+  return { handle, deps, ensureResources };
+}
+
+export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
+  const api = createLocalApiHandler(opts);
+  if (opts.ensureResources !== false) await api.ensureResources();
+  const host = opts.host ?? '127.0.0.1';
+  const server: Server = createServer((req, res) => { void api.handle(req, res); });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE'
+        ? new Error(`Port ${opts.port ?? LOCAL_API_PORT} on ${host} is busy: another OnAir (or something else) is using it. Stop it or pass another port.`)
+        : error);
+    });
+    server.listen(opts.port ?? LOCAL_API_PORT, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${host}:${port}`,
+    stop: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}
