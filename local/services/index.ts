@@ -12,6 +12,10 @@ import { createMediaPackageV2 } from './mediapackagev2';
 import { createSecretsManager } from './secretsmanager';
 import { createSns } from './sns';
 import { createSts } from './sts';
+import { createLambda } from './lambda';
+import { createStepFunctions } from './stepfunctions';
+import { createEventBridge } from './events';
+import { createScheduler } from './scheduler';
 
 export const SERVICES: ServiceFactory[] = [
   createSts,
@@ -23,4 +27,8 @@ export const SERVICES: ServiceFactory[] = [
   createSecretsManager,
   createCloudWatch,
   createDynamoDb,
+  createLambda,
+  createStepFunctions,
+  createEventBridge,
+  createScheduler,
 ];

@@ -18,7 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { AwsError, type InventoryItem, type ModelValue, type OpContext, type ServiceBehaviour } from '../core/types';
+import { AwsError, type InventoryItem, type ModelValue, type OpContext, type ServiceBehaviour, type TwinEnv } from '../core/types';
 
 export interface LambdaFunctionSpec {
   /** serverless.yml function key, e.g. `createInput`. */
@@ -241,4 +241,9 @@ function decodePayload(payload: unknown): unknown {
   } catch {
     throw new AwsError('InvalidRequestContentException', 'Could not parse request body into json: the Payload is not valid JSON', 400, { Type: 'User' });
   }
+}
+
+/** One line in local/services/index.ts; app.ts registers the functions of serverless.yml. */
+export function createLambda(env: TwinEnv): LambdaService {
+  return new LambdaService({ region: env.region, accountId: env.accountId });
 }

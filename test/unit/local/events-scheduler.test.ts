@@ -1,0 +1,121 @@
+import { AwsError } from '../../../local/core/types';
+import { EventBridgeService } from '../../../local/services/events';
+import { SchedulerService, parseExpression } from '../../../local/services/scheduler';
+import { StepFunctionsService } from '../../../local/services/stepfunctions';
+import { testEnv } from './twin-env';
+
+const until = async (cond: () => boolean): Promise<void> => {
+  for (let i = 0; i < 400 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  if (!cond()) throw new Error('condition not reached');
+};
+
+function setup(): { env: ReturnType<typeof testEnv>; sfn: StepFunctionsService; machine: string } {
+  const env = testEnv(1000);
+  const sfn = new StepFunctionsService(env);
+  env.services.set('states', sfn);
+  const machine = sfn.register({ name: 'noop', definition: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } });
+  return { env, sfn, machine };
+}
+
+describe('EventBridge twin', () => {
+  it('delivers events from the twin bus to matching rules only, with the AWS envelope', async () => {
+    const { env, sfn, machine } = setup();
+    const eb = new EventBridgeService(env);
+    eb.putRule({ name: 'alerts', pattern: { source: ['aws.medialive'], 'detail-type': ['MediaLive Channel Alert'], detail: { alarm_state: [{ 'equals-ignore-case': 'set' }] } }, targets: [{ id: 'sm', arn: machine }] });
+    env.events.emit({ source: 'aws.medialive', 'detail-type': 'MediaLive Channel Alert', resources: ['arn:x'], detail: { alarm_state: 'Set', alarm_id: 'a1' } });
+    env.events.emit({ source: 'aws.medialive', 'detail-type': 'MediaLive Channel Alert', resources: ['arn:x'], detail: { alarm_state: 'CLEARED', alarm_id: 'a1' } });
+    await until(() => eb.deliveryLog().length === 1);
+    await eb.settled();
+    const execs = sfn.listExecutionRecords();
+    expect(execs).toHaveLength(1);
+    const input = JSON.parse(execs[0]?.input ?? '{}');
+    expect(input).toMatchObject({ version: '0', source: 'aws.medialive', 'detail-type': 'MediaLive Channel Alert', account: '111122223333', region: 'us-east-1', resources: ['arn:x'], detail: { alarm_state: 'Set' } });
+    expect(typeof input.id).toBe('string');
+    expect(typeof input.time).toBe('string');
+    eb.stop();
+  });
+
+  it('repeats deliveries when told to (at least once), and transforms input', async () => {
+    const { env, sfn, machine } = setup();
+    const eb = new EventBridgeService(env, { duplicateProbability: 1 });
+    eb.putRule({ name: 'r', pattern: { source: ['onair.test'] }, targets: [{ id: 't', arn: machine, inputTransformer: { inputPathsMap: { id: '$.detail.channelId' }, inputTemplate: '{"channelId": "<id>"}' } }] });
+    const out = eb.operations.PutEvents({ Entries: [
+      { Source: 'onair.test', DetailType: 'x', Detail: '{"channelId":"c-1"}' },
+      { Source: 'onair.test', DetailType: 'x', Detail: 'not json' },
+      { Source: 'onair.test', Detail: '{}' },
+    ] });
+    expect(out.FailedEntryCount).toBe(2);
+    expect(out.Entries).toEqual([{ EventId: expect.any(String) }, { ErrorCode: 'MalformedDetail', ErrorMessage: expect.any(String) }, { ErrorCode: 'InvalidArgument', ErrorMessage: expect.stringContaining('DetailType') }]);
+    await until(() => eb.deliveryLog().length === 2);
+    expect(eb.deliveryLog().map((d) => d.duplicate).sort()).toEqual([false, true]);
+    expect(sfn.listExecutionRecords().map((e) => JSON.parse(e.input))).toEqual([{ channelId: 'c-1' }, { channelId: 'c-1' }]);
+    eb.stop();
+  });
+
+  it('refuses a malformed rule pattern, naming the rule', () => {
+    const { env } = setup();
+    const eb = new EventBridgeService(env);
+    expect(() => eb.putRule({ name: 'bad', pattern: { source: 'aws.medialive' }, targets: [] })).toThrow(/rule bad: Field source/);
+    eb.stop();
+  });
+});
+
+describe('Scheduler twin', () => {
+  const base = (machine: string, at: string): Record<string, unknown> => ({
+    Name: 'b-1', GroupName: 'onair-dev', ScheduleExpression: `at(${at})`, FlexibleTimeWindow: { Mode: 'OFF' },
+    Target: { Arn: machine, RoleArn: 'arn:aws:iam::111122223333:role/s', Input: '{"channelId":"c-1","at":"<aws.scheduler.scheduled-time>"}', RetryPolicy: { MaximumRetryAttempts: 3 }, DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:111122223333:dlq' } },
+    ActionAfterCompletion: 'DELETE',
+  });
+  const isoIn = (env: ReturnType<typeof testEnv>, ms: number): string => new Date(env.clock.now() + ms).toISOString().slice(0, 19);
+
+  it('fires a one-time schedule on the twin clock, starts the workflow with its input, then deletes it', async () => {
+    const { env, sfn, machine } = setup();
+    const sch = new SchedulerService(env);
+    sch.start();
+    sch.operations.CreateScheduleGroup({ Name: 'onair-dev' });
+    sch.operations.CreateSchedule(base(machine, isoIn(env, 60_000)));
+    expect(sch.operations.GetSchedule({ Name: 'b-1', GroupName: 'onair-dev' })).toMatchObject({ State: 'ENABLED', ActionAfterCompletion: 'DELETE' });
+    expect(sch.inventory()).toHaveLength(1);
+    await until(() => sfn.listExecutionRecords().length === 1);
+    expect(JSON.parse(sfn.listExecutionRecords()[0]?.input ?? '')).toMatchObject({ channelId: 'c-1', at: expect.stringMatching(/Z$/) });
+    await until(() => sch.inventory().length === 0);
+    expect(() => sch.operations.GetSchedule({ Name: 'b-1', GroupName: 'onair-dev' })).toThrow(expect.objectContaining({ code: 'ResourceNotFoundException' }));
+    sch.stop();
+  });
+
+  it('retries a failing target per RetryPolicy, then dead-letters it', async () => {
+    const { env } = setup();
+    const sch = new SchedulerService(env);
+    sch.start();
+    sch.operations.CreateScheduleGroup({ Name: 'onair-dev' });
+    sch.operations.CreateSchedule(base('arn:aws:states:us-east-1:111122223333:stateMachine:missing', isoIn(env, 1000)));
+    await until(() => sch.deadLetterLog().length === 1);
+    expect(sch.invocationLog().filter((i) => !i.ok)).toHaveLength(4);
+    expect(sch.deadLetterLog()[0]).toMatchObject({ queueArn: 'arn:aws:sqs:us-east-1:111122223333:dlq', error: expect.stringContaining('StateMachineDoesNotExist') });
+    sch.stop();
+  });
+
+  it('validates as AWS does, naming the field', () => {
+    const { env, machine } = setup();
+    const sch = new SchedulerService(env);
+    sch.operations.CreateScheduleGroup({ Name: 'onair-dev' });
+    const bad = (patch: Record<string, unknown>): unknown => {
+      try {
+        sch.operations.CreateSchedule({ ...base(machine, '2030-01-01T00:00:00'), ...patch });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    };
+    expect(bad({ ScheduleExpression: 'at(2030-02-30T00:00:00)' })).toMatchObject({ code: 'ValidationException', message: expect.stringContaining('ScheduleExpression') });
+    expect(bad({ ScheduleExpression: 'cron(0 12 * * ? *)' })).toMatchObject({ code: 'ValidationException', message: expect.stringContaining('cron') });
+    expect(bad({ FlexibleTimeWindow: { Mode: 'FLEXIBLE' } })).toMatchObject({ code: 'ValidationException', message: expect.stringContaining('MaximumWindowInMinutes') });
+    expect(bad({ GroupName: 'nope' })).toMatchObject({ code: 'ResourceNotFoundException' });
+    expect(bad({ Target: { Arn: machine, RoleArn: 'arn:aws:iam::111122223333:role/s', Input: '{oops' } })).toMatchObject({ message: expect.stringContaining('Target.Input') });
+    expect(bad({})).toBeUndefined();
+    expect(bad({})).toBeInstanceOf(AwsError);
+    expect(parseExpression('at(2030-06-01T12:00:00)', 'Europe/Paris')).toEqual({ kind: 'at', time: Date.parse('2030-06-01T10:00:00Z') });
+    expect(parseExpression('rate(5 minutes)')).toEqual({ kind: 'rate', everyMs: 300_000 });
+    sch.stop();
+  });
+});
