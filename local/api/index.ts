@@ -4,7 +4,7 @@
  * signature checked against the local credentials first — 403 in the API's error shape when
  * missing or wrong, as the IAM authorizer does on AWS — so the `onair` CLI works unchanged.
  *
- *   const api = await startLocalApi({ endpoint: 'http://127.0.0.1:4580', credentials, now: () => clock.now() });
+ *   const api = await startLocalApi({ endpoint: 'http://127.0.0.1:4580', now: () => clock.now() });
  *   api.url  // http://127.0.0.1:4581
  *   await api.stop();
  *
@@ -28,6 +28,9 @@ import { loadLifecycleSettings } from '../../functions/lib/api/settings';
 import { ValidationError } from '../../functions/lib/errors';
 import { loadWorkflows } from '../workflows';
 import { verifySignature } from './auth';
+import { localCredentials } from './credentials';
+
+export { localCredentials, LOCAL_API_URL } from './credentials';
 
 export const LOCAL_API_PORT = 4581;
 
@@ -38,8 +41,8 @@ export interface LocalApiOptions {
   host?: string;
   /** The twin's endpoint for the SDK clients (AWS_ENDPOINT_URL), e.g. http://127.0.0.1:4580. */
   endpoint: string;
-  /** The local credentials: requests must be signed with them; the clients use them too. */
-  credentials: AwsCredentialIdentity;
+  /** Requests must be signed with these; the clients use them too. Default: localCredentials(). */
+  credentials?: AwsCredentialIdentity;
   /** Default us-east-1. */
   region?: string;
   /** Twin clock in epoch ms (default: real time). */
@@ -84,7 +87,8 @@ function send(res: ServerResponse, out: ApiResponse): void {
 }
 
 /** Builds the dependencies and the request handler (exported for tests that skip the socket). */
-export function createLocalApiHandler(opts: LocalApiOptions) {
+export function createLocalApiHandler(options: LocalApiOptions) {
+  const opts = { ...options, credentials: options.credentials ?? localCredentials() };
   const region = opts.region ?? 'us-east-1';
   const workflows = loadWorkflows({ ...(opts.root ? { root: opts.root } : {}), ...(opts.stage ? { stage: opts.stage } : {}), region });
   const env = workflows.functions.apiChannels?.env;

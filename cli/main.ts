@@ -1,0 +1,261 @@
+/**
+ * `onair`: the OnAir CLI. Thin over the HTTP API: every command is one signed request (plus
+ * polling while a workflow runs). Exit codes are in args.ts (EXIT) and `onair help`.
+ */
+import { readFileSync } from 'node:fs';
+import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { ApiClient, UnreachableError, type ApiAnswer } from './client';
+import { EXIT, HELP, parseArgs, UsageError, type ParsedArgs } from './args';
+import { formatElapsed, Progress, type Stream } from './progress';
+import { apiSigner } from './sigv4';
+import { localCredentials, LOCAL_API_URL } from '../local/api/credentials';
+
+export interface Io {
+  stdout: Stream;
+  stderr: Stream;
+  env: NodeJS.ProcessEnv;
+  /** Test seam: credentials instead of the AWS provider chain. */
+  credentials?: AwsCredentialIdentity;
+}
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- API bodies are printed, not computed on; their schema is docs/openapi.yaml
+
+class CliFailure extends Error {
+  constructor(readonly code: number, message: string, readonly body?: unknown) {
+    super(message);
+  }
+}
+
+const SETTLED_OK: Record<string, string[]> = { provision: ['ON_AIR', 'IDLE'], start: ['ON_AIR'], stop: ['IDLE'], teardown: ['DELETED'] };
+const TRANSITIONAL = new Set(['PROVISIONING', 'STARTING', 'STOPPING', 'TEARING_DOWN']);
+
+function codeFor(status: number): number {
+  if (status === 400 || status === 422) return EXIT.USAGE;
+  if (status === 403 || status === 401) return EXIT.AUTH;
+  if (status === 404 || status === 409) return EXIT.NOT_FOUND_OR_CONFLICT;
+  return EXIT.FAILED;
+}
+
+function explain(answer: ApiAnswer): string {
+  const b = answer.body as Json | undefined;
+  if (b && typeof b === 'object' && typeof b.message === 'string') {
+    const details = Array.isArray(b.details) && b.details.length
+      ? `\n${b.details.map((d: Json) => `  - ${d.field}: ${d.message}`).join('\n')}` : '';
+    return `${b.error ?? 'Error'} (${answer.status}): ${b.message}${details}`;
+  }
+  return `HTTP ${answer.status}`;
+}
+
+function expect(answer: ApiAnswer, ...ok: number[]): Json {
+  if (!ok.includes(answer.status)) throw new CliFailure(codeFor(answer.status), explain(answer), answer.body);
+  return (answer.body ?? {}) as Json;
+}
+
+function readOverrides(raw: string | undefined, cidrs: string[] | undefined): Json | undefined {
+  let overrides: Json | undefined;
+  if (raw !== undefined) {
+    const text = raw.startsWith('@') ? readFileSync(raw.slice(1), 'utf8') : raw;
+    try { overrides = JSON.parse(text) as Json; } catch { throw new UsageError('--overrides must be JSON (or @file holding JSON)'); }
+    if (!overrides || typeof overrides !== 'object' || Array.isArray(overrides)) throw new UsageError('--overrides must be a JSON object');
+  }
+  if (cidrs?.length) overrides = { ...(overrides ?? {}), input: { ...((overrides?.input as Json | undefined) ?? {}), allowedCidrs: cidrs } };
+  return overrides;
+}
+
+function creationBody(args: ParsedArgs): Json {
+  const overrides = readOverrides(args.flags.overrides as string | undefined, args.multi.cidr);
+  return {
+    ...(args.flags.id ? { channelId: args.flags.id } : {}),
+    ...(args.flags.profile ? { profile: args.flags.profile } : {}),
+    ...(overrides ? { overrides } : {}),
+  };
+}
+
+function windowBody(args: ParsedArgs): Json {
+  return {
+    startAt: args.flags.start,
+    endAt: args.flags.end,
+    ...(args.flags.lead !== undefined ? { leadSeconds: Number(args.flags.lead) } : {}),
+    ...(args.flags.teardown ? { teardownAfter: true } : {}),
+  };
+}
+
+function printChannel(out: Stream, c: Json): void {
+  const line = (k: string, v: unknown) => { if (v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0)) out.write(`${k.padEnd(14)}${String(v)}\n`); };
+  line('Channel', c.channelId);
+  line('Status', c.status);
+  line('Desired', c.desiredState);
+  line('Profile', c.profileName);
+  for (const [k, v] of Object.entries((c.playback ?? {}) as Record<string, string>)) line(`Playback ${k.toUpperCase()}`, v);
+  (c.ingestUrls ?? []).forEach((u: string, i: number) => line(`Ingest ${i + 1}`, u));
+  const alarms = Object.values((c.alarms ?? {}) as Record<string, string[]>).flat();
+  line('Alarms', alarms.length ? `${alarms.length} (${alarms.join(', ')})` : undefined);
+  const guard = c.costGuard as Json | undefined;
+  line('Cost guard', guard?.maxOnAirMinutes ? `stop after ${guard.maxOnAirMinutes} min on air${guard.stopScheduledAt ? ` (at ${guard.stopScheduledAt})` : ''}` : 'off');
+  const e = c.execution as Json | undefined;
+  if (e) line('Workflow', `${e.workflow} ${e.status}${e.currentStep ? ` at ${e.currentStep}` : ''}${e.cause ? ` — ${e.cause}` : ''}`);
+  const f = c.failure as Json | undefined;
+  if (f) line('Failure', `${f.step}: ${f.error} — ${f.cause}`);
+  for (const b of (c.broadcasts ?? []) as Json[]) line('Broadcast', `${b.broadcastId} ${b.startAt} → ${b.endAt} ${b.status}${b.teardownAfter ? ' (teardown after)' : ''}`);
+}
+
+async function follow(api: ApiClient, io: Io, json: boolean, accepted: Json, pollMs: number): Promise<number> {
+  const progress = new Progress(io.stderr, !json);
+  progress.start();
+  const started = Date.now();
+  let last: Json = {};
+  try {
+    for (;;) {
+      last = expect(await api.call('GET', `/channels/${accepted.channelId}`), 200);
+      const exec = last.execution as Json | undefined;
+      const ours = exec?.executionArn === accepted.executionArn;
+      progress.update(accepted.operation, last.status, ours ? exec?.currentStep : undefined);
+      const running = ours ? exec?.status === 'RUNNING' : TRANSITIONAL.has(last.status);
+      if (!running && !TRANSITIONAL.has(last.status)) break;
+      if (ours && exec?.status !== 'RUNNING' && exec?.status !== 'UNKNOWN') break;
+      await new Promise((r) => setTimeout(r, pollMs));
+    }
+  } finally {
+    progress.stop();
+  }
+  const ok = SETTLED_OK[accepted.operation]?.includes(last.status) ?? false;
+  if (json) {
+    io.stdout.write(`${JSON.stringify({ ...last, ok }, null, 2)}\n`);
+  } else {
+    io.stdout.write(`${ok ? '✔' : '✖'} ${accepted.operation} ${ok ? 'done' : 'failed'} in ${formatElapsed(Date.now() - started)}: ${last.channelId} is ${last.status}\n`);
+    if (ok) printChannel(io.stdout, last);
+    else {
+      const cause = last.failure ? `${last.failure.step}: ${last.failure.cause}` : last.execution?.cause ?? last.execution?.error ?? 'see `onair events`';
+      io.stdout.write(`Cause: ${cause}\n`);
+    }
+  }
+  return ok ? EXIT.OK : EXIT.FAILED;
+}
+
+async function credentialsFor(args: ParsedArgs, io: Io): Promise<AwsCredentialIdentity> {
+  if (io.credentials) return io.credentials;
+  if (args.flags.local) return localCredentials(io.env);
+  try {
+    return await fromNodeProviderChain()();
+  } catch (error) {
+    throw new CliFailure(EXIT.AUTH, `No AWS credentials found to sign the request (${error instanceof Error ? error.message : String(error)}). Configure them (aws configure / AWS_PROFILE) or use --local.`);
+  }
+}
+
+async function run(args: ParsedArgs, io: Io): Promise<number> {
+  if (args.command === 'help') { io.stdout.write(HELP); return EXIT.OK; }
+  const endpoint = args.flags.local ? LOCAL_API_URL : (args.flags.endpoint as string | undefined) ?? io.env.ONAIR_API_URL;
+  if (!endpoint) throw new UsageError('No API endpoint: pass --endpoint URL, set ONAIR_API_URL, or use --local');
+  try { new URL(endpoint); } catch { throw new UsageError(`--endpoint ${endpoint} is not a URL`); }
+  const region = (args.flags.region as string | undefined) ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1';
+  const api = new ApiClient(endpoint, apiSigner(await credentialsFor(args, io), region));
+  const json = Boolean(args.flags.json);
+  const pollMs = Number(args.flags['poll-ms'] ?? io.env.ONAIR_POLL_MS ?? 2000);
+  const print = (body: unknown, human: () => void) => { if (json) io.stdout.write(`${JSON.stringify(body, null, 2)}\n`); else human(); };
+  const id = args.channelId as string;
+
+  const lifecycle = async (answer: ApiAnswer): Promise<number> => {
+    const body = expect(answer, 200, 202);
+    if (answer.status === 200) {
+      print(body, () => { io.stdout.write(`Nothing to do: ${body.channelId} is already ${body.status}\n`); printChannel(io.stdout, body); });
+      return EXIT.OK;
+    }
+    if (args.flags['no-wait']) {
+      print(body, () => io.stdout.write(`${body.operation} started for ${body.channelId}; follow with: onair status ${body.channelId}\n`));
+      return EXIT.OK;
+    }
+    if (!json) io.stderr.write(`${body.operation} ${body.channelId} …\n`);
+    return follow(api, io, json, body, pollMs);
+  };
+
+  switch (args.command) {
+    case 'create': {
+      const key = args.flags['idempotency-key'] as string | undefined;
+      return lifecycle(await api.call('POST', '/channels', { body: creationBody(args), ...(key ? { headers: { 'idempotency-key': key } } : {}) }));
+    }
+    case 'list': {
+      const items: Json[] = [];
+      let cursor = args.flags.cursor as string | undefined;
+      let next: string | undefined;
+      do {
+        const page = expect(await api.call('GET', '/channels', { query: { status: args.flags.status as string | undefined, limit: args.flags.limit as string | undefined, cursor } }), 200);
+        items.push(...(page.items as Json[]));
+        next = page.nextCursor as string | undefined;
+        cursor = next;
+      } while (args.flags.all && next);
+      print({ items, ...(next ? { nextCursor: next } : {}) }, () => {
+        if (items.length === 0) io.stdout.write('No channels.\n');
+        else {
+          io.stdout.write(`${'CHANNEL'.padEnd(24)}${'STATUS'.padEnd(14)}${'DESIRED'.padEnd(10)}${'PROFILE'.padEnd(18)}UPDATED\n`);
+          for (const c of items) io.stdout.write(`${String(c.channelId).padEnd(24)}${String(c.status).padEnd(14)}${String(c.desiredState).padEnd(10)}${String(c.profileName).padEnd(18)}${c.updatedAt}\n`);
+        }
+        if (next) io.stdout.write(`More: onair list --cursor ${next}   (or --all)\n`);
+      });
+      return EXIT.OK;
+    }
+    case 'status': {
+      const c = expect(await api.call('GET', `/channels/${encodeURIComponent(id)}`), 200);
+      print(c, () => printChannel(io.stdout, c));
+      return EXIT.OK;
+    }
+    case 'start':
+    case 'stop':
+      return lifecycle(await api.call('POST', `/channels/${encodeURIComponent(id)}/${args.command}`));
+    case 'delete':
+      return lifecycle(await api.call('DELETE', `/channels/${encodeURIComponent(id)}`));
+    case 'schedule': {
+      if (args.flags.create) {
+        const key = args.flags['idempotency-key'] as string | undefined;
+        const planned = expect(await api.call('POST', '/broadcasts', { body: { ...creationBody(args), ...windowBody(args) }, ...(key ? { headers: { 'idempotency-key': key } } : {}) }), 201);
+        print(planned, () => io.stdout.write(`Planned ${planned.channel.channelId}: broadcast ${planned.broadcast.broadcastId} ${planned.broadcast.startAt} → ${planned.broadcast.endAt}; provisioning at ${planned.broadcast.schedules[0].at}\n`));
+        return EXIT.OK;
+      }
+      const b = expect(await api.call('POST', `/channels/${encodeURIComponent(id)}/broadcasts`, { body: windowBody(args) }), 201);
+      print(b, () => io.stdout.write(`Scheduled ${b.broadcastId} on ${b.channelId}: ${b.schedules.map((s: Json) => `${s.workflow} at ${s.at}`).join(', ')}\n`));
+      return EXIT.OK;
+    }
+    case 'broadcasts': {
+      if (args.flags.cancel) {
+        expect(await api.call('DELETE', `/channels/${encodeURIComponent(id)}/broadcasts/${encodeURIComponent(String(args.flags.cancel))}`), 204);
+        print({ cancelled: args.flags.cancel }, () => io.stdout.write(`Cancelled ${args.flags.cancel}\n`));
+        return EXIT.OK;
+      }
+      const list = expect(await api.call('GET', `/channels/${encodeURIComponent(id)}/broadcasts`), 200);
+      print(list, () => {
+        if (!list.items.length) io.stdout.write('No broadcasts.\n');
+        for (const b of list.items as Json[]) io.stdout.write(`${b.broadcastId}  ${b.startAt} → ${b.endAt}  lead ${b.leadSeconds}s  ${b.status}${b.teardownAfter ? '  teardown after' : ''}\n`);
+      });
+      return EXIT.OK;
+    }
+    case 'events': {
+      const ev = expect(await api.call('GET', `/channels/${encodeURIComponent(id)}/events`), 200);
+      print(ev, () => {
+        if (!ev.execution) io.stdout.write('No workflow has run for this channel yet.\n');
+        else {
+          io.stdout.write(`${ev.execution.workflow} ${ev.execution.executionArn}\n`);
+          for (const s of ev.steps as Json[]) io.stdout.write(`  +${String(s.elapsedSeconds).padStart(7)}s  ${String(s.type).padEnd(26)}${s.name}\n`);
+        }
+        io.stdout.write('Recovery audit: none yet (automatic recovery arrives with issue 5).\n');
+      });
+      return EXIT.OK;
+    }
+  }
+}
+
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr, env: process.env }): Promise<number> {
+  let json = argv.includes('--json');
+  try {
+    const args = parseArgs(argv);
+    json = Boolean(args.flags.json);
+    return await run(args, io);
+  } catch (error) {
+    const [code, message, body] = error instanceof UsageError ? [EXIT.USAGE, `${error.message}\nRun "onair help" for usage.`, undefined]
+      : error instanceof CliFailure ? [error.code, error.message, error.body]
+        : error instanceof UnreachableError ? [EXIT.UNREACHABLE, error.message, undefined]
+          : [EXIT.FAILED, error instanceof Error ? error.message : String(error), undefined];
+    if (json) io.stdout.write(`${JSON.stringify(body ?? { error: 'CliError', message }, null, 2)}\n`);
+    io.stderr.write(`onair: ${message}\n`);
+    return code;
+  }
+}
