@@ -100,12 +100,8 @@ describe('buildDistributionConfig', () => {
 
   it('the manifest cache policy keys on exactly the four query strings and honours origin max-age', () => {
     const policy = buildManifestCachePolicyConfig(STAGE);
-    // Required by the CloudFront model (CachePolicyConfig, ParametersInCacheKeyAndForwardedToOrigin);
-    // checked by hand because the twin's pruned models do not carry CreateCachePolicy yet.
-    expect(policy).toMatchObject({ Name: 'onair-test-manifests', MinTTL: expect.any(Number) });
-    expect(policy.ParametersInCacheKeyAndForwardedToOrigin).toMatchObject({
-      EnableAcceptEncodingGzip: true, HeadersConfig: { HeaderBehavior: 'none' }, CookiesConfig: { CookieBehavior: 'none' },
-    });
+    expect(modelErrors('cloudfront', 'CreateCachePolicy', { CachePolicyConfig: policy })).toEqual([]);
+    expect(policy.Name).toBe('onair-test-manifests');
     expect(policy.ParametersInCacheKeyAndForwardedToOrigin!.QueryStringsConfig).toEqual({
       QueryStringBehavior: 'whitelist', QueryStrings: { Quantity: 4, Items: ['aws.manifestfilter', 'aws.manifestsettings', '_HLS_msn', '_HLS_part'] },
     });
