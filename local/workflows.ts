@@ -65,6 +65,25 @@ export interface StateMachineSpec {
   childMachines: Record<string, string>;
 }
 
+/**
+ * An EventBridge rule declared in serverless.yml: on a function (`events: - eventBridge: { pattern }`,
+ * Serverless Framework syntax) or on a state machine (`events: - eventBridge: { event }`,
+ * serverless-step-functions syntax). The local cloud's EventBridge registers these; nothing else
+ * repeats the patterns.
+ */
+export interface RuleSpec {
+  name: string;
+  pattern: Record<string, unknown>;
+  target: { kind: 'function' | 'stateMachine'; key: string; arn: string };
+  enabled: boolean;
+  input?: string;
+  inputPath?: string;
+  inputTransformer?: { inputPathsMap?: Record<string, string>; inputTemplate: string };
+}
+
+/** A CloudFormation resource of serverless.yml, Serverless variables resolved, intrinsics as written. */
+export interface ResourceSpec { Type: string; Properties: Record<string, unknown> }
+
 export interface Workflows {
   service: string;
   stage: string;
@@ -74,6 +93,10 @@ export interface Workflows {
   stateMachines: Record<string, StateMachineSpec>;
   functionByArn(arn: string): FunctionSpec | undefined;
   stateMachineByArn(arn: string): StateMachineSpec | undefined;
+  /** EventBridge rules (see RuleSpec). */
+  rules: RuleSpec[];
+  /** resources.Resources by logical id (the local cloud creates the table, topic and schedule group). */
+  resources: Record<string, ResourceSpec>;
 }
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
@@ -377,9 +400,57 @@ export function loadWorkflows(options: LoadOptions = {}): Workflows {
     stateMachines[m.key] = { key: m.key, logicalId, name: m.name, arn: m.arn, definition: resolved, taskFunctions, childMachines };
   }
 
+  const rules = readRules(rawFunctions, sfn, functions, stateMachines, `${service}-${stage}`);
+  const resourceSpecs: Record<string, ResourceSpec> = {};
+  for (const [id, r] of Object.entries(resources)) {
+    if (isObj(r) && typeof r.Type === 'string') resourceSpecs[id] = { Type: r.Type, Properties: isObj(r.Properties) ? r.Properties : {} };
+  }
+
   return {
-    service, stage, region, accountId, functions, stateMachines,
+    service, stage, region, accountId, functions, stateMachines, rules, resources: resourceSpecs,
     functionByArn: (arn) => Object.values(functions).find((f) => f.arn === arn || arn.startsWith(`${f.arn}:`)),
     stateMachineByArn: (arn) => Object.values(stateMachines).find((s) => s.arn === arn),
   };
+}
+
+function ruleTransform(e: Obj, where: string): Pick<RuleSpec, 'input' | 'inputPath' | 'inputTransformer'> {
+  const out: Pick<RuleSpec, 'input' | 'inputPath' | 'inputTransformer'> = {};
+  if (e.input !== undefined) out.input = typeof e.input === 'string' ? e.input : JSON.stringify(e.input);
+  if (typeof e.inputPath === 'string') out.inputPath = e.inputPath;
+  if (isObj(e.inputTransformer)) {
+    const t = e.inputTransformer;
+    if (typeof t.inputTemplate !== 'string') throw new WorkflowConfigError(`${where}: inputTransformer.inputTemplate is required`);
+    out.inputTransformer = { inputTemplate: t.inputTemplate, ...(isObj(t.inputPathsMap) ? { inputPathsMap: t.inputPathsMap as Record<string, string> } : {}) };
+  }
+  return out;
+}
+
+/** EventBridge rules on functions (`pattern`) and state machines (`event`), default bus only. */
+function readRules(rawFunctions: Obj, machines: Obj, functions: Record<string, FunctionSpec>, stateMachines: Record<string, StateMachineSpec>, prefix: string): RuleSpec[] {
+  const rules: RuleSpec[] = [];
+  const add = (owner: string, events: Json | undefined, patternKey: 'pattern' | 'event', target: RuleSpec['target']): void => {
+    if (!Array.isArray(events)) return;
+    events.forEach((ev, i) => {
+      if (!isObj(ev) || !isObj(ev.eventBridge)) return;
+      const e = ev.eventBridge;
+      const where = `${owner} eventBridge[${i}]`;
+      if (e.eventBus !== undefined && e.eventBus !== 'default') throw new WorkflowConfigError(`${where}: only the default event bus is served locally`);
+      if (e.schedule !== undefined) throw new WorkflowConfigError(`${where}: scheduled rules are not read by local/workflows.ts (use EventBridge Scheduler)`);
+      const pattern = e[patternKey];
+      if (!isObj(pattern)) throw new WorkflowConfigError(`${where}: ${patternKey} is required`);
+      rules.push({
+        name: typeof e.name === 'string' ? e.name : `${prefix}-${target.key}-rule-${i + 1}`,
+        pattern, target, enabled: e.enabled !== false, ...ruleTransform(e, where),
+      });
+    });
+  };
+  for (const [key, f] of Object.entries(rawFunctions)) {
+    const spec = functions[key];
+    if (isObj(f) && spec) add(`function ${key}`, f.events, 'pattern', { kind: 'function', key, arn: spec.arn });
+  }
+  for (const [key, m] of Object.entries(machines)) {
+    const spec = stateMachines[key];
+    if (isObj(m) && spec) add(`state machine ${key}`, m.events, 'event', { kind: 'stateMachine', key, arn: spec.arn });
+  }
+  return rules;
 }
