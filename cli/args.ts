@@ -20,7 +20,7 @@ const SWITCHES = new Set(['json', 'local', 'no-wait', 'teardown', 'all', 'help',
 /** Which flags each command accepts (global ones everywhere). */
 const GLOBAL = ['endpoint', 'region', 'json', 'local', 'help', 'poll-ms'];
 const PER_COMMAND: Record<Command, string[]> = {
-  create: ['id', 'profile', 'overrides', 'cidr', 'idempotency-key', 'no-wait'],
+  create: ['id', 'profile', 'overrides', 'cidr', 'idempotency-key', 'no-wait', 'no-start'],
   list: ['status', 'limit', 'cursor', 'all'],
   status: [],
   start: ['no-wait'],
@@ -109,8 +109,9 @@ export const HELP = `onair — drive OnAir channels from a terminal
 Usage: onair <command> [channel-id] [flags]
 
 Commands
-  create      [--id ID] [--profile NAME] [--cidr CIDR]... [--overrides JSON|@file] [--idempotency-key KEY] [--no-wait]
-              Create a channel and bring it ON_AIR; follows the workflow and prints the URLs.
+  create      [--id ID] [--profile NAME] [--cidr CIDR]... [--overrides JSON|@file] [--idempotency-key KEY]
+              [--no-start] [--no-wait]
+              Create a channel and bring it ON_AIR (IDLE with --no-start); follows the workflow, prints the URLs.
   list        [--status STATUS] [--limit N] [--cursor C] [--all]
   status      ID                 Status, desired state, URLs, alarms, cost guard, workflow step.
   start       ID [--no-wait]     Start an IDLE channel and wait until it is watchable.

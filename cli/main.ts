@@ -172,7 +172,8 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
   switch (args.command) {
     case 'create': {
       const key = args.flags['idempotency-key'] as string | undefined;
-      return lifecycle(await api.call('POST', '/channels', { body: creationBody(args), ...(key ? { headers: { 'idempotency-key': key } } : {}) }));
+      const body = { ...creationBody(args), ...(args.flags['no-start'] ? { start: false } : {}) };
+      return lifecycle(await api.call('POST', '/channels', { body, ...(key ? { headers: { 'idempotency-key': key } } : {}) }));
     }
     case 'list': {
       const items: Json[] = [];

@@ -71,13 +71,13 @@ export async function createChannel(deps: ApiDeps, body: z.output<typeof createC
     if (idempotencyKey) await deps.idempotency.forget('POST /channels', idempotencyKey).catch(() => undefined);
   };
   try {
-    await deps.registry.create({ channelId, generation, profile, desiredState: 'ON_AIR', execution });
+    await deps.registry.create({ channelId, generation, profile, desiredState: body.start ? 'ON_AIR' : 'IDLE', execution });
   } catch (error) {
     await forget();
     throw error;
   }
   try {
-    const arn = await startWorkflow(deps, 'provision', name, { channelId });
+    const arn = await startWorkflow(deps, 'provision', name, { channelId, startAfterCreate: body.start });
     return { channelId, operation: 'provision', executionArn: arn, location: channelLocation(channelId) };
   } catch (error) {
     // The workflow never started, so nothing exists on AWS: release the id for a retry.

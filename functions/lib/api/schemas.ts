@@ -50,6 +50,8 @@ export const createChannelBody = z.strictObject({
   channelId: channelIdSchema.optional().meta({ description: 'Caller-chosen id; generated when absent' }),
   profile: profileNameSchema,
   overrides: profileOverridesSchema.optional(),
+  start: z.boolean().default(true)
+    .meta({ description: 'false: create everything and leave the channel IDLE (no encoder minutes billed) until POST /channels/{id}/start' }),
 }).meta({ id: 'CreateChannelRequest' });
 
 export const listChannelsQuery = z.strictObject({
@@ -193,8 +195,8 @@ const common = { 400: E('Invalid request: every bad field is named in details'),
 export const routes = {
   createChannel: {
     operationId: 'createChannel', method: 'POST', path: '/channels',
-    summary: 'Create a channel and bring it on air',
-    description: 'Records the channel, then starts the provision workflow (input, encoder, packager, CDN, alarms → ON_AIR). Poll the Location.',
+    summary: 'Create a channel (and, unless start is false, bring it on air)',
+    description: 'Records the channel, then starts the provision workflow (input, encoder, packager, CDN, alarms → ON_AIR, or IDLE with start: false). Poll the Location.',
     headers: idempotencyHeaders, body: createChannelBody,
     responses: {
       202: { description: 'Provisioning started (or the same idempotent request seen before)', schema: acceptedSchema, location: true },

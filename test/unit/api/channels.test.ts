@@ -23,7 +23,7 @@ describe('POST /channels', () => {
     expect(put.Item).toMatchObject({ channelId: 'show-1', status: 'PROVISIONING', desiredState: 'ON_AIR', execution: { workflow: 'provision' } });
     const start = h.sfnMock.commandCalls(StartExecutionCommand)[0].args[0].input;
     expect(start.stateMachineArn).toBe(SM('provision'));
-    expect(JSON.parse(start.input!)).toEqual({ channelId: 'show-1' });
+    expect(JSON.parse(start.input!)).toEqual({ channelId: 'show-1', startAfterCreate: true });
     // The lock names the execution before it exists: the recorded ARN is the started one.
     expect((put.Item as { execution: { arn: string } }).execution.arn).toBe(res.json!.executionArn);
   });
