@@ -52,7 +52,7 @@ export function endpointNames(record: Pick<ChannelRecord, 'resources'>): string[
  * or, later, deleted.
  */
 export function assertOwned(
-  tags: Record<string, string> | undefined,
+  tags: Parameters<typeof hasChannelTags>[0],
   record: Pick<ChannelRecord, 'channelId'>,
   stage: string,
   what: string,

@@ -160,19 +160,31 @@ const P = (...path: string[]): string[] => ['packager', ...path];
 async function ensureSecret(deps: PackagerDeps, record: ChannelRecord, sm: SecretsManagerClient): Promise<string> {
   const stage = deps.config.stage;
   const name = cdnSecretNameFor(record, stage);
+  // The secret's ARN, or its name while the first create is in flight (SecretId takes either).
   const recorded = (record.resources.packager as PackagerV1Resources).cdnSecretArn;
+  const what = `Secrets Manager secret ${name}`;
   const existing = await getOrUndefined(() => sm.send(new DescribeSecretCommand({ SecretId: recorded ?? name })));
-  if (existing?.ARN && !existing.DeletedDate && (recorded || hasChannelTags(existing.Tags, record, stage))) {
-    if (!recorded) await deps.registry.recordResource(record.channelId, P('cdnSecretArn'), existing.ARN);
+  if (existing?.ARN && !existing.DeletedDate) {
+    assertOwned(existing.Tags, record, stage, what);
+    if (recorded !== existing.ARN) await deps.registry.recordResource(record.channelId, P('cdnSecretArn'), existing.ARN);
     return existing.ARN;
   }
+  // Intent first: with the name recorded, teardown deletes the secret even if this Lambda dies
+  // between CreateSecret and the registry write.
+  await deps.registry.recordResource(record.channelId, P('cdnSecretArn'), name);
   let arn: string | undefined;
   try {
     arn = (await sm.send(new CreateSecretCommand(buildCdnSecretRequest(record, stage, randomUUID())))).ARN;
   } catch (error) {
-    // Created by a concurrent attempt of this step: use that one (its value is as good as ours).
+    // Created meanwhile: by a concurrent attempt of this step (use it, its value is as good as
+    // ours) or by someone else (never adopted).
     if (!(error instanceof ResourceExistsException)) throw error;
-    arn = (await sm.send(new DescribeSecretCommand({ SecretId: name }))).ARN;
+    const other = await sm.send(new DescribeSecretCommand({ SecretId: name }));
+    if (!hasChannelTags(other.Tags, record, stage)) {
+      await deps.registry.recordResource(record.channelId, P('cdnSecretArn'), undefined);
+      assertOwned(other.Tags, record, stage, what);
+    }
+    arn = other.ARN;
   }
   if (!arn) throw new ResourceFailedError('CreateSecret returned no ARN');
   await deps.registry.recordResource(record.channelId, P('cdnSecretArn'), arn);
@@ -211,8 +223,12 @@ export const mediaPackageV1: Packager = {
     const stage = deps.config.stage;
     const secretArn = await ensureSecret(deps, record, sm);
     const channelId = v1ChannelIdFor(record);
+    const what = `MediaPackage channel ${channelId}`;
     let channel = await getOrUndefined(() => mp.send(new DescribeChannelCommand({ Id: channelId })));
-    if (channel) assertOwned(channel.Tags, record, stage, `MediaPackage channel ${channelId}`);
+    if (channel) assertOwned(channel.Tags, record, stage, what);
+    // Intent first: the id is recorded before the create, so teardown finds the channel (and its
+    // planned endpoints) even if this Lambda dies right after CreateChannel.
+    await deps.registry.recordResource(record.channelId, P('channelId'), channelId);
     if (!channel) {
       try {
         channel = await mp.send(new CreateChannelCommand(buildV1ChannelRequest(record, stage)));
@@ -220,10 +236,12 @@ export const mediaPackageV1: Packager = {
         // v1 answers 422 for an id that exists (a concurrent attempt): read it back.
         if (!(error instanceof UnprocessableEntityException)) throw error;
         channel = await mp.send(new DescribeChannelCommand({ Id: channelId }));
-        assertOwned(channel.Tags, record, stage, `MediaPackage channel ${channelId}`);
+        if (!hasChannelTags(channel.Tags, record, stage)) {
+          await deps.registry.recordResource(record.channelId, P('channelId'), undefined);
+          assertOwned(channel.Tags, record, stage, what);
+        }
       }
     }
-    await deps.registry.recordResource(record.channelId, P('channelId'), channelId);
     if (channel.Arn) await deps.registry.recordResource(record.channelId, P('channelArn'), channel.Arn);
     // Ingest passwords stay with MediaPackage: only URL and user name are recorded.
     const ingest = (channel.HlsIngest?.IngestEndpoints ?? [])
@@ -281,7 +299,19 @@ export const mediaPackageV1: Packager = {
   async delete(deps, record) {
     const { mp, sm } = clients(deps);
     const res = record.resources.packager as PackagerV1Resources;
-    for (const name of endpointNames(record)) {
+    const recordedNames = endpointNames(record);
+    // An endpoint created just before a crash is not recorded: when OnAir's channel may exist,
+    // its planned endpoint ids are checked too, and deleted only if they hang off that channel.
+    const planned = res.channelId
+      ? buildV1OriginEndpointRequests(record, deps.config.stage, res.cdnSecretArn ?? '', deps.config.mediapackageSecretsRoleArn)
+        .map((p) => p.request.Id as string).filter((id) => !recordedNames.includes(id))
+      : [];
+    const unrecordedOfOurs: string[] = [];
+    for (const id of planned) {
+      const ep = await getOrUndefined(() => mp.send(new DescribeOriginEndpointCommand({ Id: id })));
+      if (ep && ep.ChannelId === res.channelId && hasChannelTags(ep.Tags, record, deps.config.stage)) unrecordedOfOurs.push(id);
+    }
+    for (const name of [...recordedNames, ...unrecordedOfOurs]) {
       try {
         await mp.send(new DeleteOriginEndpointCommand({ Id: name }));
       } catch (error) {

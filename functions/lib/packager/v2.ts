@@ -208,16 +208,25 @@ async function ensureGroup(deps: PackagerDeps, record: ChannelRecord, mp: MediaP
       { field: 'packager.channelGroup', message: 'the named group must exist (OnAir creates one only when none is named)' },
     ]);
   }
+  // Intent first: the name is recorded before the create, so a crash between CreateChannelGroup
+  // and the registry write cannot leave a group teardown does not know (deleting a group that
+  // was never created is a NotFound, i.e. done).
+  await registry.recordResource(record.channelId, P('channelGroupName'), name);
+  await registry.recordResource(record.channelId, P('channelGroupCreated'), true);
   let egress: string | undefined;
   try {
     egress = (await mp.send(new CreateChannelGroupCommand(buildChannelGroupRequest(record, config.stage)))).EgressDomain;
   } catch (error) {
     if (!(error instanceof ConflictException)) throw error;
-    // Created meanwhile by a concurrent attempt of this same step.
-    egress = (await mp.send(new GetChannelGroupCommand({ ChannelGroupName: name }))).EgressDomain;
+    // Created meanwhile: by a concurrent attempt of this step (ours), or by someone else (not ours).
+    const existing = await mp.send(new GetChannelGroupCommand({ ChannelGroupName: name }));
+    if (!hasChannelTags(existing.Tags, record, config.stage)) {
+      await registry.recordResource(record.channelId, P('channelGroupName'), undefined);
+      await registry.recordResource(record.channelId, P('channelGroupCreated'), undefined);
+      assertOwned(existing.Tags, record, config.stage, `MediaPackage channel group ${name}`);
+    }
+    egress = existing.EgressDomain;
   }
-  await registry.recordResource(record.channelId, P('channelGroupName'), name);
-  await registry.recordResource(record.channelId, P('channelGroupCreated'), true);
   if (egress) await registry.recordResource(record.channelId, P('channelGroupEgressDomain'), egress);
 }
 
@@ -228,12 +237,18 @@ async function ensureV2Channel(deps: PackagerDeps, record: ChannelRecord, mp: Me
   if (found) assertOwned(found.Tags, record, config.stage, `MediaPackage channel ${key.ChannelName}`);
   let channel: Pick<GetChannelResponse, 'Arn' | 'IngestEndpoints'> | undefined = found;
   if (!channel) {
+    // Intent first (see ensureGroup): teardown then deletes the channel and its planned endpoints
+    // by name even if this Lambda dies right after CreateChannel.
+    await registry.recordResource(record.channelId, P('channelName'), key.ChannelName);
     try {
       channel = await mp.send(new CreateChannelCommand(buildV2ChannelRequest(record, config.stage)));
     } catch (error) {
       if (!(error instanceof ConflictException)) throw error;
       const existing = await mp.send(new GetChannelCommand(key));
-      assertOwned(existing.Tags, record, config.stage, `MediaPackage channel ${key.ChannelName}`);
+      if (!hasChannelTags(existing.Tags, record, config.stage)) {
+        await registry.recordResource(record.channelId, P('channelName'), undefined);
+        assertOwned(existing.Tags, record, config.stage, `MediaPackage channel ${key.ChannelName}`);
+      }
       channel = existing;
     }
   }
@@ -323,7 +338,12 @@ export const mediaPackageV2: Packager = {
     const res = record.resources.packager as PackagerV2Resources;
     const group = res.channelGroupName ?? channelGroupNameFor(record);
     const channelName = res.channelName ?? v2ChannelNameFor(record);
-    for (const name of endpointNames(record)) {
+    // Endpoints live inside OnAir's channel, so when that channel may exist, its planned endpoint
+    // names are deleted too: one created just before a crash is then not left behind.
+    const planned = res.channelName
+      ? buildV2OriginEndpointRequests(record, deps.config.stage).map((p) => p.request.OriginEndpointName as string)
+      : [];
+    for (const name of [...new Set([...endpointNames(record), ...planned])]) {
       try {
         await mp.send(new DeleteOriginEndpointCommand({ ChannelGroupName: group, ChannelName: channelName, OriginEndpointName: name }));
       } catch (error) {

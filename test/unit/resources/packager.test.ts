@@ -151,9 +151,41 @@ describe('MediaPackage v2 operations', () => {
     const deps = setup(makeRecord());
     mockV2Creates();
     v2.on(CreateChannelGroupCommand).rejects(new V2Conflict({ $metadata: {}, message: 'exists' }));
-    v2.on(GetChannelGroupCommand).rejectsOnce(v2NotFound()).resolves({ EgressDomain: EGRESS });
+    v2.on(GetChannelGroupCommand).rejectsOnce(v2NotFound()).resolves({ EgressDomain: EGRESS, Tags: TAGS });
     await packagerFor(registry.record).ensure(deps, registry.reload());
     expect(registry.record.resources.packager).toMatchObject({ channelGroupName: 'onair-demo-1', channelGroupCreated: true });
+  });
+
+  it('a group someone else created in the same instant is neither adopted nor left in the registry', async () => {
+    const deps = setup(makeRecord());
+    mockV2Creates();
+    v2.on(CreateChannelGroupCommand).rejects(new V2Conflict({ $metadata: {}, message: 'exists' }));
+    v2.on(GetChannelGroupCommand).rejectsOnce(v2NotFound()).resolves({ EgressDomain: EGRESS, Tags: { owner: 'someone' } });
+    await expect(packagerFor(registry.record).ensure(deps, registry.reload())).rejects.toBeInstanceOf(ValidationError);
+    expect(registry.record.resources.packager).toEqual({ kind: 'mediapackage-v2', originEndpoints: {} });
+  });
+
+  it('a crash right after CreateChannel still leaves teardown everything it needs (names recorded first)', async () => {
+    const deps = setup(makeRecord());
+    mockV2Creates();
+    const real = registry.recordResource.bind(registry);
+    // The Lambda dies on the write that follows CreateChannel.
+    registry.recordResource = async (id, path, value) => {
+      if (path.join('.') === 'packager.channelArn') throw new Error('Lambda timed out');
+      return real(id, path, value);
+    };
+    await expect(packagerFor(registry.record).ensure(deps, registry.reload())).rejects.toThrow('Lambda timed out');
+    expect(sent(v2, V2CreateChannel)).toHaveLength(1);
+    registry.recordResource = real;
+    v2.on(V2DeleteEndpoint).rejects(v2NotFound());
+    v2.on(V2DeleteChannel).resolves({});
+    v2.on(V2ListChannels).resolves({ Items: [] });
+    v2.on(DeleteChannelGroupCommand).resolves({});
+    await packagerFor(registry.record).delete(deps, registry.reload());
+    expect(sent(v2, V2DeleteChannel)).toEqual([{ ChannelGroupName: 'onair-demo-1', ChannelName: 'onair-demo-1' }]);
+    expect(sent(v2, V2DeleteEndpoint).map((i) => i.OriginEndpointName)).toEqual(['onair-demo-1-hls', 'onair-demo-1-cmaf']);
+    expect(sent(v2, DeleteChannelGroupCommand)).toEqual([{ ChannelGroupName: 'onair-demo-1' }]);
+    expect(registry.record.resources.packager).toEqual({ kind: 'mediapackage-v2', originEndpoints: {} });
   });
 
   it('never adopts a same-named channel or endpoint of another stage', async () => {
@@ -261,7 +293,11 @@ describe('MediaPackage v1 operations', () => {
     const secretReq = sm.commandCalls(CreateSecretCommand)[0].args[0].input;
     expect(JSON.parse(secretReq.SecretString as string)).toEqual({ MediaPackageCDNIdentifier: expect.stringMatching(/^[0-9a-f-]{36}$/) });
     expect(v1).toHaveReceivedCommandWith(V1CreateEndpoint, { Id: 'onair-demo-1-hls', Authorization: { CdnIdentifierSecret: SECRET_ARN, SecretsRoleArn: SECRETS_ROLE } });
-    expect(registry.writes[0]).toEqual({ op: 'record', path: ['packager', 'cdnSecretArn'], value: SECRET_ARN });
+    // The secret's name is recorded before CreateSecret, its ARN right after.
+    expect(registry.writes.slice(0, 2)).toEqual([
+      { op: 'record', path: ['packager', 'cdnSecretArn'], value: 'onair/test/demo-1/cdn-identifier' },
+      { op: 'record', path: ['packager', 'cdnSecretArn'], value: SECRET_ARN },
+    ]);
     expect(JSON.stringify(registry.record)).not.toContain('SECRET-PASSWORD');
     expect(JSON.stringify(registry.record)).not.toContain(JSON.parse(secretReq.SecretString as string).MediaPackageCDNIdentifier);
     expect(packagerFor(registry.record).cdnOrigin(registry.reload())).toEqual({
@@ -285,6 +321,28 @@ describe('MediaPackage v1 operations', () => {
     await packagerFor(registry.record).ensure(deps, registry.reload());
     expect(sm).not.toHaveReceivedCommand(CreateSecretCommand);
     expect(registry.record.resources.packager).toMatchObject({ cdnSecretArn: SECRET_ARN });
+  });
+
+  it('a crash right after CreateSecret / CreateChannel leaves teardown what it needs; unrecorded endpoints are deleted only if they hang off OnAir\'s channel', async () => {
+    const deps = setup(makeRecord('mediapackage-v1'));
+    mockV1Creates();
+    const real = registry.recordResource.bind(registry);
+    registry.recordResource = async (id, path, value) => {
+      if (path.join('.') === 'packager.originEndpoints.hls') throw new Error('Lambda timed out');
+      return real(id, path, value);
+    };
+    await expect(packagerFor(registry.record).ensure(deps, registry.reload())).rejects.toThrow('Lambda timed out');
+    registry.recordResource = real;
+    expect(registry.record.resources.packager).toMatchObject({ channelId: 'onair-demo-1', cdnSecretArn: SECRET_ARN, originEndpoints: {} });
+    v1.on(V1DescribeEndpoint, { Id: 'onair-demo-1-hls' }).resolves({ ChannelId: 'onair-demo-1', Tags: TAGS });
+    v1.on(V1DescribeEndpoint, { Id: 'onair-demo-1-dash' }).resolves({ ChannelId: 'someone-elses', Tags: TAGS });
+    v1.on(V1DeleteEndpoint).resolves({});
+    v1.on(V1DeleteChannel).resolves({});
+    sm.on(DeleteSecretCommand).resolves({});
+    await packagerFor(registry.record).delete(deps, registry.reload());
+    expect(v1.commandCalls(V1DeleteEndpoint).map((c) => c.args[0].input.Id)).toEqual(['onair-demo-1-hls']);
+    expect(v1).toHaveReceivedCommandWith(V1DeleteChannel, { Id: 'onair-demo-1' });
+    expect(sm).toHaveReceivedCommandWith(DeleteSecretCommand, { SecretId: SECRET_ARN, ForceDeleteWithoutRecovery: true });
   });
 
   it('readCdnIdentifier returns the value and names (never shows) a bad secret', async () => {
