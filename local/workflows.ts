@@ -3,7 +3,7 @@
  * unit tests (test/unit/workflows) and the local cloud's Step Functions and Lambda twins.
  *
  *   loadWorkflows({ root?, stage?, region?, accountId? }) → Workflows
- *     .functions[key]      → { key, logicalId, name, arn, modulePath, exportName, env, timeoutSeconds, memoryMb }
+ *     .functions[key]      → { key, logicalId, name, arn, modulePath, exportName, env, timeoutSeconds, memoryMb, iamRoleStatements }
  *     .stateMachines[key]  → { key, logicalId, name, arn, definition, taskFunctions, childMachines }
  *     .functionByArn(arn), .stateMachineByArn(arn)
  *
@@ -48,7 +48,11 @@ export interface FunctionSpec {
   env: Record<string, string>;
   timeoutSeconds: number;
   memoryMb: number;
+  /** The function's own role statements (serverless-iam-roles-per-function), intrinsics resolved. */
+  iamRoleStatements: IamStatement[];
 }
+
+export interface IamStatement { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown }
 
 export type AslState = Record<string, unknown> & { Type: string };
 export interface AslDefinition { StartAt: string; States: Record<string, AslState>; TimeoutSeconds?: number; [k: string]: unknown }
@@ -348,6 +352,7 @@ export function loadWorkflows(options: LoadOptions = {}): Workflows {
       env: {},
       timeoutSeconds: Number(f.timeout ?? provider.timeout ?? 6),
       memoryMb: Number(f.memorySize ?? provider.memorySize ?? 1024),
+      iamRoleStatements: [],
     };
     functions[key] = spec;
     byLogicalId.set(spec.logicalId, spec);
@@ -368,6 +373,7 @@ export function loadWorkflows(options: LoadOptions = {}): Workflows {
     const f = rawFunctions[key] as Obj;
     const merged = { ...providerEnv, ...(isObj(f.environment) ? f.environment : {}) };
     spec.env = Object.fromEntries(Object.entries(merged).map(([k, v]) => [k, intrinsics.scalar(v as Json)]));
+    spec.iamRoleStatements = (Array.isArray(f.iamRoleStatements) ? f.iamRoleStatements : []).map((st) => intrinsics.resolve(st) as unknown as IamStatement);
   }
 
   const stateMachines: Record<string, StateMachineSpec> = {};

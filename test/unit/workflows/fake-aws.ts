@@ -8,6 +8,7 @@
  *
  * `inventory()` lists every live resource, the way an orphan check would see the account.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import * as ML from '@aws-sdk/client-medialive';
 import * as MP2 from '@aws-sdk/client-mediapackagev2';
@@ -23,7 +24,10 @@ interface Input { Id: string; Arn: string; State: string; sgIds: string[]; Desti
 interface Sg { Id: string; Arn: string; State: string; WhitelistRules: { Cidr: string }[]; Tags: Record<string, string> }
 interface Distribution { Id: string; ARN: string; DomainName: string; Status: string; ETag: string; config: AnyInput; tags: { Key?: string; Value?: string }[]; gets: number }
 
-export interface CallRecord { service: string; command: string; input: AnyInput }
+export interface CallRecord { service: string; command: string; input: AnyInput; /** The function (serverless.yml key) whose invocation sent it. */ fn?: string }
+
+/** Which function's invocation is running: set by the harness around every handler call. */
+export const currentFunction = new AsyncLocalStorage<string>();
 
 export class FakeAws {
   private n = 0;
@@ -47,7 +51,8 @@ export class FakeAws {
   }
 
   private log(service: string, command: string, input: AnyInput): void {
-    this.calls.push({ service, command, input });
+    const fn = currentFunction.getStore();
+    this.calls.push({ service, command, input, ...(fn ? { fn } : {}) });
   }
 
   count(command: string): number {

@@ -15,7 +15,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { loadWorkflows, type StateMachineSpec, type Workflows } from '../../../local/workflows';
 import type { ChannelRecord } from '../../../functions/lib/registry';
-import { FakeAws } from './fake-aws';
+import { currentFunction, FakeAws } from './fake-aws';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- asl-validator ships no types
 const aslValidator = require('asl-validator') as (definition: unknown) => { isValid: boolean; errorsText: (separator?: string) => string };
@@ -93,14 +93,22 @@ export class WorkflowHarness {
     this.ddb = DynamoDBDocumentClient.from(client);
     this.aws.install();
     globalThis.fetch = ((url: string) => this.aws.fetch(String(url))) as unknown as typeof fetch;
-    // Handlers (and the SDK clients they create once) load after the endpoint is set.
-    for (const f of Object.values(this.workflows.functions)) {
+  }
+
+  /** Handlers (and the SDK clients they create once) load on first use, after the endpoint is set. */
+  private handler(key: string): Handler {
+    let handler = this.handlers.get(key);
+    if (!handler) {
+      const f = this.workflows.functions[key];
+      if (!f) throw new Error(`serverless.yml has no function ${key}`);
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded by path from serverless.yml, like the Lambda runtime does
       const mod = require(f.modulePath) as Record<string, Handler>;
-      const handler = mod[f.exportName];
-      if (typeof handler !== 'function') throw new Error(`${f.modulePath} exports no ${f.exportName}`);
-      this.handlers.set(f.key, handler);
+      const exported = mod[f.exportName];
+      if (typeof exported !== 'function') throw new Error(`${f.modulePath} exports no ${f.exportName}`);
+      handler = exported;
+      this.handlers.set(key, handler);
     }
+    return handler;
   }
 
   async stop(): Promise<void> {
@@ -114,6 +122,25 @@ export class WorkflowHarness {
 
   clearFaults(): void {
     this.faults = [];
+  }
+
+  /**
+   * AWS actions each function was seen calling that its own role in serverless.yml does not allow
+   * (the registry's DynamoDB calls are not observed here: they go to dynalite).
+   */
+  unauthorizedCalls(): Record<string, string[]> {
+    const PREFIX: Record<string, string> = { medialive: 'medialive', mediapackagev2: 'mediapackagev2', cloudfront: 'cloudfront', cloudwatch: 'cloudwatch', sns: 'sns' };
+    // Operations IAM authorizes under other action names.
+    const AUTHORIZED_AS: Record<string, string[]> = { 'cloudfront:CreateDistributionWithTags': ['cloudfront:CreateDistribution', 'cloudfront:TagResource'] };
+    const out: Record<string, string[]> = {};
+    for (const call of this.aws.calls) {
+      const prefix = PREFIX[call.service];
+      if (!prefix || !call.fn) continue;
+      const allowed = new Set((this.workflows.functions[call.fn]?.iamRoleStatements ?? []).filter((s) => s.Effect === 'Allow').flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])));
+      const action = `${prefix}:${call.command}`;
+      if (!(AUTHORIZED_AS[action] ?? [action]).every((a) => allowed.has(a))) out[call.fn] = [...new Set([...(out[call.fn] ?? []), action])];
+    }
+    return out;
   }
 
   async record(channelId: string): Promise<ChannelRecord | undefined> {
@@ -139,7 +166,6 @@ export class WorkflowHarness {
   private taskHandlers(spec: StateMachineSpec): Record<string, (input: JsonValue) => Promise<JsonValue>> {
     const out: Record<string, (input: JsonValue) => Promise<JsonValue>> = {};
     for (const [state, fnKey] of Object.entries(spec.taskFunctions)) {
-      const handler = this.handlers.get(fnKey) as Handler;
       out[state] = async (input) => {
         this.tasks.push(state);
         const fault = this.faults.find((f) => f.state === state && (f.times === undefined || f.times > 0));
@@ -152,7 +178,7 @@ export class WorkflowHarness {
         if (fault?.when === 'before') throw injected('before');
         let result: unknown;
         try {
-          result = await handler(structuredClone(input), { functionName: fnKey, awsRequestId: `req-${this.tasks.length}`, getRemainingTimeInMillis: () => 30_000 });
+          result = await currentFunction.run(fnKey, () => this.handler(fnKey)(structuredClone(input), { functionName: fnKey, awsRequestId: `req-${this.tasks.length}`, getRemainingTimeInMillis: () => 30_000 }));
         } catch (error) {
           throw asLambdaError(error);
         }

@@ -215,3 +215,10 @@ describe('provision: a failure at every step rolls back to nothing', () => {
     },
   );
 });
+
+describe('least privilege, observed', () => {
+  it('every AWS call a function made in these runs is allowed by its own role in serverless.yml', () => {
+    expect(h.aws.calls.filter((c) => c.fn).length).toBeGreaterThan(100);
+    expect(h.unauthorizedCalls()).toEqual({});
+  });
+});

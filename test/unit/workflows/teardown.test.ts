@@ -178,3 +178,10 @@ describe('teardown: its own failures', () => {
     expect(h.aws.inventory()).toEqual([]);
   });
 });
+
+describe('least privilege, observed', () => {
+  it('every AWS call a function made in these runs is allowed by its own role in serverless.yml', () => {
+    expect(h.aws.calls.filter((c) => c.fn).length).toBeGreaterThan(100);
+    expect(h.unauthorizedCalls()).toEqual({});
+  });
+});

@@ -1,0 +1,148 @@
+/**
+ * `osls package`, run offline once (reused from .serverless/ while no input changed), and the
+ * CloudFormation it writes inspected: functions, roles, state machines, table, topic. (That each
+ * role allows every call its function makes is checked where the calls happen: test/unit/workflows.)
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadWorkflows } from '../../../local/workflows';
+
+const ROOT = join(__dirname, '..', '..', '..');
+const TEMPLATE = join(ROOT, '.serverless', 'cloudformation-template-update-stack.json');
+
+type Obj = Record<string, unknown>;
+interface Statement { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Obj }
+interface Resource { Type: string; Properties: Obj; DependsOn?: unknown }
+
+function newestInput(): number {
+  let newest = 0;
+  const visit = (p: string): void => {
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      for (const e of readdirSync(p)) visit(join(p, e));
+    } else if (/\.(ts|ya?ml|json)$/.test(p)) {
+      newest = Math.max(newest, st.mtimeMs);
+    }
+  };
+  for (const p of ['serverless.yml', 'package-lock.json', 'statemachines', 'functions']) if (existsSync(join(ROOT, p))) visit(join(ROOT, p));
+  return newest;
+}
+
+/** Packages only when the cached template is older than any input: `osls package` takes ~15 s. */
+function packagedTemplate(): { Resources: Record<string, Resource>; Outputs?: Obj } {
+  if (!existsSync(TEMPLATE) || statSync(TEMPLATE).mtimeMs < newestInput()) {
+    execFileSync(join(ROOT, 'node_modules', '.bin', 'osls'), ['package', '--stage', 'dev', '--region', 'us-east-1'], {
+      cwd: ROOT,
+      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', SLS_DEPRECATION_DISABLE: '*' },
+      stdio: 'pipe',
+      timeout: 240_000,
+    });
+  }
+  return JSON.parse(readFileSync(TEMPLATE, 'utf8')) as { Resources: Record<string, Resource> };
+}
+
+const workflows = loadWorkflows({ root: ROOT });
+const WORKFLOW_MACHINES = ['provision', 'teardown'];
+const workflowFunctions = [...new Set(WORKFLOW_MACHINES.flatMap((m) => Object.values(workflows.stateMachines[m]?.taskFunctions ?? {})))].sort();
+
+let R: Record<string, Resource>;
+beforeAll(() => {
+  R = packagedTemplate().Resources;
+}, 300_000);
+
+const ofType = (type: string) => Object.entries(R).filter(([, r]) => r.Type === type);
+const statementsOf = (role: Resource): Statement[] =>
+  ((role.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+const actions = (s: Statement): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const roleIdOf = (fn: Resource): string => ((fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'] ?? [])[0] as string;
+
+describe('packaged template', () => {
+  it('declares every workflow function on nodejs22.x, each with its own role', () => {
+    const roles = new Set<string>();
+    for (const key of workflowFunctions) {
+      const fn = R[workflows.functions[key]!.logicalId];
+      expect({ key, type: fn?.Type, runtime: fn?.Properties.Runtime }).toEqual({ key, type: 'AWS::Lambda::Function', runtime: 'nodejs22.x' });
+      const roleId = roleIdOf(fn!);
+      expect(R[roleId]?.Type).toBe('AWS::IAM::Role');
+      roles.add(roleId);
+    }
+    expect(roles.size).toBe(workflowFunctions.length);
+    for (const [id, fn] of ofType('AWS::Lambda::Function')) expect({ id, runtime: fn.Properties.Runtime }).toEqual({ id, runtime: 'nodejs22.x' });
+  });
+
+  it('grants no wildcard action, and Resource "*" only to actions AWS cannot scope', () => {
+    // List calls and Step Functions' log delivery setup have no resource-level permissions.
+    const unscopable = /^(medialive|cloudfront|mediapackagev2):List|^logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$/;
+    for (const [id, role] of ofType('AWS::IAM::Role')) {
+      for (const s of statementsOf(role)) {
+        for (const a of actions(s)) {
+          expect({ id, action: a, wildcard: a === '*' || a.endsWith(':*') }).toEqual({ id, action: a, wildcard: false });
+          if (s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*'))) {
+            expect({ id, action: a, unscopable: unscopable.test(a) }).toEqual({ id, action: a, unscopable: true });
+          }
+        }
+      }
+    }
+  });
+
+  it('lets only the channel-creating functions pass the MediaLive role, to MediaLive only', () => {
+    const passers: string[] = [];
+    for (const [id, role] of ofType('AWS::IAM::Role')) {
+      for (const s of statementsOf(role)) {
+        if (!actions(s).includes('iam:PassRole')) continue;
+        const target = (s.Resource as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.[0];
+        if (target === 'MediaLiveRole') {
+          passers.push(id);
+          expect(s.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'medialive.amazonaws.com' } });
+        }
+        if (target === 'MediaPackageSecretsRole') expect(s.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'mediapackage.amazonaws.com' } });
+      }
+    }
+    // createChannel names the role in CreateChannel; createInput only for MEDIACONNECT inputs (RoleArn in CreateInput).
+    expect(passers.sort()).toEqual(['CreateChannelIamRoleLambdaExecution', 'CreateInputIamRoleLambdaExecution']);
+    const trust = (R.MediaLiveRole?.Properties.AssumeRolePolicyDocument as { Statement: { Principal: Obj }[] }).Statement;
+    expect(trust.map((t) => t.Principal)).toEqual([{ Service: 'medialive.amazonaws.com' }]);
+  });
+
+  it('limits each state machine role to its own functions, and provisioning to starting the teardown machine', () => {
+    for (const machine of WORKFLOW_MACHINES) {
+      const spec = workflows.stateMachines[machine]!;
+      const sm = R[spec.logicalId];
+      expect(sm?.Type).toBe('AWS::StepFunctions::StateMachine');
+      expect(sm?.Properties.StateMachineName).toBe(spec.name);
+      expect((sm?.Properties.LoggingConfiguration as Obj).Level).toBe('ERROR');
+      const role = R[(sm!.Properties.RoleArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0] as string]!;
+      const invoke = statementsOf(role).filter((s) => actions(s).includes('lambda:InvokeFunction'));
+      const targets = new Set(invoke.flatMap((s) => (s.Resource as Obj[]).map((r) => JSON.stringify(r).match(/"(\w+LambdaFunction)"/)?.[1])));
+      const expected = new Set(Object.values(spec.taskFunctions).map((k) => workflows.functions[k]!.logicalId));
+      expect([...targets].sort()).toEqual([...expected].sort());
+      const start = statementsOf(role).filter((s) => actions(s).some((a) => a.startsWith('states:')));
+      if (machine === 'provision') {
+        expect(JSON.stringify(start)).toContain('stateMachine:onair-dev-teardown');
+        expect(JSON.stringify(start)).toContain('execution:onair-dev-teardown:*');
+        expect(start.flatMap(actions).sort()).toEqual(['states:DescribeExecution', 'states:StartExecution', 'states:StopExecution']);
+      } else {
+        expect(start).toEqual([]);
+      }
+      // The definition shipped is the checked-in one: every Task state is there.
+      const definition = JSON.parse((sm!.Properties.DefinitionString as { 'Fn::Sub': [string, Obj] })['Fn::Sub'][0]) as { States: Obj };
+      const names = JSON.stringify(definition);
+      for (const state of Object.keys(spec.taskFunctions)) expect(names).toContain(`"${state}"`);
+    }
+  });
+
+  it('encrypts the registry table and keeps point-in-time recovery; encrypts the topic with a key alarms can use', () => {
+    const [, table] = ofType('AWS::DynamoDB::Table').find(([id]) => id === 'ChannelsTable')!;
+    expect(table.Properties).toMatchObject({
+      TableName: 'onair-dev-channels',
+      BillingMode: 'PAY_PER_REQUEST',
+      SSESpecification: { SSEEnabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    const topic = R.NotificationsTopic!;
+    expect(topic.Properties).toMatchObject({ TopicName: 'onair-dev-notifications', KmsMasterKeyId: { Ref: 'NotificationsKey' } });
+    const keyPolicy = JSON.stringify(R.NotificationsKey?.Properties.KeyPolicy);
+    expect(keyPolicy).toContain('cloudwatch.amazonaws.com');
+  });
+});
