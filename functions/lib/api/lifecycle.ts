@@ -28,7 +28,8 @@ export interface LifecycleDeps {
 export async function armCostGuard(deps: LifecycleDeps, channelId: string): Promise<{ armed: boolean; stopAt?: string }> {
   const record = (await deps.registry.get(channelId)) as LifecycleRecord;
   const max = record.profile.costGuard?.maxOnAirMinutes;
-  if (max === undefined) return { armed: false };
+  // Provisioned with start: false (IDLE), or stopped again before this ran: nothing on air to guard.
+  if (max === undefined || record.status !== 'ON_AIR') return { armed: false };
   const since = record.onAirAt ? new Date(record.onAirAt) : deps.now();
   const stopAt = new Date(since.getTime() + max * 60_000);
   const request = {

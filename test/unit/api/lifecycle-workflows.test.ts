@@ -98,6 +98,54 @@ describe('cost guard', () => {
   });
 });
 
+describe('cost guard for provisioned channels (EventBridge)', () => {
+  // Shape of AWS's "Step Functions Execution Status Change" event (Step Functions DG, "EventBridge events").
+  const succeeded = (channelId: string) => ({
+    version: '0', id: '315c1398-40ff-a850-213b-158f73e60175', 'detail-type': 'Step Functions Execution Status Change', source: 'aws.states',
+    account: '111122223333', time: '2026-11-24T12:00:00Z', region: 'us-east-1',
+    resources: [`arn:aws:states:us-east-1:111122223333:execution:onair-dev-provision:provision-${channelId}-x`],
+    detail: {
+      executionArn: `arn:aws:states:us-east-1:111122223333:execution:onair-dev-provision:provision-${channelId}-x`,
+      stateMachineArn: 'arn:aws:states:us-east-1:111122223333:stateMachine:onair-dev-provision',
+      name: `provision-${channelId}-x`, status: 'SUCCEEDED', startDate: 1795521601000, stopDate: 1795521661000,
+      input: JSON.stringify({ channelId, startAfterCreate: true }), output: '{}',
+    },
+  });
+  const invoke = async (event: unknown) => {
+    const mod = await import('../../../functions/lifecycle/armCostGuard');
+    return (mod.handler as unknown as (e: unknown, c: unknown) => Promise<unknown>)(event, { functionName: 'armCostGuard', awsRequestId: 'r', getRemainingTimeInMillis: () => 10_000 });
+  };
+
+  it('arms the stop schedule when provisioning put the channel ON_AIR, idempotently', async () => {
+    await onAir('guard-2', { costGuard: { maxOnAirMinutes: 30 } });
+    expect(await invoke(succeeded('guard-2'))).toMatchObject({ armed: true });
+    expect(await invoke(succeeded('guard-2'))).toMatchObject({ armed: true });
+    const creates = scheduler.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input);
+    expect(creates.map((c) => [c.Name, c.ScheduleExpression])).toEqual([
+      ['guard-2-costguard', creates[0].ScheduleExpression], ['guard-2-costguard', creates[0].ScheduleExpression],
+    ]);
+    const record = (await h.record('guard-2')) as unknown as { onAirAt: string; costGuardStopAt: string };
+    expect(new Date(record.costGuardStopAt).getTime() - new Date(record.onAirAt).getTime()).toBe(30 * 60_000);
+  });
+
+  it('does nothing for a channel provisioned IDLE or without a limit', async () => {
+    const idle = await h.run('provision', { channelId: 'guard-3', profileName: 'single-pipeline', startAfterCreate: false, overrides: overrides({ costGuard: { maxOnAirMinutes: 30 } }) });
+    expect(idle.status).toBe('SUCCEEDED');
+    expect(await invoke(succeeded('guard-3'))).toEqual({ armed: false });
+    await onAir('guard-4');
+    expect(await invoke(succeeded('guard-4'))).toEqual({ armed: false });
+    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
+  });
+
+  it('serverless.yml routes exactly the provision machine\'s SUCCEEDED events to it', () => {
+    const rule = h.workflows.rules.find((r) => r.target.key === 'armCostGuard');
+    expect(rule?.pattern).toEqual({
+      source: ['aws.states'], 'detail-type': ['Step Functions Execution Status Change'],
+      detail: { status: ['SUCCEEDED'], stateMachineArn: [{ suffix: ':stateMachine:onair-dev-provision' }] },
+    });
+  });
+});
+
 describe('the registry lock', () => {
   it('refuses a start while another operation holds the channel, changing nothing', async () => {
     await onAir('busy-1');
