@@ -3,6 +3,8 @@
  * waits, idempotent reruns, and its own failures — recorded on the channel with the resources
  * still there, announced, and finished by a rerun.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { remainingResources } from '../../../functions/lib/notify';
 import type { ChannelRecord } from '../../../functions/lib/registry';
 import { WorkflowHarness } from './harness';
@@ -175,6 +177,20 @@ describe('teardown: its own failures', () => {
     const channelId = await onAirChannel();
     h.inject({ state: 'DeleteInput', when: 'before', times: 1, name: 'AwsTransientError' }, { state: 'DeletePackager', when: 'after', times: 1, name: 'AwsThrottledError' });
     expect((await h.run('teardown', { channelId })).status).toBe('SUCCEEDED');
+    expect(h.aws.inventory()).toEqual([]);
+  });
+});
+
+describe('sample inputs in events/workflows', () => {
+  const load = (name: string) => JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'events', 'workflows', name), 'utf8')) as Record<string, unknown>;
+
+  it.each(['provision.json', 'provision-idle.json'])('%s provisions, and teardown.json-style input removes it', async (file) => {
+    const input = load(file);
+    const result = await h.run('provision', input as never);
+    expect(result.status).toBe('SUCCEEDED');
+    const expected = input.startAfterCreate === false ? 'IDLE' : 'ON_AIR';
+    expect((await h.record(String(input.channelId)))?.status).toBe(expected);
+    expect((await h.run('teardown', { ...load('teardown.json'), channelId: input.channelId } as never)).status).toBe('SUCCEEDED');
     expect(h.aws.inventory()).toEqual([]);
   });
 });
