@@ -20,6 +20,7 @@ import { resolve } from 'node:path';
 import { localCredentials } from './api/credentials';
 import { AwsError } from './core/types';
 import { startTwin, type Twin, type TwinOptions } from './server';
+import { SERVICES } from './services';
 import type { EventBridgeService } from './services/events';
 import type { LambdaService } from './services/lambda';
 import type { SchedulerService } from './services/scheduler';
@@ -88,7 +89,9 @@ function service<T>(twin: Twin, name: string): T {
 
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const { root, stage, logLevel, duplicateProbability, ...twinOptions } = options;
-  const twin = await startTwin(twinOptions);
+  // Services passed explicitly: server.ts's default `import('./services')` is a directory import,
+  // which Node's ESM loader refuses when the twin runs under tsx (npm start).
+  const twin = await startTwin({ ...twinOptions, services: SERVICES });
   try {
     const workflows = loadWorkflows({ root: root ?? resolve(__dirname, '..'), ...(stage ? { stage } : {}), region: twin.env.region, accountId: twin.env.accountId });
     const environment = applicationEnvironment(workflows, twin.url, logLevel);

@@ -112,6 +112,14 @@ export class LambdaService implements ServiceBehaviour {
     return handler as Handler;
   }
 
+  /**
+   * Loads every handler now, as a deployment would have: `npm start` does this so a Ctrl-C (which
+   * also stops tsx's esbuild service) cannot leave teardown's handlers unloadable.
+   */
+  preload(): void {
+    for (const fn of this.functions.values()) this.load(fn);
+  }
+
   /** Invokes a function synchronously (RequestResponse). Throws AwsError only for Lambda's own errors. */
   async invoke(nameOrArn: string, event: unknown): Promise<InvokeResult> {
     const fn = this.find(nameOrArn);

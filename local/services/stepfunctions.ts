@@ -589,7 +589,11 @@ export class StepFunctionsService implements ServiceBehaviour {
     const out: ModelValue = { timestamp: new Date(h.timestamp), type: h.type, id: h.id, previousEventId: h.previousEventId };
     if (h.details) {
       const details = includeData ? h.details : Object.fromEntries(Object.entries(h.details).filter(([k]) => !['input', 'output'].includes(k)));
-      out[`${h.type.charAt(0).toLowerCase()}${h.type.slice(1)}EventDetails`] = details;
+      // AWS shares one details member for every *StateEntered / *StateExited type.
+      const member = h.type.endsWith('StateEntered') ? 'stateEnteredEventDetails'
+        : h.type.endsWith('StateExited') ? 'stateExitedEventDetails'
+          : `${h.type.charAt(0).toLowerCase()}${h.type.slice(1)}EventDetails`;
+      out[member] = details;
     }
     return out;
   }

@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+// `npm start`: the local cloud with OnAir on it (local/start.ts), run through tsx so no build step is needed.
+require('tsx/cjs');
+const { main } = require('../local/start.ts');
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,324 @@
+/**
+ * `npm start`: OnAir on one machine, no AWS account.
+ *
+ *   1. starts the local cloud (twin + OnAir from serverless.yml) on 127.0.0.1:4580, state kept in
+ *      .onair-local/ between runs (`--fresh` wipes it);
+ *   2. starts the local HTTP API on 4581 when local/api is built;
+ *   3. provisions the demo channel `demo` through the real provision state machine, printing each
+ *      step as it finishes (read from the execution history), then the ingest and playback URLs,
+ *      and fetches the HLS playlist once to show it is served; a demo channel already ON_AIR from
+ *      an earlier run is reused;
+ *   4. stays up; Ctrl-C stops running workflows, tears down every live channel through the teardown
+ *      state machine, and prints what was removed (inventory before and after).
+ *
+ * Time: AWS's durations run `scale` times faster (core/latency.ts DEFAULT_SCALE); `--real-pace`
+ * runs them as AWS does.
+ */
+import './polyfills';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, StopExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { resolve } from 'node:path';
+import { ChannelRegistry, type ChannelRecord } from '../functions/lib/registry';
+import { localCredentials } from './api/credentials';
+import { startLocalCloud, type LocalCloud } from './app';
+import { DEFAULT_SCALE } from './core/latency';
+import type { InventoryItem } from './core/types';
+import { DEFAULT_PORT } from './server';
+
+interface Args {
+  port: number;
+  apiPort: number;
+  fresh: boolean;
+  scale: number;
+  dataDir: string;
+  verbose: boolean;
+  demo: boolean;
+}
+
+const USAGE = `Usage: npm start -- [options]
+  --fresh            wipe the local state (.onair-local/) first
+  --real-pace        run AWS's durations at their real pace (a channel start takes minutes)
+  --scale N          twin seconds per real second (default ${DEFAULT_SCALE})
+  --port N           local cloud port (default ${DEFAULT_PORT}); the API listens on N+1
+  --api-port N       local API port (default: cloud port + 1)
+  --data DIR         state folder (default .onair-local/)
+  --no-demo          do not provision the demo channel
+  --verbose          show the handlers' logs and every request`;
+
+class UsageError extends Error {}
+
+export function parseArgs(argv: string[]): Args {
+  const args: Args = { port: DEFAULT_PORT, apiPort: -1, fresh: false, scale: DEFAULT_SCALE, dataDir: resolve(__dirname, '..', '.onair-local'), verbose: false, demo: true };
+  const num = (flag: string, v: string | undefined): number => {
+    const n = Number(v);
+    if (v === undefined || !Number.isFinite(n) || n < 0) throw new UsageError(`${flag} needs a number, got ${v ?? 'nothing'}`);
+    return n;
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] as string;
+    switch (a) {
+      case '--fresh': args.fresh = true; break;
+      case '--real-pace': args.scale = 1; break;
+      case '--scale': args.scale = num(a, argv[++i]); break;
+      case '--port': args.port = num(a, argv[++i]); break;
+      case '--api-port': args.apiPort = num(a, argv[++i]); break;
+      case '--data': args.dataDir = resolve(argv[++i] ?? ''); break;
+      case '--no-demo': args.demo = false; break;
+      case '--verbose': args.verbose = true; break;
+      case '-h': case '--help': throw new UsageError('');
+      default: throw new UsageError(`unknown option ${a}`);
+    }
+  }
+  if (args.scale <= 0) throw new UsageError('--scale must be positive');
+  if (args.apiPort < 0) args.apiPort = args.port === 0 ? 0 : args.port + 1;
+  return args;
+}
+
+const DEMO = 'demo';
+const bold = (s: string): string => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
+const dim = (s: string): string => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
+const secs = (ms: number): string => (ms >= 60_000 ? `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s` : `${(ms / 1000).toFixed(1)}s`);
+
+interface Ctx {
+  cloud: LocalCloud;
+  sfn: SFNClient;
+  registry: ChannelRegistry;
+  ddb: DynamoDBClient;
+}
+
+/** Follows an execution's history over the API, printing each Task as it finishes. */
+async function follow(ctx: Ctx, executionArn: string, title: string): Promise<{ status: string; error?: string; cause?: string }> {
+  const startedReal = Date.now();
+  const seen = new Set<number>();
+  const entered = new Map<string, number>();
+  let last = { name: '', count: 0, twinMs: 0 };
+  let current = '';
+  const flush = (): void => {
+    if (last.count > 1) console.log(`    ${dim(`… ${last.name} polled ${last.count} times`)}`);
+  };
+  console.log(bold(title));
+  for (;;) {
+    let token: string | undefined;
+    const events: HistoryEvent[] = [];
+    do {
+      const page = await ctx.sfn.send(new GetExecutionHistoryCommand({ executionArn, nextToken: token, maxResults: 1000 }));
+      events.push(...(page.events ?? []));
+      token = page.nextToken;
+    } while (token);
+    for (const e of events) {
+      if (e.id === undefined || seen.has(e.id)) continue;
+      seen.add(e.id);
+      const t = e.timestamp?.getTime() ?? 0;
+      if (e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name) entered.set(e.stateEnteredEventDetails.name, t);
+      if (e.type === 'TaskStateExited' && e.stateExitedEventDetails?.name) {
+        const name = e.stateExitedEventDetails.name;
+        const took = t - (entered.get(name) ?? t);
+        if (name === last.name) {
+          last.count += 1;
+          continue;
+        }
+        flush();
+        last = { name, count: 1, twinMs: took };
+        console.log(`  ✓ ${name.padEnd(28)} ${secs(Date.now() - startedReal).padStart(7)}  ${dim(`(AWS time ${secs(took)})`)}`);
+      }
+      if (e.type === 'TaskStateEntered' && e.stateEnteredEventDetails?.name) current = e.stateEnteredEventDetails.name;
+      if (e.type === 'LambdaFunctionFailed' || e.type === 'TaskFailed') {
+        const d = e.lambdaFunctionFailedEventDetails ?? e.taskFailedEventDetails;
+        console.log(`  ↻ ${dim(`${current}: ${d?.error ?? 'error'} — handled by the workflow's Retry/Catch`)}`);
+      }
+      if (e.type === 'ExecutionSucceeded') {
+        flush();
+        return { status: 'SUCCEEDED' };
+      }
+      if (e.type === 'ExecutionFailed' || e.type === 'ExecutionAborted' || e.type === 'ExecutionTimedOut') {
+        flush();
+        const d = e.executionFailedEventDetails ?? e.executionAbortedEventDetails ?? e.executionTimedOutEventDetails;
+        return { status: e.type.replace('Execution', '').toUpperCase(), ...(d?.error ? { error: d.error } : {}), ...(d?.cause ? { cause: d.cause } : {}) };
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function showChannel(record: ChannelRecord): Promise<void> {
+  console.log('');
+  console.log(bold(`Channel ${record.channelId} is ${record.status}`));
+  for (const url of record.ingestUrls ?? []) console.log(`  ingest    ${url}`);
+  for (const [kind, url] of Object.entries(record.playback ?? {})) if (url) console.log(`  ${kind.padEnd(9)} ${url}`);
+  const hls = record.playback?.hls;
+  if (hls) {
+    try {
+      const res = await fetch(hls);
+      const text = await res.text();
+      const variants = text.split('\n').filter((l) => l.startsWith('#EXT-X-STREAM-INF')).length;
+      console.log(`  GET hls → ${res.status} ${res.headers.get('content-type') ?? ''}: ${text.startsWith('#EXTM3U') ? `HLS multivariant playlist, ${variants} variants` : 'not a playlist'}`);
+      for (const line of text.split('\n').slice(0, 6)) console.log(dim(`    ${line}`));
+    } catch (error) {
+      console.log(`  GET hls failed: ${(error as Error).message}`);
+    }
+  }
+}
+
+async function provisionDemo(ctx: Ctx): Promise<void> {
+  const existing = await ctx.registry.find(DEMO);
+  if (existing?.status === 'ON_AIR') {
+    console.log(`\nThe demo channel is ON_AIR from an earlier run (state in the data folder): reusing it.`);
+    await showChannel(existing);
+    return;
+  }
+  if (existing && existing.status !== 'DELETED') {
+    // Left mid-flight by an earlier run (its execution cannot resume after a restart): clean it first.
+    await teardown(ctx, [existing], `The demo channel was left ${existing.status} by an earlier run: tearing it down first`);
+  }
+  const { executionArn } = await ctx.sfn.send(new StartExecutionCommand({
+    stateMachineArn: ctx.cloud.stateMachineArn('provision'),
+    name: `demo-${Date.now()}`,
+    input: JSON.stringify({ channelId: DEMO, profileName: 'default', overrides: { input: { allowedCidrs: ['127.0.0.1/32'] } } }),
+  }));
+  const outcome = await follow(ctx, executionArn!, `\nProvisioning channel "${DEMO}" (profile default, RTMP push from 127.0.0.1/32):`);
+  if (outcome.status !== 'SUCCEEDED') {
+    console.log(`\nProvisioning ${outcome.status}: ${outcome.error ?? ''} ${outcome.cause ?? ''}`);
+    return;
+  }
+  await showChannel(await ctx.registry.get(DEMO));
+}
+
+async function liveChannels(ctx: Ctx): Promise<ChannelRecord[]> {
+  const out: ChannelRecord[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await ctx.registry.list({ limit: 100, ...(cursor ? { cursor } : {}) });
+    out.push(...page.items.filter((c) => c.status !== 'DELETED' && c.status !== 'PLANNED'));
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+}
+
+async function teardown(ctx: Ctx, channels: ChannelRecord[], title: string): Promise<void> {
+  if (channels.length === 0) return;
+  console.log(bold(`\n${title}`));
+  await Promise.all(channels.map(async (c) => {
+    const { executionArn } = await ctx.sfn.send(new StartExecutionCommand({
+      stateMachineArn: ctx.cloud.stateMachineArn('teardown'),
+      name: `teardown-${c.channelId}-${Date.now()}`,
+      input: JSON.stringify({ channelId: c.channelId }),
+    }));
+    const started = Date.now();
+    const rec = await ctx.cloud.stepFunctions.waitFor(executionArn!);
+    console.log(`  ${rec.status === 'SUCCEEDED' ? '✓' : '✗'} ${c.channelId}: teardown ${rec.status} in ${secs(Date.now() - started)}${rec.error ? ` (${rec.error}: ${rec.cause ?? ''})` : ''}`);
+  }));
+}
+
+/** Resources owned by channels: the stack's own tables and notifications topic stay (as on AWS). */
+function channelResources(cloud: LocalCloud): InventoryItem[] {
+  return cloud.twin.inventory().filter((i) => !(i.service === 'dynamodb' && i.type === 'table') && !(i.service === 'sns' && i.type === 'topic'));
+}
+
+async function shutdown(ctx: Ctx, stopApi: () => Promise<void>): Promise<void> {
+  const before = channelResources(ctx.cloud);
+  // Workflows still running hold their channel's lock: stop them, then tear everything down.
+  for (const e of ctx.cloud.stepFunctions.listExecutionRecords().filter((x) => x.status === 'RUNNING')) {
+    await ctx.sfn.send(new StopExecutionCommand({ executionArn: e.executionArn, error: 'Shutdown', cause: 'npm start was stopped (Ctrl-C)' }));
+  }
+  await teardown(ctx, await liveChannels(ctx), 'Ctrl-C: tearing down every live channel');
+  const after = channelResources(ctx.cloud);
+  const left = new Set(after.map((i) => `${i.service}/${i.type}/${i.id}`));
+  const removed = before.filter((i) => !left.has(`${i.service}/${i.type}/${i.id}`));
+  console.log(bold(`\nRemoved ${removed.length} resources:`));
+  const byType = new Map<string, string[]>();
+  for (const i of removed) byType.set(`${i.service} ${i.type}`, [...(byType.get(`${i.service} ${i.type}`) ?? []), i.id]);
+  for (const [type, ids] of byType) console.log(`  ${type.padEnd(34)} ${ids.length}  ${dim(ids.slice(0, 3).join(', ') + (ids.length > 3 ? ', …' : ''))}`);
+  console.log(after.length === 0 ? 'Inventory now: empty — nothing left running, nothing left to pay for.' : `Inventory now: ${after.length} resources left:\n${after.map((i) => `  ${i.service} ${i.type} ${i.id} ${i.state ?? ''}`).join('\n')}`);
+  await stopApi();
+  ctx.ddb.destroy();
+  ctx.sfn.destroy();
+  await ctx.cloud.stop();
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let args: Args;
+  try {
+    args = parseArgs(argv);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      if (error.message) console.error(`npm start: ${error.message}`);
+      console.error(USAGE);
+      return error.message ? 2 : 0;
+    }
+    throw error;
+  }
+  let cloud: LocalCloud;
+  try {
+    cloud = await startLocalCloud({ port: args.port, dataDir: args.dataDir, fresh: args.fresh, scale: args.scale, verbose: args.verbose, logLevel: args.verbose ? 'INFO' : 'SILENT' });
+  } catch (error) {
+    console.error(`npm start: cannot start the local cloud: ${(error as Error).message}`);
+    return 1;
+  }
+  try {
+    cloud.lambda.preload();
+  } catch (error) {
+    console.error(`npm start: a handler failed to load: ${(error as Error).message}`);
+    await cloud.stop();
+    return 1;
+  }
+  console.log(bold(`OnAir local cloud on ${cloud.url}`) + `  (AWS time runs ×${args.scale}${args.scale === 1 ? ', the real pace' : ''}; state in ${args.dataDir}${args.fresh ? ', started fresh' : ''})`);
+  console.log(dim(`  ${Object.keys(cloud.workflows.functions).length} functions, state machines: ${Object.keys(cloud.workflows.stateMachines).join(', ')}; control API ${cloud.url}/_twin/inventory`));
+
+  let stopApi = async (): Promise<void> => undefined;
+  try {
+    // The API helper's module: guarded, so the twin works before (or without) it.
+    // require, not import(): Node's ESM loader refuses a directory import under tsx.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const api = require('./api') as typeof import('./api');
+    const started = await api.startLocalApi({ port: args.apiPort, endpoint: cloud.url, now: () => cloud.twin.clock.now() });
+    stopApi = started.stop;
+    console.log(`Local API on ${started.url} (SigV4 with the local credentials; try: npx onair list)`);
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException;
+    if (e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND') {
+      console.log('Local API: not built yet (local/api is missing); continuing with the workflows only.');
+    } else {
+      console.error(`npm start: cannot start the local API: ${e.message}`);
+      await cloud.stop();
+      return 1;
+    }
+  }
+
+  const creds = localCredentials();
+  const config = { endpoint: cloud.url, region: cloud.workflows.region, credentials: creds };
+  const ddb = new DynamoDBClient(config);
+  const ctx: Ctx = {
+    cloud, ddb,
+    sfn: new SFNClient(config),
+    registry: new ChannelRegistry({ ddb: DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }), tableName: cloud.environment.CHANNELS_TABLE ?? 'onair-dev-channels' }),
+  };
+
+  let stopping: Promise<void> | undefined;
+  const done = new Promise<number>((resolveDone) => {
+    const onSignal = (): void => {
+      if (stopping) {
+        console.error('\nSecond Ctrl-C: exiting without waiting for teardown (resources stay recorded in the data folder).');
+        process.exit(130);
+      }
+      stopping = shutdown(ctx, stopApi).then(() => resolveDone(0), (error: unknown) => {
+        console.error(`npm start: teardown failed: ${(error as Error).message}`);
+        resolveDone(1);
+      });
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+
+  if (args.demo) {
+    const started = Date.now();
+    try {
+      await provisionDemo(ctx);
+      console.log(dim(`  (${secs(Date.now() - started)} real time)`));
+    } catch (error) {
+      if (!stopping) console.error(`Demo provisioning failed: ${(error as Error).message}`);
+    }
+  }
+  if (!stopping) console.log(bold('\nReady. Ctrl-C tears every channel down and stops.'));
+  return done;
+}
