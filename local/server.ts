@@ -280,10 +280,15 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const url = `http://${host}:${actualPort}`;
   for (const svc of services.values()) await svc.start?.({ url, port: actualPort });
 
+  // A crash or process.exit() still leaves the last state on disk (stop() is the normal path).
+  const saveOnExit = (): void => { try { save(); } catch { /* nothing more can be done at exit */ } };
+  if (persistent) process.once('exit', saveOnExit);
+
   let stopped = false;
   const stop = async (): Promise<void> => {
     if (stopped) return;
     stopped = true;
+    process.removeListener('exit', saveOnExit);
     try { save(); } catch (e) { console.error('[twin] saving state failed:', e); }
     clock.dispose();
     await new Promise<void>((ok) => { server.close(() => ok()); server.closeAllConnections(); });
