@@ -20,6 +20,8 @@ const input = z.object({
     channelId: channelIdSchema,
     /** rollback: started by a failed provisioning, whose failure stays on the record. */
     reason: z.enum(['delete', 'rollback']).default('delete'),
+    /** Set by Step Functions when a parent execution (a failed provisioning) started this one. */
+    AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: z.string().optional(),
   }),
   execution: z.object({ arn: z.string().min(1), startedAt: z.string().min(1) }),
 });
@@ -52,7 +54,7 @@ export function presence(r: Resources): Presence {
 
 const NOTHING: Presence = { channel: false, input: false, inputSecurityGroup: false, packager: false, distribution: false, originAccessControl: false, alarms: false };
 
-export const handler = stepHandler('beginTeardown', input, async ({ request: { channelId, reason }, execution: ex }) => {
+export const handler = stepHandler('beginTeardown', input, async ({ request: { channelId, reason, AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: parent }, execution: ex }) => {
   // What the closing notice announces: a rollback says why provisioning failed.
   const doneEvent = reason === 'rollback' ? 'ROLLED_BACK' : 'DELETED';
   const polls = freshPolls(['channelStopped', 'channelDeleted', 'inputDetached', 'inputDeleted', 'securityGroupIdle', 'distributionDeployed']);
@@ -69,7 +71,11 @@ export const handler = stepHandler('beginTeardown', input, async ({ request: { c
   } catch (error) {
     // Another teardown holds the channel (or died holding it: aborted, timed out). Every step is
     // idempotent and NotFound counts as done, so joining it is safe and is how a rerun resumes.
-    if (!(error instanceof ChannelBusyError) || error.operation !== 'teardown') throw error;
+    // A rollback also takes over from the very provisioning that started it, even when that one
+    // could not record its failure (status still PROVISIONING): its resources must not outlive it.
+    const joinable = error instanceof ChannelBusyError
+      && (error.operation === 'teardown' || (reason === 'rollback' && parent !== undefined && existing.execution?.arn === parent));
+    if (!joinable) throw error;
     await registry.update(channelId, { execution, desiredState: 'DELETED' });
     record = await registry.get(channelId);
   }

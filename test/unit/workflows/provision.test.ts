@@ -119,6 +119,17 @@ describe('provision: happy path', () => {
   });
 });
 
+describe('provision: rollback when even the failure cannot be recorded', () => {
+  it('the rollback takes the channel over from its own provisioning and removes everything', async () => {
+    h.inject({ state: 'CreateChannel', when: 'after' }, { state: 'RecordFailure', when: 'before' });
+    const result = await h.run('provision', request('unrecorded-1'));
+    expect(result).toMatchObject({ status: 'FAILED', error: 'ProvisioningFailed' });
+    expect(result.tasks).toContain('StopChannel');
+    expect(await h.record('unrecorded-1')).toMatchObject({ status: 'DELETED' });
+    await expectEmptyAccount();
+  });
+});
+
 describe('provision: refused requests create nothing', () => {
   it.each([
     ['a push input without allowed CIDRs', { channelId: 'bad-1' }, 'input.allowedCidrs'],
