@@ -20,6 +20,7 @@ import { DEFAULT_SCALE, LATENCY, RATE_LIMITS } from './core/latency';
 import { RateLimiter } from './core/ratelimit';
 import { RequestLog } from './core/requestlog';
 import { AwsError, type InventoryItem, type ModelValue, type OpContext, type RawResponse, type ServiceBehaviour, type ServiceFactory, type TwinEnv, type TwinRoute } from './core/types';
+import { SERVICES } from './services';
 import { addressService, decodeRequest, encodeError, encodeResponse, loadModel, selectProtocol, validateInput, wireRequest, type ProtocolName, type WireResponse } from './protocols';
 
 export const ACCOUNT_ID = '111122223333';
@@ -138,7 +139,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   };
 
   const env: TwinEnv = { clock, latency: LATENCY, events, faults, accountId: ACCOUNT_ID, region: DEFAULT_REGION, dataDir, persistent, changed, invoke };
-  const factories = options.services ?? (await import('./services')).SERVICES;
+  const factories = options.services ?? SERVICES;
   for (const make of factories) {
     const svc = make(env);
     if (services.has(svc.signingName)) throw new Error(`two services claim ${svc.signingName}`);
