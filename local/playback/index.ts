@@ -12,7 +12,8 @@
  *      destination points at it (and, for v2, whose role the channel policy lets PutObject);
  *      otherwise 404, as MediaPackage answers for a channel with no content — so "is it watchable?"
  *      checks are real;
- *   5. manifests are generated from the encoder's ABR ladder and the twin clock: a multivariant HLS
+ *   5. manifests are 404 until the first segment is complete (MediaPackage has nothing before), then
+ *      generated from the encoder's ABR ladder and the twin clock: a multivariant HLS
  *      playlist with one variant per video rendition, media playlists whose EXT-X-MEDIA-SEQUENCE
  *      advances one per segment duration, and a dynamic DASH MPD with one Representation per rung.
  * The twin does not cache at the edge: every request is answered from the origin (x-cache says Miss).
@@ -23,7 +24,7 @@ import { arr, obj, str } from '../services/media-util';
 import { mediaRegistry } from '../services/media-registry';
 import type { DistributionView } from '../services/cloudfront';
 import type { MediaLiveChannelView } from '../services/medialive';
-import { type Rendition, renditionsOf, type LiveTiming, hlsMultivariant, hlsMedia, dashMpd, segmentBody } from './manifests';
+import { type Rendition, renditionsOf, type LiveTiming, hlsMultivariant, hlsMedia, dashMpd, liveWindow, segmentBody } from './manifests';
 
 export type CdnRequest = RawRequest & { path: string; query: URLSearchParams };
 type PlaybackEnv = Pick<TwinEnv, 'clock' | 'invoke'>;
@@ -205,6 +206,8 @@ function serve(env: PlaybackEnv, feed: Feed, spec: ServeSpec): RawResponse {
   const manifestAge = spec.lowLatency ? 1 : Math.max(1, Math.floor(spec.segSeconds / 2));
   const naming = { child: spec.childName, segment: spec.segmentPrefix, cmaf: spec.cmaf };
   if (feed.renditions.length === 0) return originError(404, 'The channel has no video output feeding this endpoint');
+  // MediaPackage has nothing to serve until the first segment has arrived: manifests are 404 until then.
+  if (spec.kind !== undefined && liveWindow(timing).last < 1) return originError(404, 'No segments received yet');
   if (spec.kind === 'HLS' && spec.rest.endsWith(`${spec.manifestName}.m3u8`) && spec.rest === `${spec.manifestName}.m3u8`) {
     return manifest('application/vnd.apple.mpegurl', manifestAge, hlsMultivariant(feed.renditions, naming));
   }

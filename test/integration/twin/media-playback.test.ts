@@ -60,8 +60,10 @@ describe('live playback through the twin CDN', () => {
     expect((await cdnGet(twin, domain, path)).status).toBe(404);
 
     await start(id);
-    const master = await cdnGet(twin, domain, path);
-    expect(master.status).toBe(200);
+    const master = await until('the first segment', async () => {
+      const r = await cdnGet(twin, domain, path);
+      return r.status === 200 ? r : undefined;
+    });
     expect(master.type).toBe('application/vnd.apple.mpegurl');
     expect(master.body.match(/#EXT-X-STREAM-INF:BANDWIDTH=\d+,AVERAGE-BANDWIDTH=\d+,RESOLUTION=\d+x\d+,CODECS="[^"]+",FRAME-RATE=30\.000/g)).toHaveLength(3);
 

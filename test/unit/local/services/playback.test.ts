@@ -42,6 +42,8 @@ async function encoderFor(s: ReturnType<typeof setup>, destinations: ModelValue[
 async function startAndRun(s: ReturnType<typeof setup>, id: string): Promise<void> {
   await s.ml('StartChannel', { ChannelId: id });
   s.env.clock.advance(ms(s.env, ML.channelStart) + ms(s.env, ML.pipelineStagger));
+  // The first 6 s segment is complete: MediaPackage has something to serve.
+  s.env.clock.advance(6000);
 }
 
 /** A full v2 stack: group, channel (+ policy for the MediaLive role), TS HLS and CMAF DASH endpoints, OAC, distribution, endpoint policies. */
@@ -116,6 +118,20 @@ describe('playback through the CDN (MediaPackage v2)', () => {
     await s.ml('StopChannel', { ChannelId: id });
     s.env.clock.advance(ms(s.env, ML.channelStop));
     expect((await get(s.env, stack.cdn(stack.hlsUrl))).status).toBe(404);
+  });
+
+  it('answers 404 until MediaPackage has received the first segment', async () => {
+    const s = setup();
+    const stack = await v2Stack(s);
+    const id = await encoderFor(s, [{ Id: 'mp', MediaPackageSettings: [{ ChannelGroup: 'onair', ChannelName: 'demo' }] }]);
+    s.env.clock.advance(ms(s.env, 'cloudfront.distribution.deploy'));
+    await s.ml('StartChannel', { ChannelId: id });
+    s.env.clock.advance(ms(s.env, ML.channelStart));
+    expect((await s.ml('DescribeChannel', { ChannelId: id })).State).toBe('RUNNING');
+    const early = await get(s.env, stack.cdn(stack.hlsUrl));
+    expect([early.status, early.text]).toEqual([404, 'No segments received yet\n']);
+    s.env.clock.advance(6000);
+    expect((await get(s.env, stack.cdn(stack.hlsUrl))).status).toBe(200);
   });
 
   it('serves a dynamic DASH MPD with one Representation per rung and CMAF segments', async () => {
