@@ -118,7 +118,8 @@ Commands
   stop        ID [--no-wait]     Stop an ON_AIR channel (resources kept).
   delete      ID [--no-wait]     Tear the channel down (every resource removed).
   schedule    ID --start T --end T [--lead SECONDS] [--teardown]
-              Plan a broadcast on an existing channel (T: ISO 8601, e.g. 2026-11-28T19:00:00Z).
+              Plan a broadcast on an existing channel. T: ISO 8601 (2026-11-28T19:00:00Z) or relative
+              to the API's clock: +90s, +10m, +2h, +1d (the local cloud's clock runs faster).
   schedule    --create --start T --end T [--id ID] [--profile NAME] [--cidr CIDR]... [--lead S] [--teardown]
               Plan a new channel: provisioned at start − lead, stopped (or torn down) at end.
   broadcasts  ID [--cancel BROADCAST_ID]

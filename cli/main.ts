@@ -72,6 +72,25 @@ function creationBody(args: ParsedArgs): Json {
   };
 }
 
+const RELATIVE = /^\+(\d+)(s|m|h|d)$/;
+const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/**
+ * `+10m`, `+90s`, `+2h`, `+1d` → an ISO time relative to the API's clock (its Date header): the
+ * local cloud's clock runs faster than the wall clock, so "in ten minutes" must be its minutes.
+ */
+async function resolveTimes(api: ApiClient, args: ParsedArgs): Promise<void> {
+  const relative = ['start', 'end'].filter((f) => RELATIVE.test(String(args.flags[f])));
+  if (relative.length === 0) return;
+  const probe = await api.call('GET', '/channels', { query: { limit: '1' } });
+  const date = Date.parse(String(probe.headers.date ?? ''));
+  const base = Number.isNaN(date) ? Date.now() : date;
+  for (const f of relative) {
+    const [, n, unit] = RELATIVE.exec(String(args.flags[f])) as RegExpExecArray;
+    args.flags[f] = new Date(base + Number(n) * UNIT_MS[unit]).toISOString().replace('.000Z', 'Z');
+  }
+}
+
 function windowBody(args: ParsedArgs): Json {
   return {
     startAt: args.flags.start,
@@ -206,6 +225,7 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
     case 'delete':
       return lifecycle(await api.call('DELETE', `/channels/${encodeURIComponent(id)}`));
     case 'schedule': {
+      await resolveTimes(api, args);
       if (args.flags.create) {
         const key = args.flags['idempotency-key'] as string | undefined;
         const planned = expect(await api.call('POST', '/broadcasts', { body: { ...creationBody(args), ...windowBody(args) }, ...(key ? { headers: { 'idempotency-key': key } } : {}) }), 201);

@@ -81,8 +81,10 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
-function send(res: ServerResponse, out: ApiResponse): void {
-  res.writeHead(out.statusCode, { ...out.headers, 'content-length': Buffer.byteLength(out.body) });
+function send(res: ServerResponse, out: ApiResponse, now: Date): void {
+  // Date is the twin's time (which runs faster than the wall clock): the CLI resolves relative
+  // times such as `--start +10m` against it, as it does against API Gateway's Date on AWS.
+  res.writeHead(out.statusCode, { ...out.headers, date: now.toUTCString(), 'content-length': Buffer.byteLength(out.body) });
   res.end(out.body);
 }
 
@@ -121,9 +123,9 @@ export function createLocalApiHandler(options: LocalApiOptions) {
       url.searchParams.forEach((v, k) => { query[k] = v; });
       // Signature first, like API Gateway: an unsigned request learns nothing about routes or channels.
       await verifySignature({ method: req.method ?? 'GET', path: url.pathname, query, headers, body }, opts.credentials, region);
-      send(res, await dispatch({ method: req.method ?? 'GET', path: url.pathname, headers, query, ...(body !== '' ? { body } : {}) }));
+      send(res, await dispatch({ method: req.method ?? 'GET', path: url.pathname, headers, query, ...(body !== '' ? { body } : {}) }), now());
     } catch (error) {
-      send(res, errorResponse(error));
+      send(res, errorResponse(error), now());
     }
   }
 

@@ -38,7 +38,7 @@ beforeAll(async () => {
         const s: Seen = { method: req.method ?? '', path: u.pathname, query, headers, ...(raw ? { body: JSON.parse(raw) } : {}) };
         seen.push(s);
         const reply = script.map((f) => f(s)).find((r) => r !== undefined) ?? { status: 500, body: { error: 'InternalError', message: 'unscripted', details: [] } };
-        res.writeHead(reply.status, { 'content-type': 'application/json' }).end(reply.body === undefined ? '' : JSON.stringify(reply.body));
+        res.writeHead(reply.status, { 'content-type': 'application/json', date: 'Tue, 24 Nov 2026 12:00:00 GMT' }).end(reply.body === undefined ? '' : JSON.stringify(reply.body));
       })();
     });
   });
@@ -212,6 +212,14 @@ describe('list, status, schedule, broadcasts, events', () => {
     expect(r.code).toBe(0);
     expect(seen[0]).toMatchObject({ method: 'POST', path: '/channels/show-1/broadcasts', body: { startAt: '2026-12-01T19:00:00Z', endAt: '2026-12-01T21:30:00Z', leadSeconds: 600, teardownAfter: true } });
     expect(r.stdout).toContain('Scheduled b-12345678 on show-1: start at A, teardown at B');
+  });
+
+  it('resolves relative times against the API clock (its Date header)', async () => {
+    script.push((r) => (r.method === 'GET' ? { status: 200, body: { items: [] } } : { status: 201, body: { broadcastId: 'b-1', channelId: 'show-1', schedules: [] } }));
+    const r = await cli(['schedule', 'show-1', '--start', '+10m', '--end', '+2h']);
+    expect(r.code).toBe(0);
+    const post = seen.find((s) => s.method === 'POST') as Seen;
+    expect(post.body).toEqual({ startAt: '2026-11-24T12:10:00Z', endAt: '2026-11-24T14:00:00Z' });
   });
 
   it('schedule --create plans a new channel', async () => {
