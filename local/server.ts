@@ -74,7 +74,11 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   if (persistent && options.fresh) rmSync(dataDir, { recursive: true, force: true });
   mkdirSync(join(dataDir, 'state'), { recursive: true });
 
-  const clock = new TwinClock(options.scale ?? DEFAULT_SCALE);
+  // Twin time is monotonic across runs: it resumes where the last run stopped (or at real time when
+  // that is later), so persisted deadlines (a secret's purge, a schedule) never move backwards.
+  const clockFile = join(dataDir, 'state', '_clock.json');
+  const savedNow = persistent && existsSync(clockFile) ? (JSON.parse(readFileSync(clockFile, 'utf8')) as { now?: number }).now : undefined;
+  const clock = new TwinClock(options.scale ?? DEFAULT_SCALE, typeof savedNow === 'number' ? Math.max(Date.now(), savedNow) : undefined);
   const services = new Map<string, ServiceBehaviour>();
   const requests = new RequestLog();
   const limiter = new RateLimiter(clock);
@@ -96,6 +100,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const save = (): void => {
     if (saveTimer) { clearTimeout(saveTimer); saveTimer = undefined; }
     if (!persistent) return;
+    writeFileSync(clockFile, JSON.stringify({ now: clock.now() }));
     for (const [name, svc] of services) {
       if (!svc.snapshot) continue;
       const file = join(dataDir, 'state', `${name}.json`);

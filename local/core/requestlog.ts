@@ -18,7 +18,7 @@ export interface RequestRecord {
 export class RequestLog {
   private readonly records: RequestRecord[] = [];
   private seq = 0;
-  constructor(private readonly keep = 10_000) {}
+  constructor(private readonly keep = 100_000) {}
   add(r: Omit<RequestRecord, 'seq'>): RequestRecord {
     const rec = { seq: ++this.seq, ...r };
     this.records.push(rec);
