@@ -66,8 +66,8 @@ interface InputRec extends Owner {
   RoleArn?: string;
   Tags: Record<string, string>;
   State: InputState;
+  /** The channel using the input (set even while CREATING: the input becomes ATTACHED when created). */
   attachedTo?: string;
-  /** Attachment requested while the input was still CREATING: becomes ATTACHED when created. */
   deletedAt?: number;
 }
 

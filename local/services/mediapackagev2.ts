@@ -240,13 +240,13 @@ export class MediaPackageV2Service implements ServiceBehaviour {
       extra: {},
       ...this.stamp(input),
     };
-    this.applyEndpointConfig(rec, input, ctx.region);
+    this.applyEndpointConfig(rec, input);
     this.endpoints.set(key, rec);
     return this.endpointOut(rec);
   }
 
   /** Validates and applies manifests and segment settings (create and update share it). */
-  private applyEndpointConfig(rec: EndpointRec, input: ModelValue, region: string): void {
+  private applyEndpointConfig(rec: EndpointRec, input: ModelValue): void {
     const egress = this.group(rec.ChannelGroupName).EgressDomain;
     const segment: ModelValue = {
       SegmentDurationSeconds: 6,
@@ -280,7 +280,6 @@ export class MediaPackageV2Service implements ServiceBehaviour {
     rec.LowLatencyHlsManifests = ll.map((m) => ({ ManifestWindowSeconds: 60, ChildManifestName: m.ManifestName, ...clone(m), Url: `${base}/${String(m.ManifestName)}.m3u8` }));
     rec.DashManifests = dash.map((m) => ({ ManifestWindowSeconds: 60, MinUpdatePeriodSeconds: segSeconds, MinBufferTimeSeconds: 30, SuggestedPresentationDelaySeconds: 10, SegmentTemplateFormat: 'NUMBER_WITH_TIMELINE', ...clone(m), Url: `${base}/${String(m.ManifestName)}.mpd` }));
     if (input.ForceEndpointErrorConfiguration !== undefined) rec.extra.ForceEndpointErrorConfiguration = clone(input.ForceEndpointErrorConfiguration);
-    void region;
   }
 
   private endpointOut(e: EndpointRec): ModelValue {
@@ -305,7 +304,7 @@ export class MediaPackageV2Service implements ServiceBehaviour {
     if (input.ContainerType !== e.ContainerType) {
       throw new AwsError('ValidationException', 'The container type of an origin endpoint cannot change', 400, { ValidationExceptionType: 'CONTAINER_TYPE_IMMUTABLE' });
     }
-    this.applyEndpointConfig(e, input, '');
+    this.applyEndpointConfig(e, input);
     if (input.Description !== undefined) e.Description = str(input.Description);
     if (typeof input.StartoverWindowSeconds === 'number') e.StartoverWindowSeconds = input.StartoverWindowSeconds;
     this.touch(e);
