@@ -12,6 +12,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import * as ML from '@aws-sdk/client-medialive';
 import * as MP2 from '@aws-sdk/client-mediapackagev2';
+import * as MP1 from '@aws-sdk/client-mediapackage';
+import * as SM from '@aws-sdk/client-secrets-manager';
 import * as CF from '@aws-sdk/client-cloudfront';
 import * as CW from '@aws-sdk/client-cloudwatch';
 import * as SNS from '@aws-sdk/client-sns';
@@ -38,6 +40,9 @@ export class FakeAws {
   readonly groups = new Map<string, { name: string; egress: string; tags: Record<string, string>; Arn: string }>();
   readonly mpChannels = new Map<string, { group: string; name: string; Arn: string; policy?: string }>();
   readonly endpoints = new Map<string, { group: string; channel: string; name: string; Arn: string; req: AnyInput; policy?: string }>();
+  readonly v1Channels = new Map<string, { Id: string; Arn: string; Tags: Record<string, string> }>();
+  readonly v1Endpoints = new Map<string, { Id: string; Arn: string; ChannelId: string; Tags: Record<string, string>; req: AnyInput }>();
+  readonly secrets = new Map<string, { ARN: string; Name: string; SecretString: string; Tags: { Key?: string; Value?: string }[] }>();
   readonly oacs = new Map<string, { Id: string; Name: string; ETag: string }>();
   readonly cachePolicies = new Map<string, { Id: string; Name: string }>();
   readonly distributions = new Map<string, Distribution>();
@@ -68,6 +73,9 @@ export class FakeAws {
       ...[...this.groups.keys()].map((g) => `mediapackagev2:channelGroup:${g}`),
       ...[...this.mpChannels.keys()].map((c) => `mediapackagev2:channel:${c}`),
       ...[...this.endpoints.keys()].map((e) => `mediapackagev2:originEndpoint:${e}`),
+      ...[...this.v1Channels.keys()].map((c) => `mediapackage:channel:${c}`),
+      ...[...this.v1Endpoints.keys()].map((e) => `mediapackage:originEndpoint:${e}`),
+      ...[...this.secrets.values()].map((x) => `secretsmanager:secret:${x.Name}`),
       ...[...this.oacs.keys()].map((o) => `cloudfront:originAccessControl:${o}`),
       ...[...this.distributions.keys()].map((d) => `cloudfront:distribution:${d}`),
       ...[...this.alarms.keys()].map((a) => `cloudwatch:alarm:${a}`),
@@ -77,6 +85,7 @@ export class FakeAws {
   install(): this {
     this.installMediaLive();
     this.installMediaPackageV2();
+    this.installMediaPackageV1();
     this.installCloudFront();
     this.installCloudWatch();
     const sns = mockClient(SNS.SNSClient);
@@ -235,6 +244,15 @@ export class FakeAws {
     const u = new URL(url);
     const dist = [...this.distributions.values()].find((d) => d.DomainName === u.host);
     if (!dist || dist.Status !== 'Deployed' || !dist.config.Enabled) return false;
+    const origin = (dist.config.Origins?.Items ?? [])[0] as AnyInput | undefined;
+    if (origin?.DomainName === FakeAws.V1_HOST) {
+      // v1: the origin answers only requests carrying the CDN identifier its secret holds.
+      const v1 = [...this.v1Endpoints.values()].find((e) => u.pathname.startsWith(`/out/v1/${e.Id}/`));
+      const sent = (origin.CustomHeaders?.Items ?? []).find((hd: AnyInput) => hd.HeaderName === 'X-MediaPackage-CDNIdentifier')?.HeaderValue;
+      const expected = v1 && [...this.secrets.values()].find((x) => x.ARN === v1.req.Authorization?.CdnIdentifierSecret);
+      if (!v1 || !expected || JSON.parse(expected.SecretString).MediaPackageCDNIdentifier !== sent) return false;
+      return [...this.channels.values()].some((c) => c.State === 'RUNNING');
+    }
     const ep = [...this.endpoints.values()].find((e) => u.pathname.startsWith(`/out/v1/${e.group}/${e.channel}/${e.name}/`));
     if (!ep || !ep.policy) return false; // OAC: the origin answers 403 until its policy names the distribution
     return [...this.channels.values()].some((c) => c.State === 'RUNNING');
@@ -334,6 +352,86 @@ export class FakeAws {
       if ([...this.mpChannels.values()].some((c) => c.group === i.ChannelGroupName)) throw conflict('channel group has channels');
       this.groups.delete(i.ChannelGroupName);
       return {};
+    });
+  }
+
+  // ---------------- MediaPackage v1 + Secrets Manager (CDN authorization) ----------------
+  static readonly V1_HOST = 'abc123.mediapackage.us-east-1.amazonaws.com';
+
+  private installMediaPackageV1(): void {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- client pinned to another SDK release than the mock's types
+    const mp: AwsStub<any, any, any> = mockClient(MP1.MediaPackageClient as never);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- generic per command class
+    const sm: AwsStub<any, any, any> = mockClient(SM.SecretsManagerClient as never);
+    this.stubs.push(mp, sm);
+    const nf = () => new MP1.NotFoundException({ ...meta, message: 'not found' });
+    const on = <C>(stub: typeof mp, service: string, cmd: C, command: string, fn: (input: AnyInput) => unknown) => {
+      stub.on(cmd as never).callsFake(async (input: AnyInput) => { this.log(service, command, input); return fn(input); });
+    };
+    const chView = (c: { Id: string; Arn: string; Tags: Record<string, string> }) => ({
+      Id: c.Id, Arn: c.Arn, Tags: c.Tags,
+      HlsIngest: { IngestEndpoints: [1, 2].map((k) => ({ Id: `${k}`, Url: `https://in${k}.mediapackage.us-east-1.amazonaws.com/in/v2/${c.Id}/${k}/channel`, Username: `u${k}` })) },
+    });
+    const epView = (e: { Id: string; Arn: string; ChannelId: string; Tags: Record<string, string>; req: AnyInput }) => {
+      const ext = e.req.DashPackage ? 'mpd' : 'm3u8';
+      const url = `https://${FakeAws.V1_HOST}/out/v1/${e.Id}/index.${ext}`;
+      return { Id: e.Id, Arn: e.Arn, ChannelId: e.ChannelId, Tags: e.Tags, Url: url, ...(e.req.CmafPackage ? { CmafPackage: { HlsManifests: [{ Id: 'h', Url: url }] } } : {}) };
+    };
+    on(mp, 'mediapackage', MP1.DescribeChannelCommand, 'DescribeChannel', (i) => {
+      const c = this.v1Channels.get(i.Id);
+      if (!c) throw nf();
+      return chView(c);
+    });
+    on(mp, 'mediapackage', MP1.CreateChannelCommand, 'CreateChannel', (i) => {
+      if (this.v1Channels.has(i.Id)) throw new MP1.UnprocessableEntityException({ ...meta, message: 'channel exists' });
+      const c = { Id: i.Id, Arn: `arn:aws:mediapackage:us-east-1:111122223333:channels/${this.id('c')}`, Tags: i.Tags ?? {} };
+      this.v1Channels.set(c.Id, c);
+      return chView(c);
+    });
+    on(mp, 'mediapackage', MP1.DescribeOriginEndpointCommand, 'DescribeOriginEndpoint', (i) => {
+      const e = this.v1Endpoints.get(i.Id);
+      if (!e) throw nf();
+      return epView(e);
+    });
+    on(mp, 'mediapackage', MP1.CreateOriginEndpointCommand, 'CreateOriginEndpoint', (i) => {
+      if (!this.v1Channels.has(i.ChannelId)) throw nf();
+      if (this.v1Endpoints.has(i.Id)) throw new MP1.UnprocessableEntityException({ ...meta, message: 'endpoint exists' });
+      const e = { Id: i.Id, Arn: `arn:aws:mediapackage:us-east-1:111122223333:origin_endpoints/${this.id('e')}`, ChannelId: i.ChannelId, Tags: i.Tags ?? {}, req: i };
+      this.v1Endpoints.set(e.Id, e);
+      return epView(e);
+    });
+    on(mp, 'mediapackage', MP1.DeleteOriginEndpointCommand, 'DeleteOriginEndpoint', (i) => {
+      if (!this.v1Endpoints.delete(i.Id)) throw nf();
+      return {};
+    });
+    on(mp, 'mediapackage', MP1.DeleteChannelCommand, 'DeleteChannel', (i) => {
+      if ([...this.v1Endpoints.values()].some((e) => e.ChannelId === i.Id)) throw new MP1.UnprocessableEntityException({ ...meta, message: 'channel has endpoints' });
+      if (!this.v1Channels.delete(i.Id)) throw nf();
+      return {};
+    });
+    const secret = (id: string) => [...this.secrets.values()].find((x) => x.ARN === id || x.Name === id);
+    const noSecret = () => new SM.ResourceNotFoundException({ ...meta, message: 'Secrets Manager can\'t find the specified secret.' });
+    on(sm, 'secretsmanager', SM.DescribeSecretCommand, 'DescribeSecret', (i) => {
+      const x = secret(i.SecretId);
+      if (!x) throw noSecret();
+      return { ARN: x.ARN, Name: x.Name, Tags: x.Tags };
+    });
+    on(sm, 'secretsmanager', SM.CreateSecretCommand, 'CreateSecret', (i) => {
+      if (secret(i.Name)) throw new SM.ResourceExistsException({ ...meta, message: 'exists' });
+      const x = { ARN: `arn:aws:secretsmanager:us-east-1:111122223333:secret:${i.Name}-${this.id('')}`, Name: i.Name, SecretString: i.SecretString, Tags: i.Tags ?? [] };
+      this.secrets.set(x.ARN, x);
+      return { ARN: x.ARN, Name: x.Name };
+    });
+    on(sm, 'secretsmanager', SM.GetSecretValueCommand, 'GetSecretValue', (i) => {
+      const x = secret(i.SecretId);
+      if (!x) throw noSecret();
+      return { ARN: x.ARN, SecretString: x.SecretString };
+    });
+    on(sm, 'secretsmanager', SM.DeleteSecretCommand, 'DeleteSecret', (i) => {
+      const x = secret(i.SecretId);
+      if (!x) throw noSecret();
+      this.secrets.delete(x.ARN);
+      return { ARN: x.ARN };
     });
   }
 

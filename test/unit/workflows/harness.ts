@@ -129,7 +129,7 @@ export class WorkflowHarness {
    * (the registry's DynamoDB calls are not observed here: they go to dynalite).
    */
   unauthorizedCalls(): Record<string, string[]> {
-    const PREFIX: Record<string, string> = { medialive: 'medialive', mediapackagev2: 'mediapackagev2', cloudfront: 'cloudfront', cloudwatch: 'cloudwatch', sns: 'sns' };
+    const PREFIX: Record<string, string> = { medialive: 'medialive', mediapackagev2: 'mediapackagev2', mediapackage: 'mediapackage', secretsmanager: 'secretsmanager', cloudfront: 'cloudfront', cloudwatch: 'cloudwatch', sns: 'sns' };
     // Operations IAM authorizes under other action names.
     const AUTHORIZED_AS: Record<string, string[]> = { 'cloudfront:CreateDistributionWithTags': ['cloudfront:CreateDistribution', 'cloudfront:TagResource'] };
     const out: Record<string, string[]> = {};

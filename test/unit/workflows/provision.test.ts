@@ -119,6 +119,31 @@ describe('provision: happy path', () => {
   });
 });
 
+describe('provision: MediaPackage v1', () => {
+  it('goes ON_AIR behind CDN authorization (identifier header from the secret), and teardown removes the secret too', async () => {
+    const result = await h.run('provision', { channelId: 'v1-1', profileName: 'mediapackage-v1', overrides: CIDRS });
+    expect(result.status).toBe('SUCCEEDED');
+    const record = await h.record('v1-1');
+    expect(record).toMatchObject({ status: 'ON_AIR', resources: { packager: { kind: 'mediapackage-v1' } } });
+    expect(record?.resources.originAccessControlId).toBeUndefined();
+    expect(record?.playback).toMatchObject({ hls: expect.stringMatching(/^https:\/\/.+\.cloudfront\.net\/out\/v1\//), dash: expect.stringMatching(/\.mpd$/), cmaf: expect.any(String) });
+    // The identifier never lands in the registry: only the secret's ARN does.
+    const secret = [...h.aws.secrets.values()][0];
+    expect(JSON.stringify(record)).not.toContain(JSON.parse(secret!.SecretString).MediaPackageCDNIdentifier);
+    expect((await h.run('teardown', { channelId: 'v1-1' })).status).toBe('SUCCEEDED');
+    await expectEmptyAccount();
+  });
+
+  it.each(['CreatePackager', 'CreateDistribution', 'CheckPlayback'])('a failure after %s rolls back to nothing', async (state) => {
+    h.inject({ state, when: 'after' });
+    const channelId = `v1-${state.toLowerCase()}`;
+    const result = await h.run('provision', { channelId, profileName: 'mediapackage-v1', overrides: CIDRS });
+    expect(result.status).toBe('FAILED');
+    expect(await h.record(channelId)).toMatchObject({ status: 'DELETED' });
+    await expectEmptyAccount();
+  });
+});
+
 describe('provision: rollback when even the failure cannot be recorded', () => {
   it('the rollback takes the channel over from its own provisioning and removes everything', async () => {
     h.inject({ state: 'CreateChannel', when: 'after' }, { state: 'RecordFailure', when: 'before' });
