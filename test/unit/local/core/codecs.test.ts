@@ -119,6 +119,22 @@ describe('awsQuery', () => {
     const d = decodeRequest(cw, 'awsQuery', req('POST', '/', { 'content-type': 'application/x-www-form-urlencoded' }, body));
     expect(d.input).toEqual({ AlarmName: 'a', Period: 60, Threshold: 1.5, EvaluationPeriods: 2, ActionsEnabled: true, Dimensions: [{ Name: 'ChannelId', Value: '1' }], AlarmActions: [] });
   });
+  it('decodes flattened lists and maps, and encodes flattened lists without a wrapper', () => {
+    const m = new Model({
+      metadata: { apiVersion: '1', protocol: 'query', endpointPrefix: 'q', serviceId: 'Q', xmlNamespace: 'urn:q' },
+      operations: { Put: { name: 'Put', http: { method: 'POST', requestUri: '/' }, input: { shape: 'In' }, output: { shape: 'Out', resultWrapper: 'PutResult' } } },
+      shapes: {
+        In: { type: 'structure', members: { Ids: { shape: 'Ids', flattened: true, locationName: 'Id' }, Attrs: { shape: 'Attrs', flattened: true, locationName: 'Attr' } } },
+        Out: { type: 'structure', members: { Ids: { shape: 'Ids', flattened: true, locationName: 'Id' } } },
+        Ids: { type: 'list', member: { shape: 'S' } }, Attrs: { type: 'map', key: { shape: 'S', locationName: 'Name' }, value: { shape: 'S', locationName: 'Value' } }, S: { type: 'string' },
+      },
+    }, 'q');
+    const d = decodeRequest(m, 'awsQuery', req('POST', '/', { 'content-type': 'application/x-www-form-urlencoded' }, 'Action=Put&Id.1=a&Id.2=b&Attr.1.Name=k&Attr.1.Value=v'));
+    expect(d.input).toEqual({ Ids: ['a', 'b'], Attrs: { k: 'v' } });
+    const xml = text(encodeResponse(m, 'awsQuery', 'Put', { Ids: ['a', 'b'] }, 'r').body);
+    expect(xml).toContain('<PutResult><Id>a</Id><Id>b</Id></PutResult>');
+    expect(decodeXml(m, { shape: 'Out' }, parseXml('<PutResult><Id>a</Id><Id>b</Id></PutResult>'))).toEqual({ Ids: ['a', 'b'] });
+  });
   it('encodes results inside <Op>Response/<Op>Result with member-wrapped lists, and errors with the query code', () => {
     const res = encodeResponse(sns, 'awsQuery', 'ListTopics', { Topics: [{ TopicArn: 'a&b' }] }, 'rid');
     expect(text(res.body)).toBe('<ListTopicsResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><ListTopicsResult><Topics><member><TopicArn>a&amp;b</TopicArn></member></Topics></ListTopicsResult><ResponseMetadata><RequestId>rid</RequestId></ResponseMetadata></ListTopicsResponse>');
