@@ -183,8 +183,8 @@ export class FakeAws {
       const ch = this.channels.get(i.ChannelId);
       if (!ch || ch.State === 'DELETED') throw nf('channel');
       ch.describes += 1;
-      // One describe is enough for CREATING/STOPPING/DELETING to settle; STARTING takes two.
-      if (ch.State === 'CREATING') ch.State = 'IDLE';
+      // CREATING and STARTING settle on the second look, STOPPING/DELETING on the first.
+      if (ch.State === 'CREATING' && ch.describes >= 2) ch.State = 'IDLE';
       else if (ch.State === 'STOPPING') ch.State = 'IDLE';
       else if (ch.State === 'STARTING' && ch.describes >= 2) ch.State = 'RUNNING';
       else if (ch.State === 'DELETING') { this.deleteChannelNow(ch); throw nf('channel'); }

@@ -62,6 +62,9 @@ describe('provision: happy path', () => {
     expect(record?.onAirAt).toBeDefined();
     const ch = h.aws.channels.get(record?.resources.medialiveChannelId as string);
     expect(ch?.State).toBe('RUNNING');
+    // The channel was still CREATING when StartChannel came: ChannelNotReadyError, retried, then started once.
+    expect(result.tasks.filter((t) => t === 'StartChannel')).toHaveLength(2);
+    expect(h.aws.calls.filter((c) => c.command === 'StartChannel' && c.input.ChannelId === ch?.Id)).toHaveLength(1);
     // Watchable was checked through the CDN URL viewers use, not the origin.
     expect(h.aws.calls.filter((c) => c.command === 'GET').map((c) => c.input.url)).toContain(record?.playback?.hls);
     const notice = h.aws.published.at(-1);
