@@ -136,7 +136,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         return sm.arn;
       },
       async stop(): Promise<void> {
+        // Running executions end (aborted) and pending deliveries settle before the last snapshot.
         stepFunctions.stop();
+        await stepFunctions.idle();
+        eventBridge.stop();
+        await eventBridge.settled();
+        scheduler.stop();
         await twin.stop();
       },
     };
