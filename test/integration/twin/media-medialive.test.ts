@@ -41,15 +41,10 @@ describe('MediaLive twin over HTTP', () => {
     const { inputId, groupId } = await newInput();
     const req = { ...channelRequest(inputId), RequestId: 'it-channel-1' } as CreateChannelCommandInput;
     const created = await ml.send(new CreateChannelCommand(req));
-    // Held in CREATING (fault injector) so the refused start does not depend on timing.
-    twin.faults.hold('medialive', created.Channel!.Id!);
     expect(created.Channel).toMatchObject({ State: 'CREATING', ChannelClass: 'STANDARD', Name: 'onair-demo' });
     const again = await ml.send(new CreateChannelCommand(req));
     expect(again.Channel!.Id).toBe(created.Channel!.Id);
     const id = created.Channel!.Id!;
-    await expect(ml.send(new StartChannelCommand({ ChannelId: id }))).rejects.toBeInstanceOf(ConflictException);
-    expect((await ml.send(new DescribeChannelCommand({ ChannelId: id }))).State).toBe('CREATING');
-    twin.faults.release('medialive', id);
     await until('channel startable', async () => {
       try {
         return await ml.send(new StartChannelCommand({ ChannelId: id }));
@@ -83,6 +78,23 @@ describe('MediaLive twin over HTTP', () => {
       .filter((e) => e['detail-type'] === 'MediaLive Channel State Change' && e.detail.channel_arn === arn)
       .map((e) => `${String(e.detail.state)}:${String(e.detail.pipelines_running_count)}`);
     expect(states).toEqual(['CREATED:0', 'STARTING:0', 'RUNNING:1', 'RUNNING:2', 'STOPPING:2', 'STOPPED:0', 'DELETED:0']);
+  });
+
+  it('refuses to start a channel that is still being created (AWS pace clock)', async () => {
+    const slow = await mediaTwin(1);
+    const client = new MediaLiveClient(clientConfig(slow));
+    try {
+      const input = await client.send(new CreateInputCommand({ Type: 'URL_PULL', Sources: [{ Url: 'https://src.example.com/a.m3u8' }, { Url: 'https://src.example.com/b.m3u8' }] }));
+      const created = await client.send(new CreateChannelCommand(channelRequest(input.Input!.Id!) as CreateChannelCommandInput));
+      // Held in CREATING by the fault injector as well, so the answer cannot depend on timing.
+      slow.faults.hold('medialive', created.Channel!.Id!);
+      const err = await client.send(new StartChannelCommand({ ChannelId: created.Channel!.Id })).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConflictException);
+      expect((await client.send(new DescribeChannelCommand({ ChannelId: created.Channel!.Id }))).State).toBe('CREATING');
+    } finally {
+      client.destroy();
+      await slow.stop();
+    }
   });
 
   it('answers semantic errors with UnprocessableEntityException and ValidationErrors, and NotFound', async () => {
