@@ -83,7 +83,6 @@ export function parseArgs(argv: string[]): ParsedArgs {
   } else if (positional.length > 0) {
     throw new UsageError(`${command} takes no positional argument (got "${positional[0]}")`);
   }
-  if (flags.local && flags.endpoint) throw new UsageError('--local and --endpoint are exclusive');
   for (const n of ['limit', 'lead', 'poll-ms']) {
     if (flags[n] !== undefined && !/^\d+$/.test(String(flags[n]))) throw new UsageError(`--${n} must be a whole number`);
   }
@@ -128,7 +127,7 @@ Commands
 
 Flags
   --endpoint URL   API base URL (default: $ONAIR_API_URL)
-  --local          Use the local cloud: ${'http://127.0.0.1:4581'} with the local credentials
+  --local          Use the local cloud: ${'http://127.0.0.1:4581'} (or --endpoint) with the local credentials
   --region R       Signing region (default: $AWS_REGION or us-east-1)
   --json           Machine-readable output on stdout (no progress display)
 

@@ -108,8 +108,8 @@ function printChannel(out: Stream, c: Json): void {
   line('Profile', c.profileName);
   for (const [k, v] of Object.entries((c.playback ?? {}) as Record<string, string>)) line(`Playback ${k.toUpperCase()}`, v);
   (c.ingestUrls ?? []).forEach((u: string, i: number) => line(`Ingest ${i + 1}`, u));
-  const alarms = Object.values((c.alarms ?? {}) as Record<string, string[]>).flat();
-  line('Alarms', alarms.length ? `${alarms.length} (${alarms.join(', ')})` : undefined);
+  const alarms = Object.entries((c.alarms ?? {}) as Record<string, string[]>).filter(([, names]) => names.length);
+  line('Alarms', alarms.length ? `${alarms.map(([region, names]) => `${names.length} in ${region}`).join(', ')} (names: --json)` : undefined);
   const guard = c.costGuard as Json | undefined;
   line('Cost guard', guard?.maxOnAirMinutes ? `stop after ${guard.maxOnAirMinutes} min on air${guard.stopScheduledAt ? ` (at ${guard.stopScheduledAt})` : ''}` : 'off');
   const e = c.execution as Json | undefined;
@@ -164,7 +164,7 @@ async function credentialsFor(args: ParsedArgs, io: Io): Promise<AwsCredentialId
 
 async function run(args: ParsedArgs, io: Io): Promise<number> {
   if (args.command === 'help') { io.stdout.write(HELP); return EXIT.OK; }
-  const endpoint = args.flags.local ? LOCAL_API_URL : (args.flags.endpoint as string | undefined) ?? io.env.ONAIR_API_URL;
+  const endpoint = (args.flags.endpoint as string | undefined) ?? (args.flags.local ? LOCAL_API_URL : io.env.ONAIR_API_URL);
   if (!endpoint) throw new UsageError('No API endpoint: pass --endpoint URL, set ONAIR_API_URL, or use --local');
   try { new URL(endpoint); } catch { throw new UsageError(`--endpoint ${endpoint} is not a URL`); }
   const region = (args.flags.region as string | undefined) ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1';

@@ -79,7 +79,6 @@ describe('argument parsing', () => {
     [['schedule', 'show-1', '--start', '2026-12-01T19:00:00Z'], /--end/],
     [['schedule', 'show-1', '--start', 'a', '--end', 'b', '--lead', '10m'], /whole number/],
     [['schedule', 'show-1', '--start', 'a', '--end', 'b', '--profile', 'x'], /only applies with schedule --create/],
-    [['status', 'a', '--local', '--endpoint', 'http://x'], /exclusive/],
     [['stop', 'a', '--json=yes'], /takes no value/],
   ])('%j is a usage error', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(UsageError);
