@@ -17,7 +17,7 @@
 import './polyfills';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, StopExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { resolve } from 'node:path';
 import { ChannelRegistry, type ChannelRecord } from '../functions/lib/registry';
 import { localCredentials } from './api/credentials';
@@ -167,8 +167,14 @@ async function provisionDemo(ctx: Ctx): Promise<void> {
     await showChannel(existing);
     return;
   }
+  if (existing && ['PROVISIONING', 'STARTING', 'STOPPING', 'TEARING_DOWN'].includes(existing.status)) {
+    // Its workflow was cut off by the previous stop and cannot resume; the channel keeps its lock
+    // (the orphan sweeper's job on AWS). Say so rather than force it.
+    console.log(`\nThe demo channel was left ${existing.status} by an interrupted run and is still locked by that workflow.`);
+    console.log('Start clean with: npm start -- --fresh   (or inspect it: GET /_twin/inventory)');
+    return;
+  }
   if (existing && existing.status !== 'DELETED') {
-    // Left mid-flight by an earlier run (its execution cannot resume after a restart): clean it first.
     await teardown(ctx, [existing], `The demo channel was left ${existing.status} by an earlier run: tearing it down first`);
   }
   const { executionArn } = await ctx.sfn.send(new StartExecutionCommand({
@@ -216,11 +222,14 @@ function channelResources(cloud: LocalCloud): InventoryItem[] {
 }
 
 async function shutdown(ctx: Ctx, stopApi: () => Promise<void>): Promise<void> {
-  const before = channelResources(ctx.cloud);
-  // Workflows still running hold their channel's lock: stop them, then tear everything down.
-  for (const e of ctx.cloud.stepFunctions.listExecutionRecords().filter((x) => x.status === 'RUNNING')) {
-    await ctx.sfn.send(new StopExecutionCommand({ executionArn: e.executionArn, error: 'Shutdown', cause: 'npm start was stopped (Ctrl-C)' }));
+  // A running workflow holds its channel's lock, and a stopped one would keep it (no Catch runs):
+  // let each finish (provisioning ends ON_AIR or rolled back), then tear everything down.
+  const running = ctx.cloud.stepFunctions.listExecutionRecords().filter((x) => x.status === 'RUNNING');
+  if (running.length > 0) {
+    console.log(bold(`\nCtrl-C: waiting for ${running.length} running workflow(s) to finish (Ctrl-C again to quit now)…`));
+    await ctx.cloud.stepFunctions.idle();
   }
+  const before = channelResources(ctx.cloud);
   await teardown(ctx, await liveChannels(ctx), 'Ctrl-C: tearing down every live channel');
   const after = channelResources(ctx.cloud);
   const left = new Set(after.map((i) => `${i.service}/${i.type}/${i.id}`));

@@ -81,6 +81,7 @@ interface Snapshot {
 /** Placeholder the engine substitutes for $$.Task.Token; each callback task swaps in a fresh token. */
 const TOKEN_PLACEHOLDER = '__onair_twin_task_token__';
 const NAME_PATTERN = /^[A-Za-z0-9_.-]{1,80}$/;
+const TERMINAL = new Set(['ExecutionSucceeded', 'ExecutionFailed', 'ExecutionAborted', 'ExecutionTimedOut']);
 
 /** Step Functions' error prefix for service integrations (`MediaLive.ConflictException`). */
 const SERVICE_ERROR_PREFIX: Record<string, string> = {
@@ -185,6 +186,8 @@ export class StepFunctionsService implements ServiceBehaviour {
 
   private record(rec: ExecutionRecord, type: string, details?: Record<string, unknown>): void {
     const last = rec.history[rec.history.length - 1];
+    // A task still in flight when the execution was stopped finishes unseen, as on AWS.
+    if (last && TERMINAL.has(last.type)) return;
     rec.history.push({ id: rec.history.length + 1, previousEventId: last?.id ?? 0, timestamp: this.env.clock.now(), type, ...(details ? { details } : {}) });
   }
 

@@ -27,6 +27,8 @@ export async function withLocalCloud(options: LocalCloudOptions = {}): Promise<T
     clientConfig: { endpoint: cloud.url, region: cloud.workflows.region, credentials: localCredentials(), maxAttempts: 1 },
     async cleanup(): Promise<void> {
       await cloud.stop();
+      // The twin debounces its snapshot by 250 ms: let a late one land before the folder goes.
+      await new Promise((r) => setTimeout(r, 300));
       rmSync(dataDir, { recursive: true, force: true });
     },
   });
