@@ -6,4 +6,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 require('tsx/cjs');
 const { main } = require('../cli/main.ts');
 
+// `onair events x | head`: a closed pipe ends the output, it is not an error.
+process.stdout.on('error', (error) => { if (error.code === 'EPIPE') process.exit(0); throw error; });
+
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; });

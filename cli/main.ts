@@ -111,7 +111,11 @@ function printChannel(out: Stream, c: Json): void {
   const alarms = Object.entries((c.alarms ?? {}) as Record<string, string[]>).filter(([, names]) => names.length);
   line('Alarms', alarms.length ? `${alarms.map(([region, names]) => `${names.length} in ${region}`).join(', ')} (names: --json)` : undefined);
   const guard = c.costGuard as Json | undefined;
-  line('Cost guard', guard?.maxOnAirMinutes ? `stop after ${guard.maxOnAirMinutes} min on air${guard.stopScheduledAt ? ` (at ${guard.stopScheduledAt})` : ''}` : 'off');
+  const guards = [
+    guard?.maxOnAirMinutes ? `stop after ${guard.maxOnAirMinutes} min on air${guard.stopScheduledAt ? ` (at ${guard.stopScheduledAt})` : ''}` : undefined,
+    guard?.inputLossAutoStopMinutes ? `stop after ${guard.inputLossAutoStopMinutes} min of input loss` : undefined,
+  ].filter(Boolean);
+  line('Cost guard', guards.length ? guards.join('; ') : 'off');
   const e = c.execution as Json | undefined;
   if (e) line('Workflow', `${e.workflow} ${e.status}${e.currentStep ? ` at ${e.currentStep}` : ''}${e.cause ? ` — ${e.cause}` : ''}`);
   const f = c.failure as Json | undefined;
@@ -255,7 +259,10 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
         if (!ev.execution) io.stdout.write('No workflow has run for this channel yet.\n');
         else {
           io.stdout.write(`${ev.execution.workflow} ${ev.execution.executionArn}\n`);
-          for (const s of ev.steps as Json[]) io.stdout.write(`  +${String(s.elapsedSeconds).padStart(7)}s  ${String(s.type).padEnd(26)}${s.name}\n`);
+          for (const s of ev.steps as Json[]) {
+            const what = s.type === 'TaskStateEntered' ? s.name : `${s.type}${s.name ? ` (${s.name})` : ''}`;
+            io.stdout.write(`  +${String(s.elapsedSeconds).padStart(7)}s  ${what}${s.repeats ? `  ×${s.repeats}` : ''}\n`);
+          }
         }
         io.stdout.write('Recovery audit: none yet (automatic recovery arrives with issue 5).\n');
       });

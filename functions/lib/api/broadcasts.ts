@@ -119,11 +119,12 @@ export function broadcastView(record: LifecycleRecord, now: Date): Broadcast[] {
 }
 
 export function costGuardView(record: LifecycleRecord) {
-  const max = record.profile?.costGuard?.maxOnAirMinutes;
+  // Read loosely: records written under an older profile schema may lack costGuard or its fields.
+  const guard = (record.profile as { costGuard?: { maxOnAirMinutes?: number; inputLossAutoStopMinutes?: number } } | undefined)?.costGuard;
   return {
-    ...(max !== undefined ? { maxOnAirMinutes: max } : {}),
+    ...(guard?.maxOnAirMinutes !== undefined ? { maxOnAirMinutes: guard.maxOnAirMinutes } : {}),
     ...(record.status === 'ON_AIR' && record.costGuardStopAt ? { stopScheduledAt: record.costGuardStopAt } : {}),
-    inputLossAutoStopMinutes: null,
+    ...(guard?.inputLossAutoStopMinutes !== undefined ? { inputLossAutoStopMinutes: guard.inputLossAutoStopMinutes } : {}),
   };
 }
 

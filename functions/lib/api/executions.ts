@@ -49,9 +49,13 @@ export async function describeExecution(sfn: SFNClient, ref: ExecutionRef): Prom
   }
 }
 
-export interface ExecutionStep { name: string; type: string; at: string; elapsedSeconds: number }
+export interface ExecutionStep { name: string; type: string; at: string; elapsedSeconds: number; repeats?: number }
 
-/** Every state entered and how each ended, oldest first (for `onair events`). */
+/**
+ * The steps of an execution, oldest first, as an operator reads them: each Task entered (a poll
+ * loop's repeated Task collapsed into one line with `repeats`), each failure, and how the
+ * execution ended. Wait/Choice/Pass bookkeeping and Lambda scheduling events are left out.
+ */
 export async function executionSteps(sfn: SFNClient, arn: string): Promise<ExecutionStep[]> {
   const steps: ExecutionStep[] = [];
   let nextToken: string | undefined;
@@ -61,11 +65,19 @@ export async function executionSteps(sfn: SFNClient, arn: string): Promise<Execu
     for (const e of page.events ?? []) {
       const t = new Date(e.timestamp ?? 0).getTime();
       first ??= t;
-      const name = e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name;
-      // State entries/exits, the execution's own events, and failures (a task's error before its Catch).
-      const interesting = name !== undefined || /^Execution/.test(e.type ?? '') || /(Failed|TimedOut)$/.test(e.type ?? '');
-      if (!interesting || e.type === 'ExecutionStarted') continue;
-      steps.push({ name: name ?? '', type: e.type ?? '', at: new Date(t).toISOString(), elapsedSeconds: Math.round((t - first) / 100) / 10 });
+      const type = e.type ?? '';
+      const entered = type === 'TaskStateEntered' ? e.stateEnteredEventDetails?.name : undefined;
+      const failed = /(Failed|TimedOut|Aborted)$/.test(type);
+      const ended = type === 'ExecutionSucceeded';
+      if (entered === undefined && !failed && !ended) continue;
+      const name = entered ?? '';
+      const prev = steps.at(-1);
+      if (entered !== undefined && prev && prev.type === type && prev.name === name) {
+        prev.repeats = (prev.repeats ?? 1) + 1;
+        continue;
+      }
+      // Lambda failures carry no state name: attach them to the Task they happened in.
+      steps.push({ name: name || (failed && prev ? prev.name : ''), type, at: new Date(t).toISOString(), elapsedSeconds: Math.round((t - first) / 100) / 10 });
     }
     nextToken = page.nextToken;
   } while (nextToken);

@@ -111,7 +111,7 @@ export type Broadcast = z.infer<typeof broadcastSchema>;
 export const costGuardViewSchema = z.object({
   maxOnAirMinutes: z.number().int().optional(),
   stopScheduledAt: z.string().optional().meta({ description: 'When the cost guard will stop the channel (while ON_AIR)' }),
-  inputLossAutoStopMinutes: z.null().meta({ description: 'Not supported yet: arrives with automatic recovery (issue 5); always null' }),
+  inputLossAutoStopMinutes: z.number().int().optional().meta({ description: 'Stop after this many minutes of continuous input loss (announced on SNS first); acted on by automatic recovery' }),
 }).meta({ id: 'CostGuard' });
 
 export const channelSummarySchema = z.object({
@@ -161,7 +161,8 @@ export const channelEventsSchema = z.object({
     type: z.string().meta({ description: 'Step Functions history event type (TaskStateEntered, ExecutionSucceeded …)' }),
     at: z.string(),
     elapsedSeconds: z.number().meta({ description: 'Since the execution started' }),
-  })),
+    repeats: z.number().int().optional().meta({ description: 'A poll loop entering this Task again and again is one step, entered this many times' }),
+  })).meta({ description: 'Tasks entered, failures and the end, oldest first' }),
   recoveryActions: z.array(z.record(z.string(), z.unknown())).meta({
     description: 'Automatic recovery audit. Always empty for now: recovery and its audit arrive with issue 5.',
   }),

@@ -43,7 +43,8 @@ describe('POST /channels', () => {
     ['an unknown profile', { ...validCreateBody, profile: 'nope' }, 'body.profile'],
     ['a bad override', { ...validCreateBody, overrides: { input: { allowedCidrs: ['10.0.0.0/33'] } } }, 'body.overrides.input.allowedCidrs.0'],
     ['a push input open to nobody', { channelId: 'show-1' }, 'body.overrides.input.allowedCidrs'],
-    ['an unsupported cost-guard field', { ...validCreateBody, overrides: { ...validCreateBody.overrides, costGuard: { inputLossAutoStopMinutes: 5 } } }, 'body.overrides.costGuard.inputLossAutoStopMinutes'],
+    ['an unknown cost-guard field', { ...validCreateBody, overrides: { ...validCreateBody.overrides, costGuard: { maxOnAirHours: 5 } } }, 'body.overrides.costGuard'],
+    ['a cost guard below its minimum', { ...validCreateBody, overrides: { ...validCreateBody.overrides, costGuard: { maxOnAirMinutes: 1 } } }, 'body.overrides.costGuard.maxOnAirMinutes'],
   ])('refuses %s with 400 naming the field, creating nothing', async (_what, body, field) => {
     const h = makeHarness();
     const res = await h.call('POST', '/channels', { body });
@@ -188,7 +189,7 @@ describe('GET /channels/{id}', () => {
     expect(c).toMatchObject({
       channelId: 'show-1', status: 'STARTING', alarms: { 'us-east-1': ['onair-show-1-cdn-5xx'] },
       resources: { medialiveChannelId: '1234' }, execution: { workflow: 'start', status: 'RUNNING', currentStep: 'WaitRunning' },
-      costGuard: { maxOnAirMinutes: 120, inputLossAutoStopMinutes: null }, recoveryActions: [],
+      costGuard: { maxOnAirMinutes: 120 }, recoveryActions: [],
     });
   });
 
@@ -221,11 +222,19 @@ describe('GET /channels/{id}/events', () => {
       { id: 1, type: 'ExecutionStarted', timestamp: t0 },
       { id: 2, type: 'TaskStateEntered', timestamp: new Date(t0.getTime() + 1000), stateEnteredEventDetails: { name: 'Acquire' } },
       { id: 3, type: 'LambdaFunctionScheduled', timestamp: new Date(t0.getTime() + 1100) },
-      { id: 4, type: 'ExecutionSucceeded', timestamp: new Date(t0.getTime() + 9000) },
+      { id: 4, type: 'TaskStateEntered', timestamp: new Date(t0.getTime() + 2000), stateEnteredEventDetails: { name: 'DescribeChannelStopped' } },
+      { id: 5, type: 'WaitStateEntered', timestamp: new Date(t0.getTime() + 2500), stateEnteredEventDetails: { name: 'WaitForIdle' } },
+      { id: 6, type: 'TaskStateEntered', timestamp: new Date(t0.getTime() + 3000), stateEnteredEventDetails: { name: 'DescribeChannelStopped' } },
+      { id: 7, type: 'TaskStateEntered', timestamp: new Date(t0.getTime() + 4000), stateEnteredEventDetails: { name: 'MarkIdle' } },
+      { id: 8, type: 'LambdaFunctionFailed', timestamp: new Date(t0.getTime() + 4200) },
+      { id: 9, type: 'ExecutionSucceeded', timestamp: new Date(t0.getTime() + 9000) },
     ] });
     const res = await h.call('GET', '/channels/show-1/events');
     const ev = channelEventsSchema.parse(res.json);
-    expect(ev.steps.map((s) => [s.type, s.name, s.elapsedSeconds])).toEqual([['TaskStateEntered', 'Acquire', 1], ['ExecutionSucceeded', '', 9]]);
+    expect(ev.steps.map((s) => [s.type, s.name, s.elapsedSeconds, s.repeats])).toEqual([
+      ['TaskStateEntered', 'Acquire', 1, undefined], ['TaskStateEntered', 'DescribeChannelStopped', 2, 2],
+      ['TaskStateEntered', 'MarkIdle', 4, undefined], ['LambdaFunctionFailed', 'MarkIdle', 4.2, undefined], ['ExecutionSucceeded', '', 9, undefined],
+    ]);
     expect(ev.recoveryActions).toEqual([]);
   });
 });

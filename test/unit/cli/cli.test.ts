@@ -63,7 +63,7 @@ async function cli(args: string[], creds = credentials) {
 const channel = (over: Record<string, unknown> = {}) => ({
   channelId: 'show-1', status: 'ON_AIR', desiredState: 'ON_AIR', profileName: 'default',
   playback: { hls: 'https://d1.cloudfront.net/out/v1/x/index.m3u8' }, ingestUrls: ['rtmp://1.2.3.4:1935/show-1/a'],
-  alarms: { 'us-east-1': ['onair-show-1-cdn-5xx'] }, costGuard: { inputLossAutoStopMinutes: null }, broadcasts: [], recoveryActions: [],
+  alarms: { 'us-east-1': ['onair-show-1-cdn-5xx'] }, costGuard: {}, broadcasts: [], recoveryActions: [],
   createdAt: 'x', updatedAt: 'y', ...over,
 });
 const exec = (status: string, currentStep?: string) => ({ workflow: 'provision', executionArn: 'arn:exec:1', startedAt: 'x', status, ...(currentStep ? { currentStep } : {}) });
@@ -198,7 +198,7 @@ describe('list, status, schedule, broadcasts, events', () => {
   });
 
   it('status prints the channel', async () => {
-    script.push(() => ({ status: 200, body: channel({ costGuard: { maxOnAirMinutes: 120, stopScheduledAt: '2026-11-24T14:00:00.000Z', inputLossAutoStopMinutes: null }, execution: { ...exec('SUCCEEDED', 'OnAir'), workflow: 'start' } }) }));
+    script.push(() => ({ status: 200, body: channel({ costGuard: { maxOnAirMinutes: 120, stopScheduledAt: '2026-11-24T14:00:00.000Z' }, execution: { ...exec('SUCCEEDED', 'OnAir'), workflow: 'start' } }) }));
     const r = await cli(['status', 'show-1']);
     expect(r.stdout).toMatch(/Status\s+ON_AIR/);
     expect(r.stdout).toMatch(/Cost guard\s+stop after 120 min on air \(at 2026-11-24T14:00:00.000Z\)/);
@@ -237,9 +237,10 @@ describe('list, status, schedule, broadcasts, events', () => {
   });
 
   it('events prints the steps and says the recovery audit is not there yet', async () => {
-    script.push(() => ({ status: 200, body: { execution: { workflow: 'stop', executionArn: 'arn:e' }, steps: [{ name: 'Acquire', type: 'TaskStateEntered', at: 'x', elapsedSeconds: 0.1 }], recoveryActions: [] } }));
+    script.push(() => ({ status: 200, body: { execution: { workflow: 'stop', executionArn: 'arn:e' }, steps: [{ name: 'Acquire', type: 'TaskStateEntered', at: 'x', elapsedSeconds: 0.1 }, { name: 'DescribeChannelStopped', type: 'TaskStateEntered', at: 'x', elapsedSeconds: 2, repeats: 3 }], recoveryActions: [] } }));
     const r = await cli(['events', 'show-1']);
-    expect(r.stdout).toMatch(/\+\s+0.1s\s+TaskStateEntered\s+Acquire/);
+    expect(r.stdout).toMatch(/\+\s+0.1s\s+Acquire\n/);
+    expect(r.stdout).toMatch(/\+\s+2s\s+DescribeChannelStopped  ×3\n/);
     expect(r.stdout).toContain('issue 5');
   });
 });
