@@ -237,7 +237,8 @@ async function shutdown(ctx: Ctx, stopApi: () => Promise<void>): Promise<void> {
   console.log(bold(`\nRemoved ${removed.length} resources:`));
   const byType = new Map<string, string[]>();
   for (const i of removed) byType.set(`${i.service} ${i.type}`, [...(byType.get(`${i.service} ${i.type}`) ?? []), i.id]);
-  for (const [type, ids] of byType) console.log(`  ${type.padEnd(34)} ${ids.length}  ${dim(ids.slice(0, 3).join(', ') + (ids.length > 3 ? ', …' : ''))}`);
+  const short = (id: string): string => id.split(/[:/]/).pop() ?? id;
+  for (const [type, ids] of byType) console.log(`  ${type.padEnd(34)} ${String(ids.length).padStart(2)}  ${dim(ids.slice(0, 3).map(short).join(', ') + (ids.length > 3 ? ', …' : ''))}`);
   console.log(after.length === 0 ? 'Inventory now: empty — nothing left running, nothing left to pay for.' : `Inventory now: ${after.length} resources left:\n${after.map((i) => `  ${i.service} ${i.type} ${i.id} ${i.state ?? ''}`).join('\n')}`);
   await stopApi();
   ctx.ddb.destroy();
