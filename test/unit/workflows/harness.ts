@@ -40,6 +40,8 @@ export interface RunResult {
   cause?: string;
   /** Task state names in the order they ran (both machines). */
   tasks: string[];
+  /** States entered plus retries in this execution (what Step Functions bills), not its children. */
+  transitions: number;
 }
 
 export class InjectedFailure extends Error {
@@ -230,14 +232,20 @@ export class WorkflowHarness {
         StateMachine: { Id: spec.arn, Name: spec.name },
       } as never,
     });
+    let transitions = 0;
+    const counting = (async () => {
+      for await (const event of execution.eventLogs) if (event.type === 'StateEntered' || event.type === 'StateRetried') transitions += 1;
+    })();
     try {
       const output = await execution.result;
-      return { status: 'SUCCEEDED', output, tasks: this.tasks.slice(started) };
+      await counting;
+      return { status: 'SUCCEEDED', output, tasks: this.tasks.slice(started), transitions };
     } catch (error) {
       const e = error as Error & { cause?: { name?: string; message?: string } };
       // ExecutionError wraps the Fail state's error: name = Error, message = Cause.
       const inner = e.cause ?? e;
-      return { status: 'FAILED', error: inner.name, cause: inner.message, tasks: this.tasks.slice(started) };
+      await counting.catch(() => undefined);
+      return { status: 'FAILED', error: inner.name, cause: inner.message, tasks: this.tasks.slice(started), transitions };
     }
   }
 }

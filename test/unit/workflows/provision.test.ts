@@ -83,6 +83,7 @@ describe('provision: happy path', () => {
 
     const teardown = await h.run('teardown', { channelId: 'happy-1' });
     expect(teardown).toMatchObject({ status: 'SUCCEEDED' });
+    if (process.env.ONAIR_PRINT_TRANSITIONS) console.log(`state transitions: provision ${result.transitions}, teardown ${teardown.transitions}`);
     const after = await h.record('happy-1');
     expect(after?.status).toBe('DELETED');
     expect(remainingResources(after!.resources)).toEqual([]);
