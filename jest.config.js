@@ -16,5 +16,8 @@ module.exports = {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
+    // Reliability and security proofs (fault matrix, sweeper, fuzzing, IAM): `npm run prove`, which
+    // sets ONAIR_PROVE=1 and regenerates docs/RELIABILITY.md; kept out of a plain `npm test`.
+    ...(process.env.ONAIR_PROVE ? [{ ...shared, displayName: 'reliability', testMatch: ['<rootDir>/test/reliability/**/*.test.ts'] }] : []),
   ],
 };

@@ -9,6 +9,7 @@ import {
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ChannelExistsError, ChannelNotFoundError } from './errors';
 import type { Profile } from './profile';
+import type { AuditEntry, RecoveryState } from './recovery/types';
 
 /** PLANNED: recorded by a planned broadcast (POST /broadcasts); nothing exists on AWS until its lead time. */
 export const CHANNEL_STATUSES = [
@@ -98,6 +99,21 @@ export interface ChannelRecord {
   updatedAt: string;
   onAirAt?: string;
   deletedAt?: string;
+  /** Automatic recovery's state (functions/lib/recovery), versioned for conditional writes. */
+  recovery?: RecoveryState;
+  /** Recovery audit trail, newest first, at most RECOVERY_AUDIT_MAX entries. */
+  recoveryActions?: AuditEntry[];
+}
+
+/** How many recovery audit entries a channel keeps (newest first). */
+export const RECOVERY_AUDIT_MAX = 50;
+
+/** Another writer committed a recovery decision first: reload and decide again. */
+export class RecoveryVersionConflictError extends Error {
+  constructor(readonly channelId: string, readonly expectedVersion: number) {
+    super(`Recovery state of ${channelId} changed since version ${expectedVersion}`);
+    this.name = 'RecoveryVersionConflictError';
+  }
 }
 
 export interface RegistryDeps {
@@ -213,6 +229,50 @@ export class ChannelRegistry {
       if (error instanceof ConditionalCheckFailedException) throw new ChannelNotFoundError(channelId);
       throw error;
     });
+  }
+
+  /**
+   * Commits a recovery decision: the new state and audit trail, only if the stored state is still
+   * at `expectedVersion` (0 = none yet) and the channel exists. A concurrent decision wins →
+   * RecoveryVersionConflictError; the caller reloads and decides again, so no event acts twice.
+   */
+  async saveRecovery(channelId: string, expectedVersion: number, state: RecoveryState, audit: AuditEntry[]): Promise<void> {
+    const values: Record<string, unknown> = { ':s': state, ':a': audit.slice(0, RECOVERY_AUDIT_MAX), ':v': expectedVersion, ':u': this.ts() };
+    const versionCheck = expectedVersion === 0 ? '(attribute_not_exists(#rc) OR #rc.#v = :v)' : '#rc.#v = :v';
+    await this.deps.ddb.send(new UpdateCommand({
+      TableName: this.deps.tableName,
+      Key: { channelId },
+      UpdateExpression: 'SET #rc = :s, #ra = :a, #u = :u',
+      ConditionExpression: `attribute_exists(channelId) AND ${versionCheck}`,
+      ExpressionAttributeNames: { '#rc': 'recovery', '#ra': 'recoveryActions', '#v': 'version', '#u': 'updatedAt' },
+      ExpressionAttributeValues: values,
+    })).catch((error: unknown) => {
+      if (error instanceof ConditionalCheckFailedException) throw new RecoveryVersionConflictError(channelId, expectedVersion);
+      throw error;
+    });
+  }
+
+  /**
+   * The channel whose MediaLive channel has this id. MediaLive events name only the MediaLive
+   * channel (ARN); the table is keyed by OnAir's id, so this scans with a filter — callers cache
+   * the answer (a MediaLive channel id never moves to another OnAir channel).
+   */
+  async findByMediaLiveChannelId(medialiveChannelId: string): Promise<ChannelRecord | undefined> {
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const out = await this.deps.ddb.send(new ScanCommand({
+        TableName: this.deps.tableName,
+        FilterExpression: '#r.#m = :id',
+        ExpressionAttributeNames: { '#r': 'resources', '#m': 'medialiveChannelId' },
+        ExpressionAttributeValues: { ':id': medialiveChannelId },
+        ExclusiveStartKey: cursor,
+        ConsistentRead: true,
+      }));
+      const hit = (out.Items ?? [])[0] as ChannelRecord | undefined;
+      if (hit) return hit;
+      cursor = out.LastEvaluatedKey;
+    } while (cursor);
+    return undefined;
   }
 
   /** Every record, page by page (the sweeper and GET /channels build on this). */

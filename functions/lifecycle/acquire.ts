@@ -5,7 +5,8 @@
  * boolean: aws-local-stepfunctions, which runs these machines locally, treats a `false` value as
  * a missing path in Choice rules.)
  */
-import { z } from 'zod';
+// Namespace import: it lets esbuild drop zod's unused parts (its locales alone are ~270 KB).
+import * as z from 'zod';
 import { acquire } from '../lib/api/guard';
 import { ddb } from '../lib/clients/dynamodb';
 import { config } from '../lib/config';
@@ -17,8 +18,8 @@ const input = z.object({
   workflow: z.enum(['start', 'stop']),
   request: z.object({
     channelId: channelIdSchema,
-    /** api, broadcast or cost-guard: who asked (the stop announces a cost-guard stop on SNS first). */
-    reason: z.enum(['api', 'broadcast', 'cost-guard']).default('api'),
+    /** api, broadcast, cost-guard or recovery (input-loss auto-stop, announced by recovery itself): who asked (the stop announces a cost-guard stop on SNS first). */
+    reason: z.enum(['api', 'broadcast', 'cost-guard', 'recovery']).default('api'),
     broadcastId: z.string().max(40).optional(),
   }),
   execution: z.object({ arn: z.string().min(1), startedAt: z.string().min(1) }),

@@ -1,0 +1,107 @@
+/**
+ * EventBridge payloads → RecoveryEvent. Shapes follow AWS's documented examples (events/medialive,
+ * events/cloudwatch). Anything else is refused with a ValidationError naming the field: a malformed
+ * event causes no action.
+ */
+import { z } from 'zod';
+import { ValidationError } from '../errors';
+import { parseOrThrow } from '../validation';
+import type { AlarmEvent, AlertEvent, InputChangeEvent, StateEvent } from './types';
+
+const envelope = z.object({
+  id: z.string().min(1).max(128),
+  'detail-type': z.string(),
+  source: z.string(),
+  time: z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'an ISO 8601 time'),
+  resources: z.array(z.string()).default([]),
+  detail: z.record(z.string(), z.unknown()),
+});
+
+const text = (max: number) => z.string().max(max);
+const channelArn = z.string().regex(/^arn:aws[a-z-]*:medialive:[a-z0-9-]+:\d{12}:channel:[0-9A-Za-z]+$/, 'a MediaLive channel ARN');
+
+const alertDetail = z.object({
+  // AWS sends SET/CLEARED, but the case varies in the wild: compare case-insensitively.
+  alarm_state: z.string().transform((v) => v.toUpperCase()).pipe(z.enum(['SET', 'CLEARED'])),
+  alarm_id: z.string().min(1).max(128),
+  alert_type: text(200),
+  pipeline: z.union([z.string(), z.number()]).transform(String).default('0'),
+  channel_arn: channelArn,
+  message: text(2000).default(''),
+});
+
+const stateDetail = z.object({
+  channel_arn: channelArn,
+  state: z.string().min(1).max(40).transform((v) => v.toUpperCase()),
+  message: text(2000).default(''),
+  pipelines_running_count: z.number().int().min(0).max(2).default(0),
+  pipeline: z.union([z.string(), z.number()]).transform(String).optional(),
+});
+
+const inputDetail = z.object({
+  channel_arn: channelArn,
+  message: text(2000).default(''),
+  active_input_attachment_name: text(256).optional(),
+  pipeline: z.union([z.string(), z.number()]).transform(String).optional(),
+});
+
+const alarmDetail = z.object({
+  alarmName: z.string().min(1).max(255),
+  state: z.object({
+    value: z.string().transform((v) => v.toUpperCase()).pipe(z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA'])),
+    reason: text(4000).default(''),
+    timestamp: z.string().optional(),
+  }),
+});
+
+/** `onair-<channelId>-alarm-<kind>` (functions/lib/alarms/builders.ts via resourceName). */
+const ALARM_NAME = /^onair-([a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9])-alarm-([a-z0-9-]+)$/;
+
+export type ParsedEvent =
+  | { target: { medialiveChannelId: string; medialiveChannelArn: string }; event: AlertEvent | StateEvent | InputChangeEvent }
+  | { target: { channelId: string }; event: AlarmEvent };
+
+export function medialiveIdFromArn(arn: string): string {
+  return arn.slice(arn.lastIndexOf(':') + 1);
+}
+
+export function parseEventBridgeEvent(raw: unknown): ParsedEvent {
+  const e = parseOrThrow(envelope, raw, 'event');
+  const base = { eventId: e.id, at: new Date(e.time).toISOString() };
+  if (e.source === 'aws.medialive') {
+    switch (e['detail-type']) {
+      case 'MediaLive Channel Alert': {
+        const d = parseOrThrow(alertDetail, e.detail, 'MediaLive alert detail');
+        return {
+          target: { medialiveChannelId: medialiveIdFromArn(d.channel_arn), medialiveChannelArn: d.channel_arn },
+          event: { kind: 'alert', ...base, alarmId: d.alarm_id, alertType: d.alert_type, pipeline: d.pipeline, state: d.alarm_state, message: d.message },
+        };
+      }
+      case 'MediaLive Channel State Change': {
+        const d = parseOrThrow(stateDetail, e.detail, 'MediaLive state change detail');
+        return {
+          target: { medialiveChannelId: medialiveIdFromArn(d.channel_arn), medialiveChannelArn: d.channel_arn },
+          event: { kind: 'state', ...base, state: d.state, pipelinesRunning: d.pipelines_running_count, message: d.message, ...(d.pipeline !== undefined ? { pipeline: d.pipeline } : {}) },
+        };
+      }
+      case 'MediaLive Channel Input Change': {
+        const d = parseOrThrow(inputDetail, e.detail, 'MediaLive input change detail');
+        return {
+          target: { medialiveChannelId: medialiveIdFromArn(d.channel_arn), medialiveChannelArn: d.channel_arn },
+          event: { kind: 'input', ...base, message: d.message, ...(d.active_input_attachment_name ? { activeAttachment: d.active_input_attachment_name } : {}) },
+        };
+      }
+    }
+  }
+  if (e.source === 'aws.cloudwatch' && e['detail-type'] === 'CloudWatch Alarm State Change') {
+    const d = parseOrThrow(alarmDetail, e.detail, 'CloudWatch alarm detail');
+    const m = ALARM_NAME.exec(d.alarmName);
+    if (!m) throw new ValidationError(`Alarm ${d.alarmName} is not an OnAir channel alarm`, [{ field: 'detail.alarmName', message: 'expected onair-<channel>-alarm-<kind>' }]);
+    const at = d.state.timestamp && !Number.isNaN(Date.parse(d.state.timestamp)) ? new Date(d.state.timestamp).toISOString() : base.at;
+    return {
+      target: { channelId: m[1] },
+      event: { kind: 'alarm', eventId: e.id, at, alarmName: d.alarmName, alarmKind: m[2], state: d.state.value, reason: d.state.reason },
+    };
+  }
+  throw new ValidationError(`Not a recovery event: ${e.source} ${e['detail-type']}`, [{ field: 'detail-type', message: 'not handled by recovery' }]);
+}

@@ -1,0 +1,107 @@
+/**
+ * The recovery policy: a declarative part of every channel profile (`profile.recovery`).
+ *
+ *   rules[]   what to do about which signal:
+ *               on.alertTypes  MediaLive alert types (`MediaLive Channel Alert` alert_type, exact, case-insensitive)
+ *               on.alarms      OnAir alarm kinds: the part of the alarm name after `onair-<channel>-alarm-`,
+ *                              prefix-matched (`output-5xx` matches `output-5xx-destination1-p0`)
+ *               on.pipelineDown a pipeline (or the whole channel) STOPPED while the channel should be ON_AIR
+ *             action          SWITCH_INPUT (to `target`, and back after `holdSeconds` clear) | RESTART | NOTIFY | STOP
+ *             debounceSeconds the condition must persist this long before OnAir acts
+ *             holdSeconds     SWITCH_INPUT: the condition must stay clear this long before switching back
+ *             verifySeconds   RESTART: when to check that every pipeline runs again
+ *   attempts  at most `max` remediation actions (switches, switch-backs, restarts) per `windowSeconds`;
+ *             a remediation needed beyond that, or `max` failed attempts, opens the circuit breaker:
+ *             OnAir stops trying and pages once, with what it tried, for `breakerResetSeconds`.
+ *   notifications  at most `maxPerWindow` NOTIFY messages per attempts window (pages are separate).
+ *
+ * The cost guard's `inputLossAutoStopMinutes` (profile.costGuard) becomes one more rule: input
+ * loss for that long → announce and stop, breaker or not (it caps cost, it does not heal).
+ */
+import { z } from 'zod';
+
+/** MediaLive alert types that mean "the source is gone" (MediaLive UG, alert list; aws-facts.md). */
+export const INPUT_LOSS_ALERT_TYPES = [
+  'Video Not Detected',
+  'Audio Not Detected',
+  'RTMP Stream Not Found',
+  'RTMP Has No Audio/Video',
+  'RTMP Server Disconnected',
+  'RTMP Input Connect Failed',
+  'Stopped Receiving UDP Input',
+  'HTTP Get Failed',
+] as const;
+
+/** OnAir's own alarm kinds for output errors (functions/lib/alarms/builders.ts names them). */
+export const OUTPUT_ERROR_ALARMS = ['output-4xx', 'output-5xx', 'packager-egress-5xx', 'cdn-5xx-rate'] as const;
+
+export const RECOVERY_ACTIONS = ['SWITCH_INPUT', 'RESTART', 'NOTIFY', 'STOP'] as const;
+export type RecoveryActionKind = (typeof RECOVERY_ACTIONS)[number];
+
+const ruleName = z.string().regex(/^[a-z0-9-]{1,32}$/, 'lowercase letters, digits and hyphens, at most 32');
+
+export const recoveryRuleSchema = z.object({
+  name: ruleName,
+  on: z.object({
+    alertTypes: z.array(z.string().min(1).max(100)).max(50).default([]),
+    alarms: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/, 'an alarm kind such as output-5xx')).max(20).default([]),
+    pipelineDown: z.boolean().default(false),
+  }).refine((on) => on.alertTypes.length > 0 || on.alarms.length > 0 || on.pipelineDown, {
+    message: 'name at least one alert type, alarm or pipelineDown',
+  }),
+  action: z.enum(RECOVERY_ACTIONS),
+  /**
+   * SWITCH_INPUT: `backup` = the channel's second input attachment; `slate` = an attachment whose
+   * name ends in `-slate`. OnAir's provisioning does not create slate inputs yet: a channel
+   * without one gets a failed attempt with that reason (and, after `attempts.max`, a page).
+   */
+  target: z.enum(['backup', 'slate']).default('backup'),
+  debounceSeconds: z.number().int().min(0).max(86_400).default(10),
+  holdSeconds: z.number().int().min(0).max(3600).default(30),
+  verifySeconds: z.number().int().min(10).max(900).default(120),
+});
+export type RecoveryRule = z.output<typeof recoveryRuleSchema>;
+
+export const DEFAULT_RECOVERY_RULES: z.input<typeof recoveryRuleSchema>[] = [
+  // 10 s: long enough to ride out an encoder reconnect, short enough that viewers see a slate, not black.
+  { name: 'input-loss', on: { alertTypes: [...INPUT_LOSS_ALERT_TYPES] }, action: 'SWITCH_INPUT', target: 'backup', debounceSeconds: 10, holdSeconds: 30 },
+  // 15 s: MediaLive restarts a failed pipeline itself (RECOVERING); only a STOPPED one needs OnAir.
+  // 180 s verify: a StartChannel takes ~1–2 min to RUNNING (the waiter allows 10).
+  { name: 'pipeline-down', on: { pipelineDown: true }, action: 'RESTART', debounceSeconds: 15, verifySeconds: 180 },
+  // Output errors for 2 minutes: nothing automation can fix at the origin or CDN: tell a human why.
+  { name: 'output-errors', on: { alarms: [...OUTPUT_ERROR_ALARMS] }, action: 'NOTIFY', debounceSeconds: 120 },
+];
+
+export const recoveryPolicySchema = z.object({
+  enabled: z.boolean().default(true),
+  rules: z.array(recoveryRuleSchema).max(20).prefault(DEFAULT_RECOVERY_RULES),
+  attempts: z.object({
+    max: z.number().int().min(1).max(20).default(3),
+    windowSeconds: z.number().int().min(60).max(86_400).default(900),
+    breakerResetSeconds: z.number().int().min(60).max(604_800).default(3600),
+  }).prefault({}),
+  notifications: z.object({
+    maxPerWindow: z.number().int().min(1).max(100).default(5),
+  }).prefault({}),
+}).superRefine((p, ctx) => {
+  const names = p.rules.map((r) => r.name);
+  if (new Set(names).size !== names.length) ctx.addIssue({ code: 'custom', path: ['rules'], message: 'rule names must be unique' });
+  if (p.attempts.breakerResetSeconds < p.attempts.windowSeconds) {
+    ctx.addIssue({ code: 'custom', path: ['attempts', 'breakerResetSeconds'], message: 'must be at least attempts.windowSeconds (a breaker that closes sooner could loop)' });
+  }
+});
+export type RecoveryPolicy = z.output<typeof recoveryPolicySchema>;
+
+/** The rules OnAir evaluates for a channel: the policy's, plus the cost guard's input-loss stop. */
+export function effectiveRules(policy: RecoveryPolicy, inputLossAutoStopMinutes?: number): RecoveryRule[] {
+  const rules = [...policy.rules];
+  if (inputLossAutoStopMinutes !== undefined) {
+    const lossTypes = [...new Set(policy.rules.filter((r) => r.action === 'SWITCH_INPUT').flatMap((r) => r.on.alertTypes))];
+    rules.push({
+      name: 'cost-guard-input-loss',
+      on: { alertTypes: lossTypes.length ? lossTypes : [...INPUT_LOSS_ALERT_TYPES], alarms: [], pipelineDown: false },
+      action: 'STOP', target: 'backup', debounceSeconds: inputLossAutoStopMinutes * 60, holdSeconds: 0, verifySeconds: 120,
+    });
+  }
+  return rules;
+}

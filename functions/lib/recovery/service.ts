@@ -1,0 +1,114 @@
+/**
+ * Recovery's I/O around the pure decision: load the channel, decide, commit the decision with a
+ * conditional write (only the invocation whose write wins acts — so a redelivered or concurrent
+ * event never acts twice), then arm the timers and run the actions, feeding each result back as an
+ * event (failures count toward the breaker) and into the audit trail.
+ *
+ * Why timers are Step Functions executions (statemachines/recover.asl.yml) — Wait until dueAt, then
+ * call recoveryTimer: Lambda must not sleep through a debounce (billed, 15-minute cap); a Wait is
+ * second-precise on AWS and on the twin's clock, costs ~3 state transitions, and the execution name
+ * (channel, key, due time) makes arming idempotent. EventBridge Scheduler one-time schedules would
+ * also work but need creating and deleting per timer in a shared group, and the 1-minute reconciler
+ * tick is far too coarse for a 10 s debounce. The reconciler is the safety net: it fires any timer
+ * whose execution was lost.
+ */
+import { pipelineCount } from '../medialive/builders';
+import { RECOVERY_AUDIT_MAX, RecoveryVersionConflictError, type ChannelRecord } from '../registry';
+import { decide } from './decide';
+import { recoveryPolicySchema } from './policy';
+import { armTimer, executeAction, type RecoveryDeps } from './actions';
+import type { AuditEntry, Decision, RecoveryEvent } from './types';
+
+export type { RecoveryDeps } from './actions';
+
+const MAX_COMMIT_TRIES = 8;
+/** Result feedback can plan one more round (a page); never more. */
+const MAX_DEPTH = 3;
+
+export interface Outcome {
+  channelId: string;
+  changed: boolean;
+  actions: { actionId: string; type: string; ok: boolean; detail: string }[];
+  timers: string[];
+}
+
+function patchAudit(audit: AuditEntry[], actionId: string, ok: boolean, detail: string): AuditEntry[] {
+  return audit.map((a) => (a.actionId === actionId && a.result === 'PENDING' ? { ...a, result: ok ? 'OK' : 'FAILED', detail } : a));
+}
+
+export function policyOf(record: ChannelRecord) {
+  // Channels created before recovery existed have no `recovery` in their stored profile.
+  return recoveryPolicySchema.parse(record.profile.recovery ?? {});
+}
+
+/** Decides on one event for one channel and acts on what was committed. */
+export async function processEvent(
+  deps: RecoveryDeps,
+  channelId: string,
+  event: RecoveryEvent,
+  options: { patch?: { actionId: string; ok: boolean; detail: string }; depth?: number } = {},
+): Promise<Outcome> {
+  const outcome: Outcome = { channelId, changed: false, actions: [], timers: [] };
+  let decision: Decision | undefined;
+  let record: ChannelRecord | undefined;
+  for (let i = 0; i < MAX_COMMIT_TRIES; i++) {
+    record = await deps.registry.find(channelId);
+    if (!record) return outcome;
+    decision = decide({
+      state: record.recovery,
+      event,
+      policy: policyOf(record),
+      facts: { channelId, status: record.status, desiredState: record.desiredState, pipelinesTotal: pipelineCount(record.profile) },
+      now: deps.now(),
+      ...(record.profile.costGuard?.inputLossAutoStopMinutes !== undefined ? { inputLossAutoStopMinutes: record.profile.costGuard.inputLossAutoStopMinutes } : {}),
+    });
+    if (!decision.changed && !options.patch) return outcome;
+    let audit = [...decision.audit].reverse().concat(record.recoveryActions ?? []);
+    if (options.patch) audit = patchAudit(audit, options.patch.actionId, options.patch.ok, options.patch.detail);
+    try {
+      await deps.registry.saveRecovery(channelId, record.recovery?.version ?? 0, decision.changed ? decision.state : (record.recovery ?? decision.state), audit.slice(0, RECOVERY_AUDIT_MAX));
+      break;
+    } catch (error) {
+      if (!(error instanceof RecoveryVersionConflictError)) throw error;
+      decision = undefined; // someone else committed first: decide again on their state
+    }
+  }
+  if (!decision || !record) throw new RecoveryVersionConflictError(channelId, record?.recovery?.version ?? 0);
+  outcome.changed = decision.changed;
+
+  for (const t of decision.timers) {
+    await armTimer(deps, channelId, t);
+    outcome.timers.push(`${t.key}@${t.dueAt}`);
+  }
+  const depth = options.depth ?? 0;
+  for (const action of decision.actions) {
+    const result = await executeAction(deps, record, action);
+    outcome.actions.push({ actionId: action.actionId, type: action.spec.type, ...result });
+    if (depth >= MAX_DEPTH) continue;
+    const fed = await processEvent(deps, channelId, {
+      kind: 'result', eventId: `result-${action.actionId}`, at: deps.now().toISOString(), actionId: action.actionId, ok: result.ok, detail: result.detail,
+    }, { patch: { actionId: action.actionId, ...result }, depth: depth + 1 });
+    outcome.actions.push(...fed.actions);
+    outcome.timers.push(...fed.timers);
+  }
+  return outcome;
+}
+
+/** MediaLive channel id → OnAir channel id, cached for the container's life (ids never move). */
+const byMediaLiveId = new Map<string, string>();
+
+export async function channelForMediaLive(deps: Pick<RecoveryDeps, 'registry'>, medialiveChannelId: string): Promise<string | undefined> {
+  const cached = byMediaLiveId.get(medialiveChannelId);
+  if (cached) return cached;
+  const record = await deps.registry.findByMediaLiveChannelId(medialiveChannelId);
+  if (!record) return undefined;
+  byMediaLiveId.set(medialiveChannelId, record.channelId);
+  return record.channelId;
+}
+
+/** Timers whose due time passed more than `graceMs` ago (their execution was lost): fire them now. */
+export function overdueTimers(record: ChannelRecord, now: Date, graceMs = 30_000): { key: string; dueAt: string }[] {
+  return Object.entries(record.recovery?.timers ?? {})
+    .filter(([, due]) => Date.parse(due) + graceMs < now.getTime())
+    .map(([key, dueAt]) => ({ key, dueAt }));
+}
