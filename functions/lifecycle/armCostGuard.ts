@@ -6,7 +6,8 @@
  * carries the execution input). EventBridge delivers at least once: arming is idempotent (the
  * schedule is keyed by channel and its time by onAirAt).
  */
-import { z } from 'zod';
+// Namespace import: it lets esbuild drop zod's unused parts (its locales alone are ~270 KB).
+import * as z from 'zod';
 import { armCostGuard } from '../lib/api/lifecycle';
 import { lifecycleDeps } from './deps';
 import { stepHandler } from '../lib/handler';

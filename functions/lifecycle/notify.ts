@@ -1,5 +1,6 @@
 /** Human-readable SNS notices of the start/stop workflows (stopped, failures, cost guard acting). */
-import { z } from 'zod';
+// Namespace import: it lets esbuild drop zod's unused parts (its locales alone are ~270 KB).
+import * as z from 'zod';
 import { LIFECYCLE_EVENTS, publishLifecycleNotice } from '../lib/api/lifecycle';
 import type { LifecycleRecord } from '../lib/api/broadcasts';
 import { registry } from '../lib/clients/dynamodb';

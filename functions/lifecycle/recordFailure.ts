@@ -1,5 +1,6 @@
 /** A start or stop failed: status FAILED with the failed step and its cause. */
-import { z } from 'zod';
+// Namespace import: it lets esbuild drop zod's unused parts (its locales alone are ~270 KB).
+import * as z from 'zod';
 import { recordLifecycleFailure } from '../lib/api/lifecycle';
 import { lifecycleDeps } from './deps';
 import { stepHandler } from '../lib/handler';
