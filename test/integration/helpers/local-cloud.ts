@@ -37,12 +37,13 @@ export async function withLocalCloud(options: LocalCloudOptions = {}): Promise<T
 /** Starts one local cloud for the enclosing describe() and stops it afterwards. */
 export function useLocalCloud(options: LocalCloudOptions = {}): () => TestCloud {
   let cloud: (TestCloud & { cleanup(): Promise<void> }) | undefined;
+  // Generous hook timeouts: starting the twin (models, dynalite) takes seconds on a busy 2-core CI.
   beforeAll(async () => {
     cloud = await withLocalCloud(options);
-  });
+  }, 60_000);
   afterAll(async () => {
     await cloud?.cleanup();
-  });
+  }, 60_000);
   return () => {
     if (!cloud) throw new Error('the local cloud is not started (useLocalCloud must be called inside describe)');
     return cloud;
