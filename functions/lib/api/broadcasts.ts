@@ -175,6 +175,11 @@ export async function createBroadcast(deps: ApiDeps, channelId: string, window: 
     const record = (await deps.registry.get(channelId)) as LifecycleRecord;
     if (CLOSED.has(record.status)) throw new ChannelStateError(channelId, record.status, 'schedule a broadcast on');
     const existing = Object.values(record.broadcasts ?? {});
+    // A PLANNED channel's schedules provision it; a second broadcast would need "provision or
+    // start" decided at fire time, which a Scheduler target cannot do: book it once provisioned.
+    if (record.status === 'PLANNED' && existing.length > 0) {
+      throw new ChannelStateError(channelId, 'PLANNED with a broadcast already', 'add a second broadcast to');
+    }
     const overlap = findOverlap(existing, { ...window, leadSeconds }, now);
     if (overlap) throw new BroadcastOverlapError(overlap);
     const prepareWorkflow: Workflow = record.status === 'PLANNED' ? 'provision' : 'start';

@@ -7,13 +7,13 @@ import { randomBytes } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { newGeneration } from '../ids';
 import { resolveProfile } from '../profile';
-import { ValidationError } from '../errors';
+import { ChannelBusyError, ValidationError } from '../errors';
 import type { ChannelRecord, ChannelStatus, DesiredState, ExecutionRef } from '../registry';
 import type { z } from 'zod';
 import type { ApiDeps } from './deps';
 import { acquire, executionArnFor, executionName, release, refuse, type GuardDeps } from './guard';
 import { describeExecution, executionSteps, type ExecutionStep } from './executions';
-import { broadcastView, cancelAllSchedules, costGuardView } from './broadcasts';
+import { broadcastView, cancelAllSchedules, costGuardView, prepareAt, type LifecycleRecord } from './broadcasts';
 import type { Workflow } from './settings';
 import type {
   ChannelDetail, ChannelSummary, createChannelBody, listChannelsQuery,
@@ -120,6 +120,10 @@ export async function deleteChannel(deps: ApiDeps, channelId: string): Promise<L
   if (record.status === 'DELETED') return { current: await channelDetail(deps, record) };
   const busy: ChannelStatus[] = ['PROVISIONING', 'STARTING', 'STOPPING', 'TEARING_DOWN'];
   if (busy.includes(record.status)) refuse(record, 'teardown');
+  if (record.status === 'PLANNED' && Object.values((record as LifecycleRecord).broadcasts ?? {}).some((b) => prepareAt(b).getTime() <= deps.now().getTime())) {
+    // Its prepare schedule has fired: provisioning is starting. Deleting now would race it.
+    throw new ChannelBusyError(channelId, 'provision');
+  }
   await cancelAllSchedules(deps, record);
   if (record.status === 'PLANNED') {
     const cancelled = await cancelPlanned(deps, record);
@@ -164,7 +168,7 @@ export async function channelDetail(deps: ApiDeps, record: ChannelRecord): Promi
     ...(execution ? { execution } : {}),
     ...(record.failure ? { failure: { ...record.failure, cause: record.failure.cause.split('\n')[0].slice(0, 300) } } : {}),
     broadcasts: broadcastView(record, deps.now()),
-    recoveryActions: [],
+    recoveryActions: recoveryView(record),
     ...(record.onAirAt ? { onAirAt: record.onAirAt } : {}),
   };
 }
@@ -198,14 +202,25 @@ export async function listChannels(deps: ApiDeps, query: z.output<typeof listCha
 }
 
 /** GET /channels/{id}/events: the steps of the channel's running or last workflow. */
-export async function channelEvents(deps: ApiDeps, channelId: string): Promise<{ execution?: { workflow: string; executionArn: string }; steps: ExecutionStep[]; recoveryActions: [] }> {
+export async function channelEvents(deps: ApiDeps, channelId: string): Promise<{ execution?: { workflow: string; executionArn: string }; steps: ExecutionStep[]; recoveryActions: RecoveryActionView[] }> {
   const record = await deps.registry.get(channelId);
-  if (!record.execution) return { steps: [], recoveryActions: [] };
+  if (!record.execution) return { steps: [], recoveryActions: recoveryView(record) };
   let steps: ExecutionStep[] = [];
   try {
     steps = await executionSteps(deps.sfn, record.execution.arn);
   } catch (error) {
     if (!(error instanceof Error && error.name === 'ExecutionDoesNotExist')) throw error;
   }
-  return { execution: { workflow: record.execution.workflow, executionArn: record.execution.arn }, steps, recoveryActions: [] };
+  return { execution: { workflow: record.execution.workflow, executionArn: record.execution.arn }, steps, recoveryActions: recoveryView(record) };
+}
+
+type RecoveryActionView = ChannelDetail['recoveryActions'][number];
+
+/** The recovery audit trail (functions/lib/recovery), newest first, as the API shows it. */
+function recoveryView(record: ChannelRecord): RecoveryActionView[] {
+  return (record.recoveryActions ?? []).map((a) => ({
+    at: a.at, trigger: { ...a.trigger }, decision: a.decision, result: a.result,
+    ...(a.actionId ? { actionId: a.actionId } : {}), ...(a.rule ? { rule: a.rule } : {}),
+    ...(a.action ? { action: a.action } : {}), ...(a.detail ? { detail: a.detail } : {}),
+  }));
 }

@@ -106,6 +106,15 @@ describe('POST /channels/{id}/broadcasts', () => {
     expect(h.ddbMock.commandCalls(UpdateCommand)[1].args[0].input.UpdateExpression).toMatch(/^REMOVE #b.#id/);
   });
 
+  it('refuses a second broadcast on a PLANNED channel', async () => {
+    const h = makeHarness();
+    const first = { broadcastId: 'b-aaaaaaaa', startAt: at(300), endAt: at(400), leadSeconds: 900, teardownAfter: true, createdAt: 'x', schedules: [] };
+    h.ddbMock.on(GetCommand).resolves({ Item: record({ status: 'PLANNED', broadcasts: { [first.broadcastId]: first } }) });
+    const res = await h.call('POST', '/channels/show-1/broadcasts', { body: window });
+    expect(res.statusCode).toBe(409);
+    expect(h.schedulerMock.calls()).toHaveLength(0);
+  });
+
   it('answers 404 for an unknown channel and 409 for a deleted one', async () => {
     const h = makeHarness();
     h.ddbMock.on(GetCommand).resolvesOnce({}).resolves({ Item: record({ status: 'DELETED' }) });

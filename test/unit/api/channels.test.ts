@@ -334,6 +334,16 @@ describe('DELETE /channels/{id}', () => {
     expect(h.sfnMock.calls()).toHaveLength(0);
   });
 
+  it('answers 409 for a PLANNED channel whose provisioning is starting', async () => {
+    const h = makeHarness();
+    const b = { broadcastId: 'b-12345678', startAt: '2026-11-24T12:10:00.000Z', endAt: '2026-11-24T13:00:00.000Z', leadSeconds: 900, teardownAfter: true, createdAt: 'x', schedules: [] };
+    h.ddbMock.on(GetCommand).resolves({ Item: record({ status: 'PLANNED', broadcasts: { [b.broadcastId]: b } }) });
+    const res = await h.call('DELETE', '/channels/show-1');
+    expect(res.statusCode).toBe(409);
+    expect(res.json!.message).toMatch(/provision is in progress/);
+    expect(h.ddbMock.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
   it('answers 409 while another operation runs, cancelling nothing', async () => {
     const h = makeHarness();
     h.ddbMock.on(GetCommand).resolves({ Item: record({ status: 'PROVISIONING' }) });
