@@ -42,13 +42,19 @@ export type PollName = keyof typeof POLLS;
 export interface PollResult {
   ready: boolean;
   attempt: number;
+  /** Seconds of waiting this loop has asked for so far: what its bound is checked against. */
+  waited: number;
   waitSeconds: number;
   /** What the resource reported, for the execution history and the failure message. */
   state?: string;
   reason?: string;
 }
 
-export const pollInput = channelInput.extend({ attempt: z.number().int().min(0).default(0) });
+/** Each poll task gets the previous result back (`previous.$: $.polls.<name>`); absent on a first look. */
+export const pollInput = channelInput.extend({
+  previous: z.object({ attempt: z.number().int().min(0).default(0), waited: z.number().min(0).default(0) }).loose().prefault({}),
+});
+export type PreviousPoll = z.output<typeof pollInput>['previous'];
 
 /** A wait ran past its bound: caught by the state machine like any failed step. */
 export class WaitTimeoutError extends Error {
@@ -59,21 +65,25 @@ export class WaitTimeoutError extends Error {
 }
 
 /**
- * One poll: ready → done; not ready → wait `intervalSeconds` and look again, until the
- * attempts add up to the wait's bound, then WaitTimeoutError.
+ * One poll: ready → done; not ready → wait `intervalSeconds` (or the interval the caller knows
+ * fits better) and look again, until the waits add up to the bound, then WaitTimeoutError.
  */
-export function nextPoll(poll: PollName, attempt: number, ready: boolean, state?: string, reason?: string): PollResult {
-  const { intervalSeconds, maxSeconds } = POLLS[poll];
+export function nextPoll(
+  poll: PollName, previous: { attempt: number; waited: number }, ready: boolean, state?: string, reason?: string, intervalSeconds?: number,
+): PollResult {
+  const { maxSeconds } = POLLS[poll];
+  const interval = intervalSeconds ?? POLLS[poll].intervalSeconds;
   const extra = { ...(state !== undefined ? { state } : {}), ...(reason !== undefined ? { reason } : {}) };
-  if (ready) return { ready: true, attempt: attempt + 1, waitSeconds: 0, ...extra };
-  if ((attempt + 1) * intervalSeconds > maxSeconds) throw new WaitTimeoutError(poll, state ?? reason);
-  return { ready: false, attempt: attempt + 1, waitSeconds: intervalSeconds, ...extra };
+  const attempt = previous.attempt + 1;
+  if (ready) return { ready: true, attempt, waited: previous.waited, waitSeconds: 0, ...extra };
+  if (previous.waited + interval > maxSeconds) throw new WaitTimeoutError(poll, state ?? reason);
+  return { ready: false, attempt, waited: previous.waited + interval, waitSeconds: interval, ...extra };
 }
 
 /** The counters a workflow's loops start from, placed in the execution document by its first task. */
 export function freshPolls(names: readonly PollName[]): Record<string, PollResult> {
   // The first Wait of a loop already waits one interval: a state seldom changes in less.
-  return Object.fromEntries(names.map((n) => [n, { ready: false, attempt: 0, waitSeconds: POLLS[n].intervalSeconds }]));
+  return Object.fromEntries(names.map((n) => [n, { ready: false, attempt: 0, waited: 0, waitSeconds: POLLS[n].intervalSeconds }]));
 }
 
 /**

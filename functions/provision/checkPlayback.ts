@@ -9,13 +9,17 @@ import { describeDistribution } from '../lib/cdn/operations';
 import { checkPlayback } from '../lib/cdn/playback';
 import { ResourceFailedError } from '../lib/errors';
 import { stepHandler } from '../lib/handler';
-import { nextPoll, pollInput, type PollResult } from '../lib/workflow';
+import { nextPoll, pollInput, POLLS, type PollResult } from '../lib/workflow';
 
-export const handler = stepHandler('checkPlayback', pollInput, async ({ channelId, attempt }): Promise<PollResult> => {
+export const handler = stepHandler('checkPlayback', pollInput, async ({ channelId, previous }): Promise<PollResult> => {
   const record = await registry.get(channelId);
   const dist = await describeDistribution({ cloudfront, registry, config }, record);
   if (!dist.exists) throw new ResourceFailedError(`CloudFront distribution ${record.resources.distributionId ?? '(none)'} does not exist`);
-  if (dist.status !== 'Deployed') return nextPoll('playback', attempt, false, dist.status, `distribution ${dist.status ?? 'status unknown'}`);
+  // A deploying distribution takes minutes: look at its pace, not the manifest's (fewer polls,
+  // each ~3 state transitions), then every few seconds once it is Deployed.
+  if (dist.status !== 'Deployed') {
+    return nextPoll('playback', previous, false, dist.status, `distribution ${dist.status ?? 'status unknown'}`, POLLS.distributionDeployed.intervalSeconds);
+  }
   const check = await checkPlayback(fetch, record);
-  return nextPoll('playback', attempt, check.watchable, dist.status, check.reason);
+  return nextPoll('playback', previous, check.watchable, dist.status, check.reason);
 });

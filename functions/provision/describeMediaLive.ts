@@ -17,7 +17,7 @@ const input = pollInput.extend({ poll: z.enum(['channelRunning', 'channelStopped
 /** States a starting channel cannot come back from by itself. */
 const START_FAILED = new Set(['CREATE_FAILED', 'UPDATE_FAILED', 'DELETING', 'DELETED', 'STOPPING']);
 
-export const handler = stepHandler('describeMediaLive', input, async ({ channelId, poll, attempt }): Promise<PollResult> => {
+export const handler = stepHandler('describeMediaLive', input, async ({ channelId, poll, previous }): Promise<PollResult> => {
   const deps = { medialive, registry, config };
   const record = await registry.get(channelId);
   switch (poll) {
@@ -27,24 +27,24 @@ export const handler = stepHandler('describeMediaLive', input, async ({ channelI
         throw new ResourceFailedError(`MediaLive channel ${record.resources.medialiveChannelId ?? '(none)'} is ${s.exists ? s.state : 'gone'} while starting`);
       }
       // MediaLive answers STARTING from StartChannel at once; IDLE two polls later means the start failed.
-      if (s.state === 'IDLE' && attempt >= 2) throw new ResourceFailedError(`MediaLive channel ${record.resources.medialiveChannelId} fell back to IDLE: the start failed`);
+      if (s.state === 'IDLE' && previous.attempt >= 2) throw new ResourceFailedError(`MediaLive channel ${record.resources.medialiveChannelId} fell back to IDLE: the start failed`);
       const ready = s.state === 'RUNNING' && s.pipelinesRunning >= s.pipelinesTotal;
-      return nextPoll(poll, attempt, ready, `${s.state ?? 'unknown'} ${s.pipelinesRunning}/${s.pipelinesTotal} pipelines`);
+      return nextPoll(poll, previous, ready, `${s.state ?? 'unknown'} ${s.pipelinesRunning}/${s.pipelinesTotal} pipelines`);
     }
     case 'channelStopped': {
       const s = await describeChannel(deps, record);
       const ready = !s.exists || s.state === 'IDLE' || s.state === 'CREATE_FAILED' || s.state === 'UPDATE_FAILED';
-      return nextPoll(poll, attempt, ready, s.exists ? s.state : 'DELETED');
+      return nextPoll(poll, previous, ready, s.exists ? s.state : 'DELETED');
     }
     case 'inputDetached': {
       const s = await describeInput(deps, record);
       const ready = !s.exists || s.state === 'DETACHED' || s.state === 'DELETING';
-      return nextPoll(poll, attempt, ready, s.exists ? s.state : 'DELETED');
+      return nextPoll(poll, previous, ready, s.exists ? s.state : 'DELETED');
     }
     case 'securityGroupIdle': {
       const s = await describeInputSecurityGroup(deps, record);
       const ready = !s.exists || s.state === 'IDLE';
-      return nextPoll(poll, attempt, ready, s.exists ? s.state : 'DELETED');
+      return nextPoll(poll, previous, ready, s.exists ? s.state : 'DELETED');
     }
   }
 });

@@ -11,22 +11,22 @@ import {
   deleteDistribution, deleteOriginAccessControl, describeDistribution, disableDistribution,
 } from '../lib/cdn/operations';
 import { stepHandler } from '../lib/handler';
-import { nextPoll, pollInput, type PollResult } from '../lib/workflow';
+import { nextPoll, pollInput, type PollResult, type PreviousPoll } from '../lib/workflow';
 
-function deployedPoll(attempt: number, d: { exists: boolean; status?: string; enabled?: boolean }): PollResult {
+function deployedPoll(previous: PreviousPoll, d: { exists: boolean; status?: string; enabled?: boolean }): PollResult {
   const ready = !d.exists || (d.status === 'Deployed' && d.enabled === false);
-  return nextPoll('distributionDeployed', attempt, ready, d.exists ? `${d.status ?? 'unknown'}, ${d.enabled ? 'enabled' : 'disabled'}` : 'deleted');
+  return nextPoll('distributionDeployed', previous, ready, d.exists ? `${d.status ?? 'unknown'}, ${d.enabled ? 'enabled' : 'disabled'}` : 'deleted');
 }
 
 const input = pollInput.extend({ action: z.enum(['disable', 'describe', 'delete', 'deleteOriginAccessControl']) });
 
-export const handler = stepHandler('deleteDistribution', input, async ({ channelId, action, attempt }) => {
+export const handler = stepHandler('deleteDistribution', input, async ({ channelId, action, previous }) => {
   const deps = { cloudfront, registry, config };
   const record = await registry.get(channelId);
   switch (action) {
     // Both answer as a poll: a distribution disabled by an earlier run may already be Deployed.
-    case 'disable': return deployedPoll(attempt, await disableDistribution(deps, record));
-    case 'describe': return deployedPoll(attempt, await describeDistribution(deps, record));
+    case 'disable': return deployedPoll(previous, await disableDistribution(deps, record));
+    case 'describe': return deployedPoll(previous, await describeDistribution(deps, record));
     case 'delete': return deleteDistribution(deps, record);
     case 'deleteOriginAccessControl': return deleteOriginAccessControl(deps, record);
   }

@@ -19,8 +19,8 @@ const OPS = {
   inputSecurityGroup: { remove: deleteInputSecurityGroup, poll: 'securityGroupIdle' },
 } as const satisfies Record<string, { remove: unknown; poll: PollName }>;
 
-export const handler = stepHandler('deleteMediaLive', input, async ({ channelId, resource, attempt }): Promise<PollResult> => {
+export const handler = stepHandler('deleteMediaLive', input, async ({ channelId, resource, previous }): Promise<PollResult> => {
   const { remove, poll } = OPS[resource];
   const out = await remove({ medialive, registry, config }, await registry.get(channelId));
-  return nextPoll(poll, attempt, out.deleted, out.state ?? (out.deleted ? 'DELETED' : undefined));
+  return nextPoll(poll, previous, out.deleted, out.state ?? (out.deleted ? 'DELETED' : undefined));
 });

@@ -13,5 +13,5 @@ const STOPPED = new Set(['IDLE', 'DELETED', 'CREATE_FAILED', 'UPDATE_FAILED', 'D
 
 export const handler = stepHandler('stopChannel', channelInput, async ({ channelId }): Promise<PollResult> => {
   const { state } = await stopChannel({ medialive, registry, config }, await registry.get(channelId));
-  return nextPoll('channelStopped', 0, STOPPED.has(state), state);
+  return nextPoll('channelStopped', { attempt: 0, waited: 0 }, STOPPED.has(state), state);
 });

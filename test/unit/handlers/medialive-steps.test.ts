@@ -27,20 +27,20 @@ beforeEach(() => {
   ddb.on(UpdateCommand).resolves({});
 });
 
-const describe_ = (poll: string, attempt = 0) => describeMediaLive({ channelId: 'show-1', poll, attempt }, lambdaContext as never);
+const describe_ = (poll: string, attempt = 0, waited = attempt * 5) => describeMediaLive({ channelId: 'show-1', poll, previous: { attempt, waited } }, lambdaContext as never);
 
 describe('describeMediaLive: channel RUNNING on every pipeline', () => {
   it('is not ready while STARTING or with one of two pipelines running; polls again after the interval', async () => {
     ml.on(DescribeChannelCommand).resolvesOnce({ State: 'STARTING', ChannelClass: 'STANDARD', PipelinesRunningCount: 0 })
       .resolvesOnce({ State: 'RUNNING', ChannelClass: 'STANDARD', PipelinesRunningCount: 1 });
-    await expect(describe_('channelRunning', 0)).resolves.toEqual({ ready: false, attempt: 1, waitSeconds: 5, state: 'STARTING 0/2 pipelines' });
-    await expect(describe_('channelRunning', 1)).resolves.toEqual({ ready: false, attempt: 2, waitSeconds: 5, state: 'RUNNING 1/2 pipelines' });
+    await expect(describe_('channelRunning', 0)).resolves.toEqual({ ready: false, attempt: 1, waited: 5, waitSeconds: 5, state: 'STARTING 0/2 pipelines' });
+    await expect(describe_('channelRunning', 1)).resolves.toEqual({ ready: false, attempt: 2, waited: 10, waitSeconds: 5, state: 'RUNNING 1/2 pipelines' });
     expect(ml).toHaveReceivedCommandWith(DescribeChannelCommand, { ChannelId: '1234567' });
   });
 
   it('is ready when RUNNING on both pipelines', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING', ChannelClass: 'STANDARD', PipelinesRunningCount: 2 });
-    await expect(describe_('channelRunning', 7)).resolves.toEqual({ ready: true, attempt: 8, waitSeconds: 0, state: 'RUNNING 2/2 pipelines' });
+    await expect(describe_('channelRunning', 7)).resolves.toEqual({ ready: true, attempt: 8, waited: 35, waitSeconds: 0, state: 'RUNNING 2/2 pipelines' });
   });
 
   it('gives up at the 10-minute bound of AWS start waiter with WaitTimeoutError', async () => {
@@ -66,12 +66,12 @@ describe('describeMediaLive: channel RUNNING on every pipeline', () => {
 describe('describeMediaLive: teardown waits', () => {
   it('a channel that is gone counts as stopped', async () => {
     ml.on(DescribeChannelCommand).rejects(new NotFoundException({ ...meta, message: 'not found' }));
-    await expect(describe_('channelStopped')).resolves.toEqual({ ready: true, attempt: 1, waitSeconds: 0, state: 'DELETED' });
+    await expect(describe_('channelStopped')).resolves.toEqual({ ready: true, attempt: 1, waited: 0, waitSeconds: 0, state: 'DELETED' });
   });
 
   it('waits while STOPPING', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: 'STOPPING', ChannelClass: 'STANDARD' });
-    await expect(describe_('channelStopped', 3)).resolves.toEqual({ ready: false, attempt: 4, waitSeconds: 5, state: 'STOPPING' });
+    await expect(describe_('channelStopped', 3)).resolves.toEqual({ ready: false, attempt: 4, waited: 20, waitSeconds: 5, state: 'STOPPING' });
   });
 
   it('refuses an input without a channelId', async () => {
@@ -98,7 +98,7 @@ describe('stopChannel and deleteMediaLive answer as polls', () => {
   it('stopChannel on a RUNNING channel sends StopChannel and is not ready yet', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
     ml.on(StopChannelCommand).resolves({ State: 'STOPPING' });
-    await expect(stopChannel({ channelId: 'show-1' }, lambdaContext as never)).resolves.toEqual({ ready: false, attempt: 1, waitSeconds: 5, state: 'STOPPING' });
+    await expect(stopChannel({ channelId: 'show-1' }, lambdaContext as never)).resolves.toEqual({ ready: false, attempt: 1, waited: 5, waitSeconds: 5, state: 'STOPPING' });
     expect(ml).toHaveReceivedCommandWith(StopChannelCommand, { ChannelId: '1234567' });
   });
 
@@ -112,11 +112,11 @@ describe('stopChannel and deleteMediaLive answer as polls', () => {
     ml.on(DescribeChannelCommand).resolvesOnce({ State: 'IDLE' }).resolvesOnce({ State: 'DELETING' })
       .rejectsOnce(new NotFoundException({ ...meta, message: 'gone' }));
     ml.on(DeleteChannelCommand).resolves({ State: 'DELETING' });
-    const call = (attempt: number) => deleteMediaLive({ channelId: 'show-1', resource: 'channel', attempt }, lambdaContext as never);
-    await expect(call(0)).resolves.toEqual({ ready: false, attempt: 1, waitSeconds: 5, state: 'DELETING' });
-    await expect(call(1)).resolves.toEqual({ ready: false, attempt: 2, waitSeconds: 5, state: 'DELETING' });
+    const call = (attempt: number) => deleteMediaLive({ channelId: 'show-1', resource: 'channel', previous: { attempt, waited: attempt * 5 } }, lambdaContext as never);
+    await expect(call(0)).resolves.toEqual({ ready: false, attempt: 1, waited: 5, waitSeconds: 5, state: 'DELETING' });
+    await expect(call(1)).resolves.toEqual({ ready: false, attempt: 2, waited: 10, waitSeconds: 5, state: 'DELETING' });
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
-    await expect(call(2)).resolves.toEqual({ ready: true, attempt: 3, waitSeconds: 0, state: 'DELETED' });
+    await expect(call(2)).resolves.toEqual({ ready: true, attempt: 3, waited: 10, waitSeconds: 0, state: 'DELETED' });
     expect(ml).toHaveReceivedCommandTimes(DeleteChannelCommand, 1);
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, { UpdateExpression: expect.stringContaining('REMOVE #r.#p0'), ExpressionAttributeNames: expect.objectContaining({ '#p0': 'medialiveChannelId' }) });
   });
@@ -124,6 +124,6 @@ describe('stopChannel and deleteMediaLive answer as polls', () => {
   it('a running channel is a ConflictException for the state machine to retry', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
     ml.on(DeleteChannelCommand).rejects(new ConflictException({ ...meta, message: 'Cannot delete a channel that has not been stopped yet' }));
-    await expect(deleteMediaLive({ channelId: 'show-1', resource: 'channel', attempt: 0 }, lambdaContext as never)).rejects.toMatchObject({ name: 'ConflictException' });
+    await expect(deleteMediaLive({ channelId: 'show-1', resource: 'channel' }, lambdaContext as never)).rejects.toMatchObject({ name: 'ConflictException' });
   });
 });

@@ -33,7 +33,7 @@ describe('validate', () => {
     ddb.on(GetCommand).resolves({});
     ddb.on(PutCommand).resolves({});
     const out = await validate({ request: { channelId: 'show-1', overrides: { input: { allowedCidrs: ['203.0.113.10/32'] } } }, execution }, lambdaContext as never);
-    expect(out).toMatchObject({ channelId: 'show-1', startAfterCreate: true, packager: 'mediapackage-v2', polls: { channelRunning: { attempt: 0, waitSeconds: POLLS.channelRunning.intervalSeconds } } });
+    expect(out).toMatchObject({ channelId: 'show-1', startAfterCreate: true, packager: 'mediapackage-v2', polls: { channelRunning: { attempt: 0, waited: 0, waitSeconds: POLLS.channelRunning.intervalSeconds } } });
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
       TableName: 'onair-test-channels',
       ConditionExpression: expect.stringContaining('attribute_not_exists(channelId)'),
@@ -141,11 +141,17 @@ describe('notifications', () => {
 describe('poll schedule', () => {
   it('waits one interval at a time and stops at the bound of each wait', () => {
     for (const [name, p] of Object.entries(POLLS)) {
-      const last = Math.floor(p.maxSeconds / p.intervalSeconds) - 1;
-      expect(nextPoll(name as keyof typeof POLLS, last, false)).toMatchObject({ ready: false, waitSeconds: p.intervalSeconds });
-      expect(() => nextPoll(name as keyof typeof POLLS, last + 1, false)).toThrow(expect.objectContaining({ name: 'WaitTimeoutError' }));
-      expect(nextPoll(name as keyof typeof POLLS, last + 5, true)).toMatchObject({ ready: true, waitSeconds: 0 });
+      const key = name as keyof typeof POLLS;
+      const last = p.maxSeconds - p.intervalSeconds;
+      expect(nextPoll(key, { attempt: 3, waited: last }, false)).toEqual({ ready: false, attempt: 4, waited: p.maxSeconds, waitSeconds: p.intervalSeconds });
+      expect(() => nextPoll(key, { attempt: 4, waited: last + 1 }, false)).toThrow(expect.objectContaining({ name: 'WaitTimeoutError' }));
+      expect(nextPoll(key, { attempt: 9, waited: p.maxSeconds }, true)).toMatchObject({ ready: true, waitSeconds: 0 });
     }
+  });
+
+  it('counts a longer interval chosen by the caller against the same bound', () => {
+    expect(nextPoll('playback', { attempt: 0, waited: 0 }, false, 'InProgress', undefined, 15)).toMatchObject({ waitSeconds: 15, waited: 15 });
+    expect(() => nextPoll('playback', { attempt: 9, waited: POLLS.playback.maxSeconds - 10 }, false, undefined, undefined, 15)).toThrow(expect.objectContaining({ name: 'WaitTimeoutError' }));
   });
 
   it('keeps a Cause that is not a Lambda error as AWS gave it, trimmed', () => {
