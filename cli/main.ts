@@ -264,7 +264,12 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
             io.stdout.write(`  +${String(s.elapsedSeconds).padStart(7)}s  ${what}${s.repeats ? `  ×${s.repeats}` : ''}\n`);
           }
         }
-        io.stdout.write('Recovery audit: none yet (automatic recovery arrives with issue 5).\n');
+        const actions = (ev.recoveryActions ?? []) as Json[];
+        io.stdout.write(actions.length ? 'Recovery (newest first):\n' : 'Recovery: no automatic action so far.\n');
+        for (const a of actions) {
+          io.stdout.write(`  ${a.at}  ${a.decision}${a.action ? `  [${a.action} → ${a.result}${a.detail ? `: ${a.detail}` : ''}]` : ''}\n`);
+          io.stdout.write(`      after: ${(a.trigger as Json | undefined)?.summary ?? ''}\n`);
+        }
       });
       return EXIT.OK;
     }

@@ -12,10 +12,10 @@
 import { randomBytes, createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  CreateScheduleCommand, DeleteScheduleCommand, type SchedulerClient,
+  CreateScheduleCommand, DeleteScheduleCommand, UpdateScheduleCommand, type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ChannelNotFoundError } from '../errors';
+import { ChannelBusyError, ChannelNotFoundError } from '../errors';
 import type { ChannelRecord } from '../registry';
 import type { ApiDeps } from './deps';
 import {
@@ -63,20 +63,20 @@ export interface ScheduleRequest {
 }
 
 /**
- * One one-time schedule: flexible window OFF (exact time), retries then the DLQ, deleted by
- * Scheduler after it fires. ClientToken makes a retried create a no-op.
+ * One one-time schedule's definition: flexible window OFF (exact time), retries then the DLQ,
+ * deleted by Scheduler after it fires. The one source for create and update (UpdateSchedule
+ * replaces the whole definition).
  */
-export async function createSchedule(scheduler: SchedulerClient, settings: LifecycleSettings, req: ScheduleRequest): Promise<void> {
-  await scheduler.send(new CreateScheduleCommand({
+export function scheduleDefinition(settings: LifecycleSettings, req: ScheduleRequest) {
+  return {
     Name: req.name,
     GroupName: settings.scheduleGroup,
     ScheduleExpression: atExpression(req.at),
     ScheduleExpressionTimezone: 'UTC',
-    FlexibleTimeWindow: { Mode: 'OFF' },
-    ActionAfterCompletion: 'DELETE',
-    State: 'ENABLED',
+    FlexibleTimeWindow: { Mode: 'OFF' as const },
+    ActionAfterCompletion: 'DELETE' as const,
+    State: 'ENABLED' as const,
     Description: req.description.slice(0, 512),
-    ClientToken: createHash('sha256').update(`${req.name}@${req.at.toISOString()}`).digest('hex').slice(0, 64),
     Target: {
       Arn: settings.stateMachineArn(req.workflow),
       RoleArn: settings.schedulerRoleArn,
@@ -85,7 +85,19 @@ export async function createSchedule(scheduler: SchedulerClient, settings: Lifec
       RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 900 },
       DeadLetterConfig: { Arn: settings.schedulesDlqArn },
     },
+  };
+}
+
+/** Creates a schedule; ClientToken makes a retried create a no-op. */
+export async function createSchedule(scheduler: SchedulerClient, settings: LifecycleSettings, req: ScheduleRequest): Promise<void> {
+  await scheduler.send(new CreateScheduleCommand({
+    ...scheduleDefinition(settings, req),
+    ClientToken: createHash('sha256').update(`${req.name}@${req.at.toISOString()}`).digest('hex').slice(0, 64),
   }));
+}
+
+export async function updateSchedule(scheduler: SchedulerClient, settings: LifecycleSettings, req: ScheduleRequest): Promise<void> {
+  await scheduler.send(new UpdateScheduleCommand(scheduleDefinition(settings, req)));
 }
 
 /** Deleting a schedule that already fired (ActionAfterCompletion DELETE) or never existed is done. */
@@ -129,6 +141,18 @@ export function costGuardView(record: LifecycleRecord) {
 }
 
 export interface BroadcastWindow { startAt: string; endAt: string; leadSeconds?: number; teardownAfter: boolean }
+
+/** What Scheduler runs for a broadcast: the workflows' own input shapes. */
+export function scheduleRequests(channelId: string, b: StoredBroadcast): ScheduleRequest[] {
+  return b.schedules.map((s) => ({
+    name: s.name,
+    at: new Date(s.at),
+    workflow: s.workflow,
+    // provision and teardown take only the channel (their own schemas refuse other reasons).
+    input: s.workflow === 'teardown' || s.workflow === 'provision' ? { channelId } : { channelId, reason: 'broadcast', broadcastId: b.broadcastId },
+    description: `OnAir ${s.workflow} for broadcast ${b.broadcastId} of ${channelId} (${b.startAt} – ${b.endAt})`,
+  }));
+}
 
 /** Impossible times → 422 naming the field; nothing is written. */
 export function checkWindow(window: BroadcastWindow, leadSeconds: number, now: Date): void {
@@ -218,15 +242,9 @@ export async function createBroadcast(deps: ApiDeps, channelId: string, window: 
     }
     const created: string[] = [];
     try {
-      for (const s of stored.schedules) {
-        await createSchedule(deps.scheduler, deps.settings, {
-          name: s.name,
-          at: new Date(s.at),
-          workflow: s.workflow,
-          input: s.workflow === 'teardown' || s.workflow === 'provision' ? { channelId } : { channelId, reason: 'broadcast', broadcastId },
-          description: `OnAir ${s.workflow} for broadcast ${broadcastId} of ${channelId} (${stored.startAt} – ${stored.endAt})`,
-        });
-        created.push(s.name);
+      for (const req of scheduleRequests(channelId, stored)) {
+        await createSchedule(deps.scheduler, deps.settings, req);
+        created.push(req.name);
       }
     } catch (error) {
       await Promise.allSettled(created.map((n) => deleteSchedule(deps.scheduler, deps.settings, n)));
@@ -246,6 +264,70 @@ async function removeBroadcast(deps: ApiDeps, channelId: string, broadcastId: st
     ExpressionAttributeNames: { '#b': 'broadcasts', '#id': broadcastId, '#v': 'broadcastsVersion', '#u': 'updatedAt' },
     ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':u': deps.now().toISOString() },
   }));
+}
+
+/** Writes one broadcast entry if nobody booked since `version` was read. */
+async function putBroadcast(deps: ApiDeps, channelId: string, b: StoredBroadcast, version: number): Promise<boolean> {
+  try {
+    await deps.ddb.send(new UpdateCommand({
+      TableName: deps.channelsTable,
+      Key: { channelId },
+      UpdateExpression: 'SET #b.#id = :b, #v = :next, #u = :u',
+      ConditionExpression: 'attribute_exists(#b.#id) AND #v = :version',
+      ExpressionAttributeNames: { '#b': 'broadcasts', '#id': b.broadcastId, '#v': 'broadcastsVersion', '#u': 'updatedAt' },
+      ExpressionAttributeValues: { ':b': b, ':next': version + 1, ':version': version, ':u': deps.now().toISOString() },
+    }));
+    return true;
+  } catch (error) {
+    if (error instanceof ConditionalCheckFailedException) return false;
+    throw error;
+  }
+}
+
+/**
+ * Moves a broadcast that has not begun (its prepare time is still ahead): new window checked like
+ * a new one (overlaps with the others only), the record updated, then both schedules replaced in
+ * place (UpdateSchedule). If Scheduler refuses, the previous window is put back.
+ */
+export async function rescheduleBroadcast(deps: ApiDeps, channelId: string, broadcastId: string, window: BroadcastWindow): Promise<Broadcast> {
+  const now = deps.now();
+  for (let attempt = 0; ; attempt += 1) {
+    const record = (await deps.registry.get(channelId)) as LifecycleRecord;
+    const current = record.broadcasts?.[broadcastId];
+    if (!current) throw new BroadcastNotFoundError(channelId, broadcastId);
+    if (prepareAt(current).getTime() <= now.getTime()) {
+      throw new ChannelStateError(channelId, `running broadcast ${broadcastId}`, `reschedule a broadcast that has begun on`);
+    }
+    const leadSeconds = window.leadSeconds ?? current.leadSeconds;
+    checkWindow(window, leadSeconds, now);
+    const others = Object.values(record.broadcasts ?? {}).filter((b) => b.broadcastId !== broadcastId);
+    const overlap = findOverlap(others, { ...window, leadSeconds }, now);
+    if (overlap) throw new BroadcastOverlapError(overlap);
+    const endWorkflow: Workflow = window.teardownAfter ? 'teardown' : 'stop';
+    const moved: StoredBroadcast = {
+      ...current,
+      startAt: new Date(window.startAt).toISOString(),
+      endAt: new Date(window.endAt).toISOString(),
+      leadSeconds,
+      teardownAfter: window.teardownAfter,
+      schedules: current.schedules.map((s) => (s.phase === 'prepare'
+        ? { ...s, at: prepareAt({ startAt: window.startAt, leadSeconds }).toISOString() }
+        : { ...s, at: new Date(window.endAt).toISOString(), workflow: endWorkflow })),
+    };
+    const version = record.broadcastsVersion ?? 0;
+    if (!(await putBroadcast(deps, channelId, moved, version))) {
+      if (attempt < 4) continue;
+      throw new ChannelBusyError(channelId, 'another change to its broadcasts');
+    }
+    try {
+      for (const req of scheduleRequests(channelId, moved)) await updateSchedule(deps.scheduler, deps.settings, req);
+    } catch (error) {
+      await Promise.allSettled(scheduleRequests(channelId, current).map((req) => updateSchedule(deps.scheduler, deps.settings, req)));
+      await putBroadcast(deps, channelId, current, version + 1).catch(() => false);
+      throw error;
+    }
+    return toBroadcast(channelId, moved, now);
+  }
 }
 
 export async function listBroadcasts(deps: ApiDeps, channelId: string): Promise<Broadcast[]> {

@@ -3,12 +3,12 @@
  * provisioning/teardown handlers): settle the channel's status, arm and disarm the cost guard,
  * record a failure, and tell humans what happened.
  */
-import { ConflictException, UpdateScheduleCommand, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import { ConflictException, type SchedulerClient } from '@aws-sdk/client-scheduler';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ChannelRecord, ChannelRegistry } from '../registry';
 import { summarizeCaught, type Caught } from '../workflow';
-import { atExpression, COST_GUARD_SCHEDULE, createSchedule, deleteSchedule, type LifecycleRecord } from './broadcasts';
+import { COST_GUARD_SCHEDULE, createSchedule, deleteSchedule, updateSchedule, type LifecycleRecord } from './broadcasts';
 import type { LifecycleSettings } from './settings';
 
 export interface LifecycleDeps {
@@ -44,23 +44,7 @@ export async function armCostGuard(deps: LifecycleDeps, channelId: string): Prom
   } catch (error) {
     if (!(error instanceof ConflictException)) throw error;
     // Left from an earlier run of this channel: move it (UpdateSchedule replaces the whole definition).
-    await deps.scheduler.send(new UpdateScheduleCommand({
-      Name: request.name,
-      GroupName: deps.settings.scheduleGroup,
-      ScheduleExpression: atExpression(stopAt),
-      ScheduleExpressionTimezone: 'UTC',
-      FlexibleTimeWindow: { Mode: 'OFF' },
-      ActionAfterCompletion: 'DELETE',
-      State: 'ENABLED',
-      Description: request.description,
-      Target: {
-        Arn: deps.settings.stateMachineArn('stop'),
-        RoleArn: deps.settings.schedulerRoleArn,
-        Input: JSON.stringify(request.input),
-        RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 900 },
-        DeadLetterConfig: { Arn: deps.settings.schedulesDlqArn },
-      },
-    }));
+    await updateSchedule(deps.scheduler, deps.settings, request);
   }
   await deps.registry.update(channelId, { costGuardStopAt: stopAt.toISOString() } as Partial<ChannelRecord>);
   return { armed: true, stopAt: stopAt.toISOString() };

@@ -23,6 +23,7 @@ const OUTPUT_COMPONENTS: Record<string, z.ZodType> = {
   Profile: profileSchema,
   Execution: s.executionViewSchema,
   CostGuard: s.costGuardViewSchema,
+  RecoveryAction: s.recoveryActionSchema,
   Broadcast: s.broadcastSchema,
   BroadcastList: s.broadcastListSchema,
   ChannelSummary: s.channelSummarySchema,

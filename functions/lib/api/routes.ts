@@ -9,7 +9,7 @@ import {
   channelEvents, createChannel, deleteChannel, getChannel, listChannels, startChannel, stopChannel,
   type LifecycleOutcome,
 } from './channels';
-import { cancelBroadcast, createBroadcast, listBroadcasts } from './broadcasts';
+import { cancelBroadcast, createBroadcast, listBroadcasts, rescheduleBroadcast } from './broadcasts';
 import { createPlannedBroadcast } from './planned';
 
 const outcome = (o: LifecycleOutcome) =>
@@ -32,6 +32,9 @@ export function bindRoutes(deps: ApiDeps): Record<RouteId, BoundRoute> {
       return { status: 201, body: b, location: `/channels/${params.id}/broadcasts` };
     }),
     listBroadcasts: bind(routes.listBroadcasts, async ({ params }) => ({ status: 200, body: { items: await listBroadcasts(deps, params.id) } })),
+    rescheduleBroadcast: bind(routes.rescheduleBroadcast, async ({ params, body }) => ({
+      status: 200, body: await rescheduleBroadcast(deps, params.id, params.broadcastId, body),
+    })),
     cancelBroadcast: bind(routes.cancelBroadcast, async ({ params }) => {
       await cancelBroadcast(deps, params.id, params.broadcastId);
       return { status: 204 };

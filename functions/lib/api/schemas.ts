@@ -109,6 +109,22 @@ export const broadcastSchema = z.object({
 }).meta({ id: 'Broadcast' });
 export type Broadcast = z.infer<typeof broadcastSchema>;
 
+/** One entry of a channel's recovery audit (functions/lib/recovery/types.ts AuditEntry). */
+export const recoveryActionSchema = z.object({
+  at: z.string(),
+  trigger: z.object({
+    kind: z.enum(['alert', 'state', 'input', 'alarm', 'timer', 'observed', 'result']),
+    eventId: z.string(),
+    summary: z.string().meta({ description: 'The event in words, e.g. MediaLive alert SET "Video Not Detected" on pipeline 0' }),
+  }),
+  decision: z.string().meta({ description: 'What recovery decided, in words' }),
+  actionId: z.string().optional(),
+  rule: z.string().optional().meta({ description: 'The policy rule (profile.recovery.rules[].name) or circuit-breaker' }),
+  action: z.string().optional().meta({ description: 'SWITCH_INPUT → backup|slate|primary, RESTART …, NOTIFY, PAGE, STOP' }),
+  result: z.enum(['PENDING', 'OK', 'FAILED', 'NONE']),
+  detail: z.string().optional(),
+}).meta({ id: 'RecoveryAction' });
+
 export const costGuardViewSchema = z.object({
   maxOnAirMinutes: z.number().int().optional(),
   stopScheduledAt: z.string().optional().meta({ description: 'When the cost guard will stop the channel (while ON_AIR)' }),
@@ -134,8 +150,8 @@ export const channelDetailSchema = channelSummarySchema.extend({
   execution: executionViewSchema.optional().meta({ description: 'The running or last workflow execution' }),
   failure: z.object({ step: z.string(), error: z.string(), cause: z.string(), at: z.string() }).optional(),
   broadcasts: z.array(broadcastSchema),
-  recoveryActions: z.array(z.record(z.string(), z.unknown())).meta({
-    description: 'Recent automatic recovery actions. Always empty for now: automatic recovery and its audit arrive with issue 5.',
+  recoveryActions: z.array(recoveryActionSchema).meta({
+    description: 'Recent automatic recovery decisions and actions, newest first (at most 50): what triggered each, what was decided, and the result',
   }),
   onAirAt: z.string().optional(),
 }).meta({ id: 'Channel' });
@@ -164,8 +180,8 @@ export const channelEventsSchema = z.object({
     elapsedSeconds: z.number().meta({ description: 'Since the execution started' }),
     repeats: z.number().int().optional().meta({ description: 'A poll loop entering this Task again and again is one step, entered this many times' }),
   })).meta({ description: 'Tasks entered, failures and the end, oldest first' }),
-  recoveryActions: z.array(z.record(z.string(), z.unknown())).meta({
-    description: 'Automatic recovery audit. Always empty for now: recovery and its audit arrive with issue 5.',
+  recoveryActions: z.array(recoveryActionSchema).meta({
+    description: 'Automatic recovery audit, newest first (at most 50)',
   }),
 }).meta({ id: 'ChannelEvents' });
 
@@ -179,7 +195,7 @@ export interface ResponseSpec { description: string; schema?: z.ZodType; locatio
 
 export interface RouteSpec {
   operationId: string;
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** API Gateway route syntax: `/channels/{id}` */
   path: string;
   summary: string;
@@ -261,6 +277,17 @@ export const routes = {
     operationId: 'listBroadcasts', method: 'GET', path: '/channels/{id}/broadcasts',
     summary: "The channel's planned broadcasts", params: channelIdParams,
     responses: { 200: { description: 'Broadcasts, by start time', schema: broadcastListSchema }, ...common, 404: E('No such channel') },
+  },
+  rescheduleBroadcast: {
+    operationId: 'rescheduleBroadcast', method: 'PUT', path: '/channels/{id}/broadcasts/{broadcastId}',
+    summary: 'Move a broadcast that has not begun: its schedules are updated in place',
+    description: 'Same body as creating one; leadSeconds defaults to the broadcast\'s current lead.',
+    params: broadcastParams, body: createBroadcastBody,
+    responses: {
+      200: { description: 'Rescheduled', schema: broadcastSchema },
+      ...common, 404: E('No such channel or broadcast'), 409: E('Overlaps another broadcast, or this one has already begun'),
+      422: E('Start in the past, end before start, or lead time already passed'),
+    },
   },
   cancelBroadcast: {
     operationId: 'cancelBroadcast', method: 'DELETE', path: '/channels/{id}/broadcasts/{broadcastId}',

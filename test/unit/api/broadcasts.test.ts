@@ -1,5 +1,5 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerServiceException } from '@aws-sdk/client-scheduler';
+import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerServiceException, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { broadcastSchema, broadcastListSchema, plannedBroadcastSchema } from '../../../functions/lib/api/schemas';
 import { ccf, ENV, makeHarness, NOW, record, SM, validCreateBody } from './harness';
 
@@ -156,6 +156,58 @@ describe('GET and DELETE /channels/{id}/broadcasts', () => {
     h.ddbMock.on(GetCommand).resolves({ Item: record() });
     expect((await h.call('DELETE', '/channels/show-1/broadcasts/b-99999999')).statusCode).toBe(404);
     expect((await h.call('DELETE', '/channels/show-1/broadcasts/xyz')).statusCode).toBe(400);
+  });
+});
+
+describe('PUT /channels/{id}/broadcasts/{broadcastId} (reschedule)', () => {
+  const b = { broadcastId: 'b-12345678', startAt: at(60), endAt: at(120), leadSeconds: 900, teardownAfter: false, createdAt: 'x', schedules: [
+    { name: 'show-1-b-12345678-prepare', phase: 'prepare', at: at(45), workflow: 'start' },
+    { name: 'show-1-b-12345678-end', phase: 'end', at: at(120), workflow: 'stop' },
+  ] };
+
+  it('moves both schedules in place and keeps the lead unless given', async () => {
+    const h = makeHarness();
+    h.ddbMock.on(GetCommand).resolves({ Item: record({ broadcasts: { [b.broadcastId]: b }, broadcastsVersion: 3 }) });
+    h.ddbMock.on(UpdateCommand).resolves({});
+    h.schedulerMock.on(UpdateScheduleCommand).resolves({ ScheduleArn: 'arn:s' });
+    const res = await h.call('PUT', '/channels/show-1/broadcasts/b-12345678', { body: { startAt: at(180), endAt: at(240), teardownAfter: true } });
+    expect(res.statusCode).toBe(200);
+    expect(broadcastSchema.parse(res.json)).toMatchObject({ broadcastId: 'b-12345678', leadSeconds: 900, teardownAfter: true });
+    const updates = h.schedulerMock.commandCalls(UpdateScheduleCommand).map((c) => c.args[0].input);
+    expect(updates.map((u) => [u.Name, u.ScheduleExpression, u.Target!.Arn])).toEqual([
+      ['show-1-b-12345678-prepare', 'at(2026-11-24T14:45:00)', SM('start')],
+      ['show-1-b-12345678-end', 'at(2026-11-24T16:00:00)', SM('teardown')],
+    ]);
+    expect(updates[0]).toMatchObject({ FlexibleTimeWindow: { Mode: 'OFF' }, ActionAfterCompletion: 'DELETE', Target: { DeadLetterConfig: { Arn: ENV.SCHEDULES_DLQ_ARN } } });
+    expect(h.ddbMock.commandCalls(UpdateCommand)[0].args[0].input.ExpressionAttributeValues).toMatchObject({ ':version': 3, ':next': 4 });
+  });
+
+  it('refuses a broadcast that has begun, an overlap and impossible times; unknown is 404', async () => {
+    const h = makeHarness();
+    const begun = { ...b, broadcastId: 'b-00000000', startAt: at(5), endAt: at(30) };
+    const other = { ...b, broadcastId: 'b-aaaaaaaa', startAt: at(300), endAt: at(400) };
+    h.ddbMock.on(GetCommand).resolves({ Item: record({ broadcasts: { [b.broadcastId]: b, [begun.broadcastId]: begun, [other.broadcastId]: other } }) });
+    expect((await h.call('PUT', '/channels/show-1/broadcasts/b-00000000', { body: { startAt: at(500), endAt: at(600) } })).statusCode).toBe(409);
+    const overlap = await h.call('PUT', '/channels/show-1/broadcasts/b-12345678', { body: { startAt: at(320), endAt: at(350) } });
+    expect(overlap.statusCode).toBe(409);
+    expect(overlap.json!.message).toMatch(/b-aaaaaaaa/);
+    expect((await h.call('PUT', '/channels/show-1/broadcasts/b-12345678', { body: { startAt: at(200), endAt: at(100) } })).statusCode).toBe(422);
+    expect((await h.call('PUT', '/channels/show-1/broadcasts/b-99999999', { body: { startAt: at(200), endAt: at(300) } })).statusCode).toBe(404);
+    expect(h.schedulerMock.calls()).toHaveLength(0);
+    expect(h.ddbMock.commandCalls(UpdateCommand)).toHaveLength(0);
+  });
+
+  it('puts the previous window back when Scheduler refuses', async () => {
+    const h = makeHarness();
+    h.ddbMock.on(GetCommand).resolves({ Item: record({ broadcasts: { [b.broadcastId]: b }, broadcastsVersion: 1 }) });
+    h.ddbMock.on(UpdateCommand).resolves({});
+    h.schedulerMock.on(UpdateScheduleCommand).rejectsOnce(new SchedulerServiceException({ name: 'ValidationException', $fault: 'client', $metadata: {}, message: 'bad' })).resolves({ ScheduleArn: 'arn:s' });
+    const res = await h.call('PUT', '/channels/show-1/broadcasts/b-12345678', { body: { startAt: at(180), endAt: at(240) } });
+    expect(res.statusCode).toBe(500);
+    const restored = h.ddbMock.commandCalls(UpdateCommand)[1].args[0].input.ExpressionAttributeValues as Record<string, { startAt: string }>;
+    expect(restored[':b'].startAt).toBe(b.startAt);
+    const restoredSchedules = h.schedulerMock.commandCalls(UpdateScheduleCommand).slice(1).map((c) => c.args[0].input.ScheduleExpression);
+    expect(restoredSchedules).toEqual(['at(2026-11-24T12:45:00)', 'at(2026-11-24T14:00:00)']);
   });
 });
 

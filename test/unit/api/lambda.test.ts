@@ -86,7 +86,7 @@ describe('deployed handlers', () => {
     const served: Record<string, string[]> = {
       apiChannels: ['POST /channels', 'POST /channels/{id}/start', 'POST /channels/{id}/stop', 'DELETE /channels/{id}'],
       apiRead: ['GET /channels', 'GET /channels/{id}', 'GET /channels/{id}/events', 'GET /channels/{id}/broadcasts'],
-      apiBroadcasts: ['POST /channels/{id}/broadcasts', 'DELETE /channels/{id}/broadcasts/{broadcastId}', 'POST /broadcasts'],
+      apiBroadcasts: ['POST /channels/{id}/broadcasts', 'PUT /channels/{id}/broadcasts/{broadcastId}', 'DELETE /channels/{id}/broadcasts/{broadcastId}', 'POST /broadcasts'],
     };
     const doc = parse(readFileSync(join(__dirname, '../../../serverless.yml'), 'utf8'), { merge: true }) as { functions: Record<string, { events?: { httpApi?: { method: string; path: string; authorizer?: unknown } }[] }> };
     for (const [key, routes] of Object.entries(served)) {

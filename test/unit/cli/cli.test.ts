@@ -236,11 +236,11 @@ describe('list, status, schedule, broadcasts, events', () => {
     expect(seen.at(-1)).toMatchObject({ method: 'DELETE', path: '/channels/show-1/broadcasts/b-12345678' });
   });
 
-  it('events prints the steps and says the recovery audit is not there yet', async () => {
+  it('events prints the steps and the recovery audit', async () => {
     script.push(() => ({ status: 200, body: { execution: { workflow: 'stop', executionArn: 'arn:e' }, steps: [{ name: 'Acquire', type: 'TaskStateEntered', at: 'x', elapsedSeconds: 0.1 }, { name: 'DescribeChannelStopped', type: 'TaskStateEntered', at: 'x', elapsedSeconds: 2, repeats: 3 }], recoveryActions: [] } }));
     const r = await cli(['events', 'show-1']);
     expect(r.stdout).toMatch(/\+\s+0.1s\s+Acquire\n/);
     expect(r.stdout).toMatch(/\+\s+2s\s+DescribeChannelStopped  ×3\n/);
-    expect(r.stdout).toContain('issue 5');
+    expect(r.stdout).toContain('Recovery: no automatic action so far.');
   });
 });
