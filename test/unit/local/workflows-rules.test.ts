@@ -1,0 +1,102 @@
+/** The local cloud's extension of local/workflows.ts: EventBridge rules and stack resources. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadWorkflows, WorkflowConfigError } from '../../../local/workflows';
+import { EventBridgeService } from '../../../local/services/events';
+import { testEnv } from './twin-env';
+
+const YML = `
+service: demo
+provider:
+  name: aws
+  stage: dev
+  environment:
+    TABLE: \${self:custom.table}
+custom:
+  table: demo-\${sls:stage}-t
+functions:
+  onAlert:
+    handler: functions/recovery/onAlert.handler
+    events:
+      - eventBridge:
+          pattern:
+            source: [aws.medialive]
+            detail-type: [MediaLive Channel Alert]
+            detail:
+              alarm_state: [{ equals-ignore-case: set }]
+      - eventBridge:
+          name: on-alarm
+          pattern: { source: [aws.cloudwatch] }
+          inputPath: $.detail
+stepFunctions:
+  stateMachines:
+    recover:
+      name: demo-dev-recover
+      definition:
+        StartAt: P
+        States: { P: { Type: Pass, End: true } }
+      events:
+        - eventBridge:
+            event: { source: [aws.medialive], detail-type: [MediaLive Channel State Change], detail: { state: [STOPPED] } }
+            inputTransformer:
+              inputPathsMap: { arn: $.detail.channel_arn }
+              inputTemplate: '{"channelArn": "<arn>"}'
+resources:
+  Resources:
+    Table:
+      Type: AWS::DynamoDB::Table
+      Properties:
+        TableName: \${self:custom.table}
+        KeySchema: [{ AttributeName: id, KeyType: HASH }]
+`;
+
+function root(yml: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'onair-wf-'));
+  mkdirSync(join(dir, 'functions', 'recovery'), { recursive: true });
+  writeFileSync(join(dir, 'serverless.yml'), yml);
+  return dir;
+}
+
+describe('local/workflows.ts rules and resources', () => {
+  it('reads eventBridge events of functions (pattern) and state machines (event), with their input transforms', () => {
+    const dir = root(YML);
+    try {
+      const w = loadWorkflows({ root: dir });
+      expect(w.rules).toEqual([
+        { name: 'demo-dev-onAlert-rule-1', enabled: true, pattern: { source: ['aws.medialive'], 'detail-type': ['MediaLive Channel Alert'], detail: { alarm_state: [{ 'equals-ignore-case': 'set' }] } },
+          target: { kind: 'function', key: 'onAlert', arn: 'arn:aws:lambda:us-east-1:111122223333:function:demo-dev-onAlert' } },
+        { name: 'on-alarm', enabled: true, pattern: { source: ['aws.cloudwatch'] }, inputPath: '$.detail',
+          target: { kind: 'function', key: 'onAlert', arn: 'arn:aws:lambda:us-east-1:111122223333:function:demo-dev-onAlert' } },
+        { name: 'demo-dev-recover-rule-1', enabled: true, pattern: { source: ['aws.medialive'], 'detail-type': ['MediaLive Channel State Change'], detail: { state: ['STOPPED'] } },
+          inputTransformer: { inputPathsMap: { arn: '$.detail.channel_arn' }, inputTemplate: '{"channelArn": "<arn>"}' },
+          target: { kind: 'stateMachine', key: 'recover', arn: 'arn:aws:states:us-east-1:111122223333:stateMachine:demo-dev-recover' } },
+      ]);
+      expect(w.resources.Table).toEqual({ Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'demo-dev-t', KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] } });
+      // Every declared pattern is one EventBridge accepts.
+      const eb = new EventBridgeService(testEnv());
+      for (const r of w.rules) expect(() => eb.putRule({ name: r.name, pattern: r.pattern, targets: [] })).not.toThrow();
+      eb.stop();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses what the local cloud cannot serve, naming the rule', () => {
+    const dir = root(YML.replace('name: on-alarm', 'name: on-alarm\n          eventBus: custom-bus'));
+    try {
+      expect(() => loadWorkflows({ root: dir })).toThrow(WorkflowConfigError);
+      expect(() => loadWorkflows({ root: dir })).toThrow(/function onAlert eventBridge\[1\]: only the default event bus/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('the project serverless.yml loads, and its rules (if any) are valid patterns', () => {
+    const w = loadWorkflows();
+    const eb = new EventBridgeService(testEnv());
+    for (const r of w.rules) expect(() => eb.putRule({ name: r.name, pattern: r.pattern, targets: [] })).not.toThrow();
+    eb.stop();
+    expect(Object.values(w.resources).some((r) => r.Type === 'AWS::DynamoDB::Table')).toBe(true);
+  });
+});
