@@ -35,9 +35,11 @@ export class TwinClock implements Clock {
       const wait = Math.min(MAX_TIMEOUT, this.realMs(due - this.now()));
       handle = setTimeout(() => {
         this.timers.delete(handle);
-        if (this.now() < due - 1 && wait >= MAX_TIMEOUT) return arm();
+        // Node may fire a timer up to a millisecond early, which a large scale turns into seconds of
+        // twin time: never let a timer run before its twin due time.
+        if (this.now() < due) return arm();
         fn();
-      }, wait);
+      }, Math.max(1, Math.ceil(wait)));
       this.timers.add(handle);
     };
     arm();

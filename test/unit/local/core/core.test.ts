@@ -39,6 +39,16 @@ describe('TwinClock', () => {
     clock.dispose();
     expect(clock.pendingTimers).toBe(0);
   });
+  it('never fires a timer before its twin due time, even when Node fires early', async () => {
+    const clock = new TwinClock(1000);
+    const early: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const due = clock.now() + 2_000;
+      await new Promise<void>((r) => clock.setTimer(2_000, () => { if (clock.now() < due) early.push(due - clock.now()); r(); }));
+    }
+    expect(early).toEqual([]);
+    clock.dispose();
+  });
   it('refuses a scale that is not a positive number', () => {
     expect(() => new TwinClock(0)).toThrow(/positive/);
     expect(() => new TwinClock(Number.NaN)).toThrow(/positive/);
