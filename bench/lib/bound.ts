@@ -1,0 +1,77 @@
+/**
+ * The bound for time to ON_AIR: the longest chain of AWS's own latencies through the real
+ * dependencies of a channel, computed from THE latency profile (local/core/latency.ts) and the
+ * profile being provisioned — no figure is restated here.
+ *
+ *   input side   security group (usable at once) → input ─┐
+ *   packager     MediaPackage channel → endpoints ────────┼→ MediaLive channel created → startable
+ *                                                          │    → StartChannel → every pipeline RUNNING
+ *                                                          │    → first segment packaged (manifest not 404)
+ *   CDN          endpoints → distribution created → Deployed
+ *   alarms       need the channel and distribution ids only: created at once, never on the chain
+ *   watchable    = max(every pipeline RUNNING, first segment, distribution Deployed)
+ *
+ * API calls themselves are taken as instantaneous (the bound is what AWS makes anyone wait for, not
+ * what OnAir spends), so the ratio measured ÷ bound charges OnAir for every second it adds: its own
+ * compute, Step Functions hops, sequencing that the dependencies do not require, and poll lag.
+ */
+import { LATENCY } from '../../local/core/latency';
+import { pipelineCount } from '../../functions/lib/medialive/builders';
+import type { Profile } from '../../functions/lib/profile';
+
+export interface Chain {
+  name: string;
+  /** Twin milliseconds at AWS's pace. */
+  ms: number;
+  steps: { step: string; latency: string; ms: number }[];
+}
+
+export interface Bound {
+  ms: number;
+  critical: string;
+  chains: Chain[];
+}
+
+function chain(name: string, steps: { step: string; latency: keyof typeof LATENCY | 'profile.segmentSeconds'; ms?: number; times?: number }[]): Chain {
+  const resolved = steps.map((s) => {
+    const base = s.ms ?? LATENCY[s.latency as keyof typeof LATENCY];
+    return { step: s.step, latency: s.times !== undefined && s.times !== 1 ? `${s.latency} × ${s.times}` : s.latency, ms: base * (s.times ?? 1) };
+  });
+  return { name, ms: resolved.reduce((a, s) => a + s.ms, 0), steps: resolved };
+}
+
+export function onAirBound(profile: Pick<Profile, 'channelClass' | 'segmentSeconds'>): Bound {
+  const pipelines = pipelineCount(profile);
+  // The channel can start once it is IDLE past the start lockout AND its input left CREATING; the
+  // input is created before the channel (the channel names it), so the later of the two decides.
+  const inputReady = LATENCY['medialive.input.create'];
+  const channelStartable = LATENCY['medialive.channel.create'] + LATENCY['medialive.channel.startLockout'];
+  const startable = inputReady > channelStartable
+    ? { step: 'input created (later than the channel could start)', latency: 'medialive.input.create' as const }
+    : { step: 'channel created, start lockout over', latency: 'medialive.channel.create' as const, ms: channelStartable };
+  const packager = [
+    { step: 'MediaPackage channel usable', latency: 'mediapackage.resource.ready' as const },
+    { step: 'origin endpoints usable', latency: 'mediapackage.resource.ready' as const },
+  ];
+  const running = chain('every pipeline RUNNING', [
+    ...packager,
+    startable.latency === 'medialive.channel.create'
+      ? { step: 'channel created + start lockout (medialive.channel.startLockout)', latency: 'medialive.channel.create', ms: channelStartable }
+      : { step: startable.step, latency: startable.latency },
+    { step: 'StartChannel → first pipeline RUNNING', latency: 'medialive.channel.start' },
+    { step: 'later pipelines', latency: 'medialive.channel.start.pipelineSkew', times: pipelines - 1 },
+  ]);
+  const segment = chain('first segment packaged', [
+    ...packager,
+    { step: 'channel created + start lockout', latency: 'medialive.channel.create', ms: channelStartable },
+    { step: 'StartChannel → first pipeline RUNNING', latency: 'medialive.channel.start' },
+    { step: 'one segment encoded and packaged', latency: 'profile.segmentSeconds', ms: profile.segmentSeconds * 1000 },
+  ]);
+  const cdn = chain('distribution Deployed', [
+    ...packager,
+    { step: 'CreateDistribution → Deployed', latency: 'cloudfront.distribution.deploy' },
+  ]);
+  const chains = [running, segment, cdn];
+  const critical = chains.reduce((a, b) => (b.ms > a.ms ? b : a));
+  return { ms: critical.ms, critical: critical.name, chains };
+}

@@ -1,0 +1,118 @@
+/**
+ * Benchmark 1 — time to ON_AIR against its bound.
+ *
+ * N provisions of the default profile (20; 3 with BENCH_QUICK=1) through the real provision state
+ * machine on the twin at the default clock scale (local/core/latency.ts DEFAULT_SCALE: AWS's
+ * latencies divided by it, proportions kept). Requests arrive one every BENCH_ONAIR_GAP_MS real ms
+ * (default 3000 = one channel a minute of twin time), so a few provisions overlap as they would
+ * before a busy evening, without turning this into the scale benchmark.
+ *
+ * measured = ExecutionStarted → MarkOnAir exited (the channel is recorded ON_AIR), in twin time;
+ * bound    = bench/lib/bound.ts from the same latency profile; ratio = measured ÷ bound.
+ * Where the time goes, per provision, from the execution history:
+ *   before the CDN   ExecutionStarted → CreateDistribution exited (what OnAir does before the slowest
+ *                    AWS wait can begin; the dependencies need only the MediaPackage endpoints)
+ *   CDN deploy       CloudFront's own InProgress → Deployed (the profile's figure)
+ *   after Deployed   Deployed → ON_AIR: poll lag of the playback loop + the last checks and marking
+ * and the time spent in each top-level state.
+ */
+import { DEFAULT_SCALE, LATENCY } from '../local/core/latency';
+import { resolveProfile } from '../functions/lib/profile';
+import { benchCloud, provisionInput, sleep, stateTimes } from './lib/cloud';
+import { onAirBound } from './lib/bound';
+import { QUICK, runBenchmark } from './lib/result';
+import { mean, percentile, round } from './lib/stats';
+import type { ExecutionRecord } from '../local/services/stepfunctions';
+
+const N = Number(process.env.BENCH_ONAIR_N ?? (QUICK ? 3 : 20));
+const GAP_MS = Number(process.env.BENCH_ONAIR_GAP_MS ?? 3000);
+const SCALE = Number(process.env.BENCH_SCALE ?? DEFAULT_SCALE);
+
+export interface ProvisionTiming {
+  channelId: string;
+  status: string;
+  measuredMs: number;
+  ratio: number;
+  beforeCdnMs: number;
+  afterDeployedMs: number;
+  runningSeenMs: number;
+  transitions: number;
+  perState: Record<string, number>;
+}
+
+export function analyse(rec: ExecutionRecord, topLevel: readonly string[], boundMs: number): Omit<ProvisionTiming, 'channelId' | 'status'> {
+  const t0 = rec.startDate;
+  const onAir = stateTimes(rec, 'MarkOnAir').exited ?? rec.stopDate ?? t0;
+  const dist = stateTimes(rec, 'CreateDistribution').exited ?? t0;
+  const running = stateTimes(rec, 'DescribeChannelRunning').exited ?? t0;
+  const deployedAt = dist + LATENCY['cloudfront.distribution.deploy'];
+  const perState: Record<string, number> = {};
+  const open = new Map<string, number>();
+  for (const h of rec.history) {
+    const name = h.details?.name as string | undefined;
+    if (!name || !topLevel.includes(name)) continue;
+    if (h.type.endsWith('StateEntered')) open.set(name, h.timestamp);
+    if (h.type.endsWith('StateExited') && open.has(name)) {
+      perState[name] = (perState[name] ?? 0) + (h.timestamp - (open.get(name) as number));
+      open.delete(name);
+    }
+  }
+  const measuredMs = onAir - t0;
+  return {
+    measuredMs, ratio: measuredMs / boundMs, beforeCdnMs: dist - t0, afterDeployedMs: onAir - deployedAt,
+    runningSeenMs: running - t0, transitions: rec.stateTransitions, perState,
+  };
+}
+
+void runBenchmark('onair', async () => {
+  const profile = resolveProfile('default', provisionInput('x').overrides);
+  const bound = onAirBound(profile);
+  const c = await benchCloud(SCALE);
+  try {
+    const topLevel = Object.keys(c.cloud.workflows.stateMachines.provision!.definition.States);
+    const runs: Promise<ProvisionTiming>[] = [];
+    for (let i = 0; i < N; i++) {
+      const channelId = `bench-onair-${i}`;
+      runs.push((async () => {
+        const arn = await c.start('provision', provisionInput(channelId));
+        const rec = await c.finished(arn);
+        const status = (await c.registry.find(channelId))?.status ?? 'missing';
+        return { channelId, status: rec.status === 'SUCCEEDED' ? status : `${rec.status} ${rec.error ?? ''}`, ...analyse(rec, topLevel, bound.ms) };
+      })());
+      if (i < N - 1) await sleep(GAP_MS);
+    }
+    const timings = await Promise.all(runs);
+    const ok = timings.filter((t) => t.status === 'ON_AIR');
+    const ratios = ok.map((t) => t.ratio);
+    const avgPerState: Record<string, number> = {};
+    for (const s of topLevel) {
+      const v = ok.map((t) => t.perState[s] ?? 0);
+      if (v.some((x) => x > 0)) avgPerState[s] = round(mean(v) / 1000, 2);
+    }
+    const s = (ms: number): number => round(ms / 1000, 1);
+    return {
+      figures: [
+        { id: 'onair.ratio.p50', label: 'Time to ON_AIR ÷ bound, p50', value: round(percentile(ratios, 50), 3), unit: '×', target: { op: '<=', value: 1.05 } },
+        { id: 'onair.ratio.p95', label: 'Time to ON_AIR ÷ bound, p95', value: round(percentile(ratios, 95), 3), unit: '×' },
+        { id: 'onair.bound', label: 'Bound (longest AWS latency chain)', value: s(bound.ms), unit: 's (AWS pace)', note: bound.critical },
+        { id: 'onair.measured.p50', label: 'Time to ON_AIR, p50', value: s(percentile(ok.map((t) => t.measuredMs), 50)), unit: 's (AWS pace)' },
+        { id: 'onair.succeeded', label: 'Provisions ON_AIR', value: ok.length, unit: `of ${N}`, target: { op: '>=', value: N } },
+      ],
+      details: {
+        scale: SCALE, count: N, arrivalGapRealMs: GAP_MS, bound,
+        breakdownSeconds: {
+          beforeCdnP50: s(percentile(ok.map((t) => t.beforeCdnMs), 50)),
+          cdnDeploy: s(LATENCY['cloudfront.distribution.deploy']),
+          afterDeployedP50: s(percentile(ok.map((t) => t.afterDeployedMs), 50)),
+          afterDeployedP95: s(percentile(ok.map((t) => t.afterDeployedMs), 95)),
+          runningSeenP50: s(percentile(ok.map((t) => t.runningSeenMs), 50)),
+        },
+        meanSecondsPerTopLevelState: avgPerState,
+        transitionsPerProvisionP50: percentile(ok.map((t) => t.transitions), 50),
+        provisions: timings.map((t) => ({ channelId: t.channelId, status: t.status, seconds: s(t.measuredMs), ratio: round(t.ratio, 3), beforeCdn: s(t.beforeCdnMs), afterDeployed: s(t.afterDeployedMs), transitions: t.transitions })),
+      },
+    };
+  } finally {
+    await c.stop();
+  }
+});
