@@ -13,7 +13,7 @@ export const COMMANDS = ['create', 'list', 'status', 'start', 'stop', 'delete', 
 export type Command = (typeof COMMANDS)[number];
 
 /** Flags that take a value; the rest are switches. `multi` may repeat. */
-const VALUE_FLAGS = new Set(['endpoint', 'region', 'id', 'profile', 'overrides', 'cidr', 'idempotency-key', 'status', 'limit', 'cursor', 'start', 'end', 'lead', 'cancel', 'poll-ms']);
+const VALUE_FLAGS = new Set(['endpoint', 'region', 'id', 'profile', 'overrides', 'cidr', 'idempotency-key', 'status', 'limit', 'cursor', 'start', 'end', 'lead', 'cancel', 'move', 'poll-ms']);
 const MULTI = new Set(['cidr']);
 const SWITCHES = new Set(['json', 'local', 'no-wait', 'teardown', 'all', 'help', 'create', 'no-start']);
 
@@ -26,7 +26,7 @@ const PER_COMMAND: Record<Command, string[]> = {
   start: ['no-wait'],
   stop: ['no-wait'],
   delete: ['no-wait'],
-  schedule: ['start', 'end', 'lead', 'teardown', 'create', 'id', 'profile', 'overrides', 'cidr', 'idempotency-key'],
+  schedule: ['start', 'end', 'lead', 'teardown', 'create', 'move', 'id', 'profile', 'overrides', 'cidr', 'idempotency-key'],
   broadcasts: ['cancel'],
   events: [],
   help: [],
@@ -73,6 +73,7 @@ export function parseArgs(argv: string[]): ParsedArgs {
   if (flags.help) return { command: 'help', flags: {}, multi: {} };
   if (command === 'schedule') {
     if (flags.create && positional.length > 0) throw new UsageError('schedule --create makes a new channel: give --id instead of a channel id');
+    if (flags.create && flags.move) throw new UsageError('--move reschedules an existing broadcast; it does not go with --create');
     if (!flags.create && positional.length !== 1) throw new UsageError('schedule needs a channel id (or --create for a new channel)');
     for (const f of ['start', 'end']) if (flags[f] === undefined) throw new UsageError(`schedule needs --${f} <ISO time>`);
     if (!flags.create) for (const f of ['id', 'profile', 'overrides', 'cidr', 'idempotency-key']) {
@@ -119,6 +120,8 @@ Commands
   schedule    ID --start T --end T [--lead SECONDS] [--teardown]
               Plan a broadcast on an existing channel. T: ISO 8601 (2026-11-28T19:00:00Z) or relative
               to the API's clock: +90s, +10m, +2h, +1d (the local cloud's clock runs faster).
+  schedule    ID --move BROADCAST_ID --start T --end T [--lead S] [--teardown]
+              Reschedule a broadcast that has not begun.
   schedule    --create --start T --end T [--id ID] [--profile NAME] [--cidr CIDR]... [--lead S] [--teardown]
               Plan a new channel: provisioned at start − lead, stopped (or torn down) at end.
   broadcasts  ID [--cancel BROADCAST_ID]

@@ -236,8 +236,10 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
         print(planned, () => io.stdout.write(`Planned ${planned.channel.channelId}: broadcast ${planned.broadcast.broadcastId} ${planned.broadcast.startAt} → ${planned.broadcast.endAt}; provisioning at ${planned.broadcast.schedules[0].at}\n`));
         return EXIT.OK;
       }
-      const b = expect(await api.call('POST', `/channels/${encodeURIComponent(id)}/broadcasts`, { body: windowBody(args) }), 201);
-      print(b, () => io.stdout.write(`Scheduled ${b.broadcastId} on ${b.channelId}: ${b.schedules.map((s: Json) => `${s.workflow} at ${s.at}`).join(', ')}\n`));
+      const b = args.flags.move
+        ? expect(await api.call('PUT', `/channels/${encodeURIComponent(id)}/broadcasts/${encodeURIComponent(String(args.flags.move))}`, { body: windowBody(args) }), 200)
+        : expect(await api.call('POST', `/channels/${encodeURIComponent(id)}/broadcasts`, { body: windowBody(args) }), 201);
+      print(b, () => io.stdout.write(`${args.flags.move ? 'Rescheduled' : 'Scheduled'} ${b.broadcastId} on ${b.channelId}: ${b.schedules.map((s: Json) => `${s.workflow} at ${s.at}`).join(', ')}\n`));
       return EXIT.OK;
     }
     case 'broadcasts': {

@@ -221,6 +221,14 @@ describe('list, status, schedule, broadcasts, events', () => {
     expect(post.body).toEqual({ startAt: '2026-11-24T12:10:00Z', endAt: '2026-11-24T14:00:00Z' });
   });
 
+  it('schedule --move reschedules a broadcast', async () => {
+    script.push(() => ({ status: 200, body: { broadcastId: 'b-12345678', channelId: 'show-1', schedules: [{ workflow: 'start', at: 'A' }, { workflow: 'stop', at: 'B' }] } }));
+    const r = await cli(['schedule', 'show-1', '--move', 'b-12345678', '--start', '2026-12-01T19:00:00Z', '--end', '2026-12-01T21:00:00Z']);
+    expect(r.code).toBe(0);
+    expect(seen[0]).toMatchObject({ method: 'PUT', path: '/channels/show-1/broadcasts/b-12345678', body: { startAt: '2026-12-01T19:00:00Z', endAt: '2026-12-01T21:00:00Z' } });
+    expect(r.stdout).toContain('Rescheduled b-12345678');
+  });
+
   it('schedule --create plans a new channel', async () => {
     script.push(() => ({ status: 201, body: { channel: channel({ status: 'PLANNED' }), broadcast: { broadcastId: 'b-1', startAt: 'S', endAt: 'E', schedules: [{ at: 'P' }] }, location: '/channels/show-1' } }));
     const r = await cli(['schedule', '--create', '--id', 'show-1', '--cidr', '203.0.113.10/32', '--start', 'S', '--end', 'E']);
