@@ -13,27 +13,33 @@ import { channelIdSchema } from './ids';
 
 export const channelInput = z.object({ channelId: channelIdSchema });
 
-/** Where each wait gets its rhythm. Bounds follow AWS's SDK waiters (aws-facts.md). */
+/**
+ * Where each wait gets its rhythm. Bounds follow AWS's SDK waiters (aws-facts.md). Intervals:
+ * short on the way to ON_AIR, where every second idled past a state change is off-air time;
+ * longer in teardown, which is off that path, runs its MediaLive chain beside a CloudFront wait
+ * of minutes anyway, and pays ~3 state transitions per look.
+ */
 export const POLLS = {
-  /** STARTING → RUNNING: waiter 5 s × 120. A short interval: each idle second past RUNNING is off-air time. */
+  /** STARTING → RUNNING: waiter 5 s × 120. */
   channelRunning: { intervalSeconds: 5, maxSeconds: 600, goal: 'the MediaLive channel to run on every pipeline' },
-  /** STOPPING → IDLE: waiter 5 s × 60. */
-  channelStopped: { intervalSeconds: 5, maxSeconds: 300, goal: 'the MediaLive channel to stop' },
+  /** STOPPING → IDLE: waiter 5 s × 60; usually well under a minute. */
+  channelStopped: { intervalSeconds: 10, maxSeconds: 300, goal: 'the MediaLive channel to stop' },
   /** DELETING → DELETED: waiter 5 s × 84. */
-  channelDeleted: { intervalSeconds: 5, maxSeconds: 420, goal: 'the MediaLive channel to be deleted' },
-  /** ATTACHED → DETACHED after its channel is deleted: waiter 5 s × 84. */
+  channelDeleted: { intervalSeconds: 10, maxSeconds: 420, goal: 'the MediaLive channel to be deleted' },
+  /** ATTACHED → DETACHED once its channel is deleted: waiter 5 s × 84. */
   inputDetached: { intervalSeconds: 5, maxSeconds: 420, goal: 'the MediaLive input to detach' },
   /** DELETING → DELETED: waiter 5 s × 20. */
   inputDeleted: { intervalSeconds: 5, maxSeconds: 100, goal: 'the MediaLive input to be deleted' },
   /** The group stays IN_USE for a few seconds after its input is deleted. */
   securityGroupIdle: { intervalSeconds: 3, maxSeconds: 120, goal: 'the input security group to be released' },
+  /** Disabled distribution InProgress → Deployed before it can be deleted: the SDK waiter's own 60 s × 35. */
+  distributionDeployed: { intervalSeconds: 60, maxSeconds: 2100, goal: 'the CloudFront distribution to deploy' },
   /**
-   * CloudFront InProgress → Deployed, usually within 5 min; the SDK waiter allows 35 min
-   * (60 s × 35). 15 s: a minute-long poll would idle ~30 s past Deployed on average.
+   * Watchable through the CDN. While the new distribution is still deploying (usually < 5 min,
+   * waiter 35 min) look every 15 s: ≤ 7.5 s late on average, a quarter of the polls of 5 s;
+   * once it is Deployed, every 5 s until the manifests are served.
    */
-  distributionDeployed: { intervalSeconds: 15, maxSeconds: 2100, goal: 'the CloudFront distribution to deploy' },
-  /** Manifest served through the CDN once the channel runs and the distribution is Deployed. */
-  playback: { intervalSeconds: 5, maxSeconds: 2100, goal: 'the channel to be watchable through the CDN' },
+  playback: { intervalSeconds: 5, deployingIntervalSeconds: 15, maxSeconds: 2100, goal: 'the channel to be watchable through the CDN' },
 } as const;
 
 export type PollName = keyof typeof POLLS;
@@ -50,11 +56,19 @@ export interface PollResult {
   reason?: string;
 }
 
-/** Each poll task gets the previous result back (`previous.$: $.polls.<name>`); absent on a first look. */
+/**
+ * Each poll task gets the previous result back (`previous.$: $.polls.<name>`); absent on a first
+ * look. A bare `attempt` (the older form) still works: its bound is then counted in attempts.
+ */
 export const pollInput = channelInput.extend({
-  previous: z.object({ attempt: z.number().int().min(0).default(0), waited: z.number().min(0).default(0) }).loose().prefault({}),
+  previous: z.object({ attempt: z.number().int().min(0).default(0), waited: z.number().min(0).optional() }).loose().optional(),
+  attempt: z.number().int().min(0).optional(),
 });
-export type PreviousPoll = z.output<typeof pollInput>['previous'];
+export interface PreviousPoll { attempt: number; waited?: number }
+
+export function previousOf(input: { previous?: PreviousPoll | undefined; attempt?: number | undefined }): PreviousPoll {
+  return input.previous ?? { attempt: input.attempt ?? 0 };
+}
 
 /** A wait ran past its bound: caught by the state machine like any failed step. */
 export class WaitTimeoutError extends Error {
@@ -69,15 +83,16 @@ export class WaitTimeoutError extends Error {
  * fits better) and look again, until the waits add up to the bound, then WaitTimeoutError.
  */
 export function nextPoll(
-  poll: PollName, previous: { attempt: number; waited: number }, ready: boolean, state?: string, reason?: string, intervalSeconds?: number,
+  poll: PollName, previous: PreviousPoll, ready: boolean, state?: string, reason?: string, intervalSeconds?: number,
 ): PollResult {
   const { maxSeconds } = POLLS[poll];
   const interval = intervalSeconds ?? POLLS[poll].intervalSeconds;
+  const waited = previous.waited ?? previous.attempt * POLLS[poll].intervalSeconds;
   const extra = { ...(state !== undefined ? { state } : {}), ...(reason !== undefined ? { reason } : {}) };
   const attempt = previous.attempt + 1;
-  if (ready) return { ready: true, attempt, waited: previous.waited, waitSeconds: 0, ...extra };
-  if (previous.waited + interval > maxSeconds) throw new WaitTimeoutError(poll, state ?? reason);
-  return { ready: false, attempt, waited: previous.waited + interval, waitSeconds: interval, ...extra };
+  if (ready) return { ready: true, attempt, waited, waitSeconds: 0, ...extra };
+  if (waited + interval > maxSeconds) throw new WaitTimeoutError(poll, state ?? reason);
+  return { ready: false, attempt, waited: waited + interval, waitSeconds: interval, ...extra };
 }
 
 /** The counters a workflow's loops start from, placed in the execution document by its first task. */

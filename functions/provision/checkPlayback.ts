@@ -9,16 +9,18 @@ import { describeDistribution } from '../lib/cdn/operations';
 import { checkPlayback } from '../lib/cdn/playback';
 import { ResourceFailedError } from '../lib/errors';
 import { stepHandler } from '../lib/handler';
-import { nextPoll, pollInput, POLLS, type PollResult } from '../lib/workflow';
+import { nextPoll, pollInput, previousOf, POLLS, type PollResult } from '../lib/workflow';
 
-export const handler = stepHandler('checkPlayback', pollInput, async ({ channelId, previous }): Promise<PollResult> => {
+export const handler = stepHandler('checkPlayback', pollInput, async (req): Promise<PollResult> => {
+  const { channelId } = req;
+  const previous = previousOf(req);
   const record = await registry.get(channelId);
   const dist = await describeDistribution({ cloudfront, registry, config }, record);
   if (!dist.exists) throw new ResourceFailedError(`CloudFront distribution ${record.resources.distributionId ?? '(none)'} does not exist`);
   // A deploying distribution takes minutes: look at its pace, not the manifest's (fewer polls,
   // each ~3 state transitions), then every few seconds once it is Deployed.
   if (dist.status !== 'Deployed') {
-    return nextPoll('playback', previous, false, dist.status, `distribution ${dist.status ?? 'status unknown'}`, POLLS.distributionDeployed.intervalSeconds);
+    return nextPoll('playback', previous, false, dist.status, `distribution ${dist.status ?? 'status unknown'}`, POLLS.playback.deployingIntervalSeconds);
   }
   const check = await checkPlayback(fetch, record);
   return nextPoll('playback', previous, check.watchable, dist.status, check.reason);

@@ -10,14 +10,16 @@ import { config } from '../lib/config';
 import { ResourceFailedError } from '../lib/errors';
 import { stepHandler } from '../lib/handler';
 import { describeChannel, describeInput, describeInputSecurityGroup } from '../lib/medialive/operations';
-import { nextPoll, pollInput, type PollResult } from '../lib/workflow';
+import { nextPoll, pollInput, previousOf, type PollResult } from '../lib/workflow';
 
 const input = pollInput.extend({ poll: z.enum(['channelRunning', 'channelStopped', 'inputDetached', 'securityGroupIdle']) });
 
 /** States a starting channel cannot come back from by itself. */
 const START_FAILED = new Set(['CREATE_FAILED', 'UPDATE_FAILED', 'DELETING', 'DELETED', 'STOPPING']);
 
-export const handler = stepHandler('describeMediaLive', input, async ({ channelId, poll, previous }): Promise<PollResult> => {
+export const handler = stepHandler('describeMediaLive', input, async (req): Promise<PollResult> => {
+  const { channelId, poll } = req;
+  const previous = previousOf(req);
   const deps = { medialive, registry, config };
   const record = await registry.get(channelId);
   switch (poll) {

@@ -11,7 +11,7 @@ import {
   deleteDistribution, deleteOriginAccessControl, describeDistribution, disableDistribution,
 } from '../lib/cdn/operations';
 import { stepHandler } from '../lib/handler';
-import { nextPoll, pollInput, type PollResult, type PreviousPoll } from '../lib/workflow';
+import { nextPoll, pollInput, previousOf, type PollResult, type PreviousPoll } from '../lib/workflow';
 
 function deployedPoll(previous: PreviousPoll, d: { exists: boolean; status?: string; enabled?: boolean }): PollResult {
   const ready = !d.exists || (d.status === 'Deployed' && d.enabled === false);
@@ -20,7 +20,9 @@ function deployedPoll(previous: PreviousPoll, d: { exists: boolean; status?: str
 
 const input = pollInput.extend({ action: z.enum(['disable', 'describe', 'delete', 'deleteOriginAccessControl']) });
 
-export const handler = stepHandler('deleteDistribution', input, async ({ channelId, action, previous }) => {
+export const handler = stepHandler('deleteDistribution', input, async (req) => {
+  const { channelId, action } = req;
+  const previous = previousOf(req);
   const deps = { cloudfront, registry, config };
   const record = await registry.get(channelId);
   switch (action) {

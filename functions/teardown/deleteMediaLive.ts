@@ -9,7 +9,7 @@ import { registry } from '../lib/clients/dynamodb';
 import { config } from '../lib/config';
 import { stepHandler } from '../lib/handler';
 import { deleteChannel, deleteInput, deleteInputSecurityGroup } from '../lib/medialive/operations';
-import { nextPoll, pollInput, type PollName, type PollResult } from '../lib/workflow';
+import { nextPoll, pollInput, previousOf, type PollName, type PollResult } from '../lib/workflow';
 
 const input = pollInput.extend({ resource: z.enum(['channel', 'input', 'inputSecurityGroup']) });
 
@@ -19,7 +19,9 @@ const OPS = {
   inputSecurityGroup: { remove: deleteInputSecurityGroup, poll: 'securityGroupIdle' },
 } as const satisfies Record<string, { remove: unknown; poll: PollName }>;
 
-export const handler = stepHandler('deleteMediaLive', input, async ({ channelId, resource, previous }): Promise<PollResult> => {
+export const handler = stepHandler('deleteMediaLive', input, async (req): Promise<PollResult> => {
+  const { channelId, resource } = req;
+  const previous = previousOf(req);
   const { remove, poll } = OPS[resource];
   const out = await remove({ medialive, registry, config }, await registry.get(channelId));
   return nextPoll(poll, previous, out.deleted, out.state ?? (out.deleted ? 'DELETED' : undefined));

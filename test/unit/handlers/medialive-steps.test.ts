@@ -71,7 +71,14 @@ describe('describeMediaLive: teardown waits', () => {
 
   it('waits while STOPPING', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: 'STOPPING', ChannelClass: 'STANDARD' });
-    await expect(describe_('channelStopped', 3)).resolves.toEqual({ ready: false, attempt: 4, waited: 20, waitSeconds: 5, state: 'STOPPING' });
+    await expect(describe_('channelStopped', 3)).resolves.toEqual({ ready: false, attempt: 4, waited: 25, waitSeconds: 10, state: 'STOPPING' });
+  });
+
+  it('still accepts the older bare `attempt` form, bounded in attempts', async () => {
+    ml.on(DescribeChannelCommand).resolves({ State: 'STARTING', ChannelClass: 'STANDARD', PipelinesRunningCount: 0 });
+    const legacy = (attempt: number) => describeMediaLive({ channelId: 'show-1', poll: 'channelRunning', attempt }, lambdaContext as never);
+    await expect(legacy(3)).resolves.toEqual({ ready: false, attempt: 4, waited: 20, waitSeconds: 5, state: 'STARTING 0/2 pipelines' });
+    await expect(legacy(120)).rejects.toMatchObject({ name: 'WaitTimeoutError' });
   });
 
   it('refuses an input without a channelId', async () => {
@@ -98,7 +105,7 @@ describe('stopChannel and deleteMediaLive answer as polls', () => {
   it('stopChannel on a RUNNING channel sends StopChannel and is not ready yet', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
     ml.on(StopChannelCommand).resolves({ State: 'STOPPING' });
-    await expect(stopChannel({ channelId: 'show-1' }, lambdaContext as never)).resolves.toEqual({ ready: false, attempt: 1, waited: 5, waitSeconds: 5, state: 'STOPPING' });
+    await expect(stopChannel({ channelId: 'show-1' }, lambdaContext as never)).resolves.toEqual({ ready: false, attempt: 1, waited: 10, waitSeconds: 10, state: 'STOPPING' });
     expect(ml).toHaveReceivedCommandWith(StopChannelCommand, { ChannelId: '1234567' });
   });
 
@@ -113,8 +120,8 @@ describe('stopChannel and deleteMediaLive answer as polls', () => {
       .rejectsOnce(new NotFoundException({ ...meta, message: 'gone' }));
     ml.on(DeleteChannelCommand).resolves({ State: 'DELETING' });
     const call = (attempt: number) => deleteMediaLive({ channelId: 'show-1', resource: 'channel', previous: { attempt, waited: attempt * 5 } }, lambdaContext as never);
-    await expect(call(0)).resolves.toEqual({ ready: false, attempt: 1, waited: 5, waitSeconds: 5, state: 'DELETING' });
-    await expect(call(1)).resolves.toEqual({ ready: false, attempt: 2, waited: 10, waitSeconds: 5, state: 'DELETING' });
+    await expect(call(0)).resolves.toEqual({ ready: false, attempt: 1, waited: 10, waitSeconds: 10, state: 'DELETING' });
+    await expect(call(1)).resolves.toEqual({ ready: false, attempt: 2, waited: 15, waitSeconds: 10, state: 'DELETING' });
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
     await expect(call(2)).resolves.toEqual({ ready: true, attempt: 3, waited: 10, waitSeconds: 0, state: 'DELETED' });
     expect(ml).toHaveReceivedCommandTimes(DeleteChannelCommand, 1);
