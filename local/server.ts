@@ -235,9 +235,24 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     const behaviour = services.get(addressed.service)!;
     if (behaviour.proxy) {
       const started = Date.now();
-      const r = await behaviour.proxy(raw);
       const target = wire.headers['x-amz-target'] ?? '';
-      requests.add({ time: new Date(clock.now()).toISOString(), service: addressed.service, operation: target.slice(target.lastIndexOf('.') + 1) || wire.rawPath, region: addressed.region, protocol: 'proxy', status: r.status, requestId: r.headers?.['x-amzn-requestid'] ?? '', durationMs: Date.now() - started, via: 'http' });
+      const operation = target.slice(target.lastIndexOf('.') + 1) || wire.rawPath;
+      const log = (status: number, requestId: string, errorCode?: string): void => {
+        requests.add({ time: new Date(clock.now()).toISOString(), service: addressed.service, operation, region: addressed.region, protocol: 'proxy', status, ...(errorCode ? { errorCode } : {}), requestId, durationMs: Date.now() - started, via: 'http' });
+      };
+      // Proxied services (DynamoDB) take injected faults too, answered in awsJson as they would be.
+      try {
+        let input: Record<string, unknown> = {};
+        try { input = JSON.parse(body.toString('utf8') || '{}') as Record<string, unknown>; } catch { /* the real implementation will say so */ }
+        await faults.before(addressed.service, operation, input);
+      } catch (e) {
+        if (!(e instanceof AwsError)) throw e;
+        const requestId = randomUUID();
+        log(e.status, requestId, e.code);
+        return send(res, { status: e.status, headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': requestId }, body: JSON.stringify({ __type: `com.amazonaws.${addressed.service}#${e.code}`, message: e.message }) });
+      }
+      const r = await behaviour.proxy(raw);
+      log(r.status, r.headers?.['x-amzn-requestid'] ?? '', r.status >= 400 ? /"__type":"[^"]*#([^"]+)"/.exec(String(r.body))?.[1] : undefined);
       if (r.status < 400 && !/\.(Describe|Get|List|Query|Scan|BatchGet)/.test(target)) changed();
       return send(res, r);
     }

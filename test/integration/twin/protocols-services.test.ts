@@ -91,6 +91,14 @@ describe('Secrets Manager and DynamoDB through the twin', () => {
     expect(inv.items.map((i) => i.id)).toEqual(['arn:aws:dynamodb:us-east-1:111122223333:table/onair-dev-channels']);
     expect(twin.requests.list({ service: 'dynamodb' }).some((r) => r.operation === 'PutItem' && r.protocol === 'proxy')).toBe(true);
   });
+
+  it('injects faults into DynamoDB calls too (the registry is an AWS dependency like any other)', async () => {
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient(clientConfig(twin)));
+    twin.faults.inject({ service: 'dynamodb', operation: 'GetItem', error: { code: 'InternalServerError', status: 500 }, match: { TableName: 'onair-dev-channels' } });
+    await expect(doc.send(new GetCommand({ TableName: 'onair-dev-channels', Key: { channelId: 'ch-1' } }))).rejects.toMatchObject({ name: 'InternalServerError', $metadata: { httpStatusCode: 500 } });
+    await expect(doc.send(new GetCommand({ TableName: 'onair-dev-channels', Key: { channelId: 'ch-1' } }))).resolves.toMatchObject({ Item: { channelId: 'ch-1' } });
+    expect(twin.requests.list({ service: 'dynamodb', operation: 'GetItem' }).slice(-2).map((r) => r.errorCode ?? r.status)).toEqual(['InternalServerError', 200]);
+  });
 });
 
 describe('persistence between runs', () => {
