@@ -15,6 +15,7 @@
  */
 import { z } from 'zod';
 import { parseOrThrow } from './validation';
+import { recoveryPolicySchema } from './recovery/policy';
 
 export const INPUT_TYPES = ['RTMP_PUSH', 'RTP_PUSH', 'URL_PULL', 'SRT_CALLER', 'MEDIACONNECT'] as const;
 export type InputType = (typeof INPUT_TYPES)[number];
@@ -110,10 +111,11 @@ export const profileSchema = z
      */
     costGuard: z.strictObject({
       maxOnAirMinutes: z.number().int().min(10).max(10_080).optional(),
-      inputLossAutoStopMinutes: z
-        .never({ error: 'not supported yet: input-loss auto-stop arrives with automatic recovery (issue 5)' })
-        .optional(),
+      /** Continuous input loss for this long → announce on SNS and stop (functions/lib/recovery). */
+      inputLossAutoStopMinutes: z.number().int().min(1).max(1440).optional(),
     }).prefault({}),
+    /** Automatic recovery: what to do about which alert or alarm (functions/lib/recovery/policy.ts). */
+    recovery: recoveryPolicySchema.prefault({}),
   })
   .superRefine((p, ctx) => {
     const framesPerGop = (r: Rendition) => (p.video.gopSeconds * r.framerateNumerator) / r.framerateDenominator;

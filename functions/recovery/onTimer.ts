@@ -2,7 +2,7 @@
  * Task of statemachines/recover.asl.yml: a debounce/hold/verify/retry timer came due. Verify timers
  * bring what DescribeChannel says now, so the decision can tell a working restart from a failed one.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { stepHandler } from '../lib/handler';
 import { channelIdSchema } from '../lib/ids';
 import { observeChannel } from '../lib/recovery/actions';

@@ -3,7 +3,7 @@
  * events/cloudwatch). Anything else is refused with a ValidationError naming the field: a malformed
  * event causes no action.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ValidationError } from '../errors';
 import { parseOrThrow } from '../validation';
 import type { AlarmEvent, AlertEvent, InputChangeEvent, StateEvent } from './types';

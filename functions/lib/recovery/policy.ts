@@ -18,7 +18,7 @@
  * The cost guard's `inputLossAutoStopMinutes` (profile.costGuard) becomes one more rule: input
  * loss for that long → announce and stop, breaker or not (it caps cost, it does not heal).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** MediaLive alert types that mean "the source is gone" (MediaLive UG, alert list; aws-facts.md). */
 export const INPUT_LOSS_ALERT_TYPES = [
