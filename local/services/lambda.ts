@@ -18,7 +18,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
-import { AwsError, type InventoryItem, type ModelValue, type OpContext, type ServiceBehaviour, type TwinEnv } from '../core/types';
+import { AwsError, type InventoryItem, type ModelValue, type OpContext, type ServiceBehaviour, type TwinEnv, type TwinRoute } from '../core/types';
 
 export interface LambdaFunctionSpec {
   /** serverless.yml function key, e.g. `createInput`. */
@@ -233,6 +233,17 @@ export class LambdaService implements ServiceBehaviour {
       State: 'Active',
     };
   }
+
+  /** Control route: invocations, errors and measured durations per function (benchmarks: GB-seconds). */
+  readonly routes: TwinRoute[] = [{
+    method: 'GET',
+    prefix: '/_twin/lambda',
+    handle: () => ({
+      status: 200,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ functions: this.list().map((f) => ({ name: f.name, key: f.key, timeoutSeconds: f.timeoutSeconds, memorySizeMb: f.memorySizeMb })), invocations: this.invocationStats() }, null, 2),
+    }),
+  }];
 
   /** Functions are part of the deployed stack, not per-channel resources: nothing to orphan. */
   inventory(): InventoryItem[] {
