@@ -81,6 +81,7 @@ function applySignal(s: RecoveryState, e: RecoveryEvent, facts: ChannelFacts, no
       const fresh = ids.filter((p) => !s.pipelineAt[p] || ms(s.pipelineAt[p]) <= ms(e.at));
       if (fresh.length === 0) return false;
       const before = s.pipelinesDown.join(',');
+      const timesMoved = fresh.some((p) => s.pipelineAt[p] !== e.at);
       if (e.state === 'STOPPED') {
         for (const p of fresh) s.pipelineAt[p] = e.at;
         s.pipelinesDown = [...new Set([...s.pipelinesDown.filter((p) => p !== 'unknown'), ...fresh])].sort();
@@ -95,7 +96,7 @@ function applySignal(s: RecoveryState, e: RecoveryEvent, facts: ChannelFacts, no
       } else {
         return false;
       }
-      return before !== s.pipelinesDown.join(',') || e.pipeline === undefined;
+      return timesMoved || before !== s.pipelinesDown.join(',');
     }
     case 'input':
       if (s.activeInput === e.activeAttachment) return false;
