@@ -65,6 +65,7 @@ export class WorkflowHarness {
   private server?: Server;
   private ddb?: DynamoDBDocumentClient;
   private handlers = new Map<string, Handler>();
+  private realFetch?: typeof fetch;
   private faults: Fault[] = [];
   private executions = 0;
   readonly tasks: string[] = [];
@@ -94,6 +95,7 @@ export class WorkflowHarness {
     }));
     this.ddb = DynamoDBDocumentClient.from(client);
     this.aws.install();
+    this.realFetch = globalThis.fetch;
     globalThis.fetch = ((url: string) => this.aws.fetch(String(url))) as unknown as typeof fetch;
   }
 
@@ -115,6 +117,7 @@ export class WorkflowHarness {
 
   async stop(): Promise<void> {
     this.aws.restore();
+    if (this.realFetch) globalThis.fetch = this.realFetch;
     await new Promise<void>((r) => (this.server ? this.server.close(() => r()) : r()));
   }
 
