@@ -95,6 +95,10 @@ export interface InventoryItem {
   tags?: Record<string, string>;
 }
 
+/**
+ * A service's behaviour. The server applies, in front of every operation: the account rate limit
+ * (local/core/latency.ts RATE_LIMITS), validation against the model, and injected faults.
+ */
 export interface ServiceBehaviour {
   /** The model's signing name / endpoint prefix: medialive, mediapackage, mediapackagev2, cloudfront, monitoring, sns, secretsmanager, scheduler, events, states, lambda, sts, dynamodb. */
   readonly signingName: string;

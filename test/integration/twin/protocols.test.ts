@@ -7,7 +7,7 @@
  */
 import { CloudFrontClient, CreateDistributionWithTagsCommand, DeleteDistributionCommand, GetDistributionCommand, NoSuchDistribution, PreconditionFailed } from '@aws-sdk/client-cloudfront';
 import { CloudWatchClient, type CloudWatchClientConfig, DeleteAlarmsCommand, DescribeAlarmsCommand, InvalidParameterValueException, ListTagsForResourceCommand, PutMetricAlarmCommand, ResourceNotFound, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { BadRequestException, CreateChannelCommand, CreateInputSecurityGroupCommand, DescribeChannelCommand, ListChannelsCommand, MediaLiveClient, NotFoundException, TooManyRequestsException, UnprocessableEntityException } from '@aws-sdk/client-medialive';
+import { BadRequestException, CreateChannelCommand, DeleteChannelCommand, CreateInputSecurityGroupCommand, DescribeChannelCommand, ListChannelsCommand, MediaLiveClient, NotFoundException, TooManyRequestsException, UnprocessableEntityException } from '@aws-sdk/client-medialive';
 import { CreateTopicCommand, InvalidParameterException, ListTopicsCommand, NotFoundException as SnsNotFound, PublishCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AwsQueryProtocol, AwsSmithyRpcV2CborProtocol } from '@aws-sdk/core/protocols';
@@ -313,6 +313,19 @@ describe('twin protocols with the real SDK clients', () => {
       expect(c.headers.get('smithy-protocol')).toBe('rpc-v2-cbor');
       const decoded = cbor.deserialize(new Uint8Array(await c.arrayBuffer())) as { MetricAlarms: { AlarmName: string }[] };
       expect(decoded.MetricAlarms.map((a) => a.AlarmName)).toEqual(['onair-ch-1-cdn-5xx']);
+    });
+  });
+
+  describe('what the twin does not do, and in-process calls', () => {
+    it('says plainly when a model operation has no behaviour yet', async () => {
+      const err = await new MediaLiveClient(clientConfig(twin)).send(new DeleteChannelCommand({ ChannelId: '1' })).catch((e: unknown) => e);
+      expect(err).toMatchObject({ name: 'NotImplementedException', $metadata: { httpStatusCode: 501 } });
+      expect((err as Error).message).toBe("The twin's medialive does not implement DeleteChannel yet");
+    });
+
+    it('validates and logs in-process calls between services like HTTP ones', async () => {
+      await expect(twin.invoke('sns', 'Publish', { TopicArn: 'arn:aws:sns:us-east-1:111122223333:onair-dev-notifications' })).rejects.toMatchObject({ code: 'InvalidParameterException', message: expect.stringContaining("'Message'") });
+      expect(twin.requests.list({ service: 'sns', operation: 'Publish' }).at(-1)).toMatchObject({ via: 'in-process', status: 400, errorCode: 'InvalidParameterException' });
     });
   });
 
