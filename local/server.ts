@@ -117,8 +117,9 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     const behaviour = services.get(service);
     const model = loadModel(service);
     if (!behaviour) throw new AwsError('UnknownServiceException', `The twin does not serve ${service}`, 400);
+    // AWS API quotas are per account and Region.
     const limit = RATE_LIMITS[service];
-    if (limit && !limiter.take(`${service}|${ACCOUNT_ID}`, limit.tps, limit.burst)) throw new AwsError(limit.code, limit.message, limit.status);
+    if (limit && !limiter.take(`${service}|${ACCOUNT_ID}|${ctx.region}`, limit.tps, limit.burst)) throw new AwsError(limit.code, limit.message, limit.status);
     if (model) validateInput(model, operation, input);
     await faults.before(service, operation, input);
     const handler = behaviour.operations[operation];

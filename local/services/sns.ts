@@ -58,6 +58,13 @@ export class SnsService implements ServiceBehaviour {
       const message = input.Message as string;
       if (message.length === 0) throw invalid('Empty message');
       if (Buffer.byteLength(message) > MAX_MESSAGE_BYTES) throw invalid('Message too long');
+      if (input.MessageStructure !== undefined) {
+        if (input.MessageStructure !== 'json') throw invalid('MessageStructure: only json is supported');
+        // With MessageStructure json, Message is a JSON object with a "default" entry for every protocol.
+        let parsed: unknown;
+        try { parsed = JSON.parse(message); } catch { throw invalid('Message Structure - JSON message body failed to parse'); }
+        if (typeof parsed !== 'object' || parsed === null || typeof (parsed as Record<string, unknown>).default !== 'string') throw invalid('Message Structure - No default entry in JSON message body');
+      }
       const subject = input.Subject as string | undefined;
       if (subject !== undefined && (subject.length > 100 || /[\r\n]/.test(subject))) throw invalid('Subject');
       if (topic.Name.endsWith('.fifo') && !input.MessageGroupId) throw invalid('The MessageGroupId parameter is required for FIFO topics');

@@ -102,6 +102,8 @@ describe('twin protocols with the real SDK clients', () => {
       const err = await sns.send(new CreateTopicCommand({} as never)).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(InvalidParameterException);
       expect((err as Error).message).toContain("'Name'");
+      const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'structured' }));
+      await expect(sns.send(new PublishCommand({ TopicArn, MessageStructure: 'json', Message: '{"email":"x"}' }))).rejects.toThrow(/No default entry/);
     });
 
     it('serves a raw form POST as the AWS CLI sends it (no SDK)', async () => {
