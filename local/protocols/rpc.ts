@@ -136,11 +136,8 @@ export function encodeQuery(model: Model, operation: string, output: ModelValue,
   const ns = model.metadata.xmlNamespace;
   let result = '';
   if (op.output) {
-    const shape = model.shape(op.output.shape);
     const wrapper = op.output.resultWrapper ?? `${operation}Result`;
-    const inner = encodeXml(model, op.output, output, wrapper);
-    result = inner || `<${wrapper}/>`;
-    void shape;
+    result = encodeXml(model, op.output, output, wrapper) || `<${wrapper}/>`;
   }
   const body = `<${operation}Response${ns ? ` xmlns="${escapeXml(ns)}"` : ''}>${result}<ResponseMetadata><RequestId>${requestId}</RequestId></ResponseMetadata></${operation}Response>`;
   return { status: 200, headers: { 'content-type': 'text/xml' }, body };
