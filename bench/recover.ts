@@ -1,0 +1,150 @@
+/**
+ * Benchmark 5 — time to recover: input-loss alert SET → remediation call issued.
+ *
+ * Setup (C channels, 10; 2 with BENCH_QUICK=1): each channel is provisioned IDLE, given a backup
+ * input as an operator would (CreateInput + UpdateChannel adding a second InputAttachment — the
+ * default input-loss rule switches to "backup", and OnAir's provisioning attaches one input), then
+ * started through the start workflow. The recovery policy is the default one except `attempts`
+ * (raised so that repeated drills do not open the circuit breaker, which is what it is for).
+ *
+ * Each drill: the twin's MediaLive raises `Video Not Detected` on pipeline 0 (a `MediaLive Channel
+ * Alert` event, delivered by the twin's EventBridge to the rule in serverless.yml); the time until
+ * recovery's BatchUpdateSchedule (input switch) reaches MediaLive is measured; then the alert is
+ * cleared and the switch back awaited before the next drill. A = C × drills = 200 alerts.
+ * The call is observed by wrapping the twin's BatchUpdateSchedule operation in this process (the
+ * request log does not say which channel a call was for).
+ *
+ * Reported in real milliseconds on the local cloud (scale DEFAULT_SCALE) and split into the
+ * policy's own debounce (a deliberate wait, scaled) and OnAir's reaction: everything else —
+ * event delivery, Lambda, the Step Functions timer, the decision, the MediaLive calls.
+ */
+import { DEFAULT_SCALE } from '../local/core/latency';
+import { DEFAULT_RECOVERY_RULES } from '../functions/lib/recovery/policy';
+import type { ModelValue, OpContext } from '../local/core/types';
+import { benchCloud, provisionInput, sleep } from './lib/cloud';
+import { QUICK, runBenchmark } from './lib/result';
+import { percentile, round } from './lib/stats';
+
+const C = Number(process.env.BENCH_RECOVER_CHANNELS ?? (QUICK ? 2 : 10));
+const ALERTS = Number(process.env.BENCH_RECOVER_ALERTS ?? (QUICK ? 6 : 200));
+const SCALE = Number(process.env.BENCH_SCALE ?? DEFAULT_SCALE);
+const ALERT_TYPE = 'Video Not Detected';
+/** Give up on one drill after this long (real ms): reported as a drill without remediation. */
+const DRILL_TIMEOUT_MS = 20_000;
+
+type Op = (input: ModelValue, ctx: OpContext) => unknown;
+interface MediaLiveTwin {
+  operations: Record<string, Op>;
+  raiseAlert(channelId: string, alert: { pipeline?: string; alertType: string }): string;
+  clearAlert(channelId: string, which: { alertType?: string; pipeline?: string }): string[];
+}
+
+void runBenchmark('recover', async () => {
+  const c = await benchCloud(SCALE);
+  try {
+    const rule = DEFAULT_RECOVERY_RULES.find((r) => r.on.alertTypes?.includes(ALERT_TYPE));
+    if (!rule) throw new Error(`no default recovery rule acts on ${ALERT_TYPE}`);
+    const debounceSeconds = rule.debounceSeconds ?? 0;
+    const twin = c.cloud.twin;
+    const ml = twin.services.get('medialive') as unknown as MediaLiveTwin;
+
+    // Observe every input switch as it reaches MediaLive: channel id → waiters.
+    const waiters = new Map<string, (at: number) => void>();
+    const switches: { channel: string; at: number }[] = [];
+    const original = ml.operations.BatchUpdateSchedule as Op;
+    const wrapped: Op = (input, ctx) => {
+      const id = String(input.ChannelId);
+      const at = Date.now();
+      switches.push({ channel: id, at });
+      const w = waiters.get(id);
+      if (w) { waiters.delete(id); w(at); }
+      return original(input, ctx);
+    };
+    (ml.operations as Record<string, Op>).BatchUpdateSchedule = wrapped;
+    const nextSwitch = (id: string): Promise<number | undefined> => new Promise((resolve) => {
+      const t = setTimeout(() => { waiters.delete(id); resolve(undefined); }, DRILL_TIMEOUT_MS);
+      waiters.set(id, (at) => { clearTimeout(t); resolve(at); });
+    });
+
+    // Channels: provisioned IDLE, a backup input attached, started.
+    const overrides = { recovery: { attempts: { max: 20, windowSeconds: 60, breakerResetSeconds: 60 } } };
+    const channels = await Promise.all(Array.from({ length: C }, async (_, i) => {
+      await sleep(i * 500);
+      const channelId = `bench-rec-${i}`;
+      const prov = await c.finished(await c.start('provision', { ...provisionInput(channelId, overrides), startAfterCreate: false }));
+      if (prov.status !== 'SUCCEEDED') throw new Error(`provision ${channelId}: ${prov.status} ${prov.error ?? ''} ${prov.cause ?? ''}`);
+      const rec = await c.registry.get(channelId);
+      const mlId = String(rec.resources.medialiveChannelId);
+      const backup = await twin.invoke('medialive', 'CreateInput', {
+        Name: `${channelId}-backup`, Type: 'RTMP_PUSH', InputSecurityGroups: [String(rec.resources.inputSecurityGroupId)],
+        Destinations: [{ StreamName: `${channelId}/backup-a` }, { StreamName: `${channelId}/backup-b` }],
+      }) as { Input?: { Id?: string } };
+      const described = await twin.invoke('medialive', 'DescribeChannel', { ChannelId: mlId }) as { InputAttachments?: ModelValue[] };
+      const primary = (described.InputAttachments ?? [])[0] as ModelValue;
+      for (let k = 0; ; k++) {
+        const inp = await twin.invoke('medialive', 'DescribeInput', { InputId: String(backup.Input?.Id) }) as { State?: string };
+        if (inp.State !== 'CREATING') break;
+        if (k > 200) throw new Error('backup input stuck CREATING');
+        await sleep(50);
+      }
+      await twin.invoke('medialive', 'UpdateChannel', {
+        ChannelId: mlId,
+        InputAttachments: [primary, { InputAttachmentName: `${channelId}-backup`, InputId: String(backup.Input?.Id), ...(primary.InputSettings ? { InputSettings: primary.InputSettings } : {}) }],
+      });
+      for (let k = 0; ; k++) {
+        const d = await twin.invoke('medialive', 'DescribeChannel', { ChannelId: mlId }) as { State?: string };
+        if (d.State === 'IDLE') break;
+        if (k > 400) throw new Error(`channel ${mlId} stuck ${d.State}`);
+        await sleep(50);
+      }
+      const start = await c.finished(await c.start('start', { channelId }));
+      if (start.status !== 'SUCCEEDED') throw new Error(`start ${channelId}: ${start.status} ${start.error ?? ''} ${start.cause ?? ''}`);
+      return { channelId, mlId };
+    }));
+
+    // Drills: SET → switch (measured) → CLEAR → switch back, per channel in turn; channels in parallel.
+    const perChannel = Math.ceil(ALERTS / C);
+    const latencies: number[] = [];
+    let unremediated = 0;
+    let switchBacks = 0;
+    await Promise.all(channels.map(async ({ mlId }, i) => {
+      await sleep(i * 137); // spread the channels' drills over time
+      for (let k = 0; k < perChannel && i * perChannel + k < ALERTS; k++) {
+        const switched = nextSwitch(mlId);
+        const setAt = Date.now();
+        ml.raiseAlert(mlId, { alertType: ALERT_TYPE, pipeline: '0' });
+        const at = await switched;
+        if (at === undefined) unremediated += 1; else latencies.push(at - setAt);
+        const back = nextSwitch(mlId);
+        ml.clearAlert(mlId, { alertType: ALERT_TYPE, pipeline: '0' });
+        if ((await back) !== undefined) switchBacks += 1;
+      }
+    }));
+    await c.cloud.eventBridge.settled();
+
+    // The debounce is a deliberate wait of the policy, not reaction time: subtract it where the
+    // drill honoured it on twin time. A drill faster than the debounce (on twin time) did not wait
+    // for it at all — counted and reported, since it means the timer fired early.
+    const debounceRealMs = (debounceSeconds * 1000) / SCALE;
+    const honoured = latencies.filter((l) => l * SCALE >= debounceSeconds * 1000).length;
+    const reaction = latencies.map((l) => (l * SCALE >= debounceSeconds * 1000 ? l - debounceRealMs : l));
+    const early = latencies.length - honoured;
+    return {
+      figures: [
+        { id: 'recover.p50', label: 'Input loss SET → remediation call, p50', value: round(percentile(reaction, 50), 0), unit: 'ms', note: `reaction beyond the policy's ${debounceSeconds} s debounce (${debounceRealMs} ms at scale ${SCALE}); total SET → call p50 ${round(percentile(latencies, 50), 0)} ms` },
+        { id: 'recover.p99', label: 'Input loss SET → remediation call, p99', value: round(percentile(reaction, 99), 0), unit: 'ms', target: { op: '<=', value: 500 }, note: `total SET → call p99 ${round(percentile(latencies, 99), 0)} ms${early ? `; ${early} of ${latencies.length} drills acted before the debounce had elapsed on twin time` : ''}` },
+        { id: 'recover.unremediated', label: `Alerts without a remediation call (of ${ALERTS})`, value: unremediated, unit: 'alerts', target: { op: '<=', value: 0 } },
+        { id: 'recover.debounceEarly', label: 'Drills that skipped the debounce (twin time)', value: early, unit: `of ${latencies.length}`, target: { op: '<=', value: 0 } },
+      ],
+      details: {
+        scale: SCALE, channels: C, alerts: ALERTS, alertType: ALERT_TYPE, debounceSeconds, debounceRealMs, debounceHonoured: honoured,
+        totalMs: { p50: round(percentile(latencies, 50), 0), p90: round(percentile(latencies, 90), 0), p99: round(percentile(latencies, 99), 0), max: round(Math.max(...latencies), 0) },
+        reactionMs: { p50: round(percentile(reaction, 50), 0), p90: round(percentile(reaction, 90), 0), p99: round(percentile(reaction, 99), 0) },
+        twinSecondsEquivalent: { p50: round((percentile(latencies, 50) * SCALE) / 1000, 2), p99: round((percentile(latencies, 99) * SCALE) / 1000, 2) },
+        switchBacks, inputSwitchCalls: switches.length,
+      },
+    };
+  } finally {
+    await c.stop();
+  }
+});

@@ -1,0 +1,102 @@
+/**
+ * Benchmark 4 — scale under MediaLive's account rate limit.
+ *
+ * N channels (100; 10 with BENCH_QUICK=1) provisioned at once through the real provision state
+ * machine, with the twin enforcing MediaLive's 5 TPS / burst 30 for the whole account
+ * (local/core/latency.ts RATE_LIMITS, a token bucket on twin time).
+ *   all ON_AIR, zero failed executions, zero orphans (inventory vs registry, bench/lib/orphans.ts)
+ *   ratio = makespan ÷ (MediaLive calls made ÷ 5 per second)
+ *     makespan  first StartExecution → last channel marked ON_AIR, twin time
+ *     calls     MediaLive requests the twin accepted (each took a token) from its request log;
+ *               throttled attempts (429, no token taken) are reported beside it
+ * The denominator is the least time the account's limit allows for that many calls, so the ratio
+ * shows how well OnAir keeps the limit busy without being stalled by its own backoff.
+ *
+ * Clock scale BENCH_SCALE_SCALE (default 5): every Lambda of 100 concurrent workflows runs on this
+ * machine's 2 cores, where on AWS each runs on its own; a lower scale keeps local CPU from
+ * standing in for AWS latency, at the cost of a longer run.
+ */
+import type { ChannelRecord } from '../functions/lib/registry';
+import { RATE_LIMITS } from '../local/core/latency';
+import type { ExecutionRecord } from '../local/services/stepfunctions';
+import { benchCloud, provisionInput, stateTimes } from './lib/cloud';
+import { orphans } from './lib/orphans';
+import { QUICK, runBenchmark } from './lib/result';
+import { round } from './lib/stats';
+
+const N = Number(process.env.BENCH_SCALE_N ?? (QUICK ? 10 : 100));
+const SCALE = Number(process.env.BENCH_SCALE_SCALE ?? 5);
+
+/** Where failed executions first failed: (state, error) → count, from their histories. */
+function firstFailures(failed: ExecutionRecord[]): Record<string, { count: number; cause: string }> {
+  const out: Record<string, { count: number; cause: string }> = {};
+  for (const e of failed) {
+    let state = '?';
+    for (const h of e.history) {
+      if (h.type.endsWith('StateEntered')) state = String(h.details?.name);
+      if (h.type === 'LambdaFunctionFailed' || h.type === 'TaskFailed' || h.type === 'LambdaFunctionTimedOut') {
+        const key = `${state}: ${String(h.details?.error)}`;
+        const o = out[key] ?? { count: 0, cause: String(h.details?.cause ?? '').slice(0, 300) };
+        o.count += 1;
+        out[key] = o;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+void runBenchmark('scale', async () => {
+  const c = await benchCloud(SCALE);
+  try {
+    const limit = RATE_LIMITS.medialive;
+    if (!limit) throw new Error('local/core/latency.ts RATE_LIMITS has no medialive entry');
+    const firstSeq = c.cloud.twin.requests.list().at(-1)?.seq ?? 0;
+    const t0 = c.cloud.twin.clock.now();
+    const realStart = Date.now();
+    const arns = await Promise.all(Array.from({ length: N }, (_, i) => c.start('provision', provisionInput(`bench-scale-${i}`))));
+    const recs = await Promise.all(arns.map((a) => c.finished(a)));
+    const realSeconds = (Date.now() - realStart) / 1000;
+    const onAirTimes = recs.map((r) => stateTimes(r, 'MarkOnAir').exited).filter((t): t is number => t !== undefined);
+    const makespanMs = Math.max(...onAirTimes) - t0;
+
+    const ml = c.cloud.twin.requests.list({ service: 'medialive', since: firstSeq });
+    const throttled = ml.filter((r) => r.errorCode === limit.code).length;
+    const made = ml.length - throttled;
+    const byOperation: Record<string, number> = {};
+    for (const r of ml) if (r.errorCode !== limit.code) byOperation[r.operation] = (byOperation[r.operation] ?? 0) + 1;
+    const floorMs = (made / limit.tps) * 1000;
+
+    const records: ChannelRecord[] = [];
+    for (let i = 0; i < N; i++) {
+      const r = await c.registry.find(`bench-scale-${i}`);
+      if (r) records.push(r);
+    }
+    const onAir = records.filter((r) => r.status === 'ON_AIR').length;
+    const all = c.cloud.stepFunctions.listExecutionRecords();
+    const failed = all.filter((e) => e.status !== 'SUCCEEDED' && e.status !== 'RUNNING');
+    const rollbacks = all.filter((e) => e.parentExecutionArn !== undefined).length;
+    const orphaned = orphans(c.cloud.twin.inventory(), records);
+    const retries = recs.reduce((a, r) => a + r.stateTransitions, 0);
+    return {
+      figures: [
+        { id: 'scale.onAir', label: `Channels ON_AIR of ${N} provisioned at once`, value: onAir, unit: `of ${N}`, target: { op: '>=', value: N } },
+        { id: 'scale.failedExecutions', label: 'Failed executions', value: failed.length, unit: 'executions', target: { op: '<=', value: 0 } },
+        { id: 'scale.orphans', label: 'Orphaned resources', value: orphaned.length, unit: 'resources', target: { op: '<=', value: 0 } },
+        { id: 'scale.ratio', label: 'Makespan ÷ (MediaLive calls ÷ 5/s)', value: round(makespanMs / floorMs, 3), unit: '×', target: { op: '<=', value: 1.3 } },
+      ],
+      details: {
+        scale: SCALE, channels: N, rateLimit: { tps: limit.tps, burst: limit.burst },
+        makespanSeconds: round(makespanMs / 1000, 1), realSeconds: round(realSeconds, 1),
+        medialiveCallsMade: made, medialiveThrottled: throttled, floorSeconds: round(floorMs / 1000, 1),
+        medialiveCallsByOperation: byOperation, callsPerChannel: round(made / N, 1),
+        stateTransitionsTotal: retries, rollbacks,
+        failed: failed.slice(0, 3).map((e) => ({ name: e.name, status: e.status, error: e.error, cause: e.cause?.slice(0, 300) })),
+        firstFailures: firstFailures(failed),
+        orphans: orphaned.slice(0, 10),
+      },
+    };
+  } finally {
+    await c.stop();
+  }
+});
