@@ -6,6 +6,8 @@
 import { remainingResources } from '../../../functions/lib/notify';
 import { WorkflowHarness } from './harness';
 
+// Each test runs whole workflows (dozens of handler invocations against dynalite): generous on a busy machine.
+jest.setTimeout(60_000);
 const h = new WorkflowHarness();
 const CIDRS = { input: { allowedCidrs: ['203.0.113.10/32'] } };
 const request = (channelId: string, extra: Record<string, unknown> = {}) => ({ channelId, profileName: 'default', overrides: CIDRS, ...extra });

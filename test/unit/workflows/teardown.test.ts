@@ -9,6 +9,8 @@ import { remainingResources } from '../../../functions/lib/notify';
 import type { ChannelRecord } from '../../../functions/lib/registry';
 import { WorkflowHarness } from './harness';
 
+// Each test runs whole workflows (dozens of handler invocations against dynalite): generous on a busy machine.
+jest.setTimeout(60_000);
 const h = new WorkflowHarness();
 const CIDRS = { input: { allowedCidrs: ['203.0.113.10/32'] } };
 
