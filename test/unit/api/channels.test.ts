@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, UpdateCommand, ScanCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { StartExecutionCommand, DescribeExecutionCommand, GetExecutionHistoryCommand, SFNServiceException } from '@aws-sdk/client-sfn';
 import { DeleteScheduleCommand, ResourceNotFoundException } from '@aws-sdk/client-scheduler';
-import { acceptedSchema, channelDetailSchema, channelListSchema, errorBodySchema, channelEventsSchema } from '../../../functions/lib/api/schemas';
+import { acceptedSchema, channelDetailSchema, channelListSchema, errorBodySchema, channelEventsSchema, routes } from '../../../functions/lib/api/schemas';
 import { ccf, ENV, makeHarness, record, SM, validCreateBody } from './harness';
 
 const noLeak = (body: string) => {
@@ -376,5 +376,38 @@ describe('unknown routes and internal errors', () => {
     expect(res.statusCode).toBe(500);
     noLeak(res.body);
     expect(h.ddbMock.commandCalls(DeleteCommand)).toHaveLength(0);
+  });
+});
+
+describe('every route', () => {
+  const withId = Object.values(routes).filter((r) => r.path.includes('{id}'));
+
+  it.each(withId.map((r) => [r.method, r.path] as const))('%s %s answers 400 naming params.id for a malformed id, touching nothing', async (method, path) => {
+    const h = makeHarness();
+    const res = await h.call(method, path.replace('{id}', 'NOT_AN_ID').replace('{broadcastId}', 'b-12345678'), method === 'POST' || method === 'PUT' ? { body: {} } : {});
+    expect(res.statusCode).toBe(400);
+    expect(res.json!.details.map((d: { field: string }) => d.field)).toContain('params.id');
+    expect(h.ddbMock.calls()).toHaveLength(0);
+    expect(h.sfnMock.calls()).toHaveLength(0);
+    expect(h.schedulerMock.calls()).toHaveLength(0);
+  });
+
+  it.each(withId.map((r) => [r.method, r.path] as const))('%s %s answers 404 for an unknown channel', async (method, path) => {
+    const h = makeHarness();
+    h.ddbMock.on(GetCommand).resolves({});
+    const body = path.endsWith('/broadcasts') || path.endsWith('{broadcastId}')
+      ? { startAt: '2026-11-24T14:00:00Z', endAt: '2026-11-24T15:00:00Z' } : undefined;
+    const res = await h.call(method, path.replace('{id}', 'nope').replace('{broadcastId}', 'b-12345678'), body ? { body } : {});
+    expect(res.statusCode).toBe(404);
+    expect(h.sfnMock.commandCalls(StartExecutionCommand)).toHaveLength(0);
+  });
+
+  it('POST /broadcasts answers 409 when a live channel has the id, scheduling nothing', async () => {
+    const h = makeHarness();
+    h.ddbMock.on(PutCommand).rejects(ccf());
+    h.ddbMock.on(GetCommand).resolves({ Item: record({ generation: 'other', status: 'IDLE' }) });
+    const res = await h.call('POST', '/broadcasts', { body: { ...validCreateBody, startAt: '2026-11-24T14:00:00Z', endAt: '2026-11-24T15:00:00Z' } });
+    expect(res.statusCode).toBe(409);
+    expect(h.schedulerMock.calls()).toHaveLength(0);
   });
 });
