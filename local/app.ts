@@ -35,6 +35,12 @@ export interface LocalCloudOptions extends Omit<TwinOptions, 'services'> {
   logLevel?: string;
   /** EventBridge duplicate-delivery probability, 0 … 1 (default 0). */
   duplicateProbability?: number;
+  /**
+   * Run serverless.yml's scheduled rules (the recovery reconciler, the sweeper) on the twin clock
+   * (default true). A test that injects "the Nth call fails" may turn them off so a background
+   * run cannot take its fault.
+   */
+  scheduledRules?: boolean;
 }
 
 export interface LocalCloud {
@@ -88,7 +94,7 @@ function service<T>(twin: Twin, name: string): T {
 }
 
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
-  const { root, stage, logLevel, duplicateProbability, ...twinOptions } = options;
+  const { root, stage, logLevel, duplicateProbability, scheduledRules = true, ...twinOptions } = options;
   // Services passed explicitly: server.ts's default `import('./services')` is a directory import,
   // which Node's ESM loader refuses when the twin runs under tsx (npm start).
   const twin = await startTwin({ ...twinOptions, services: SERVICES });
@@ -124,6 +130,12 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
           ...(rule.inputPath !== undefined ? { inputPath: rule.inputPath } : {}),
           ...(rule.inputTransformer ? { inputTransformer: rule.inputTransformer } : {}),
         }],
+      });
+    }
+    for (const rule of scheduledRules ? workflows.scheduledRules : []) {
+      eventBridge.putScheduledRule({
+        name: rule.name, schedule: rule.schedule, state: rule.enabled ? 'ENABLED' : 'DISABLED',
+        targets: [{ id: rule.target.key, arn: rule.target.arn, ...(rule.input !== undefined ? { input: rule.input } : {}), ...(rule.inputPath !== undefined ? { inputPath: rule.inputPath } : {}) }],
       });
     }
     await createStackResources(twin, workflows);

@@ -85,6 +85,20 @@ export interface RuleSpec {
   inputTransformer?: { inputPathsMap?: Record<string, string>; inputTemplate: string };
 }
 
+/**
+ * A scheduled EventBridge rule: a function's `events: - schedule: rate(…)` (or `{ rate, enabled,
+ * input, inputPath, name }`), Serverless Framework syntax. One entry per expression.
+ */
+export interface ScheduledRuleSpec {
+  name: string;
+  /** `rate(…)` or `cron(…)`, as written. */
+  schedule: string;
+  target: { kind: 'function'; key: string; arn: string };
+  enabled: boolean;
+  input?: string;
+  inputPath?: string;
+}
+
 /** A CloudFormation resource of serverless.yml, Serverless variables resolved, intrinsics as written. */
 export interface ResourceSpec { Type: string; Properties: Record<string, unknown> }
 
@@ -99,6 +113,8 @@ export interface Workflows {
   stateMachineByArn(arn: string): StateMachineSpec | undefined;
   /** EventBridge rules (see RuleSpec). */
   rules: RuleSpec[];
+  /** Scheduled EventBridge rules (see ScheduledRuleSpec). */
+  scheduledRules: ScheduledRuleSpec[];
   /** resources.Resources by logical id (the local cloud creates the table, topic and schedule group). */
   resources: Record<string, ResourceSpec>;
 }
@@ -407,13 +423,14 @@ export function loadWorkflows(options: LoadOptions = {}): Workflows {
   }
 
   const rules = readRules(rawFunctions, sfn, functions, stateMachines, `${service}-${stage}`);
+  const scheduledRules = readScheduledRules(rawFunctions, functions, `${service}-${stage}`);
   const resourceSpecs: Record<string, ResourceSpec> = {};
   for (const [id, r] of Object.entries(resources)) {
     if (isObj(r) && typeof r.Type === 'string') resourceSpecs[id] = { Type: r.Type, Properties: isObj(r.Properties) ? r.Properties : {} };
   }
 
   return {
-    service, stage, region, accountId, functions, stateMachines, rules, resources: resourceSpecs,
+    service, stage, region, accountId, functions, stateMachines, rules, scheduledRules, resources: resourceSpecs,
     functionByArn: (arn) => Object.values(functions).find((f) => f.arn === arn || arn.startsWith(`${f.arn}:`)),
     stateMachineByArn: (arn) => Object.values(stateMachines).find((s) => s.arn === arn),
   };
@@ -459,4 +476,29 @@ function readRules(rawFunctions: Obj, machines: Obj, functions: Record<string, F
     if (isObj(m) && spec) add(`state machine ${key}`, m.events, 'event', { kind: 'stateMachine', key, arn: spec.arn });
   }
   return rules;
+}
+
+/** Functions' `schedule:` events (rate or cron, one rule per expression). */
+function readScheduledRules(rawFunctions: Obj, functions: Record<string, FunctionSpec>, prefix: string): ScheduledRuleSpec[] {
+  const out: ScheduledRuleSpec[] = [];
+  for (const [key, f] of Object.entries(rawFunctions)) {
+    const spec = functions[key];
+    if (!isObj(f) || !spec || !Array.isArray(f.events)) continue;
+    f.events.forEach((ev, i) => {
+      if (!isObj(ev) || ev.schedule === undefined) return;
+      const e: Obj = isObj(ev.schedule) ? ev.schedule : { rate: ev.schedule };
+      const where = `function ${key} schedule[${i}]`;
+      const rates = Array.isArray(e.rate) ? e.rate : [e.rate];
+      rates.forEach((rate, j) => {
+        if (typeof rate !== 'string' || !/^(rate|cron)\(.+\)$/.test(rate)) throw new WorkflowConfigError(`${where}: rate must be rate(…) or cron(…), got ${JSON.stringify(rate)}`);
+        out.push({
+          name: typeof e.name === 'string' ? (rates.length > 1 ? `${e.name}-${j + 1}` : e.name) : `${prefix}-${key}-schedule-${i + 1}${rates.length > 1 ? `-${j + 1}` : ''}`,
+          schedule: rate, target: { kind: 'function', key, arn: spec.arn }, enabled: e.enabled !== false,
+          ...(e.input !== undefined ? { input: typeof e.input === 'string' ? e.input : JSON.stringify(e.input) } : {}),
+          ...(typeof e.inputPath === 'string' ? { inputPath: e.inputPath } : {}),
+        });
+      });
+    });
+  }
+  return out;
 }

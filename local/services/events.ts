@@ -34,6 +34,14 @@ export interface RuleSpec {
   description?: string;
 }
 
+/** A rule fired on a schedule (`rate(…)`), delivering EventBridge's `Scheduled Event`. */
+export interface ScheduledRuleSpec {
+  name: string;
+  schedule: string;
+  targets: RuleTarget[];
+  state?: 'ENABLED' | 'DISABLED';
+}
+
 export interface Delivery {
   eventId: string;
   detailType: string;
@@ -56,6 +64,8 @@ export class EventBridgeService implements ServiceBehaviour {
   private readonly pending = new Set<Promise<void>>();
   private readonly timers = new Set<() => void>();
   private unsubscribe: (() => void) | undefined;
+  private readonly scheduled = new Map<string, ScheduledRuleSpec & { everyMs?: number; notServed?: string; cancel?: () => void }>();
+  private started = false;
   /** Probability that a delivery is made twice (EventBridge is at-least-once). */
   duplicateProbability: number;
 
@@ -78,6 +88,47 @@ export class EventBridgeService implements ServiceBehaviour {
       throw error;
     }
     this.rules.set(rule.name, { ...rule, parsed });
+  }
+
+  /**
+   * Registers a scheduled rule. `rate(…)` fires on the twin clock, first one period after the twin
+   * starts, as a new rule does. `cron(…)` is kept but not fired — the twin does not evaluate cron —
+   * and says so (a warning, and `notServed` in GET /_twin/eventbridge).
+   */
+  putScheduledRule(rule: ScheduledRuleSpec): void {
+    this.scheduled.get(rule.name)?.cancel?.();
+    const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(rule.schedule);
+    const entry: ScheduledRuleSpec & { everyMs?: number; notServed?: string; cancel?: () => void } = { ...rule };
+    if (m) {
+      entry.everyMs = Number(m[1]) * (m[2]?.startsWith('minute') ? 60_000 : m[2]?.startsWith('hour') ? 3_600_000 : 86_400_000);
+    } else {
+      entry.notServed = `the local cloud does not evaluate ${rule.schedule} (only rate(…)): rule ${rule.name} never fires here`;
+      console.warn(`[twin] ${entry.notServed}`);
+    }
+    this.scheduled.set(rule.name, entry);
+    if (this.started) this.armScheduled(entry);
+  }
+
+  private armScheduled(rule: ScheduledRuleSpec & { everyMs?: number; cancel?: () => void }): void {
+    if (rule.everyMs === undefined || rule.state === 'DISABLED') return;
+    const tick = (): void => {
+      rule.cancel = this.env.clock.setTimer(rule.everyMs as number, () => {
+        const event: DeliveredEvent = {
+          version: '0', id: randomUUID(), 'detail-type': 'Scheduled Event', source: 'aws.events', account: this.env.accountId,
+          time: new Date(this.env.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'), region: this.env.region,
+          resources: [this.ruleArn(rule.name)], detail: {},
+        };
+        for (const target of rule.targets) this.schedule(event, rule.name, target, 1, false);
+        tick();
+      });
+    };
+    tick();
+  }
+
+  /** Scheduled rules start with the server (and stop with it). */
+  start(): void {
+    this.started = true;
+    for (const rule of this.scheduled.values()) this.armScheduled(rule);
   }
 
   listRules(): RuleSpec[] {
@@ -196,7 +247,12 @@ export class EventBridgeService implements ServiceBehaviour {
       handle: () => ({
         status: 200,
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ duplicateProbability: this.duplicateProbability, rules: this.listRules(), deliveries: this.deliveryLog() }, null, 2),
+        body: JSON.stringify({
+          duplicateProbability: this.duplicateProbability,
+          rules: this.listRules(),
+          scheduledRules: [...this.scheduled.values()].map(({ cancel: _c, everyMs: _e, ...r }) => r),
+          deliveries: this.deliveryLog(),
+        }, null, 2),
       }),
     },
     {
@@ -217,6 +273,8 @@ export class EventBridgeService implements ServiceBehaviour {
   }
 
   stop(): void {
+    for (const rule of this.scheduled.values()) rule.cancel?.();
+    this.started = false;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     for (const cancel of this.timers) cancel();

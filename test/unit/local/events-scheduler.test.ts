@@ -52,6 +52,21 @@ describe('EventBridge twin', () => {
     eb.stop();
   });
 
+  it('fires rate() scheduled rules on the twin clock with the Scheduled Event envelope; cron is reported, not faked', async () => {
+    const { env, sfn, machine } = setup();
+    const eb = new EventBridgeService(env);
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    eb.putScheduledRule({ name: 'every-minute', schedule: 'rate(1 minute)', targets: [{ id: 'sm', arn: machine }] });
+    eb.putScheduledRule({ name: 'cron', schedule: 'cron(0 12 * * ? *)', targets: [{ id: 'sm', arn: machine }] });
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining('does not evaluate cron(0 12 * * ? *)'));
+    warn.mockRestore();
+    eb.start();
+    await until(() => sfn.listExecutionRecords().length >= 2);
+    eb.stop();
+    const first = JSON.parse(sfn.listExecutionRecords()[0]?.input ?? '{}');
+    expect(first).toMatchObject({ source: 'aws.events', 'detail-type': 'Scheduled Event', resources: ['arn:aws:events:us-east-1:111122223333:rule/every-minute'], detail: {} });
+  });
+
   it('refuses a malformed rule pattern, naming the rule', () => {
     const { env } = setup();
     const eb = new EventBridgeService(env);
