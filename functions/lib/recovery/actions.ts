@@ -180,7 +180,9 @@ export async function armTimer(deps: RecoveryDeps, channelId: string, timer: Tim
     await deps.sfn.send(new StartExecutionCommand({
       stateMachineArn: deps.recoverStateMachineArn,
       name: timerExecutionName(channelId, timer),
-      input: JSON.stringify({ channelId, key: timer.key, dueAt: timer.dueAt }),
+      // Relative seconds, not the timestamp: the Wait then runs on the state machine's own clock
+      // (identical on AWS; on the local cloud, the twin's scaled clock).
+      input: JSON.stringify({ channelId, key: timer.key, dueAt: timer.dueAt, waitSeconds: Math.max(0, Math.ceil((Date.parse(timer.dueAt) - deps.now().getTime()) / 1000)) }),
     }));
   } catch (error) {
     if ((error as Error).name === 'ExecutionAlreadyExists') return;
