@@ -38,7 +38,7 @@ export class FakeAws {
   readonly inputs = new Map<string, Input>();
   readonly channels = new Map<string, Channel>();
   readonly groups = new Map<string, { name: string; egress: string; tags: Record<string, string>; Arn: string }>();
-  readonly mpChannels = new Map<string, { group: string; name: string; Arn: string; policy?: string }>();
+  readonly mpChannels = new Map<string, { group: string; name: string; Arn: string; tags: Record<string, string>; policy?: string }>();
   readonly endpoints = new Map<string, { group: string; channel: string; name: string; Arn: string; req: AnyInput; policy?: string }>();
   readonly v1Channels = new Map<string, { Id: string; Arn: string; Tags: Record<string, string> }>();
   readonly v1Endpoints = new Map<string, { Id: string; Arn: string; ChannelId: string; Tags: Record<string, string>; req: AnyInput }>();
@@ -276,7 +276,7 @@ export class FakeAws {
       const g = this.groups.get(e.group) as { egress: string };
       const url = (m: AnyInput, ext: string) => ({ ManifestName: m.ManifestName, Url: `https://${g.egress}/out/v1/${e.group}/${e.channel}/${e.name}/${m.ManifestName}.${ext}` });
       return {
-        Arn: e.Arn, OriginEndpointName: e.name,
+        Arn: e.Arn, OriginEndpointName: e.name, Tags: e.req.Tags ?? {},
         HlsManifests: (e.req.HlsManifests ?? []).map((m: AnyInput) => url(m, 'm3u8')),
         LowLatencyHlsManifests: (e.req.LowLatencyHlsManifests ?? []).map((m: AnyInput) => url(m, 'm3u8')),
         DashManifests: (e.req.DashManifests ?? []).map((m: AnyInput) => url(m, 'mpd')),
@@ -293,8 +293,8 @@ export class FakeAws {
       this.groups.set(g.name, g);
       return { ChannelGroupName: g.name, Arn: g.Arn, EgressDomain: g.egress };
     });
-    const channelView = (c: { group: string; name: string; Arn: string }) => ({
-      Arn: c.Arn, ChannelName: c.name, ChannelGroupName: c.group,
+    const channelView = (c: { group: string; name: string; Arn: string; tags: Record<string, string> }) => ({
+      Arn: c.Arn, ChannelName: c.name, ChannelGroupName: c.group, Tags: c.tags,
       IngestEndpoints: [{ Id: '1', Url: `https://in1.${c.group}/in/v1/${c.name}/1/index` }, { Id: '2', Url: `https://in2.${c.group}/in/v1/${c.name}/2/index` }],
     });
     on(MP2.GetChannelCommand, 'GetChannel', (i) => {
@@ -305,7 +305,7 @@ export class FakeAws {
     on(MP2.CreateChannelCommand, 'CreateChannel', (i) => {
       if (!this.groups.has(i.ChannelGroupName)) throw nf('channel group');
       if (this.mpChannels.has(chKey(i))) throw conflict('channel exists');
-      const c = { group: i.ChannelGroupName, name: i.ChannelName, Arn: `arn:aws:mediapackagev2:us-east-1:111122223333:channelGroup/${i.ChannelGroupName}/channel/${i.ChannelName}` };
+      const c = { group: i.ChannelGroupName, name: i.ChannelName, tags: i.Tags ?? {}, Arn: `arn:aws:mediapackagev2:us-east-1:111122223333:channelGroup/${i.ChannelGroupName}/channel/${i.ChannelName}` };
       this.mpChannels.set(chKey(i), c);
       return channelView(c);
     });

@@ -125,6 +125,33 @@ describe('provision: happy path', () => {
   });
 });
 
+describe('provision: every create is idempotent when retried', () => {
+  const kinds = () => {
+    const all = h.aws.inventory().map((r) => r.split(':').slice(0, 2).join(':'));
+    return Object.fromEntries([...new Set(all)].map((k) => [k, all.filter((x) => x === k).length]));
+  };
+
+  it.each(['CreateInputSecurityGroup', 'CreateInput', 'CreatePackager', 'CreateChannel', 'CreateOriginAccessControl', 'CreateDistribution', 'AuthorizeCdn', 'CreateAlarms', 'CreateCdnAlarm', 'StartChannel', 'MarkOnAir'])(
+    '%s did its work, then its invocation failed transiently: the retry finds what it made, nothing is made twice', async (state) => {
+      const channelId = `idem-${state.toLowerCase()}`;
+      h.inject({ state, when: 'after', times: 1, name: 'AwsTransientError' });
+      const result = await h.run('provision', request(channelId));
+      expect({ status: result.status, cause: result.cause }).toEqual({ status: 'SUCCEEDED', cause: undefined });
+      expect(result.tasks.filter((t) => t === state).length).toBeGreaterThanOrEqual(2);
+      expect(kinds()).toMatchObject({
+        'medialive:inputSecurityGroup': 1, 'medialive:input': 1, 'medialive:channel': 1,
+        'mediapackagev2:channelGroup': 1, 'mediapackagev2:channel': 1, 'mediapackagev2:originEndpoint': 2,
+        'cloudfront:originAccessControl': 1, 'cloudfront:distribution': 1,
+      });
+      const record = await h.record(channelId);
+      expect(record?.status).toBe('ON_AIR');
+      expect(kinds()['cloudwatch:alarm']).toBe(Object.values(record!.resources.alarms).flat().length);
+      expect((await h.run('teardown', { channelId })).status).toBe('SUCCEEDED');
+      await expectEmptyAccount();
+    },
+  );
+});
+
 describe('provision: MediaPackage v1', () => {
   it('goes ON_AIR behind CDN authorization (identifier header from the secret), and teardown removes the secret too', async () => {
     const result = await h.run('provision', { channelId: 'v1-1', profileName: 'mediapackage-v1', overrides: CIDRS });
