@@ -51,6 +51,10 @@ void runBenchmark('api', async () => {
     const first = await client.call('GET', '/channels');
     const pageSize = ((first.body as { items?: unknown[] }).items ?? []).length;
 
+    // Service time without queueing: one client, back to back (what a request costs this process).
+    const single: number[] = [];
+    for (let i = 0; i < 50; i++) single.push(await once());
+
     const latencies: number[] = [];
     const started = Date.now();
     await Promise.all(Array.from({ length: CLIENTS }, async () => {
@@ -65,6 +69,7 @@ void runBenchmark('api', async () => {
       details: {
         channels: CHANNELS, clients: CLIENTS, requests: latencies.length, pageSize, seedSeconds: round(seedSeconds, 1),
         throughputPerSecond: round(latencies.length / seconds, 1),
+        oneClientMs: { p50: round(percentile(single, 50), 1), p99: round(percentile(single, 99), 1) },
         ms: { p50: round(percentile(latencies, 50), 1), p90: round(percentile(latencies, 90), 1), p99: round(percentile(latencies, 99), 1), max: round(Math.max(...latencies), 1) },
       },
     };
