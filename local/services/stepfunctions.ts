@@ -348,9 +348,9 @@ export class StepFunctionsService implements ServiceBehaviour {
       const direct = /^arn:aws:lambda:[^:]+:\d+:function:/.test(resource);
       let result: unknown;
       if (direct || resource === 'arn:aws:states:::lambda:invoke') {
-        result = await this.lambdaTask(rec, resource, direct, input, state);
+        result = await this.lambdaTask(rec, resource, direct, input, state, callback);
       } else {
-        result = await this.serviceTask(rec, resource, input, stateName);
+        result = await this.serviceTask(rec, resource, input, stateName, callback);
       }
       if (tokenResult) {
         const output = await tokenResult;
@@ -364,7 +364,7 @@ export class StepFunctionsService implements ServiceBehaviour {
     }
   }
 
-  private async lambdaTask(rec: ExecutionRecord, resource: string, direct: boolean, input: unknown, state: AslState): Promise<unknown> {
+  private async lambdaTask(rec: ExecutionRecord, resource: string, direct: boolean, input: unknown, state: AslState, callback = false): Promise<unknown> {
     const params = (input ?? {}) as Record<string, unknown>;
     const functionName = direct ? resource : String(params.FunctionName ?? '');
     const payload = direct ? input : params.Payload ?? {};
@@ -398,11 +398,13 @@ export class StepFunctionsService implements ServiceBehaviour {
       return body;
     }
     const result = { ExecutedVersion: '$LATEST', Payload: body, StatusCode: 200 };
-    this.record(rec, 'TaskSucceeded', { resourceType: 'lambda', resource: 'invoke', output: JSON.stringify(result) });
+    this.record(rec, callback ? 'TaskSubmitted' : 'TaskSucceeded', { resourceType: 'lambda', resource: 'invoke', output: JSON.stringify(result) });
     return result;
   }
 
-  private async serviceTask(rec: ExecutionRecord, resource: string, input: unknown, stateName: string): Promise<unknown> {
+  private async serviceTask(rec: ExecutionRecord, resource: string, input: unknown, stateName: string, callback = false): Promise<unknown> {
+    // A callback task's call only submits it: TaskSucceeded comes with SendTaskSuccess.
+    const done = callback ? 'TaskSubmitted' : 'TaskSucceeded';
     const params = (input ?? {}) as Record<string, unknown>;
     const rType = resourceType(resource);
     const rName = resourceName(resource);
@@ -460,7 +462,7 @@ export class StepFunctionsService implements ServiceBehaviour {
       return fail(`${prefix}.SdkClientException`, (error as Error).message);
     }
     const result = JSON.parse(JSON.stringify(out)) as unknown; // Dates → ISO strings, as Step Functions returns them
-    this.record(rec, 'TaskSucceeded', { resourceType: rType, resource: rName, output: JSON.stringify(result) });
+    this.record(rec, done, { resourceType: rType, resource: rName, output: JSON.stringify(result) });
     return result;
   }
 

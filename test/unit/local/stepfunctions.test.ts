@@ -99,7 +99,10 @@ describe('Step Functions twin', () => {
     };
     const ok = String(sfn.operations.StartExecution({ stateMachineArn: arn }).executionArn);
     sfn.operations.SendTaskSuccess({ taskToken: await tokenOf(ok), output: '{"state":"RUNNING"}' });
-    expect(JSON.parse((await sfn.waitFor(ok)).output ?? '')).toEqual({ state: 'RUNNING' });
+    const okRec = await sfn.waitFor(ok);
+    expect(JSON.parse(okRec.output ?? '')).toEqual({ state: 'RUNNING' });
+    // The invoke only submits a callback task; it succeeds when the token comes back.
+    expect(okRec.history.map((h) => h.type).filter((t) => t.startsWith('Task') && !t.includes('State'))).toEqual(['TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded']);
 
     const bad = String(sfn.operations.StartExecution({ stateMachineArn: arn }).executionArn);
     const token = await tokenOf(bad);
@@ -110,7 +113,7 @@ describe('Step Functions twin', () => {
     expect(() => sfn.operations.SendTaskSuccess({ taskToken: 'garbage', output: '{}' })).toThrow(expect.objectContaining({ code: 'InvalidToken' }));
   });
 
-  it('runs a child with startExecution.sync:2, surfaces its failure, and stops children with the parent', async () => {
+  it('runs a child with startExecution.sync:2 and surfaces its failure as States.TaskFailed', async () => {
     const { sfn } = setup();
     const child = sfn.register({ name: 'child', definition: { StartAt: 'E', States: { E: { Type: 'Task', Resource: ARN('echo'), TimeoutSeconds: 5, End: true } } } });
     const failing = sfn.register({ name: 'failing', definition: { StartAt: 'F', States: { F: { Type: 'Fail', Error: 'Nope', Cause: 'because' } } } });
@@ -138,6 +141,36 @@ describe('Step Functions twin', () => {
     const stopped = await sfn.waitFor(exec);
     expect(stopped).toMatchObject({ status: 'ABORTED', error: 'Stopped' });
     expect(stopped.history.at(-1)?.type).toBe('ExecutionAborted');
+  });
+
+  it('calls aws-sdk and sns:publish integrations through the twin, naming AWS errors <Service>.<Code>', async () => {
+    const { sfn, env } = setup();
+    const calls: string[] = [];
+    env.services.set('medialive', {
+      signingName: 'medialive', inventory: () => [],
+      operations: {
+        DescribeChannel: (input) => {
+          calls.push(`DescribeChannel ${String(input.ChannelId)}`);
+          if (input.ChannelId === 'missing') throw new AwsError('NotFoundException', 'Channel not found', 404);
+          return { Id: input.ChannelId, State: 'RUNNING', CreatedAt: new Date(0) };
+        },
+      },
+    });
+    env.services.set('sns', { signingName: 'sns', inventory: () => [], operations: { Publish: (input) => { calls.push(`Publish ${String(input.Message)}`); return { MessageId: 'm-1' }; } } });
+    const arn = sfn.register({ name: 'sdk', definition: {
+      StartAt: 'Describe', States: {
+        Describe: { Type: 'Task', Resource: 'arn:aws:states:::aws-sdk:medialive:describeChannel', Parameters: { 'ChannelId.$': '$.id' }, TimeoutSeconds: 10,
+          Catch: [{ ErrorEquals: ['MediaLive.NotFoundException'], ResultPath: '$.error', Next: 'Gone' }], ResultPath: '$.channel', Next: 'Tell' },
+        Tell: { Type: 'Task', Resource: 'arn:aws:states:::sns:publish', Parameters: { TopicArn: 'arn:aws:sns:us-east-1:111122223333:t', 'Message.$': '$.channel.State' }, TimeoutSeconds: 10, End: true },
+        Gone: { Type: 'Pass', End: true },
+      } } });
+    const ok = await sfn.waitFor(String(sfn.operations.StartExecution({ stateMachineArn: arn, input: '{"id":"1"}' }).executionArn));
+    expect(ok.status).toBe('SUCCEEDED');
+    expect(JSON.parse(ok.output ?? '')).toEqual({ MessageId: 'm-1' });
+    expect(ok.history.map((h) => h.type)).toEqual(expect.arrayContaining(['TaskScheduled', 'TaskStarted', 'TaskSucceeded']));
+    const gone = await sfn.waitFor(String(sfn.operations.StartExecution({ stateMachineArn: arn, input: '{"id":"missing"}' }).executionArn));
+    expect(JSON.parse(gone.output ?? '')).toMatchObject({ error: { Error: 'MediaLive.NotFoundException', Cause: 'Channel not found' } });
+    expect(calls).toEqual(['DescribeChannel 1', 'Publish RUNNING', 'DescribeChannel missing']);
   });
 
   it('keeps finished executions in the snapshot and reports running ones as aborted after a restart', async () => {
