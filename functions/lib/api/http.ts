@@ -53,10 +53,11 @@ export function bind<S extends RouteSpec>(spec: S, run: (input: RouteInput<S>) =
 /** API Gateway caps payloads at 10 MB; OnAir's largest body (a profile) is a few KB. */
 export const MAX_BODY_BYTES = 64 * 1024;
 
+/** `/channels/{id}` → a regex with one capture per `{name}` (route paths hold no other special characters). */
 function pathRegex(path: string): { re: RegExp; names: string[] } {
   const names: string[] = [];
-  const source = path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}|\{(\w+)\}/g, (_m, a: string, b: string) => {
-    names.push(a ?? b);
+  const source = path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+    names.push(name);
     return '([^/]+)';
   });
   return { re: new RegExp(`^${source}/?$`), names };
