@@ -82,6 +82,14 @@ void runBenchmark('recover', async () => {
       waiters.set(id, (at) => { clearTimeout(t); resolve(at); });
     });
 
+    const untilIdle = async (mlId: string): Promise<void> => {
+      for (let k = 0; ; k++) {
+        const d = await twin.invoke('medialive', 'DescribeChannel', { ChannelId: mlId }) as { State?: string };
+        if (d.State === 'IDLE') return;
+        if (k > 400) throw new Error(`channel ${mlId} stuck ${d.State}`);
+        await sleep(50);
+      }
+    };
     // Channels: provisioned IDLE, a backup input attached, started.
     const overrides = { recovery: { attempts: { max: 20, windowSeconds: 60, breakerResetSeconds: 60 } } };
     const channels = await Promise.all(Array.from({ length: C }, async (_, i) => {
@@ -103,16 +111,13 @@ void runBenchmark('recover', async () => {
         if (k > 200) throw new Error('backup input stuck CREATING');
         await sleep(50);
       }
+      // Provisioning without a start does not wait for CREATING → IDLE; UpdateChannel needs IDLE.
+      await untilIdle(mlId);
       await twin.invoke('medialive', 'UpdateChannel', {
         ChannelId: mlId,
         InputAttachments: [primary, { InputAttachmentName: `${channelId}-backup`, InputId: String(backup.Input?.Id), ...(primary.InputSettings ? { InputSettings: primary.InputSettings } : {}) }],
       });
-      for (let k = 0; ; k++) {
-        const d = await twin.invoke('medialive', 'DescribeChannel', { ChannelId: mlId }) as { State?: string };
-        if (d.State === 'IDLE') break;
-        if (k > 400) throw new Error(`channel ${mlId} stuck ${d.State}`);
-        await sleep(50);
-      }
+      await untilIdle(mlId);
       const start = await c.finished(await c.start('start', { channelId }));
       if (start.status !== 'SUCCEEDED') throw new Error(`start ${channelId}: ${start.status} ${start.error ?? ''} ${start.cause ?? ''}`);
       return { channelId, mlId };
