@@ -31,8 +31,8 @@ void runBenchmark('api', async () => {
     const profile = resolveProfile('default', { input: { allowedCidrs: ['127.0.0.1/32'] } });
     const seedStarted = Date.now();
     const ids = Array.from({ length: CHANNELS }, (_, i) => `bench-api-${String(i).padStart(4, '0')}`);
-    for (let i = 0; i < ids.length; i += 25) {
-      await Promise.all(ids.slice(i, i + 25).map(async (channelId) => {
+    for (let i = 0; i < ids.length; i += 50) {
+      await Promise.all(ids.slice(i, i + 50).map(async (channelId) => {
         await c.registry.create({ channelId, generation: newGeneration(), profile, desiredState: 'IDLE' });
         await c.registry.update(channelId, { status: 'IDLE', playback: { hls: `https://d111111abcdef8.cloudfront.net/out/v1/${channelId}/index.m3u8`, dash: `https://d111111abcdef8.cloudfront.net/out/v1/${channelId}/index.mpd` } });
       }));
