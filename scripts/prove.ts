@@ -49,7 +49,7 @@ const num = (suite: string, key: string): number | undefined => {
 const sum = (...xs: (number | undefined)[]): number | undefined =>
   xs.every((x) => x === undefined) ? undefined : xs.reduce<number>((a, x) => a + (x ?? 0), 0);
 
-const orphans = sum(num('sweeper', 'orphansLeft'), num('fault-matrix', 'orphansLeft'));
+const orphans = sum(num('sweeper', 'orphansLeft'), num('sweeper-crash', 'orphansLeft'), num('fault-matrix', 'orphansLeft'));
 const fiveXx = num('fuzz', 'fiveXx');
 const iamMissing = num('iam', 'missing');
 const iamExtra = num('iam', 'extra');
@@ -93,6 +93,8 @@ ${section('security', 'Security defaults', `test/reliability/security: asserted 
 provision in the local cloud.`)}
 ${section('sweeper', 'Orphan sweeper', `test/reliability/sweeper: workflows killed (StopExecution) and handlers crashed at each provisioning
 step in the local cloud, then the sweeper run: first dry-run (reports only), then for real.`)}
+${section('sweeper-crash', 'Orphan sweeper after a process crash', `test/reliability/sweeper/crash.test.ts: the local cloud stopped right after each AWS create of a
+provisioning (the workflow and in-flight handlers die with it), restarted from its data folder, swept.`)}
 ${section('fuzz', 'Hostile input', `test/reliability/fuzz: fast-check properties over every API route and the event/step handlers.`)}
 ${section('fault-matrix', 'Fault matrix', `test/reliability/fault-matrix.test.ts: every AWS operation of the workflows × each fault kind, run in
 the local cloud; each case must end ON_AIR or fully rolled back, with no orphan, the registry agreeing

@@ -1,0 +1,38 @@
+/**
+ * Scheduled orphan sweeper (serverless.yml `sweeper`, every 15 minutes): finds OnAir-tagged
+ * resources no live channel owns and channels stuck in a transitional status, and hands each to
+ * the teardown workflow (functions/lib/sweeper). `{"dryRun": true}` as the event, or
+ * ONAIR_SWEEPER_DRY_RUN=true, only reports.
+ */
+import * as z from 'zod';
+import { cloudfront } from '../lib/clients/cloudfront';
+import { cloudwatch, cloudwatchUsEast1 } from '../lib/clients/cloudwatch';
+import { ddb, registry } from '../lib/clients/dynamodb';
+import { medialive } from '../lib/clients/medialive';
+import { mediapackage } from '../lib/clients/mediapackage';
+import { mediapackagev2 } from '../lib/clients/mediapackagev2';
+import { secretsmanager } from '../lib/clients/secretsmanager';
+import { sfn } from '../lib/clients/sfn';
+import { sns } from '../lib/clients/sns';
+import { config, getEnvOrThrow } from '../lib/config';
+import { stepHandler } from '../lib/handler';
+import { logger } from '../lib/logger';
+import { sweep } from '../lib/sweeper';
+
+const input = z.object({ dryRun: z.boolean().optional(), graceSeconds: z.number().int().min(0).max(86_400).optional() });
+
+export const handler = stepHandler('sweep', input, async ({ dryRun, graceSeconds }) => {
+  const report = await sweep({
+    medialive, mediapackagev2, mediapackage, cloudfront, cloudwatch, cloudwatchUsEast1, secretsmanager, sfn, sns, ddb, registry,
+    config: {
+      stage: config.stage,
+      region: config.region,
+      channelsTable: config.channelsTable,
+      notificationsTopicArn: config.notificationsTopicArn,
+      teardownStateMachineArn: getEnvOrThrow('TEARDOWN_STATE_MACHINE_ARN'),
+    },
+    now: () => new Date(),
+  }, { dryRun: dryRun ?? process.env.ONAIR_SWEEPER_DRY_RUN === 'true', ...(graceSeconds !== undefined ? { graceSeconds } : {}) });
+  logger.info('sweep finished', { dryRun: report.dryRun, channelsScanned: report.channelsScanned, taggedResources: report.taggedResources, findings: report.findings });
+  return { dryRun: report.dryRun, findings: report.findings.length, teardownsStarted: report.findings.filter((f) => f.action === 'teardown-started').length };
+});

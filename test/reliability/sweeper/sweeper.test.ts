@@ -1,0 +1,154 @@
+/**
+ * The orphan sweeper, proved in the local cloud: workflows killed (StopExecution) at every
+ * provisioning and teardown step (the process crash is crash.test.ts) leave stuck channels and
+ * untracked resources; a dry run reports them and
+ * changes nothing; sweeping then leaves zero resources in the twin's inventory and every channel
+ * DELETED in the registry.
+ */
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { remainingResources } from '../../../functions/lib/notify';
+import { sweep, type SweepReport } from '../../../functions/lib/sweeper';
+import { useLocalCloud, type TestCloud } from '../../integration/helpers/local-cloud';
+import { allRecords, channelInventory, clientsFor, killAt, pool, sleep, start, sweepUntilClean, waitDone, type Clients } from '../lib/cloud';
+
+const CONCURRENCY = 5;
+import { recordFigures } from '../lib/figures';
+
+const input = (channelId: string, profileName: string) => ({ channelId, profileName, overrides: { input: { allowedCidrs: ['127.0.0.1/32'] } } });
+/** Task states that run on every successful provisioning / teardown (failure-only states excluded). */
+const PROVISION_STATES = ['Validate', 'CreateInputSecurityGroup', 'CreateInput', 'CreatePackager', 'CreateChannel', 'CreateOriginAccessControl', 'CreateDistribution', 'AuthorizeCdn', 'CreateAlarms', 'CreateCdnAlarm', 'StartChannel', 'DescribeChannelRunning', 'CheckPlayback', 'MarkOnAir', 'NotifyOnAir'];
+const TEARDOWN_STATES = ['BeginTeardown', 'StopChannel', 'DescribeChannelStopped', 'DeleteChannel', 'DescribeInputDetached', 'DeleteInput', 'DescribeInputSecurityGroupIdle', 'DeleteInputSecurityGroup', 'DeletePackager', 'DisableDistribution', 'DescribeDistribution', 'DeleteDistribution', 'DeleteOriginAccessControl', 'DeleteAlarms', 'MarkDeleted'];
+
+const rows: [string, string, string, number, number, number][] = [];
+let dryRunFindings = 0;
+let orphansFound = 0;
+let orphansLeft = 0;
+let stuckFound = 0;
+
+afterAll(() => {
+  recordFigures('sweeper', {
+    orphansLeft,
+    headline: {
+      'kill/crash cases': rows.length,
+      'stuck channels found': stuckFound,
+      'orphaned or untracked resources found': orphansFound,
+      'findings reported by dry runs (nothing changed)': dryRunFindings,
+      'resources left after sweeping': orphansLeft,
+    },
+    table: { columns: ['scenario', 'profile', 'killed at', 'resources before sweep', 'sweep rounds', 'left after'], rows },
+  });
+});
+
+function tally(reports: SweepReport[]): void {
+  for (const r of reports) for (const f of r.findings) {
+    if (f.kind === 'orphaned') orphansFound += f.resources.length;
+    else stuckFound += 1;
+  }
+}
+
+async function expectClean(c: Clients, cloud: TestCloud): Promise<void> {
+  const left = channelInventory(cloud);
+  orphansLeft += left.length;
+  expect(left).toEqual([]);
+  for (const r of await allRecords(c)) {
+    expect({ channelId: r.channelId, status: r.status, left: remainingResources(r.resources) }).toEqual({ channelId: r.channelId, status: 'DELETED', left: [] });
+  }
+}
+
+/**
+ * Twin ms per real ms. Lower than the integration suites' 400: the twin shares this process's CPU,
+ * and with several workflows at once a starved CPU turns real milliseconds into twin minutes
+ * (a provisioning would outlive its own TimeoutSeconds).
+ */
+const SCALE = 150;
+
+/** Every resource left belongs to a live channel the registry knows (and records it); then teardown. */
+async function expectOwnedThenTearDown(c: Clients, cloud: TestCloud): Promise<void> {
+  const live = (await allRecords(c)).filter((r) => r.status !== 'DELETED');
+  for (const r of live) expect({ id: r.channelId, status: r.status }).toEqual({ id: r.channelId, status: expect.stringMatching(/^(ON_AIR|IDLE)$/) });
+  const liveIds = new Set(live.map((r) => r.channelId));
+  for (const item of channelInventory(cloud)) {
+    const owner = item.tags?.['onair:channel'];
+    expect({ item: item.id, owner, live: owner !== undefined && liveIds.has(owner) }).toEqual({ item: item.id, owner, live: true });
+  }
+  await pool(live, CONCURRENCY, async (r) => waitDone(c, await start(c, cloud, 'teardown', { channelId: r.channelId })));
+}
+
+describe('workflows killed mid-flight, then swept', () => {
+  const cloud = useLocalCloud({ scale: SCALE });
+  let c: Clients;
+  beforeAll(() => { c = clientsFor(cloud()); });
+
+  it('kills provisioning at every step (v2 and v1) and teardown at every step; a dry run only reports; sweeping leaves nothing', async () => {
+    // Teardown victims: channels ON_AIR first.
+    // Teardown is packager-specific only in DeletePackager: v1 is killed there, v2 at every step.
+    const victims = [
+      ...TEARDOWN_STATES.map((state, i) => ({ profile: 'default', tag: 'v2', state, channelId: `kt-v2-${i}` })),
+      { profile: 'mediapackage-v1', tag: 'v1', state: 'DeletePackager', channelId: 'kt-v1-0' },
+    ];
+    const provisioned = await pool(victims, CONCURRENCY, async (v) => waitDone(c, await start(c, cloud(), 'provision', input(v.channelId, v.profile))));
+    expect(provisioned.map((p) => p.status)).toEqual(victims.map(() => 'SUCCEEDED'));
+
+    const kills = [
+      ...PROVISION_STATES.map((state, i) => ({ machine: 'provision', profile: 'default', tag: 'v2', state, channelId: `kp-v2-${i}` })),
+      // v1 differs from v2 only in its packager and CDN origin steps.
+      ...['CreatePackager', 'CreateDistribution', 'AuthorizeCdn', 'CreateChannel'].map((state, i) => ({ machine: 'provision', profile: 'mediapackage-v1', tag: 'v1', state, channelId: `kp-v1-${i}` })),
+      ...victims.map((v) => ({ machine: 'teardown', ...v })),
+    ];
+    const outcomes = await pool(kills, CONCURRENCY, async (k) => {
+      const arn = await start(c, cloud(), k.machine, k.machine === 'provision' ? input(k.channelId, k.profile) : { channelId: k.channelId });
+      return killAt(c, arn, k.state);
+    });
+    expect(outcomes.filter((o) => o === 'killed').length).toBe(kills.length);
+    // Handlers that were mid-flight when their workflow died finish their AWS call and record it.
+    await sleep(500);
+
+    const before = channelInventory(cloud());
+    const beforeRecords = await allRecords(c);
+    expect(before.length).toBeGreaterThan(0);
+
+    const dry = await sweep(c.sweeper, { dryRun: true, graceSeconds: 0 });
+    dryRunFindings += dry.findings.length;
+    const dryIds = new Set(dry.findings.map((f) => f.channelId));
+    // Every killed channel that holds anything (or is stuck in a transitional status) is reported.
+    for (const r of beforeRecords) {
+      if (r.status !== 'DELETED' && r.status !== 'ON_AIR' && r.status !== 'IDLE') expect({ id: r.channelId, reported: dryIds.has(r.channelId) }).toEqual({ id: r.channelId, reported: true });
+    }
+    expect(dry.findings.every((f) => f.action === 'reported')).toBe(true);
+    expect(channelInventory(cloud())).toEqual(before);
+    expect((await allRecords(c)).map((r) => [r.channelId, r.status, r.updatedAt])).toEqual(beforeRecords.map((r) => [r.channelId, r.status, r.updatedAt]));
+
+    const { rounds, reports } = await sweepUntilClean(c);
+    tally(reports);
+    // A workflow killed after its last write (MarkOnAir) left a channel that is really ON_AIR: it
+    // is owned, not an orphan. The registry and the inventory must agree on it; then it is torn
+    // down the ordinary way.
+    await expectOwnedThenTearDown(c, cloud());
+    await expectClean(c, cloud());
+    const per = (id: string) => before.filter((i) => JSON.stringify(i).includes(id)).length;
+    for (const k of kills) rows.push([`${k.machine} workflow killed`, k.tag, k.state, per(k.channelId), rounds, 0]);
+    // The sweeper announced what it cleaned.
+    const sns = cloud().twin.services.get('sns') as unknown as { published(): { Subject?: string }[] };
+    expect(sns.published().some((m) => /sweeper is cleaning/.test(m.Subject ?? ''))).toBe(true);
+  }, 600_000);
+
+  it('runs as the deployed Lambda (dry run through the twin): reports, changes nothing', async () => {
+    const arn = await start(c, cloud(), 'provision', input('kl-1', 'default'));
+    await killAt(c, arn, 'CreateChannel');
+    await sleep(300);
+    const before = channelInventory(cloud());
+    const lambda = new LambdaClient(cloud().clientConfig);
+    const out = await lambda.send(new InvokeCommand({ FunctionName: cloud().workflows.functions.sweeper!.name, Payload: Buffer.from(JSON.stringify({ dryRun: true, graceSeconds: 0 })) }));
+    expect(out.FunctionError).toBeUndefined();
+    const payload = JSON.parse(Buffer.from(out.Payload!).toString()) as { dryRun: boolean; findings: number; teardownsStarted: number };
+    expect(payload).toEqual({ dryRun: true, findings: 1, teardownsStarted: 0 });
+    dryRunFindings += payload.findings;
+    expect(channelInventory(cloud())).toEqual(before);
+    const { reports, rounds } = await sweepUntilClean(c);
+    tally(reports);
+    await expectOwnedThenTearDown(c, cloud());
+    await expectClean(c, cloud());
+    rows.push(['provision killed, sweeper Lambda dry run then sweep', 'v2', 'CreateChannel', before.length, rounds, 0]);
+  }, 120_000);
+});
+
