@@ -27,6 +27,7 @@ class CliFailure extends Error {
   }
 }
 
+const MAX_FOLLOW_MS = 2 * 3600_000;
 const SETTLED_OK: Record<string, string[]> = { provision: ['ON_AIR', 'IDLE'], start: ['ON_AIR'], stop: ['IDLE'], teardown: ['DELETED'] };
 const TRANSITIONAL = new Set(['PROVISIONING', 'STARTING', 'STOPPING', 'TEARING_DOWN']);
 
@@ -137,6 +138,10 @@ async function follow(api: ApiClient, io: Io, json: boolean, accepted: Json, pol
       const running = ours ? exec?.status === 'RUNNING' : TRANSITIONAL.has(last.status);
       if (!running && !TRANSITIONAL.has(last.status)) break;
       if (ours && exec?.status !== 'RUNNING' && exec?.status !== 'UNKNOWN') break;
+      // Every workflow has its own timeout (≤ 1 h); a status still moving after 2 h is not ours to wait for.
+      if (Date.now() - started > MAX_FOLLOW_MS) {
+        throw new CliFailure(EXIT.FAILED, `Gave up following after ${formatElapsed(MAX_FOLLOW_MS)}: ${accepted.channelId} is still ${last.status}; check with: onair status ${accepted.channelId}`);
+      }
       await new Promise((r) => setTimeout(r, pollMs));
     }
   } finally {
