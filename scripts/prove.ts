@@ -95,7 +95,10 @@ ${section('sweeper', 'Orphan sweeper', `test/reliability/sweeper: workflows kill
 step in the local cloud, then the sweeper run: first dry-run (reports only), then for real.`)}
 ${section('sweeper-crash', 'Orphan sweeper after a process crash', `test/reliability/sweeper/crash.test.ts: the local cloud stopped right after each AWS create of a
 provisioning (the workflow and in-flight handlers die with it), restarted from its data folder, swept.`)}
-${section('fuzz', 'Hostile input', `test/reliability/fuzz: fast-check properties over every API route and the event/step handlers.`)}
+${section('fuzz', 'Hostile input: the API', `test/reliability/fuzz/api.fuzz.test.ts: fast-check over every route of the dispatcher the Lambda
+handlers and the local API serve; AWS clients are recording fakes (only reads allowed).`)}
+${section('fuzz-events', 'Hostile input: events and step handlers', `test/reliability/fuzz/events.fuzz.test.ts: AWS's documented EventBridge payloads (events/) mutated to be
+invalid, and arbitrary values, into the recovery targets; arbitrary inputs into every other handler.`)}
 ${section('fault-matrix', 'Fault matrix', `test/reliability/fault-matrix.test.ts: every AWS operation of the workflows × each fault kind, run in
 the local cloud; each case must end ON_AIR or fully rolled back, with no orphan, the registry agreeing
 with the inventory, and a notification for every failure.`)}

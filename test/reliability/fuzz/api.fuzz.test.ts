@@ -67,6 +67,15 @@ afterAll(() => {
   recordFigures('fuzz', {
     fiveXx: stats.fiveXx,
     api: { ...stats, perRoute },
+    headline: {
+      'API requests (every route, hostile params/query/headers/bodies)': stats.inputs,
+      'routes fuzzed': Object.keys(perRoute).length,
+      '5xx answers': stats.fiveXx,
+      '2xx answers': stats.twoXx,
+      'writes/starts sent to AWS': stats.writes,
+      'answers leaking a stack, path or credential': stats.leaks,
+      'answers by status': Object.entries(stats.byStatus).map(([k, v]) => `${k}: ${v}`).join(', '),
+    },
   });
 });
 
@@ -142,7 +151,7 @@ describe('every API route under hostile input', () => {
           expect(typeof err.error).toBe('string');
           expect(typeof err.message).toBe('string');
         },
-      ), { numRuns: 300, seed: 20261124 });
+      ), { numRuns: 500, seed: 20261124 });
     } finally {
       logs.stop();
     }
