@@ -36,7 +36,8 @@ process.env.AWS_SECRET_ACCESS_KEY ??= 'fuzz';
 const ddbMock = mockClient(DynamoDBDocumentClient);
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one list of stubs over many client types
 const mocks: AwsStub<any, any, any>[] = [
-  ddbMock, mockClient(MediaLiveClient), mockClient(MediaPackageV2Client), mockClient(MediaPackageClient), mockClient(CloudFrontClient),
+  ddbMock, mockClient(MediaLiveClient), // client-mediapackagev2 is pinned to an older SDK release whose types differ from the mock's.
+  mockClient(MediaPackageV2Client as never), mockClient(MediaPackageClient), mockClient(CloudFrontClient),
   mockClient(CloudWatchClient), mockClient(SNSClient), mockClient(SecretsManagerClient), mockClient(SFNClient), mockClient(SchedulerClient),
 ];
 
