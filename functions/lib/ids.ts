@@ -4,7 +4,7 @@
  * and a channel re-created under the same id never collides with the previous one's
  * CloudFront CallerReference.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** 3–40 lowercase letters, digits and inner hyphens: valid in every AWS name OnAir builds. */
 export const CHANNEL_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$/;

@@ -13,7 +13,7 @@
  *   (≈ 3 segments behind live) and request rate on the CDN. Low-latency HLS uses 1 s parts.
  * - AAC-LC stereo 128 kbps at 48 kHz: broadcast sample rate, transparent for speech and music.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseOrThrow } from './validation';
 import { recoveryPolicySchema } from './recovery/policy';
 

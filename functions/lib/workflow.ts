@@ -8,7 +8,7 @@
  * interval and bound of each wait exist here once; the ASL reads them back from the task
  * result (`SecondsPath: $.polls.<name>.waitSeconds`).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { channelIdSchema } from './ids';
 
 export const channelInput = z.object({ channelId: channelIdSchema });

@@ -5,7 +5,7 @@
  * beside it: each writes the full alarm-name list of a region, and with the channel in
  * us-east-1 two concurrent writers could drop a name the other just recorded.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ensureAlarms } from '../lib/alarms/operations';
 import { cloudwatch, cloudwatchUsEast1 } from '../lib/clients/cloudwatch';
 import { registry } from '../lib/clients/dynamodb';

@@ -3,7 +3,7 @@
  * Control (v2), the distribution, then the packager's permission for that distribution to read
  * the origin (v2 origin endpoint policies; v1 needs nothing, the CDN-identifier header does it).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { cloudfront } from '../lib/clients/cloudfront';
 import { registry } from '../lib/clients/dynamodb';
 import { mediapackage } from '../lib/clients/mediapackage';

@@ -3,7 +3,7 @@
  * teardown (channel stopped, input detached, security group released). Returns the poll result
  * the state machine's Choice and Wait read; gives up at the wait's bound (functions/lib/workflow.ts).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { medialive } from '../lib/clients/medialive';
 import { registry } from '../lib/clients/dynamodb';
 import { config } from '../lib/config';

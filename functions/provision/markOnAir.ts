@@ -2,7 +2,7 @@
  * The channel is watchable (or, when not started, ready): status ON_AIR / IDLE with the
  * playback URLs (CDN base + packager endpoint paths) and the time it went on air.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { registry } from '../lib/clients/dynamodb';
 import { playbackUrls } from '../lib/cdn/playback';
 import { stepHandler } from '../lib/handler';

@@ -1,5 +1,5 @@
 /** Publishes the human-readable notice for a workflow outcome (functions/lib/notify.ts). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { registry } from '../lib/clients/dynamodb';
 import { sns } from '../lib/clients/sns';
 import { config } from '../lib/config';

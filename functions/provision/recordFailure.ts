@@ -3,7 +3,7 @@
  * Provisioning then runs teardown (which keeps the failure so the rollback notice can say why);
  * a failed teardown leaves the resources recorded so a rerun or the sweeper can finish.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { registry } from '../lib/clients/dynamodb';
 import { stepHandler } from '../lib/handler';
 import { channelIdSchema } from '../lib/ids';

@@ -3,7 +3,7 @@
  * API already wrote) and takes the channel's lock for this execution. Bad input is refused
  * here, before anything exists on AWS.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { acquire } from '../lib/api/guard';
 import { ddb, registry } from '../lib/clients/dynamodb';
 import { config } from '../lib/config';

@@ -3,7 +3,7 @@
  * says what the registry holds, so every later step runs only for what exists. A channel
  * already DELETED with nothing left makes the whole run a no-op.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { acquire } from '../lib/api/guard';
 import { ddb, registry } from '../lib/clients/dynamodb';
 import { config } from '../lib/config';

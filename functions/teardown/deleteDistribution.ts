@@ -3,7 +3,7 @@
  * → wait until Deployed → delete (If-Match) → delete the Origin Access Control. CloudFront
  * refuses to delete an enabled or still-deploying distribution (DistributionNotDisabled).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { cloudfront } from '../lib/clients/cloudfront';
 import { registry } from '../lib/clients/dynamodb';
 import { config } from '../lib/config';

@@ -3,7 +3,7 @@
  * inputs asynchronously (DELETING → DELETED), so the state machine calls again after a wait
  * until AWS confirms; only then is the id cleared from the registry.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { medialive } from '../lib/clients/medialive';
 import { registry } from '../lib/clients/dynamodb';
 import { config } from '../lib/config';
