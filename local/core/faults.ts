@@ -77,7 +77,8 @@ export class FaultRegistry implements FaultInjector {
 
   hold(service: string, resourceId: string): void { this.held.add(`${service}|${resourceId}`); }
   release(service: string, resourceId: string): void { this.held.delete(`${service}|${resourceId}`); }
-  isHeld(service: string, resourceId: string): boolean { return this.held.has(`${service}|${resourceId}`); }
+  /** `hold(service, '*')` holds every resource of the service (a test that cannot know ids in advance). */
+  isHeld(service: string, resourceId: string): boolean { return this.held.has(`${service}|${resourceId}`) || this.held.has(`${service}|*`); }
   holds(): { service: string; resourceId: string }[] {
     return [...this.held].map((k) => { const [service, resourceId] = k.split('|') as [string, string]; return { service, resourceId }; });
   }
