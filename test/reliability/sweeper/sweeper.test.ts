@@ -68,7 +68,8 @@ async function expectOwnedThenTearDown(c: Clients, cloud: TestCloud): Promise<vo
   for (const r of live) expect({ id: r.channelId, status: r.status }).toEqual({ id: r.channelId, status: expect.stringMatching(/^(ON_AIR|IDLE)$/) });
   const liveIds = new Set(live.map((r) => r.channelId));
   for (const item of channelInventory(cloud)) {
-    const owner = item.tags?.['onair:channel'];
+    // Untaggable resources (origin access controls) are owned through the record that names them.
+    const owner = item.tags?.['onair:channel'] ?? live.find((r) => JSON.stringify(r.resources).includes(`"${item.id}"`))?.channelId;
     expect({ item: item.id, owner, live: owner !== undefined && liveIds.has(owner) }).toEqual({ item: item.id, owner, live: true });
   }
   await pool(live, CONCURRENCY, async (r) => waitDone(c, await start(c, cloud, 'teardown', { channelId: r.channelId })));
