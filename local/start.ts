@@ -81,6 +81,10 @@ const dim = (s: string): string => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` 
 const secs = (ms: number): string => (ms >= 60_000 ? `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s` : `${(ms / 1000).toFixed(1)}s`);
 
 interface Ctx {
+  /** Set by Ctrl-C: the demo stops printing, shutdown takes over. */
+  stopping: boolean;
+  /** The demo's provisioning, followed on screen (shutdown lets it finish printing). */
+  demo?: Promise<void>;
   cloud: LocalCloud;
   sfn: SFNClient;
   registry: ChannelRegistry;
@@ -183,6 +187,7 @@ async function provisionDemo(ctx: Ctx): Promise<void> {
     input: JSON.stringify({ channelId: DEMO, profileName: 'default', overrides: { input: { allowedCidrs: ['127.0.0.1/32'] } } }),
   }));
   const outcome = await follow(ctx, executionArn!, `\nProvisioning channel "${DEMO}" (profile default, RTMP push from 127.0.0.1/32):`);
+  if (ctx.stopping) return;
   if (outcome.status !== 'SUCCEEDED') {
     console.log(`\nProvisioning ${outcome.status}: ${outcome.error ?? ''} ${outcome.cause ?? ''}`);
     return;
@@ -226,9 +231,10 @@ async function shutdown(ctx: Ctx, stopApi: () => Promise<void>): Promise<void> {
   // let each finish (provisioning ends ON_AIR or rolled back), then tear everything down.
   const running = ctx.cloud.stepFunctions.listExecutionRecords().filter((x) => x.status === 'RUNNING');
   if (running.length > 0) {
-    console.log(bold(`\nCtrl-C: waiting for ${running.length} running workflow(s) to finish (Ctrl-C again to quit now)…`));
+    console.log(bold(`\nCtrl-C: letting ${running.length} running workflow(s) finish first — a stopped workflow would keep its channel locked (Ctrl-C again to quit now)…`));
     await ctx.cloud.stepFunctions.idle();
   }
+  await ctx.demo?.catch(() => undefined);
   const before = channelResources(ctx.cloud);
   await teardown(ctx, await liveChannels(ctx), 'Ctrl-C: tearing down every live channel');
   const after = channelResources(ctx.cloud);
@@ -299,6 +305,7 @@ export async function main(argv: string[]): Promise<number> {
   const config = { endpoint: cloud.url, region: cloud.workflows.region, credentials: creds };
   const ddb = new DynamoDBClient(config);
   const ctx: Ctx = {
+    stopping: false,
     cloud, ddb,
     sfn: new SFNClient(config),
     registry: new ChannelRegistry({ ddb: DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }), tableName: cloud.environment.CHANNELS_TABLE ?? 'onair-dev-channels' }),
@@ -311,6 +318,7 @@ export async function main(argv: string[]): Promise<number> {
         console.error('\nSecond Ctrl-C: exiting without waiting for teardown (resources stay recorded in the data folder).');
         process.exit(130);
       }
+      ctx.stopping = true;
       stopping = shutdown(ctx, stopApi).then(() => resolveDone(0), (error: unknown) => {
         console.error(`npm start: teardown failed: ${(error as Error).message}`);
         resolveDone(1);
@@ -323,8 +331,9 @@ export async function main(argv: string[]): Promise<number> {
   if (args.demo) {
     const started = Date.now();
     try {
-      await provisionDemo(ctx);
-      console.log(dim(`  (${secs(Date.now() - started)} real time)`));
+      ctx.demo = provisionDemo(ctx);
+      await ctx.demo;
+      if (!ctx.stopping) console.log(dim(`  (${secs(Date.now() - started)} real time)`));
     } catch (error) {
       if (!stopping) console.error(`Demo provisioning failed: ${(error as Error).message}`);
     }
