@@ -40,6 +40,8 @@ const FIXED_WHEN_INTRODUCED = [
   'apiChannels lacked states:DescribeExecution and states:GetExecutionHistory (a repeated start/stop/delete answers with the channel detail)',
   'createDistribution held mediapackagev2:GetOriginEndpoint it never calls',
   'markIdle and recordLifecycleFailure held dynamodb:GetItem they never call (registryUpdate anchor)',
+  'apiBroadcasts lacked scheduler:UpdateSchedule once rescheduling landed (fixed with that change)',
+  'recoveryTimer held dynamodb:Scan it never calls (it is given its channel)',
 ];
 const findings: Finding[] = [];
 const wildcardFindings: string[] = [];
