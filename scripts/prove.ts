@@ -102,6 +102,21 @@ invalid, and arbitrary values, into the recovery targets; arbitrary inputs into 
 ${section('fault-matrix', 'Fault matrix', `test/reliability/fault-matrix.test.ts: every AWS operation of the workflows × each fault kind, run in
 the local cloud; each case must end ON_AIR or fully rolled back, with no orphan, the registry agreeing
 with the inventory, and a notification for every failure.`)}
+## How the sweeper works
+
+\`functions/sweeper/sweep.ts\` runs every 15 minutes (serverless.yml \`sweeper\`; \`{"dryRun": true}\` only
+reports). It lists every resource carrying this stage's OnAir tags through each service's own list
+(+ tags) APIs — MediaLive channels, inputs and security groups; MediaPackage v2 groups, channels and
+endpoints; MediaPackage v1 channels and endpoints; Secrets Manager secrets; CloudFront distributions
+(and origin access controls, which cannot be tagged, by their deterministic name); CloudWatch alarms
+in the channel region and us-east-1 — and reads the registry. A channel is swept when its resources
+have no live owner (registry item missing or DELETED), when it sits in PROVISIONING / STARTING /
+STOPPING / TEARING_DOWN while its workflow is no longer running (or past its deadline: the execution
+is stopped), or when it is FAILED with resources left. Sweeping records every untracked tagged
+resource on the channel ("adoption"), marks it FAILED with the sweeper as the cause (a conditional
+write: nothing else moved it meanwhile), and starts the teardown state machine — the one
+implementation of AWS's deletion order and waits. One SNS summary per run that found anything.
+
 ## Suites in the last run
 
 ${table(['suite', 'status', 'time'], suites)}
