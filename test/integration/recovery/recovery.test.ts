@@ -140,7 +140,12 @@ describe('automatic recovery in the local cloud', () => {
     const rule = cloud().workflows.rules.find((r) => r.target.key === 'recoveryEvents' && JSON.stringify(r.pattern).includes('aws.medialive'));
     expect(rule).toBeDefined();
     // Close the breaker of the previous test: a human restarted the channel's pipeline by hand.
-    await h().registry.saveRecovery(CHANNEL, (await record()).recovery?.version ?? 0, { ...(await record()).recovery!, breaker: undefined, attempts: [], pipelinesDown: [], rules: {}, timers: {} }, (await audit()));
+    await until('breaker reset', async () => {
+      const r = await record();
+      const { breaker: _b, ...rest } = r.recovery!;
+      await h().registry.saveRecovery(CHANNEL, r.recovery?.version ?? 0, { ...rest, attempts: [], pipelinesDown: [], rules: {}, timers: {} }, r.recoveryActions ?? []);
+      return true;
+    });
     cloud().eventBridge.putRule({ name: rule!.name, pattern: rule!.pattern, state: 'DISABLED', targets: [{ id: rule!.target.key, arn: rule!.target.arn }] });
     const mark = deps.now().toISOString();
     try {
