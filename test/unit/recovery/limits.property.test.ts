@@ -19,7 +19,9 @@ const eventArb: fc.Arbitrary<(t: number) => RecoveryEvent> = fc.oneof(
     .map((o) => (t: number) => ({ kind: 'observed' as const, eventId: `ob-${t}`, at: at(t), observation: { channelState: o.state, pipelinesRunning: o.running }, setAlerts: o.alerts.map((i) => ({ alarmId: `alarm-${i}`, alertType: 'Video Not Detected', pipeline: '0', setAt: at(t), message: 'm' })) })),
 );
 
-const policyArb = fc.record({
+type PolicyParams = { max: number; windowSeconds: number; resetExtra: number; maxNotifications: number; debounce: number; hold: number; stopMinutes: number | undefined };
+
+const policyArb: fc.Arbitrary<PolicyParams> = fc.record({
   max: fc.integer({ min: 1, max: 5 }),
   windowSeconds: fc.integer({ min: 60, max: 1200 }),
   resetExtra: fc.integer({ min: 0, max: 1200 }),
@@ -29,7 +31,7 @@ const policyArb = fc.record({
   stopMinutes: fc.option(fc.integer({ min: 1, max: 10 }), { nil: undefined }),
 });
 
-function build(p: fc.infer<typeof policyArb>): Sim {
+function build(p: PolicyParams): Sim {
   return sim({
     policy: {
       rules: [
@@ -51,7 +53,7 @@ function maxInWindow(times: number[], windowSeconds: number): number {
   return best;
 }
 
-function check(s: Sim, p: fc.infer<typeof policyArb>): void {
+function check(s: Sim, p: PolicyParams): void {
   const of = (types: PlannedAction['spec']['type'][]) => s.log.filter((l) => types.includes(l.action.spec.type)).map((l) => l.t);
   expect(maxInWindow(of(['SWITCH_INPUT', 'RESTART']), p.windowSeconds)).toBeLessThanOrEqual(p.max);
   expect(maxInWindow(of(['NOTIFY']), p.windowSeconds)).toBeLessThanOrEqual(p.maxNotifications);
