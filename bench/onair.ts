@@ -43,6 +43,12 @@ export interface ProvisionTiming {
   perState: Record<string, number>;
 }
 
+/** The playback loop's interval while the distribution deploys (functions/lib/workflow.ts POLLS). */
+function deployingPollSeconds(): number {
+  const playback = POLLS.playback as { deployingIntervalSeconds?: number };
+  return playback.deployingIntervalSeconds ?? POLLS.distributionDeployed.intervalSeconds;
+}
+
 export function analyse(rec: ExecutionRecord, topLevel: readonly string[], boundMs: number): Omit<ProvisionTiming, 'channelId' | 'status'> {
   const t0 = rec.startDate;
   const onAir = stateTimes(rec, 'MarkOnAir').exited ?? rec.stopDate ?? t0;
@@ -111,7 +117,7 @@ void runBenchmark('onair', async () => {
           afterDeployedP50: s(percentile(ok.map((t) => t.afterDeployedMs), 50)),
           afterDeployedP95: s(percentile(ok.map((t) => t.afterDeployedMs), 95)),
           // A Deployed distribution is seen on the next playback poll: half its interval on average.
-          expectedPollLag: round(POLLS.distributionDeployed.intervalSeconds / 2, 1),
+          expectedPollLag: round(deployingPollSeconds() / 2, 1),
           runningSeenP50: s(percentile(ok.map((t) => t.runningSeenMs), 50)),
         },
         meanSecondsPerTopLevelState: avgPerState,

@@ -125,6 +125,8 @@ void runBenchmark('recover', async () => {
 
     // Drills: SET → switch (measured) → CLEAR → switch back, per channel in turn; channels in parallel.
     const perChannel = Math.ceil(ALERTS / C);
+    const drillsSeq = twin.requests.list().at(-1)?.seq ?? 0;
+    const missedBy: Record<string, number> = {};
     const latencies: number[] = [];
     let unremediated = 0;
     let switchBacks = 0;
@@ -135,13 +137,27 @@ void runBenchmark('recover', async () => {
         const setAt = Date.now();
         ml.raiseAlert(mlId, { alertType: ALERT_TYPE, pipeline: '0' });
         const at = await switched;
-        if (at === undefined) unremediated += 1; else latencies.push(at - setAt);
+        if (at === undefined) { unremediated += 1; missedBy[mlId] = (missedBy[mlId] ?? 0) + 1; } else latencies.push(at - setAt);
         const back = nextSwitch(mlId);
         ml.clearAlert(mlId, { alertType: ALERT_TYPE, pipeline: '0' });
         if ((await back) !== undefined) switchBacks += 1;
       }
     }));
     await c.cloud.eventBridge.settled();
+    // What the drills cost MediaLive (its 5 TPS account limit is shared with the reconciler).
+    const mlCalls: Record<string, { ok: number; throttled: number }> = {};
+    for (const r of twin.requests.list({ service: 'medialive', since: drillsSeq })) {
+      const o = mlCalls[r.operation] ?? { ok: 0, throttled: 0 };
+      if (r.errorCode === 'TooManyRequestsException') o.throttled += 1; else o.ok += 1;
+      mlCalls[r.operation] = o;
+    }
+    // For channels whose drills went unremediated: the recovery audit's latest entries.
+    const audits: Record<string, unknown> = {};
+    for (const { channelId, mlId } of channels) {
+      if (!missedBy[mlId]) continue;
+      const rec = await c.registry.find(channelId);
+      audits[channelId] = { missed: missedBy[mlId], recent: (rec?.recoveryActions ?? []).slice(0, 4) };
+    }
 
     // The debounce is a deliberate wait of the policy, not reaction time: subtract it where the
     // drill honoured it on twin time. A drill faster than the debounce (on twin time) did not wait
@@ -162,7 +178,7 @@ void runBenchmark('recover', async () => {
         totalMs: { p50: round(percentile(latencies, 50), 0), p90: round(percentile(latencies, 90), 0), p99: round(percentile(latencies, 99), 0), max: round(Math.max(...latencies), 0) },
         reactionMs: { p50: round(percentile(reaction, 50), 0), p90: round(percentile(reaction, 90), 0), p99: round(percentile(reaction, 99), 0) },
         twinSecondsEquivalent: { p50: round((percentile(latencies, 50) * SCALE) / 1000, 2), p99: round((percentile(latencies, 99) * SCALE) / 1000, 2) },
-        switchBacks, inputSwitchCalls: switches.length,
+        switchBacks, inputSwitchCalls: switches.length, medialiveCallsDuringDrills: mlCalls, unremediatedChannels: audits,
       },
     };
   } finally {
