@@ -176,6 +176,7 @@ export class StepFunctionsService implements ServiceBehaviour {
     };
     this.executions.set(executionArn, rec);
     this.run(rec, machine.prepared, parsed, machine.spec.roleArn ?? this.roleArnFor(machine.spec.name));
+    this.emitStatus(rec);
     this.env.changed();
     return rec;
   }
@@ -240,14 +241,7 @@ export class StepFunctionsService implements ServiceBehaviour {
       }
       this.running.delete(rec.executionArn);
       for (const [token, pending] of this.tokens) if (pending.executionArn === rec.executionArn) this.dropToken(token);
-      this.env.events.emit({
-        source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', resources: [rec.executionArn],
-        detail: {
-          executionArn: rec.executionArn, stateMachineArn: rec.stateMachineArn, name: rec.name, status: rec.status,
-          startDate: rec.startDate, stopDate: rec.stopDate ?? null, input: rec.input, output: rec.output ?? null,
-          error: rec.error ?? null, cause: rec.cause ?? null,
-        },
-      });
+      this.emitStatus(rec);
       this.env.changed();
     })();
     const timers = new Set<() => void>();
@@ -257,6 +251,18 @@ export class StepFunctionsService implements ServiceBehaviour {
       execution.abort();
     };
     this.running.set(rec.executionArn, { abort, done, children, timers });
+  }
+
+  /** EventBridge's `Step Functions Execution Status Change` (dates in epoch ms, as AWS sends them). */
+  private emitStatus(rec: ExecutionRecord): void {
+    this.env.events.emit({
+      source: 'aws.states', 'detail-type': 'Step Functions Execution Status Change', resources: [rec.executionArn],
+      detail: {
+        executionArn: rec.executionArn, stateMachineArn: rec.stateMachineArn, name: rec.name, status: rec.status,
+        startDate: rec.startDate, stopDate: rec.stopDate ?? null, input: rec.input, output: rec.output ?? null,
+        error: rec.error ?? null, cause: rec.cause ?? null,
+      },
+    });
   }
 
   private onEngineEvent(rec: ExecutionRecord, prepared: PreparedDefinition, ev: EngineEvent, roleArn: string): void {
