@@ -124,9 +124,17 @@ export class LambdaService implements ServiceBehaviour {
   async invoke(nameOrArn: string, event: unknown): Promise<InvokeResult> {
     const fn = this.find(nameOrArn);
     if (!fn) throw new AwsError('ResourceNotFoundException', `Function not found: ${nameOrArn.includes(':') ? nameOrArn : this.arnOf(nameOrArn)}`, 404, { Type: 'User' });
-    const handler = this.load(fn);
     const requestId = randomUUID();
     const started = Date.now();
+    let handler: Handler;
+    try {
+      handler = this.load(fn);
+    } catch (error) {
+      // Lambda reports a module that cannot load as a function error of the invocation (init phase).
+      const e = error as Error;
+      const errorType = error instanceof AwsError ? 'Runtime.HandlerNotFound' : 'Runtime.ImportModuleError';
+      return { requestId, functionError: 'Unhandled', payload: { errorType, errorMessage: `${e.name}: ${e.message}`, trace: (e.stack ?? '').split('\n') }, durationMs: Date.now() - started };
+    }
     const deadline = started + fn.timeoutSeconds * 1000;
     let settle!: { resolve: (v: unknown) => void; reject: (e: unknown) => void };
     const settledPromise = new Promise<unknown>((resolve, reject) => { settle = { resolve, reject }; });

@@ -193,6 +193,8 @@ export class StepFunctionsService implements ServiceBehaviour {
   }
 
   private run(rec: ExecutionRecord, prepared: PreparedDefinition, input: unknown, roleArn: string): void {
+    // The engine's types model ASL as closed unions; our definitions are the checked-in YAML, already
+    // validated by the workflows' own tests (asl-validator), so they are passed through as data.
     const sm = new StateMachine(prepared.engine as unknown as StateMachineDefinition, { validationOptions: { noValidate: true } });
     const handlers: Record<string, (input: unknown) => Promise<unknown>> = {};
     for (const [stateName, state] of prepared.states) {
@@ -201,6 +203,7 @@ export class StepFunctionsService implements ServiceBehaviour {
       }
     }
     const children = new Set<string>();
+    // `never`: the engine types input and task results as its JSONValue; ours are parsed JSON too.
     const execution = sm.run(input as never, {
       noThrowOnAbort: true,
       overrides: { taskResourceLocalHandlers: handlers as never },
