@@ -1,0 +1,81 @@
+/**
+ * One fault-matrix suite: a clean run names the workflow's calls, channels are prepared (in
+ * parallel, no faults), then every case runs alone; the table is printed and recorded.
+ */
+import { writeSync } from 'node:fs';
+import { useLocalCloud, type TestCloud } from '../../integration/helpers/local-cloud';
+import { clientsFor, pool, start, waitDone, type Clients } from './cloud';
+import { recordFigures } from './figures';
+import { callsOf, casesFor, printTable, runCase, type CaseSpec, type MatrixRow } from './matrix';
+
+/** Twin ms per real ms: AWS's minutes fast, while one CPU-starved millisecond stays far from a workflow timeout. */
+export const MATRIX_SCALE = 300;
+
+export interface SuiteSpec {
+  suite: string;
+  workflow: 'provision' | 'start' | 'stop' | 'teardown';
+  profileName: string;
+  /** Prepares a channel the workflow can run on (no faults); returns the workflow input. */
+  prepare(c: Clients, cloud: TestCloud, channelId: string): Promise<Record<string, unknown>>;
+  successStatus: string;
+  failureLeavesNothing: boolean;
+  prefix: string;
+}
+
+export const provisionInput = (channelId: string, profileName: string, startAfterCreate = true) => ({
+  channelId, profileName, startAfterCreate, overrides: { input: { allowedCidrs: ['127.0.0.1/32'] } },
+});
+
+export async function provisioned(c: Clients, cloud: TestCloud, channelId: string, profileName: string, startAfterCreate: boolean): Promise<void> {
+  const d = await waitDone(c, await start(c, cloud, 'provision', provisionInput(channelId, profileName, startAfterCreate)), 180_000);
+  if (d.status !== 'SUCCEEDED') throw new Error(`could not prepare ${channelId}: ${d.error} ${d.cause}`);
+}
+
+export function matrixSuite(spec: SuiteSpec): void {
+  const cloud = useLocalCloud({ scale: MATRIX_SCALE });
+  const rows: MatrixRow[] = [];
+  let c: Clients;
+
+  afterAll(() => {
+    const failed = rows.filter((r) => !r.ok);
+    recordFigures(spec.suite, {
+      orphansLeft: rows.reduce((n, r) => n + r.orphans, 0),
+      headline: {
+        cases: rows.length,
+        'ended in success': rows.filter((r) => !/FAILED|TIMED_OUT|ABORTED/.test(r.outcome)).length,
+        'ended failed and handled': rows.filter((r) => r.ok && /FAILED|TIMED_OUT|ABORTED/.test(r.outcome)).length,
+        'not as required': failed.length,
+        orphans: rows.reduce((n, r) => n + r.orphans, 0),
+        'failures without a notification': rows.filter((r) => r.notified === false).length,
+      },
+      table: { columns: ['workflow', 'AWS operation / function', 'fault', 'outcome', 'notified', 'orphans', 'ok'], rows: rows.map((r) => [r.workflow, r.target, r.kind, r.outcome, r.notified, r.orphans, r.ok ? 'yes' : 'NO']) },
+    });
+    // The table, on the terminal as the suite ends (jest's console would decorate it).
+    writeSync(1, `\n${spec.suite}: ${rows.length} cases\n${printTable(rows)}\n`);
+  });
+
+  it(`${spec.workflow} (${spec.profileName}): every AWS operation and function × every fault ends in success or a handled failure, no orphan, notified`, async () => {
+    c = clientsFor(cloud());
+    // A clean run names the calls to fault.
+    const probe = `${spec.prefix}-probe`;
+    const probeInput = await spec.prepare(c, cloud(), probe);
+    const since = cloud().twin.requests.list().at(-1)?.seq ?? 0;
+    const clean = await waitDone(c, await start(c, cloud(), spec.workflow, probeInput), 180_000);
+    expect(clean.status).toBe('SUCCEEDED');
+    const calls = callsOf(cloud(), since, spec.workflow);
+    expect(calls.ops.length).toBeGreaterThan(0);
+    const cases: CaseSpec[] = casesFor(spec.workflow, calls);
+
+    const inputs = await pool(cases, 4, async (_k, i) => spec.prepare(c, cloud(), `${spec.prefix}-${i}`));
+    for (const [i, k] of cases.entries()) {
+      const t0 = Date.now();
+      const row = await runCase({
+        cloud: cloud(), c, spec: k, machine: spec.workflow, channelId: `${spec.prefix}-${i}`, input: inputs[i]!,
+        successStatus: spec.successStatus, failureLeavesNothing: spec.failureLeavesNothing,
+      });
+      rows.push(row);
+      if (process.env.ONAIR_PROVE_PROGRESS) writeSync(2, `${spec.suite} ${i + 1}/${cases.length} ${k.target} ${k.kind}: ${row.outcome} ${row.ok ? 'ok' : 'NOT OK'} (${Date.now() - t0} ms)\n`);
+    }
+    expect(rows.filter((r) => !r.ok)).toEqual([]);
+  }, 1_200_000);
+}
