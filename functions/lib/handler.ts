@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type { $ZodType, output } from 'zod/v4/core';
 import { classifyAwsError } from './errors';
 import { logger } from './logger';
 import { parseOrThrow } from './validation';
@@ -11,10 +11,10 @@ import { parseOrThrow } from './validation';
  * return plain data. AWS errors leave as AwsThrottledError / AwsTransientError (retried by
  * the state machine) or under their own name (caught by it); each is logged once, here.
  */
-export function stepHandler<S extends z.ZodType, O>(
+export function stepHandler<S extends $ZodType, O>(
   step: string,
   schema: S,
-  run: (input: z.output<S>) => Promise<O>,
+  run: (input: output<S>) => Promise<O>,
 ): middy.MiddyfiedHandler<unknown, O, Error, Context> {
   return middy<unknown, O, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -4,14 +4,15 @@
  * and a channel re-created under the same id never collides with the previous one's
  * CloudFront CallerReference.
  */
-import * as z from 'zod';
+// zod/mini: step handlers validate ids without bundling classic zod (the API wraps it: z.optional(...)).
+import * as z from 'zod/mini';
 
 /** 3–40 lowercase letters, digits and inner hyphens: valid in every AWS name OnAir builds. */
 export const CHANNEL_ID_PATTERN = /^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$/;
 
 export const channelIdSchema = z
   .string()
-  .regex(CHANNEL_ID_PATTERN, '3–40 characters: lowercase letters, digits and inner hyphens');
+  .check(z.regex(CHANNEL_ID_PATTERN, '3–40 characters: lowercase letters, digits and inner hyphens'));
 
 /** A short, sortable token fixed when the channel record is created. */
 export function newGeneration(now: Date = new Date()): string {

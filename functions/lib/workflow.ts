@@ -8,7 +8,7 @@
  * interval and bound of each wait exist here once; the ASL reads them back from the task
  * result (`SecondsPath: $.polls.<name>.waitSeconds`).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { channelIdSchema } from './ids';
 
 export const channelInput = z.object({ channelId: channelIdSchema });
@@ -60,9 +60,12 @@ export interface PollResult {
  * Each poll task gets the previous result back (`previous.$: $.polls.<name>`); absent on a first
  * look. A bare `attempt` (the older form) still works: its bound is then counted in attempts.
  */
-export const pollInput = channelInput.extend({
-  previous: z.object({ attempt: z.number().int().min(0).default(0), waited: z.number().min(0).optional() }).loose().optional(),
-  attempt: z.number().int().min(0).optional(),
+export const pollInput = z.extend(channelInput, {
+  previous: z.optional(z.looseObject({
+    attempt: z._default(z.number().check(z.int(), z.minimum(0)), 0),
+    waited: z.optional(z.number().check(z.minimum(0))),
+  })),
+  attempt: z.optional(z.number().check(z.int(), z.minimum(0))),
 });
 export interface PreviousPoll { attempt: number; waited?: number }
 
@@ -107,8 +110,8 @@ export function freshPolls(names: readonly PollName[]): Record<string, PollResul
  * JSON `{errorType, errorMessage, trace}` the Lambda runtime writes.
  */
 export const caughtSchema = z.object({
-  step: z.string().min(1).max(80),
-  error: z.object({ Error: z.string().default('Unknown'), Cause: z.unknown().optional() }).loose(),
+  step: z.string().check(z.minLength(1), z.maxLength(80)),
+  error: z.looseObject({ Error: z._default(z.string(), 'Unknown'), Cause: z.optional(z.unknown()) }),
 });
 export type Caught = z.output<typeof caughtSchema>;
 

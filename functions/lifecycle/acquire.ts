@@ -5,8 +5,8 @@
  * boolean: aws-local-stepfunctions, which runs these machines locally, treats a `false` value as
  * a missing path in Choice rules.)
  */
-// Namespace import: it lets esbuild drop zod's unused parts (its locales alone are ~270 KB).
-import * as z from 'zod';
+// zod/mini (functional API): ~15 KB bundled, where classic zod is ~95 KB even tree-shaken.
+import * as z from 'zod/mini';
 import { acquire } from '../lib/api/guard';
 import { ddb } from '../lib/clients/dynamodb';
 import { config } from '../lib/config';
@@ -19,10 +19,10 @@ const input = z.object({
   request: z.object({
     channelId: channelIdSchema,
     /** api, broadcast, cost-guard or recovery (input-loss auto-stop, announced by recovery itself): who asked (the stop announces a cost-guard stop on SNS first). */
-    reason: z.enum(['api', 'broadcast', 'cost-guard', 'recovery']).default('api'),
-    broadcastId: z.string().max(40).optional(),
+    reason: z._default(z.enum(['api', 'broadcast', 'cost-guard', 'recovery']), 'api'),
+    broadcastId: z.optional(z.string().check(z.maxLength(40))),
   }),
-  execution: z.object({ arn: z.string().min(1), startedAt: z.string().min(1) }),
+  execution: z.object({ arn: z.string().check(z.minLength(1)), startedAt: z.string().check(z.minLength(1)) }),
 });
 
 export const handler = stepHandler('acquire', input, async ({ workflow, request, execution }) => {

@@ -1,6 +1,6 @@
 /** A start or stop failed: status FAILED with the failed step and its cause. */
-// Namespace import: it lets esbuild drop zod's unused parts (its locales alone are ~270 KB).
-import * as z from 'zod';
+// zod/mini (functional API): ~15 KB bundled, where classic zod is ~95 KB even tree-shaken.
+import * as z from 'zod/mini';
 import { recordLifecycleFailure } from '../lib/api/lifecycle';
 import { lifecycleDeps } from './deps';
 import { stepHandler } from '../lib/handler';

@@ -5,7 +5,7 @@
  * beside it: each writes the full alarm-name list of a region, and with the channel in
  * us-east-1 two concurrent writers could drop a name the other just recorded.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ensureAlarms } from '../lib/alarms/operations';
 import { cloudwatch, cloudwatchUsEast1 } from '../lib/clients/cloudwatch';
 import { registry } from '../lib/clients/dynamodb';
@@ -13,7 +13,7 @@ import { config } from '../lib/config';
 import { stepHandler } from '../lib/handler';
 import { channelInput } from '../lib/workflow';
 
-const input = channelInput.extend({ scope: z.enum(['channel', 'cdn']) });
+const input = z.extend(channelInput, { scope: z.enum(['channel', 'cdn']) });
 
 export const handler = stepHandler('createAlarms', input, async ({ channelId, scope }) => {
   const record = await registry.get(channelId);

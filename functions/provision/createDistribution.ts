@@ -3,7 +3,7 @@
  * Control (v2), the distribution, then the packager's permission for that distribution to read
  * the origin (v2 origin endpoint policies; v1 needs nothing, the CDN-identifier header does it).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { cloudfront } from '../lib/clients/cloudfront';
 import { registry } from '../lib/clients/dynamodb';
 import { mediapackage } from '../lib/clients/mediapackage';
@@ -15,7 +15,7 @@ import { stepHandler } from '../lib/handler';
 import { authorizePackagerCdn } from '../lib/packager';
 import { channelInput } from '../lib/workflow';
 
-const input = channelInput.extend({ action: z.enum(['originAccessControl', 'distribution', 'authorize']) });
+const input = z.extend(channelInput, { action: z.enum(['originAccessControl', 'distribution', 'authorize']) });
 
 export const handler = stepHandler('createDistribution', input, async ({ channelId, action }) => {
   const deps = { cloudfront, mediapackagev2, mediapackage, secretsmanager, registry, config };

@@ -3,7 +3,7 @@
  * teardown (channel stopped, input detached, security group released). Returns the poll result
  * the state machine's Choice and Wait read; gives up at the wait's bound (functions/lib/workflow.ts).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { medialive } from '../lib/clients/medialive';
 import { registry } from '../lib/clients/dynamodb';
 import { config } from '../lib/config';
@@ -12,7 +12,7 @@ import { stepHandler } from '../lib/handler';
 import { describeChannel, describeInput, describeInputSecurityGroup } from '../lib/medialive/operations';
 import { nextPoll, pollInput, previousOf, type PollResult } from '../lib/workflow';
 
-const input = pollInput.extend({ poll: z.enum(['channelRunning', 'channelStopped', 'inputDetached', 'securityGroupIdle']) });
+const input = z.extend(pollInput, { poll: z.enum(['channelRunning', 'channelStopped', 'inputDetached', 'securityGroupIdle']) });
 
 /** States a starting channel cannot come back from by itself. */
 const START_FAILED = new Set(['CREATE_FAILED', 'UPDATE_FAILED', 'DELETING', 'DELETED', 'STOPPING']);

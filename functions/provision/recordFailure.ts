@@ -3,7 +3,7 @@
  * Provisioning then runs teardown (which keeps the failure so the rollback notice can say why);
  * a failed teardown leaves the resources recorded so a rerun or the sweeper can finish.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { registry } from '../lib/clients/dynamodb';
 import { stepHandler } from '../lib/handler';
 import { channelIdSchema } from '../lib/ids';
@@ -13,7 +13,7 @@ const input = z.object({
   channelId: channelIdSchema,
   workflow: z.enum(['provision', 'teardown']),
   /** One caught error, or the list a Parallel collected (one per failed branch). */
-  failed: z.union([caughtSchema, z.array(caughtSchema).min(1)]),
+  failed: z.union([caughtSchema, z.array(caughtSchema).check(z.minLength(1))]),
 });
 
 export const handler = stepHandler('recordFailure', input, async ({ channelId, workflow, failed }): Promise<FailureSummary & { message: string }> => {

@@ -3,7 +3,7 @@
  * API already wrote) and takes the channel's lock for this execution. Bad input is refused
  * here, before anything exists on AWS.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { acquire } from '../lib/api/guard';
 import { ddb, registry } from '../lib/clients/dynamodb';
 import { config } from '../lib/config';
@@ -16,16 +16,16 @@ import { freshPolls } from '../lib/workflow';
 
 const request = z.strictObject({
   channelId: channelIdSchema,
-  profileName: z.string().min(1).max(40).optional(),
-  overrides: z.record(z.string(), z.unknown()).optional(),
+  profileName: z.optional(z.string().check(z.minLength(1), z.maxLength(40))),
+  overrides: z.optional(z.record(z.string(), z.unknown())),
   /** false: create everything and leave the channel IDLE (no encoder minutes billed). */
-  startAfterCreate: z.boolean().default(true),
+  startAfterCreate: z._default(z.boolean(), true),
 });
 
 const input = z.object({
   /** The execution input as given: unknown fields are refused, so a typo is never ignored. */
   request,
-  execution: z.object({ arn: z.string().min(1), startedAt: z.string().min(1) }),
+  execution: z.object({ arn: z.string().check(z.minLength(1)), startedAt: z.string().check(z.minLength(1)) }),
 });
 
 export const handler = stepHandler('validate', input, async ({ request: req, execution: ex }) => {

@@ -3,7 +3,7 @@
  * says what the registry holds, so every later step runs only for what exists. A channel
  * already DELETED with nothing left makes the whole run a no-op.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { acquire } from '../lib/api/guard';
 import { ddb, registry } from '../lib/clients/dynamodb';
 import { config } from '../lib/config';
@@ -19,11 +19,11 @@ const input = z.object({
   request: z.object({
     channelId: channelIdSchema,
     /** rollback: started by a failed provisioning, whose failure stays on the record. */
-    reason: z.enum(['delete', 'rollback']).default('delete'),
+    reason: z._default(z.enum(['delete', 'rollback']), 'delete'),
     /** Set by Step Functions when a parent execution (a failed provisioning) started this one. */
-    AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: z.string().optional(),
+    AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: z.optional(z.string()),
   }),
-  execution: z.object({ arn: z.string().min(1), startedAt: z.string().min(1) }),
+  execution: z.object({ arn: z.string().check(z.minLength(1)), startedAt: z.string().check(z.minLength(1)) }),
 });
 
 export interface Presence {

@@ -3,7 +3,7 @@
  * → wait until Deployed → delete (If-Match) → delete the Origin Access Control. CloudFront
  * refuses to delete an enabled or still-deploying distribution (DistributionNotDisabled).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { cloudfront } from '../lib/clients/cloudfront';
 import { registry } from '../lib/clients/dynamodb';
 import { config } from '../lib/config';
@@ -18,7 +18,7 @@ function deployedPoll(previous: PreviousPoll, d: { exists: boolean; status?: str
   return nextPoll('distributionDeployed', previous, ready, d.exists ? `${d.status ?? 'unknown'}, ${d.enabled ? 'enabled' : 'disabled'}` : 'deleted');
 }
 
-const input = pollInput.extend({ action: z.enum(['disable', 'describe', 'delete', 'deleteOriginAccessControl']) });
+const input = z.extend(pollInput, { action: z.enum(['disable', 'describe', 'delete', 'deleteOriginAccessControl']) });
 
 export const handler = stepHandler('deleteDistribution', input, async (req) => {
   const { channelId, action } = req;

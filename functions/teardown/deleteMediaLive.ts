@@ -3,7 +3,7 @@
  * inputs asynchronously (DELETING → DELETED), so the state machine calls again after a wait
  * until AWS confirms; only then is the id cleared from the registry.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { medialive } from '../lib/clients/medialive';
 import { registry } from '../lib/clients/dynamodb';
 import { config } from '../lib/config';
@@ -11,7 +11,7 @@ import { stepHandler } from '../lib/handler';
 import { deleteChannel, deleteInput, deleteInputSecurityGroup } from '../lib/medialive/operations';
 import { nextPoll, pollInput, previousOf, type PollName, type PollResult } from '../lib/workflow';
 
-const input = pollInput.extend({ resource: z.enum(['channel', 'input', 'inputSecurityGroup']) });
+const input = z.extend(pollInput, { resource: z.enum(['channel', 'input', 'inputSecurityGroup']) });
 
 const OPS = {
   channel: { remove: deleteChannel, poll: 'channelDeleted' },

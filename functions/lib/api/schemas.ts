@@ -48,7 +48,7 @@ const profileNameSchema = z.enum(Object.keys(BUILTIN_PROFILES) as [string, ...st
 // ---------------------------------------------------------------- requests
 
 export const createChannelBody = z.strictObject({
-  channelId: channelIdSchema.optional().meta({ description: 'Caller-chosen id; generated when absent' }),
+  channelId: z.optional(channelIdSchema).meta({ description: 'Caller-chosen id; generated when absent' }),
   profile: profileNameSchema,
   overrides: profileOverridesSchema.optional(),
   start: z.boolean().default(true)
@@ -71,7 +71,7 @@ export const broadcastWindowFields = {
 export const createBroadcastBody = z.strictObject(broadcastWindowFields).meta({ id: 'CreateBroadcastRequest' });
 export const createPlannedChannelBody = z.strictObject({
   ...broadcastWindowFields,
-  channelId: channelIdSchema.optional().meta({ description: 'Caller-chosen id; generated when absent' }),
+  channelId: z.optional(channelIdSchema).meta({ description: 'Caller-chosen id; generated when absent' }),
   profile: profileNameSchema,
   overrides: profileOverridesSchema.optional(),
 }).meta({ id: 'CreatePlannedBroadcastRequest' });
