@@ -2,25 +2,15 @@
  * Channel profiles: a typed, validated description of everything OnAir builds for a channel.
  * A request names a profile (default: `default`) and may override any part of it; the merged
  * result is validated as a whole, so an error always names the field that is wrong.
- *
- * The default ladder (why these numbers):
- * - 1080p30 6 Mbps, 720p30 3 Mbps, 480p30 1.2 Mbps H.264 — close to Apple's HLS authoring
- *   guidance for 30 fps content; each rung is roughly half the one above, so players step
- *   smoothly; High profile on HD rungs, Main on 480p for older phones and TVs.
- * - GOP 2 s (60 frames), closed: every segment starts on an IDR frame, so segments can be
- *   switched between rungs and cut at any GOP boundary.
- * - Segment 6 s = 3 GOPs: Apple's recommended length; a good balance between latency
- *   (≈ 3 segments behind live) and request rate on the CDN. Low-latency HLS uses 1 s parts.
- * - AAC-LC stereo 128 kbps at 48 kHz: broadcast sample rate, transparent for speech and music.
+ * The built-in profiles, input types and the default ladder's rationale live in profile-data.ts
+ * (no zod there: what builders import stays small); everything is re-exported from here.
  */
 import * as z from 'zod';
 import { parseOrThrow } from './validation';
 import { recoveryPolicySchema } from './recovery/policy';
+import { BUILTIN_PROFILES, INPUT_TYPES, PUSH_INPUT_TYPES, UnknownProfileError } from './profile-data';
 
-export const INPUT_TYPES = ['RTMP_PUSH', 'RTP_PUSH', 'URL_PULL', 'SRT_CALLER', 'MEDIACONNECT'] as const;
-export type InputType = (typeof INPUT_TYPES)[number];
-/** Input types that receive pushed streams and so need an input security group. */
-export const PUSH_INPUT_TYPES: readonly InputType[] = ['RTMP_PUSH', 'RTP_PUSH'];
+export { BUILTIN_PROFILES, INPUT_TYPES, PUSH_INPUT_TYPES, UnknownProfileError, type InputType } from './profile-data';
 
 const cidr = z.string().regex(
   /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/,
@@ -162,40 +152,6 @@ export type Profile = z.output<typeof profileSchema>;
 export type ProfileOverrides = DeepPartial<z.input<typeof profileSchema>>;
 type DeepPartial<T> = T extends (infer U)[] ? U[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 
-const DEFAULT_LADDER = [
-  { name: '1080p30', width: 1920, height: 1080, bitrate: 6_000_000, h264Profile: 'HIGH' },
-  { name: '720p30', width: 1280, height: 720, bitrate: 3_000_000, h264Profile: 'HIGH' },
-  { name: '480p30', width: 854, height: 480, bitrate: 1_200_000, h264Profile: 'MAIN' },
-] as const;
-
-/** Built-in profiles. `default` is the seed's ladder on a redundant channel with MediaPackage v2. */
-export const BUILTIN_PROFILES: Record<string, ProfileOverrides> = {
-  default: {
-    name: 'default',
-    description: '1080p/720p/480p30 H.264 + AAC, STANDARD (2 pipelines), RTMP push, MediaPackage v2',
-    video: { renditions: DEFAULT_LADDER.map((r) => ({ ...r })) },
-  },
-  'single-pipeline': {
-    name: 'single-pipeline',
-    description: 'The default ladder on one pipeline: half the encoding cost, no redundancy',
-    channelClass: 'SINGLE_PIPELINE',
-    video: { renditions: DEFAULT_LADDER.map((r) => ({ ...r })) },
-  },
-  'low-latency': {
-    name: 'low-latency',
-    description: 'The default ladder with 2 s segments and a low-latency HLS endpoint',
-    segmentSeconds: 2,
-    video: { gopSeconds: 1, renditions: DEFAULT_LADDER.map((r) => ({ ...r })) },
-    packager: { lowLatencyHls: true },
-  },
-  'mediapackage-v1': {
-    name: 'mediapackage-v1',
-    description: 'The default ladder packaged by MediaPackage v1 (HLS, DASH and CMAF endpoints)',
-    video: { renditions: DEFAULT_LADDER.map((r) => ({ ...r })) },
-    packager: { kind: 'mediapackage-v1', endpoints: ['HLS', 'DASH', 'CMAF'] },
-  },
-};
-
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -207,13 +163,6 @@ export function mergeOverrides(base: unknown, over: unknown): unknown {
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(over)) out[k] = mergeOverrides(base[k], v);
   return out;
-}
-
-export class UnknownProfileError extends Error {
-  constructor(readonly profileName: string) {
-    super(`Unknown profile "${profileName}"; known profiles: ${Object.keys(BUILTIN_PROFILES).join(', ')}`);
-    this.name = 'UnknownProfileError';
-  }
 }
 
 /**

@@ -6,7 +6,7 @@
 import {
   ChannelBusyError, ChannelExistsError, ChannelNotFoundError, ValidationError,
 } from '../errors';
-import { UnknownProfileError } from '../profile';
+import { UnknownProfileError } from '../profile-data';
 import type { ErrorBody } from './schemas';
 
 type Detail = { field: string; message: string };

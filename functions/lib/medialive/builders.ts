@@ -17,7 +17,8 @@ import type {
 } from '@aws-sdk/client-medialive';
 import { ValidationError } from '../errors';
 import { idempotencyToken, resourceName } from '../ids';
-import { PUSH_INPUT_TYPES, type Profile, type Rendition } from '../profile';
+import type { Profile, Rendition } from '../profile';
+import { PUSH_INPUT_TYPES } from '../profile-data';
 import type { ChannelRecord } from '../registry';
 import { channelTags } from '../tags';
 
