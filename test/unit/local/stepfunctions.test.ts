@@ -173,6 +173,22 @@ describe('Step Functions twin', () => {
     expect(calls).toEqual(['DescribeChannel 1', 'Publish RUNNING', 'DescribeChannel missing']);
   });
 
+  it('runs Map states over Lambda tasks, with iteration events', async () => {
+    const { sfn } = setup();
+    const arn = sfn.register({ name: 'map', definition: {
+      StartAt: 'Each', States: {
+        Each: { Type: 'Map', ItemsPath: '$.items', MaxConcurrency: 2, End: true,
+          ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'Echo', States: { Echo: { Type: 'Task', Resource: ARN('echo'), TimeoutSeconds: 5, End: true } } } },
+      } } });
+    const rec = await sfn.waitFor(String(sfn.operations.StartExecution({ stateMachineArn: arn, input: JSON.stringify({ items: [{ n: 1 }, { n: 2 }, { n: 3 }] }) }).executionArn));
+    expect(rec.status).toBe('SUCCEEDED');
+    expect((JSON.parse(rec.output ?? '[]') as { n: number }[]).map((o) => o.n)).toEqual([1, 2, 3]);
+    const types = rec.history.map((h) => h.type);
+    expect(types.filter((t) => t === 'MapIterationStarted')).toHaveLength(3);
+    expect(types).toEqual(expect.arrayContaining(['MapStateEntered', 'MapStateStarted', 'MapIterationSucceeded', 'MapStateSucceeded', 'MapStateExited']));
+    expect(rec.stateTransitions).toBe(4);
+  });
+
   it('keeps finished executions in the snapshot and reports running ones as aborted after a restart', async () => {
     const { sfn, env } = setup();
     const arn = sfn.register({ name: 'long', definition: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 100000, End: true } } } });
