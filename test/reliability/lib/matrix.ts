@@ -152,6 +152,7 @@ export async function runCase(a: RunCaseArgs): Promise<MatrixRow> {
   const snsBefore = publishedCount(cloud);
   const fault = inject(cloud, spec);
   let held = false;
+  let released = false;
   try {
     const arn = await start(c, cloud, a.machine, a.input);
     if (fault.hold) {
@@ -160,13 +161,14 @@ export async function runCase(a: RunCaseArgs): Promise<MatrixRow> {
       const until = Date.now() + 120_000;
       for (;;) {
         const d = await c.sfn.send(new DescribeExecutionCommand({ executionArn: arn }));
-        if (!held && cloud.twin.requests.list({ since: mark }).some((r) => r.seq > mark && r.service === service && r.operation === operation)) {
+        if (!held && !released && cloud.twin.requests.list({ since: mark }).some((r) => r.seq > mark && r.service === service && r.operation === operation)) {
           cloud.twin.faults.hold(service, '*');
           held = true;
         }
         const rec = await c.registry.find(a.channelId);
         const gaveUp = rec?.failure !== undefined || rec?.status === 'FAILED' || rec?.status === 'TEARING_DOWN';
-        if (held && gaveUp) { fault.clear(); held = false; }
+        // Released once, for good: the workflow gave up waiting, its rollback must be able to proceed.
+        if (held && gaveUp) { fault.clear(); held = false; released = true; }
         if (d.status !== 'RUNNING' || Date.now() > until) break;
         await sleep(10);
       }
