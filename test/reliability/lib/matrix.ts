@@ -78,9 +78,9 @@ export function inject(cloud: TestCloud, spec: CaseSpec): { clear(): void; hold?
       ids.push(f.inject({ service, operation, always: true, error: { code: NON_RETRYABLE[service] ?? 'BadRequestException', message: `injected at ${operation}` } }).id);
       break;
     case 'throttle-storm':
-      // 7 throttles in a row: more than the SDK's own 3 attempts, so the state machine's Retry
-      // (backoff + jitter) must carry the rest; within its budget.
-      ids.push(f.inject({ service, operation, throttle: true, times: 7 }).id);
+      // More throttles in a row than the SDK's own 3 attempts absorb, so the state machine's Retry
+      // (backoff + jitter) must carry the rest. (The SDK's throttling backoff is real time: kept short.)
+      ids.push(f.inject({ service, operation, throttle: true, times: 4 }).id);
       break;
     case 'stuck-transitional':
       // Every resource of the service freezes in its transitional state once this call happened.
