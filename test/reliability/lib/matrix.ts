@@ -11,7 +11,7 @@ import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import type { ChannelRecord } from '../../../functions/lib/registry';
 import type { InventoryItem } from '../../../local/core/types';
 import type { TestCloud } from '../../integration/helpers/local-cloud';
-import { clientsFor, sleep, start, waitDone, type Clients } from './cloud';
+import { clientsFor, sleep, start, sweepUntilClean, waitDone, type Clients } from './cloud';
 
 export type FaultKind = 'transient-once' | 'persistent' | 'throttle-storm' | 'stuck-transitional' | 'handler-crash-once' | 'handler-crash-persistent';
 export const FAULT_KINDS: FaultKind[] = ['transient-once', 'persistent', 'throttle-storm', 'stuck-transitional', 'handler-crash-once', 'handler-crash-persistent'];
@@ -179,6 +179,13 @@ export async function runCase(a: RunCaseArgs): Promise<MatrixRow> {
     fault.clear();
     // A teardown the failed workflow started (rollback) runs on: wait for it too.
     await settle(c, a.channelId);
+    // A workflow that died without handling its failure (its execution TIMED_OUT, say) is what the
+    // sweeper exists for: it must find the channel and clean it. The outcome says so.
+    let swept = false;
+    if (exec.status === 'TIMED_OUT' || exec.status === 'ABORTED') {
+      const { reports } = await sweepUntilClean(c);
+      swept = reports.some((r) => r.findings.some((f) => f.channelId === a.channelId));
+    }
     const record = await c.registry.find(a.channelId);
     const status = record?.status ?? 'MISSING';
     const success = exec.status === 'SUCCEEDED' && status === a.successStatus;
@@ -186,7 +193,7 @@ export async function runCase(a: RunCaseArgs): Promise<MatrixRow> {
     const left = inventoryOf(cloud, a.channelId, record).length;
     const handled = !success && (a.failureLeavesNothing ? left === 0 && (record === undefined || recordedIds(record).length === 0) : true);
     const wasNotified = success ? 'n/a' as const : notified(cloud, a.channelId, snsBefore);
-    const outcome = success ? a.successStatus : `${exec.status} → ${status}${a.failureLeavesNothing ? (left === 0 ? ', rolled back' : `, ${left} left`) : ''}`;
+    const outcome = success ? a.successStatus : `${exec.status}${swept ? ', swept' : ''} → ${status}${a.failureLeavesNothing ? (left === 0 ? ', rolled back' : `, ${left} left`) : ''}`;
     return {
       workflow: spec.workflow, target: spec.target, kind: spec.kind, outcome,
       expected: `${a.successStatus} or ${a.failureLeavesNothing ? 'rolled back' : 'failed, recorded'}`,

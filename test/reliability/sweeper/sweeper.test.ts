@@ -11,7 +11,7 @@ import { sweep, type SweepReport } from '../../../functions/lib/sweeper';
 import { useLocalCloud, type TestCloud } from '../../integration/helpers/local-cloud';
 import { allRecords, channelInventory, clientsFor, killAt, pool, sleep, start, sweepUntilClean, waitDone, type Clients } from '../lib/cloud';
 
-const CONCURRENCY = 5;
+const CONCURRENCY = 3;
 import { recordFigures } from '../lib/figures';
 
 const input = (channelId: string, profileName: string) => ({ channelId, profileName, overrides: { input: { allowedCidrs: ['127.0.0.1/32'] } } });
