@@ -181,8 +181,13 @@ export async function runCase(a: RunCaseArgs): Promise<MatrixRow> {
     await settle(c, a.channelId);
     // A workflow that died without handling its failure (its execution TIMED_OUT, say) is what the
     // sweeper exists for: it must find the channel and clean it. The outcome says so.
+    // Likewise a rollback that could not finish while the fault persisted (it needs the faulted
+    // call too): FAILED with its remaining resources recorded — the sweeper finishes it once the
+    // fault is gone.
     let swept = false;
-    if (exec.status === 'TIMED_OUT' || exec.status === 'ABORTED') {
+    const leftBefore = inventoryOf(cloud, a.channelId, (await c.registry.find(a.channelId)) ?? undefined).length;
+    const rolledBackPartly = a.failureLeavesNothing && exec.status !== 'SUCCEEDED' && leftBefore > 0;
+    if (exec.status === 'TIMED_OUT' || exec.status === 'ABORTED' || rolledBackPartly) {
       const { reports } = await sweepUntilClean(c);
       swept = reports.some((r) => r.findings.some((f) => f.channelId === a.channelId));
     }
