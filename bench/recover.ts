@@ -1,7 +1,7 @@
 /**
  * Benchmark 5 — time to recover: input-loss alert SET → remediation call issued.
  *
- * Setup (C channels, 14; 2 with BENCH_QUICK=1): each channel is provisioned IDLE, given a backup
+ * Setup (C channels, 25; 2 with BENCH_QUICK=1): each channel is provisioned IDLE, given a backup
  * input as an operator would (CreateInput + UpdateChannel adding a second InputAttachment — the
  * default input-loss rule switches to "backup", and OnAir's provisioning attaches one input), then
  * started through the start workflow. The recovery policy is the default one except `attempts`
@@ -10,20 +10,22 @@
  * Each drill: the twin's MediaLive raises `Video Not Detected` on pipeline 0 (a `MediaLive Channel
  * Alert` event, delivered by the twin's EventBridge to the rule in serverless.yml); the time until
  * recovery's BatchUpdateSchedule (input switch) reaches MediaLive is measured; then the alert is
- * cleared and the switch back awaited before the next drill. A = C × drills = 200 alerts (15 per
- * channel at most: the handlers' attempt window is evaluated on their own clock, real time, so about
- * 18 drills per channel within a real minute open the circuit breaker — as designed). More channels
- * at once measure this machine more than OnAir: every Lambda shares one process, and the
- * reconciler's 1-minute schedule runs every 3 s of real time at scale 20, for every ON_AIR channel.
+ * cleared and the switch back awaited before the next drill. A = C × drills = 200 alerts (8 per
+ * channel).
+ *
+ * Clock scale 5 (BENCH_RECOVER_SCALE), not the default 20, for two measured reasons: the handlers
+ * evaluate the policy's attempt window on their own clock (real time), so at scale 20 a channel's
+ * drills squeeze ~10 twin-minutes of alerts into a real minute and open the circuit breaker — as it
+ * is designed to; and every Lambda shares this process, where the reconciler's 1-minute schedule
+ * would run every 3 s of real time for every ON_AIR channel, measuring this machine, not OnAir.
  * The call is observed by wrapping the twin's BatchUpdateSchedule operation in this process (the
  * request log does not say which channel a call was for).
  *
- * Reported in real milliseconds on the local cloud (scale DEFAULT_SCALE) and split into the
+ * Reported in real milliseconds on the local cloud and split into the
  * policy's own debounce (a deliberate wait, scaled) and OnAir's reaction: everything else —
  * event delivery, Lambda, the Step Functions timer, the decision, the MediaLive calls.
  */
 import { resolve } from 'node:path';
-import { DEFAULT_SCALE } from '../local/core/latency';
 import { loadWorkflows } from '../local/workflows';
 import { DEFAULT_RECOVERY_RULES } from '../functions/lib/recovery/policy';
 import type { ModelValue, OpContext } from '../local/core/types';
@@ -31,9 +33,9 @@ import { benchCloud, provisionInput, sleep } from './lib/cloud';
 import { QUICK, runBenchmark } from './lib/result';
 import { percentile, round } from './lib/stats';
 
-const C = Number(process.env.BENCH_RECOVER_CHANNELS ?? (QUICK ? 2 : 14));
+const C = Number(process.env.BENCH_RECOVER_CHANNELS ?? (QUICK ? 2 : 25));
 const ALERTS = Number(process.env.BENCH_RECOVER_ALERTS ?? (QUICK ? 6 : 200));
-const SCALE = Number(process.env.BENCH_SCALE ?? DEFAULT_SCALE);
+const SCALE = Number(process.env.BENCH_RECOVER_SCALE ?? 5);
 const ALERT_TYPE = 'Video Not Detected';
 /** Give up on one drill after this long (real ms): reported as a drill without remediation. */
 const DRILL_TIMEOUT_MS = 10_000;
