@@ -12,6 +12,9 @@ import type { ChannelRecord } from '../../../functions/lib/registry';
 import type { AuditEntry } from '../../../functions/lib/recovery/types';
 import type { SnsService } from '../../../local/services/sns';
 import { deps } from '../../../functions/recovery/deps';
+import { main } from '../../../cli/main';
+import { startLocalApi, type LocalApi } from '../../../local/api';
+import { localCredentials } from '../../../local/api/credentials';
 import { useLocalCloud } from '../helpers/local-cloud';
 import { harness, run } from '../workflows/lifecycle';
 
@@ -98,6 +101,30 @@ describe('automatic recovery in the local cloud', () => {
     expect(decisions.findIndex((d) => /switching back/.test(d))).toBeLessThan(decisions.findIndex((d) => /switching to the backup/.test(d)));
     expect(decisions.some((d) => /waiting 10 s before SWITCH_INPUT/.test(d))).toBe(true);
     expect(decisions.some((d) => /switching back to the primary input if it stays clear for 30 s/.test(d))).toBe(true);
+  }, 30_000);
+
+  it('shows each step in `onair events` (the CLI against the local API)', async () => {
+    const api: LocalApi = await startLocalApi({ port: 0, endpoint: cloud().url, now: () => cloud().twin.clock.now() });
+    try {
+      let stdout = '';
+      const code = await main(['events', CHANNEL, '--endpoint', api.url], {
+        stdout: { write: (t: string) => { stdout += t; } },
+        stderr: { write: () => undefined, isTTY: false },
+        env: {},
+        credentials: localCredentials(),
+      });
+      expect(code).toBe(0);
+      const lines = stdout.split('\n');
+      const at = (re: RegExp) => lines.findIndex((l) => re.test(l));
+      expect(at(/Recovery \(newest first\)/)).toBeGreaterThan(-1);
+      // Newest first: the switch back, the hold, the switch, the debounce.
+      const order = [/switching back to the primary input\s+\[SWITCH_INPUT → primary → OK/, /cleared: switching back .* if it stays clear for 30 s/, /switching to the backup input\s+\[SWITCH_INPUT → backup → OK/, /waiting 10 s before SWITCH_INPUT/].map(at);
+      expect({ order, stdout }).toEqual({ order: order.map((i) => (i > -1 ? i : 'missing')), stdout });
+      expect([...order].sort((a, b) => a - b)).toEqual(order);
+      expect(stdout).toMatch(/after: MediaLive alert SET "Video Not Detected" on pipeline 0/);
+    } finally {
+      await api.stop();
+    }
   }, 30_000);
 
   it('a stopped pipeline is restarted and verified RUNNING', async () => {
