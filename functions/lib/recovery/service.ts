@@ -76,13 +76,22 @@ export async function processEvent(
   if (!decision || !record) throw new RecoveryVersionConflictError(channelId, record?.recovery?.version ?? 0);
   outcome.changed = decision.changed;
 
+  // From here on the decision is committed: a redelivery of this event is a no-op, so nothing
+  // below may be lost by throwing. A timer that cannot be armed is fired by the reconciler once
+  // overdue; an action AWS throttles is a failed attempt (retried, and counted toward the breaker).
   for (const t of decision.timers) {
-    await armTimer(deps, channelId, t);
-    outcome.timers.push(`${t.key}@${t.dueAt}`);
+    try {
+      await armTimer(deps, channelId, t);
+      outcome.timers.push(`${t.key}@${t.dueAt}`);
+    } catch (error) {
+      outcome.timers.push(`${t.key}@${t.dueAt} (not armed: ${(error as Error).name}; the reconciler fires it)`);
+    }
   }
   const depth = options.depth ?? 0;
   for (const action of decision.actions) {
-    const result = await executeAction(deps, record, action);
+    const result = await executeAction(deps, record, action).catch((error: unknown) => ({
+      ok: false, detail: `${(error as Error).name ?? 'Error'}: ${(error as Error).message ?? String(error)}`.slice(0, 300),
+    }));
     outcome.actions.push({ actionId: action.actionId, type: action.spec.type, ...result });
     if (depth >= MAX_DEPTH) continue;
     const fed = await processEvent(deps, channelId, {

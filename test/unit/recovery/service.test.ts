@@ -7,7 +7,7 @@ import type { Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { BatchUpdateScheduleCommand, DescribeChannelCommand, MediaLiveClient } from '@aws-sdk/client-medialive';
+import { BatchUpdateScheduleCommand, DescribeChannelCommand, MediaLiveClient, TooManyRequestsException } from '@aws-sdk/client-medialive';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ChannelRegistry } from '../../../functions/lib/registry';
@@ -91,4 +91,16 @@ it('ignores events of channels OnAir does not own, and malformed events', async 
   await expect(onEvent(fixture('medialive/alert-documented-example.json'), deps)).resolves.toEqual({ ignored: 'not an OnAir channel' });
   await expect(onEvent({ hello: 'world' }, deps)).resolves.toMatchObject({ ignored: expect.stringMatching(/Invalid event/) });
   expect(sfn.commandCalls(StartExecutionCommand)).toHaveLength(0);
+});
+
+it('an action AWS throttles after the decision was committed is a failed attempt with a retry, never lost', async () => {
+  ml.on(BatchUpdateScheduleCommand).rejects(new TooManyRequestsException({ $metadata: {}, message: 'Too many requests' }));
+  await onEvent(SET(), deps);
+  const dueAt = (await deps.registry.get('show-1')).recovery!.timers['debounce:input-loss'];
+  now = Date.parse(dueAt);
+  const fired = await onTimer({ channelId: 'show-1', key: 'debounce:input-loss', dueAt }, deps);
+  expect(fired.actions).toEqual(['r1 SWITCH_INPUT FAILED']);
+  const record = await deps.registry.get('show-1');
+  expect(record.recoveryActions?.find((a) => a.actionId === 'r1' && a.action)).toMatchObject({ result: 'FAILED', detail: expect.stringMatching(/Throttled|TooManyRequests/) });
+  expect(Object.keys(record.recovery!.timers)).toEqual(['retry:input-loss']);
 });
