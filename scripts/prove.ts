@@ -4,7 +4,7 @@
  * recorded in .prove/ and prints the headline: orphans, 5xx answers, IAM actions missing/extra.
  *
  *   npm run prove                  all suites
- *   npm run prove -- iam           jest path filter (docs are regenerated from what ran)
+ *   npm run prove -- iam           jest path filter (other suites' figures kept from their last run)
  *
  * Exit code: jest's, or 1 when a headline figure is not zero.
  */
@@ -130,10 +130,9 @@ implementation of AWS's deletion order and waits. One SNS summary per run that f
 
 ${table(['suite', 'status', 'time'], suites)}
 `;
-if (!filtered) {
-  writeFileSync(DOC, doc);
-  console.log(`prove: wrote ${DOC.replace(`${ROOT}/`, '')}`);
-}
+// A filtered run keeps the other suites' figures (.prove/ is only wiped by a full run).
+writeFileSync(DOC, doc);
+console.log(`prove: wrote ${DOC.replace(`${ROOT}/`, '')}${filtered ? ' (figures of the suites not rerun are from their last run)' : ''}`);
 console.log(`prove: ${orphans ?? 'n/a'} orphans, ${fiveXx ?? 'n/a'} 5xx, ${iamExtra ?? 'n/a'} extra and ${iamMissing ?? 'n/a'} missing IAM actions (${seconds} s)`);
 const bad = [orphans, fiveXx, iamMissing, iamExtra].some((x) => x !== undefined && x !== 0);
 process.exit(jest.status !== 0 || bad ? 1 : 0);
