@@ -28,9 +28,9 @@ export interface BenchCloud {
   stop(): Promise<void>;
 }
 
-export async function benchCloud(scale: number): Promise<BenchCloud> {
+export async function benchCloud(scale: number, options: { scheduledRules?: boolean } = {}): Promise<BenchCloud> {
   const dataDir = mkdtempSync(join(tmpdir(), 'onair-bench-'));
-  const cloud = await startLocalCloud({ port: 0, scale, dataDir, fresh: true, logLevel: 'SILENT' });
+  const cloud = await startLocalCloud({ port: 0, scale, dataDir, fresh: true, logLevel: 'SILENT', ...options });
   // Handlers load lazily on first invoke, like a cold start; load them now so no benchmark
   // counts tsx compiling a module as workflow time.
   cloud.lambda.preload();
