@@ -58,6 +58,8 @@ export interface Resources {
   inputSecurityGroupId?: string;
   inputId?: string;
   inputArn?: string;
+  /** The slate input (profile.recovery.slate), attached second as `onair-<channel>-slate`. */
+  slateInputId?: string;
   medialiveChannelId?: string;
   medialiveChannelArn?: string;
   packager: PackagerResources;

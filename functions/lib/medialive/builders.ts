@@ -305,6 +305,25 @@ export interface ChannelRequestArgs {
   roleArn: string;
   /** From packagerFor(record).medialiveOutput(record). */
   packagerOutput: PackagerOutput;
+  /** The slate input (profile.recovery.slate), attached second: recovery switches to it. */
+  slateInputId?: string;
+}
+
+/**
+ * The slate input of profile.recovery.slate, or null when the profile asks for none. A pull input
+ * (no security group); one source per pipeline, the same URL for both.
+ */
+export function buildSlateInputRequest(record: BuilderRecord, stage: string): CreateInputRequest | null {
+  const slate = record.profile.recovery?.slate;
+  if (!slate) return null;
+  const { channelId, generation } = record;
+  return {
+    Name: resourceName(channelId, 'slate'),
+    RequestId: idempotencyToken(channelId, generation, 'slate-input'),
+    Type: slate.type,
+    Sources: Array.from({ length: pipelineCount(record.profile) }, () => ({ Url: slate.url })),
+    Tags: channelTags(record, stage),
+  };
 }
 
 export function buildInputSettings(profile: Profile): InputSettings {
@@ -326,7 +345,7 @@ export function buildInputSettings(profile: Profile): InputSettings {
   };
 }
 
-export function buildChannelRequest({ record, stage, inputId, roleArn, packagerOutput }: ChannelRequestArgs): CreateChannelRequest {
+export function buildChannelRequest({ record, stage, inputId, roleArn, packagerOutput, slateInputId }: ChannelRequestArgs): CreateChannelRequest {
   const { profile, channelId, generation } = record;
   const standard = profile.channelClass === 'STANDARD';
   return {
@@ -344,7 +363,13 @@ export function buildChannelRequest({ record, stage, inputId, roleArn, packagerO
       InputAttachmentName: resourceName(channelId, 'input'),
       InputId: inputId,
       InputSettings: buildInputSettings(profile),
-    }],
+    },
+    // The slate loops for as long as recovery keeps it on air (a file input ends otherwise).
+    ...(slateInputId ? [{
+      InputAttachmentName: resourceName(channelId, 'slate'),
+      InputId: slateInputId,
+      InputSettings: { SourceEndBehavior: 'LOOP' as const },
+    }] : [])],
     Destinations: packagerOutput.destinations,
     EncoderSettings: {
       // System clock: both pipelines stamp the same wall-clock timecode, so MediaPackage can

@@ -7,6 +7,7 @@
  * API (stable):
  *   ensureInputSecurityGroup(deps, record) → { inputSecurityGroupId: string | null }   (null for pull inputs)
  *   ensureInput(deps, record)              → { inputId, ingestUrls }                   (also sets record.ingestUrls)
+ *   ensureSlateInput(deps, record)         → { slateInputId: string | null }             (null unless profile.recovery.slate)
  *   ensureChannel(deps, record)            → { medialiveChannelId }
  *   startChannel(deps, record)             → { state }   ChannelNotReadyError while a new/stopping channel cannot start yet
  *   describeChannel(deps, record)          → { exists, state?, pipelinesRunning, pipelinesTotal }
@@ -30,7 +31,7 @@ import type { ChannelRecord, ChannelRegistry } from '../registry';
 import { hasChannelTags } from '../tags';
 import { packagerFor } from '../packager';
 import {
-  buildChannelRequest, buildInputRequest, buildInputSecurityGroupRequest, isPushInput, pipelineCount,
+  buildChannelRequest, buildInputRequest, buildInputSecurityGroupRequest, buildSlateInputRequest, isPushInput, pipelineCount,
 } from './builders';
 
 export interface MediaLiveDeps {
@@ -145,6 +146,23 @@ export async function ensureInput(deps: MediaLiveDeps, record: ChannelRecord): P
   return { inputId: input.Id, ingestUrls };
 }
 
+/** The slate input recovery switches to (profile.recovery.slate); recorded before the channel needs it. */
+export async function ensureSlateInput(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ slateInputId: string | null }> {
+  const request = buildSlateInputRequest(record, deps.config.stage);
+  if (!request) return { slateInputId: null };
+  const recorded = record.resources.slateInputId;
+  if (recorded) {
+    const found = await describeOrUndefined(() => deps.medialive.send(new DescribeInputCommand({ InputId: recorded })));
+    if (found && !GONE.has(found.State ?? '') && found.State !== 'DELETING') return { slateInputId: recorded };
+  }
+  // RequestId makes a retried CreateInput return the input the first attempt created.
+  const created = await deps.medialive.send(new CreateInputCommand(request));
+  const id = created.Input?.Id;
+  if (!id) throw new ResourceFailedError('CreateInput (slate) returned no id');
+  await deps.registry.recordResource(record.channelId, ['slateInputId'], id);
+  return { slateInputId: id };
+}
+
 export async function ensureChannel(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ medialiveChannelId: string }> {
   const { medialive, registry, config } = deps;
   const recorded = record.resources.medialiveChannelId;
@@ -163,6 +181,7 @@ export async function ensureChannel(deps: MediaLiveDeps, record: ChannelRecord):
     inputId,
     roleArn: config.medialiveRoleArn,
     packagerOutput: packagerFor(record).medialiveOutput(record),
+    ...(record.resources.slateInputId ? { slateInputId: record.resources.slateInputId } : {}),
   });
   const created = await medialive.send(new CreateChannelCommand(request));
   const channel = created.Channel;
@@ -266,6 +285,23 @@ export async function describeInput(deps: MediaLiveDeps, record: ChannelRecord):
 }
 
 export async function deleteInput(deps: MediaLiveDeps, record: ChannelRecord): Promise<DeleteResult> {
+  // The slate input first (same rules): the input is deleted once both are gone.
+  const slate = record.resources.slateInputId;
+  if (slate) {
+    const found = await describeOrUndefined(() => deps.medialive.send(new DescribeInputCommand({ InputId: slate })));
+    if (!found || GONE.has(found.State ?? '')) {
+      await deps.registry.recordResource(record.channelId, ['slateInputId'], undefined);
+    } else {
+      if (found.State !== 'DELETING') {
+        try {
+          await deps.medialive.send(new DeleteInputCommand({ InputId: slate }));
+        } catch (error) {
+          if (!isNotFound(error)) throw error;
+        }
+      }
+      return { deleted: false, state: 'DELETING' };
+    }
+  }
   const id = record.resources.inputId;
   if (!id) return { deleted: true };
   const forget = async (): Promise<DeleteResult> => {

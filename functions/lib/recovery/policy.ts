@@ -83,6 +83,15 @@ export const recoveryPolicySchema = z.object({
   notifications: z.object({
     maxPerWindow: z.number().int().min(1).max(100).default(5),
   }).prefault({}),
+  /**
+   * A slate to switch to: provisioning creates this input (MP4_FILE: an MP4 looped; URL_PULL: an
+   * HLS stream) and attaches it as `onair-<channel>-slate`. Pull inputs need no security group
+   * and cost nothing while not in use.
+   */
+  slate: z.object({
+    url: z.string().url().max(1024).refine((u) => /^(https?|s3|s3ssl):\/\//.test(u), 'an http(s) or s3 URL'),
+    type: z.enum(['MP4_FILE', 'URL_PULL']).default('MP4_FILE'),
+  }).optional(),
 }).superRefine((p, ctx) => {
   const names = p.rules.map((r) => r.name);
   if (new Set(names).size !== names.length) ctx.addIssue({ code: 'custom', path: ['rules'], message: 'rule names must be unique' });
