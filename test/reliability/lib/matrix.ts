@@ -37,7 +37,8 @@ export interface CaseSpec {
 
 /** The workflow's calls in a clean run: AWS operations (DynamoDB and SNS excepted) and its functions. */
 export function callsOf(cloud: TestCloud, since: number, machine: string): { ops: string[]; functions: string[] } {
-  const ops = [...new Set(cloud.twin.requests.list({ since }).filter((r) => r.seq > since && r.status < 400 && !['dynamodb', 'sns', 'lambda', 'states', 'sts', 'events'].includes(r.service))
+  // ListAlerts is automatic recovery answering the channel's own MediaLive events, not this workflow.
+  const ops = [...new Set(cloud.twin.requests.list({ since }).filter((r) => r.seq > since && r.status < 400 && !['dynamodb', 'sns', 'lambda', 'states', 'sts', 'events'].includes(r.service) && r.operation !== 'ListAlerts')
     .map((r) => `${r.service}.${r.operation}`))].sort();
   const fns = [...new Set(Object.values(cloud.workflows.stateMachines[machine]!.taskFunctions))].sort();
   return { ops, functions: fns };
@@ -132,6 +133,9 @@ export function publishedCount(cloud: TestCloud): number {
   return (cloud.twin.services.get('sns') as unknown as { published(): unknown[] }).published().length;
 }
 
+/** Real ms a hold lasts at most: OnAir's longest wait bound (2100 s) in twin time, plus margin. */
+const HOLD_LIMIT_MS = Math.ceil((2400 * 1000) / 300);
+
 export interface RunCaseArgs {
   cloud: TestCloud;
   c: Clients;
@@ -153,6 +157,7 @@ export async function runCase(a: RunCaseArgs): Promise<MatrixRow> {
   const fault = inject(cloud, spec);
   let held = false;
   let released = false;
+  let heldSince: number | undefined;
   try {
     const arn = await start(c, cloud, a.machine, a.input);
     if (fault.hold) {
@@ -164,9 +169,13 @@ export async function runCase(a: RunCaseArgs): Promise<MatrixRow> {
         if (!held && !released && cloud.twin.requests.list({ since: mark }).some((r) => r.seq > mark && r.service === service && r.operation === operation)) {
           cloud.twin.faults.hold(service, '*');
           held = true;
+          heldSince = Date.now();
         }
         const rec = await c.registry.find(a.channelId);
-        const gaveUp = rec?.failure !== undefined || rec?.status === 'FAILED' || rec?.status === 'TEARING_DOWN';
+        // Given up: its failure is recorded — or it has waited past the longest wait bound OnAir has
+        // (POLLS: 2100 s), when a failure path of its own may itself be waiting on the frozen resource.
+        const gaveUp = rec?.failure !== undefined || rec?.status === 'FAILED' || rec?.status === 'TEARING_DOWN'
+          || (heldSince !== undefined && Date.now() - heldSince > HOLD_LIMIT_MS);
         // Released once, for good: the workflow gave up waiting, its rollback must be able to proceed.
         if (held && gaveUp) { fault.clear(); held = false; released = true; }
         if (d.status !== 'RUNNING' || Date.now() > until) break;
