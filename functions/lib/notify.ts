@@ -17,6 +17,7 @@ export function remainingResources(resources: Resources): string[] {
   const left: string[] = [];
   if (resources.medialiveChannelId) left.push(`MediaLive channel ${resources.medialiveChannelId}`);
   if (resources.inputId) left.push(`MediaLive input ${resources.inputId}`);
+  if (resources.slateInputId) left.push(`MediaLive slate input ${resources.slateInputId}`);
   if (resources.inputSecurityGroupId) left.push(`input security group ${resources.inputSecurityGroupId}`);
   const p = resources.packager;
   if (p.kind === 'mediapackage-v2') {

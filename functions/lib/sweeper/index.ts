@@ -223,7 +223,7 @@ export async function findTaggedResources(deps: SweeperDeps): Promise<TaggedReso
 function recordedValues(r: Resources): Set<string> {
   const out = new Set<string>();
   const add = (v: unknown) => { if (typeof v === 'string' && v) out.add(v); };
-  add(r.medialiveChannelId); add(r.inputId); add(r.inputSecurityGroupId); add(r.distributionId); add(r.originAccessControlId);
+  add(r.medialiveChannelId); add(r.inputId); add(r.slateInputId); add(r.inputSecurityGroupId); add(r.distributionId); add(r.originAccessControlId);
   const p = r.packager;
   if (p.kind === 'mediapackage-v2') { if (p.channelGroupCreated) add(p.channelGroupName); add(p.channelName); } else { add(p.channelId); add(p.cdnSecretArn); }
   for (const e of Object.values(p.originEndpoints ?? {})) add(e?.name);
