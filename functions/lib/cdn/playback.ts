@@ -11,7 +11,9 @@
  * dynamic. Every request has a timeout. It never throws for a negative answer: it says why.
  */
 import { cdnBaseUrl, config as defaultConfig, type Config } from '../config';
-import { packagerFor } from '../packager';
+// Not packagerFor(): v1 and v2 both derive paths from the recorded endpoint URLs (common.ts), and
+// importing the implementations would bundle both MediaPackage clients into every caller.
+import { playbackPathsOf } from '../packager/common';
 import type { PlaybackPaths } from '../packager/types';
 import type { ChannelRecord } from '../registry';
 
@@ -19,7 +21,7 @@ export function playbackUrls(record: ChannelRecord, cfg: Pick<Config, 'cdnUrlTem
   const domain = record.resources.distributionDomain;
   if (!domain) return {};
   const base = cdnBaseUrl(domain, cfg);
-  const paths = packagerFor(record).playbackPaths(record);
+  const paths = playbackPathsOf(record);
   const out: PlaybackPaths = {};
   for (const [k, path] of Object.entries(paths) as [keyof PlaybackPaths, string | undefined][]) {
     if (path) out[k] = base + path;
