@@ -7,11 +7,11 @@
  * started through the start workflow. The recovery policy is the default one except `attempts`
  * (raised so that repeated drills do not open the circuit breaker, which is what it is for).
  *
- * Each drill: the twin's MediaLive raises `Video Not Detected` on pipeline 0 (a `MediaLive Channel
- * Alert` event, delivered by the twin's EventBridge to the rule in serverless.yml); the time until
+ * Each drill (4 incidents in flight at a time, BENCH_RECOVER_CONCURRENCY): the twin's MediaLive
+ * raises `Video Not Detected` on pipeline 0 (a `MediaLive Channel Alert` event, delivered by the twin's EventBridge to the rule in serverless.yml); the time until
  * recovery's BatchUpdateSchedule (input switch) reaches MediaLive is measured; then the alert is
- * cleared and the switch back awaited before the next drill. A = C × drills = 200 alerts (8 per
- * channel).
+ * cleared, and the switch back awaited before that channel's next drill (drills are dealt to the
+ * channels in turn). 200 alerts, 8 per channel.
  *
  * The figure is the event path (alert event → decision → timer → action), so the stack's scheduled
  * rules (the reconciler, the sweeper) are off for this benchmark: in the local cloud their 1-minute
@@ -40,6 +40,8 @@ const C = Number(process.env.BENCH_RECOVER_CHANNELS ?? (QUICK ? 2 : 25));
 const ALERTS = Number(process.env.BENCH_RECOVER_ALERTS ?? (QUICK ? 6 : 200));
 const SCALE = Number(process.env.BENCH_RECOVER_SCALE ?? DEFAULT_SCALE);
 const ALERT_TYPE = 'Video Not Detected';
+/** Incidents in flight at once. */
+const WORKERS = Number(process.env.BENCH_RECOVER_CONCURRENCY ?? 4);
 /** Give up on one drill after this long (real ms): reported as a drill without remediation. */
 const DRILL_TIMEOUT_MS = 10_000;
 
@@ -144,25 +146,33 @@ void runBenchmark('recover', async () => {
     }));
 
     // Drills: SET → switch (measured) → CLEAR → switch back, per channel in turn; channels in parallel.
-    const perChannel = Math.ceil(ALERTS / C);
     const drillsSeq = twin.requests.list().at(-1)?.seq ?? 0;
     const missedBy: Record<string, number> = {};
     const latencies: number[] = [];
     let unremediated = 0;
     let switchBacks = 0;
-    await Promise.all(channels.map(async ({ mlId }, i) => {
-      await sleep(i * 137); // spread the channels' drills over time
-      for (let k = 0; k < perChannel && i * perChannel + k < ALERTS; k++) {
+    // A few incidents at a time (WORKERS), drills dealt to the channels in turn: the figure is the
+    // reaction to an incident, not this one process's throughput with every channel alarming at
+    // once. A channel's next drill waits for its previous switch back (long done by then).
+    let next = 0;
+    const backOf = new Map<string, Promise<unknown>>();
+    await Promise.all(Array.from({ length: Math.min(WORKERS, channels.length) }, async () => {
+      for (;;) {
+        const n = next++;
+        if (n >= ALERTS) return;
+        const { mlId } = channels[n % channels.length] as { mlId: string };
+        await backOf.get(mlId);
         const switched = nextSwitch(mlId);
         const setAt = Date.now();
         ml.raiseAlert(mlId, { alertType: ALERT_TYPE, pipeline: '0' });
         const at = await switched;
         if (at === undefined) { unremediated += 1; missedBy[mlId] = (missedBy[mlId] ?? 0) + 1; } else latencies.push(at - setAt);
-        const back = nextSwitch(mlId);
+        const back = nextSwitch(mlId).then((t) => { if (t !== undefined) switchBacks += 1; });
+        backOf.set(mlId, back);
         ml.clearAlert(mlId, { alertType: ALERT_TYPE, pipeline: '0' });
-        if ((await back) !== undefined) switchBacks += 1;
       }
     }));
+    await Promise.all(backOf.values());
     await c.cloud.eventBridge.settled();
     // What the drills cost MediaLive (its 5 TPS account limit is shared with the reconciler).
     const mlCalls: Record<string, { ok: number; throttled: number }> = {};
@@ -194,7 +204,7 @@ void runBenchmark('recover', async () => {
         { id: 'recover.debounceEarly', label: 'Drills that skipped the debounce (twin time)', value: early, unit: `of ${latencies.length}`, target: { op: '<=', value: 0 } },
       ],
       details: {
-        scale: SCALE, channels: C, alerts: ALERTS, alertType: ALERT_TYPE, debounceSeconds, debounceRealMs, debounceHonoured: honoured,
+        scale: SCALE, channels: C, alerts: ALERTS, concurrentIncidents: WORKERS, alertType: ALERT_TYPE, debounceSeconds, debounceRealMs, debounceHonoured: honoured,
         totalMs: { p50: round(percentile(latencies, 50), 0), p90: round(percentile(latencies, 90), 0), p99: round(percentile(latencies, 99), 0), max: round(Math.max(...latencies), 0) },
         reactionMs: { p50: round(percentile(reaction, 50), 0), p90: round(percentile(reaction, 90), 0), p99: round(percentile(reaction, 99), 0) },
         twinSecondsEquivalent: { p50: round((percentile(latencies, 50) * SCALE) / 1000, 2), p99: round((percentile(latencies, 99) * SCALE) / 1000, 2) },
