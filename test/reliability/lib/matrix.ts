@@ -134,7 +134,7 @@ export function publishedCount(cloud: TestCloud): number {
 }
 
 /** Real ms a hold lasts at most: OnAir's longest wait bound (2100 s) in twin time, plus margin. */
-const HOLD_LIMIT_MS = Math.ceil((2400 * 1000) / 300);
+const HOLD_LIMIT_MS = Math.ceil((2400 * 1000) / Number(process.env.ONAIR_PROVE_SCALE ?? 300));
 
 export interface RunCaseArgs {
   cloud: TestCloud;

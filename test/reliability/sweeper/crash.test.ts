@@ -16,7 +16,7 @@ import type { TestCloud } from '../../integration/helpers/local-cloud';
 import { allRecords, channelInventory, clientsFor, sleep, start, sweepUntilClean, waitDone, type Clients } from '../lib/cloud';
 import { recordFigures } from '../lib/figures';
 
-const SCALE = 150;
+const SCALE = Math.min(150, Number(process.env.ONAIR_PROVE_SCALE ?? 150));
 const input = (channelId: string, profileName: string) => ({ channelId, profileName, overrides: { input: { allowedCidrs: ['127.0.0.1/32'] } } });
 const PROFILES: [string, string][] = [['default', 'v2'], ['mediapackage-v1', 'v1']];
 const rows: [string, string, string, number, number, number][] = [];

@@ -60,7 +60,7 @@ async function expectClean(c: Clients, cloud: TestCloud): Promise<void> {
  * and with several workflows at once a starved CPU turns real milliseconds into twin minutes
  * (a provisioning would outlive its own TimeoutSeconds).
  */
-const SCALE = 150;
+const SCALE = Math.min(150, Number(process.env.ONAIR_PROVE_SCALE ?? 150));
 
 /** Every resource left belongs to a live channel the registry knows (and records it); then teardown. */
 async function expectOwnedThenTearDown(c: Clients, cloud: TestCloud): Promise<void> {
