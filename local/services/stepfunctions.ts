@@ -106,6 +106,8 @@ export class StepFunctionsService implements ServiceBehaviour {
   private readonly running = new Map<string, Running>();
   private readonly tokens = new Map<string, PendingToken>();
   private readonly expiredTokens = new Set<string>();
+  /** Set at twin shutdown: running executions are cut off and start nothing new. */
+  private closed = false;
 
   constructor(private readonly env: TwinEnv) {}
 
@@ -249,9 +251,12 @@ export class StepFunctionsService implements ServiceBehaviour {
     })();
     const timers = new Set<() => void>();
     const abort = (): void => {
+      execution.abort();
       for (const cancel of timers) cancel();
       timers.clear();
-      execution.abort();
+      for (const [token, pending] of this.tokens) {
+        if (pending.executionArn === rec.executionArn) this.dropToken(token, new TaskError('States.Aborted', 'execution stopped'));
+      }
     };
     this.running.set(rec.executionArn, { abort, done, children, timers });
   }
@@ -319,14 +324,21 @@ export class StepFunctionsService implements ServiceBehaviour {
   private async runTask(rec: ExecutionRecord, stateName: string, state: AslState, rawInput: unknown): Promise<unknown> {
     // Let the engine's queued StateEntered reach the history before this task's own events.
     await new Promise((r) => setImmediate(r));
+    // A stopped execution starts nothing new (the engine may still retry the interrupted state).
+    if (rec.status !== 'RUNNING' || this.closed) throw new TaskError('States.Aborted', 'execution stopped');
     if (state.Type === 'Wait') {
       const ms = waitMillis(state, rawInput, this.env.clock.now());
       const timers = this.running.get(rec.executionArn)?.timers;
-      await new Promise<void>((resolve) => {
-        const cancel = this.env.clock.setTimer(ms, () => {
+      await new Promise<void>((resolve, reject) => {
+        const stopTimer = this.env.clock.setTimer(ms, () => {
           timers?.delete(cancel);
           resolve();
         });
+        // Settling on abort matters: the engine keeps a (long) real timer per Task until it settles.
+        const cancel = (): void => {
+          stopTimer();
+          reject(new TaskError('States.Aborted', 'execution stopped'));
+        };
         timers?.add(cancel);
       });
       return rawInput;
@@ -475,10 +487,11 @@ export class StepFunctionsService implements ServiceBehaviour {
     return result;
   }
 
-  private dropToken(token: string): void {
+  private dropToken(token: string, settle?: Error): void {
     const entry = this.tokens.get(token);
     entry?.cancelTimer?.();
     this.tokens.delete(token);
+    if (entry && settle) entry.reject(settle);
   }
 
   private redeem(token: unknown): PendingToken {
@@ -653,6 +666,7 @@ export class StepFunctionsService implements ServiceBehaviour {
 
   /** Twin shutdown: running executions stop here; restore() reports them as aborted. */
   stop(): void {
+    this.closed = true;
     for (const run of this.running.values()) run.abort();
   }
 }
