@@ -125,8 +125,8 @@ Commands
   schedule    --create --start T --end T [--id ID] [--profile NAME] [--cidr CIDR]... [--lead S] [--teardown]
               Plan a new channel: provisioned at start − lead, stopped (or torn down) at end.
   broadcasts  ID [--cancel BROADCAST_ID]
-  events      ID                 The steps of the channel's running or last workflow. (The recovery
-                                 audit arrives with automatic recovery, issue 5.)
+  events      ID                 The channel's workflow steps and its recovery audit (what
+                                 triggered each action, the decision and the result).
 
 Flags
   --endpoint URL   API base URL (default: $ONAIR_API_URL)
