@@ -89,6 +89,7 @@ ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 **
 | 5xx answers to hostile input | ${fiveXx ?? 'not run'} |
 | IAM actions missing / extra | ${iamMissing ?? 'not run'} / ${iamExtra ?? 'not run'} |
 | tests passed / failed | ${results ? `${results.numPassedTests} / ${results.numFailedTests}` : 'jest did not report'} |
+| suites not passing (their figures are partial) | ${results ? (results.testResults.filter((t) => t.status !== 'passed').map((t) => t.name.replace(`${ROOT}/`, '')).join(', ') || 'none') : 'unknown'} |
 
 ${section('iam', 'Least privilege, checked from the code', `test/reliability/iam: for each Lambda in the packaged template, the AWS actions reachable from its
 handler (SDK \`*Command\` classes found by walking the declarations the handler reaches, mapped to IAM
