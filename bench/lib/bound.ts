@@ -32,9 +32,13 @@ export interface Bound {
   chains: Chain[];
 }
 
-function chain(name: string, steps: { step: string; latency: keyof typeof LATENCY | 'profile.segmentSeconds'; ms?: number; times?: number }[]): Chain {
+type Latency = keyof typeof LATENCY;
+
+/** A step's duration: `ms` when given (a sum or a profile figure, named in `latency`), else the profile's figure. */
+function chain(name: string, steps: { step: string; latency: string; ms?: number; times?: number }[]): Chain {
   const resolved = steps.map((s) => {
-    const base = s.ms ?? LATENCY[s.latency as keyof typeof LATENCY];
+    const base = s.ms ?? LATENCY[s.latency as Latency];
+    if (typeof base !== 'number') throw new Error(`latency profile has no ${s.latency}`);
     return { step: s.step, latency: s.times !== undefined && s.times !== 1 ? `${s.latency} × ${s.times}` : s.latency, ms: base * (s.times ?? 1) };
   });
   return { name, ms: resolved.reduce((a, s) => a + s.ms, 0), steps: resolved };
@@ -47,23 +51,21 @@ export function onAirBound(profile: Pick<Profile, 'channelClass' | 'segmentSecon
   const inputReady = LATENCY['medialive.input.create'];
   const channelStartable = LATENCY['medialive.channel.create'] + LATENCY['medialive.channel.startLockout'];
   const startable = inputReady > channelStartable
-    ? { step: 'input created (later than the channel could start)', latency: 'medialive.input.create' as const }
-    : { step: 'channel created, start lockout over', latency: 'medialive.channel.create' as const, ms: channelStartable };
+    ? { step: 'input created (later than the channel could start)', latency: 'medialive.input.create', ms: inputReady }
+    : { step: 'channel created, start lockout over', latency: 'medialive.channel.create + medialive.channel.startLockout', ms: channelStartable };
   const packager = [
-    { step: 'MediaPackage channel usable', latency: 'mediapackage.resource.ready' as const },
-    { step: 'origin endpoints usable', latency: 'mediapackage.resource.ready' as const },
+    { step: 'MediaPackage channel usable', latency: 'mediapackage.resource.ready' },
+    { step: 'origin endpoints usable', latency: 'mediapackage.resource.ready' },
   ];
   const running = chain('every pipeline RUNNING', [
     ...packager,
-    startable.latency === 'medialive.channel.create'
-      ? { step: 'channel created + start lockout (medialive.channel.startLockout)', latency: 'medialive.channel.create', ms: channelStartable }
-      : { step: startable.step, latency: startable.latency },
+    startable,
     { step: 'StartChannel → first pipeline RUNNING', latency: 'medialive.channel.start' },
     { step: 'later pipelines', latency: 'medialive.channel.start.pipelineSkew', times: pipelines - 1 },
   ]);
   const segment = chain('first segment packaged', [
     ...packager,
-    { step: 'channel created + start lockout', latency: 'medialive.channel.create', ms: channelStartable },
+    startable,
     { step: 'StartChannel → first pipeline RUNNING', latency: 'medialive.channel.start' },
     { step: 'one segment encoded and packaged', latency: 'profile.segmentSeconds', ms: profile.segmentSeconds * 1000 },
   ]);
