@@ -104,10 +104,12 @@ async function watch(channelId: string, until: (status: string) => boolean): Pro
   throw new Error(`gave up watching ${channelId}: ${JSON.stringify(seen)}`);
 }
 
+// Lead times are generous on purpose: the twin runs 400× faster than real time, so a 15-minute
+// lead is 2 s of real time — a busy CI machine would turn "on air by the start" into a timing test.
 describe('planned broadcasts on the twin clock', () => {
   it('POST /broadcasts: provisions at start − lead, is ON_AIR by the start, and is torn down at the end', async () => {
     const planned = await onair('schedule', '--create', '--id', 'it-plan-1', '--profile', 'single-pipeline', '--cidr', CIDR,
-      '--start', '+30m', '--end', '+60m', '--lead', '900', '--teardown', '--json');
+      '--start', '+90m', '--end', '+120m', '--lead', '3600', '--teardown', '--json');
     expect(planned.code).toBe(0);
     const { broadcast } = planned.json();
     expect((await onair('status', 'it-plan-1', '--json')).json().status).toBe('PLANNED');
@@ -134,12 +136,12 @@ describe('planned broadcasts on the twin clock', () => {
     const created = await onair('create', '--id', 'it-plan-2', '--profile', 'single-pipeline', '--cidr', CIDR, '--no-start');
     expect(created.code).toBe(0);
     expect(created.stdout).toMatch(/it-plan-2 is IDLE/);
-    const scheduled = await onair('schedule', 'it-plan-2', '--start', '+20m', '--end', '+40m', '--lead', '600', '--json');
+    const scheduled = await onair('schedule', 'it-plan-2', '--start', '+40m', '--end', '+60m', '--lead', '1800', '--json');
     expect(scheduled.code).toBe(0);
     const b = scheduled.json();
     expect(b.schedules.map((s: { workflow: string }) => s.workflow)).toEqual(['start', 'stop']);
 
-    const overlap = await onair('schedule', 'it-plan-2', '--start', '+30m', '--end', '+50m');
+    const overlap = await onair('schedule', 'it-plan-2', '--start', '+50m', '--end', '+70m');
     expect(overlap.code).toBe(3);
     const past = await onair('schedule', 'it-plan-2', '--start', '2020-01-01T00:00:00Z', '--end', '2020-01-01T01:00:00Z');
     expect(past.code).toBe(2);
