@@ -4,7 +4,7 @@
  */
 import { writeSync } from 'node:fs';
 import { useLocalCloud, type TestCloud } from '../../integration/helpers/local-cloud';
-import { clientsFor, pool, start, waitDone, type Clients } from './cloud';
+import { clientsFor, start, waitDone, type Clients } from './cloud';
 import { recordFigures } from './figures';
 import { callsOf, casesFor, printTable, runCase, type CaseSpec, type MatrixRow } from './matrix';
 
@@ -74,11 +74,13 @@ export function matrixSuite(spec: SuiteSpec): void {
     expect(calls.ops.length).toBeGreaterThan(0);
     const cases: CaseSpec[] = casesFor(spec.workflow, calls);
 
-    const inputs = await pool(cases, 4, async (_k, i) => spec.prepare(c, cloud(), `${spec.prefix}-${i}`));
+    // Each case's channel is prepared just before it (dozens of channels running at once would
+    // load the twin, and this process's CPU, for nothing).
     for (const [i, k] of cases.entries()) {
+      const input = await spec.prepare(c, cloud(), `${spec.prefix}-${i}`);
       const t0 = Date.now();
       const row = await runCase({
-        cloud: cloud(), c, spec: k, machine: spec.workflow, channelId: `${spec.prefix}-${i}`, input: inputs[i]!,
+        cloud: cloud(), c, spec: k, machine: spec.workflow, channelId: `${spec.prefix}-${i}`, input,
         successStatus: spec.successStatus, failureLeavesNothing: spec.failureLeavesNothing,
       });
       rows.push(row);
