@@ -101,7 +101,9 @@ export function markdown(res: Results): string {
   const m = res.machine;
   const lines = [
     `Last run: ${res.date} · commit ${res.commit} · ${m.cores} × ${m.cpu}, ${m.memoryGb} GB, ${m.os}, Node ${m.node}`,
-    `· total ${Math.round(res.totalSeconds)} s · load average before/after: ${res.loadAverage.before.map((x) => x.toFixed(2)).join(' ')} / ${res.loadAverage.after.map((x) => x.toFixed(2)).join(' ')}`,
+    `· benchmarks' own time ${Math.round(res.totalSeconds)} s · load average before/after this run: ${res.loadAverage.before.map((x) => x.toFixed(2)).join(' ')} / ${res.loadAverage.after.map((x) => x.toFixed(2)).join(' ')}`,
+    '',
+    `Each benchmark (UTC time it finished, seconds, 1/5/15-min load average before it): ${res.benchmarks.map((b) => `${b.name} ${b.ranAt.slice(11, 16)} ${Math.round(b.seconds)} s load ${b.loadAverageBefore.map((x) => x.toFixed(1)).join('/')}`).join(' · ')}`,
     '',
     '| benchmark | figure | value | target | result |',
     '|---|---|---|---|---|',

@@ -20,28 +20,24 @@ import type { ChannelRecord } from '../functions/lib/registry';
 import { RATE_LIMITS } from '../local/core/latency';
 import type { ExecutionRecord } from '../local/services/stepfunctions';
 import { benchCloud, provisionInput, stateTimes } from './lib/cloud';
-import { orphans } from './lib/orphans';
+import { channelOwnedInventory, orphans } from './lib/orphans';
 import { QUICK, runBenchmark } from './lib/result';
 import { round } from './lib/stats';
 
 const N = Number(process.env.BENCH_SCALE_N ?? (QUICK ? 10 : 100));
 const SCALE = Number(process.env.BENCH_SCALE_SCALE ?? 5);
 
-/** Where failed executions first failed: (state, error) → count, from their histories. */
-function firstFailures(failed: ExecutionRecord[]): Record<string, { count: number; cause: string }> {
-  const out: Record<string, { count: number; cause: string }> = {};
+/**
+ * Why executions failed, as OnAir recorded it: a failed workflow's cause starts with the step that
+ * failed ("createChannel failed: TooManyRequestsException: …"), so group by step and error.
+ */
+function failuresByCause(failed: ExecutionRecord[]): Record<string, number> {
+  const out: Record<string, number> = {};
   for (const e of failed) {
-    let state = '?';
-    for (const h of e.history) {
-      if (h.type.endsWith('StateEntered')) state = String(h.details?.name);
-      if (h.type === 'LambdaFunctionFailed' || h.type === 'TaskFailed' || h.type === 'LambdaFunctionTimedOut') {
-        const key = `${state}: ${String(h.details?.error)}`;
-        const o = out[key] ?? { count: 0, cause: String(h.details?.cause ?? '').slice(0, 300) };
-        o.count += 1;
-        out[key] = o;
-        break;
-      }
-    }
+    const machine = e.stateMachineArn.split(':').pop()?.replace(/^onair-[a-z]+-/, '') ?? '?';
+    const cause = (e.cause ?? e.error ?? 'unknown').split(':').slice(0, 2).join(':').slice(0, 120);
+    const key = `${machine}: ${cause}`;
+    out[key] = (out[key] ?? 0) + 1;
   }
   return out;
 }
@@ -64,7 +60,11 @@ void runBenchmark('scale', async () => {
     const throttled = ml.filter((r) => r.errorCode === limit.code).length;
     const made = ml.length - throttled;
     const byOperation: Record<string, number> = {};
-    for (const r of ml) if (r.errorCode !== limit.code) byOperation[r.operation] = (byOperation[r.operation] ?? 0) + 1;
+    const throttledByOperation: Record<string, number> = {};
+    for (const r of ml) {
+      if (r.errorCode === limit.code) throttledByOperation[r.operation] = (throttledByOperation[r.operation] ?? 0) + 1;
+      else byOperation[r.operation] = (byOperation[r.operation] ?? 0) + 1;
+    }
     const floorMs = (made / limit.tps) * 1000;
 
     const records: ChannelRecord[] = [];
@@ -76,13 +76,18 @@ void runBenchmark('scale', async () => {
     const all = c.cloud.stepFunctions.listExecutionRecords();
     const failed = all.filter((e) => e.status !== 'SUCCEEDED' && e.status !== 'RUNNING');
     const rollbacks = all.filter((e) => e.parentExecutionArn !== undefined).length;
-    const orphaned = orphans(c.cloud.twin.inventory(), records);
+    const inventory = c.cloud.twin.inventory();
+    const orphaned = orphans(inventory, records);
+    // Not orphans (a registry record names them) but still billed: what failed channels kept.
+    const failedIds = new Set(records.filter((r) => r.status !== 'ON_AIR').map((r) => JSON.stringify(r.resources)));
+    const keptByFailed = channelOwnedInventory(inventory).filter((i) => [...failedIds].some((j) => j.includes(`"${i.id.split(/[/:]/).pop() ?? i.id}"`) || j.includes(i.id))).length;
     const retries = recs.reduce((a, r) => a + r.stateTransitions, 0);
     return {
       figures: [
         { id: 'scale.onAir', label: `Channels ON_AIR of ${N} provisioned at once`, value: onAir, unit: `of ${N}`, target: { op: '>=', value: N } },
         { id: 'scale.failedExecutions', label: 'Failed executions', value: failed.length, unit: 'executions', target: { op: '<=', value: 0 } },
         { id: 'scale.orphans', label: 'Orphaned resources', value: orphaned.length, unit: 'resources', target: { op: '<=', value: 0 } },
+        { id: 'scale.keptByFailed', label: 'Resources left on channels that did not reach ON_AIR', value: keptByFailed, unit: 'resources', target: { op: '<=', value: 0 } },
         { id: 'scale.ratio', label: 'Makespan ÷ (MediaLive calls ÷ 5/s)', value: round(makespanMs / floorMs, 3), unit: '×', target: { op: '<=', value: 1.3 } },
       ],
       details: {
@@ -92,7 +97,8 @@ void runBenchmark('scale', async () => {
         medialiveCallsByOperation: byOperation, callsPerChannel: round(made / N, 1),
         stateTransitionsTotal: retries, rollbacks,
         failed: failed.slice(0, 3).map((e) => ({ name: e.name, status: e.status, error: e.error, cause: e.cause?.slice(0, 300) })),
-        firstFailures: firstFailures(failed),
+        failuresByCause: failuresByCause(failed),
+        throttledByOperation: throttledByOperation,
         orphans: orphaned.slice(0, 10),
       },
     };
