@@ -289,7 +289,7 @@ export async function main(argv: string[]): Promise<number> {
     const api = require('./api') as typeof import('./api');
     const started = await api.startLocalApi({ port: args.apiPort, endpoint: cloud.url, now: () => cloud.twin.clock.now() });
     stopApi = started.stop;
-    console.log(`Local API on ${started.url} (SigV4 with the local credentials; try: npx onair --local list)`);
+    console.log(`Local API on ${started.url} (SigV4 with the local credentials; try: npx onair list --local)`);
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND') {
