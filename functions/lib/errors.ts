@@ -97,3 +97,13 @@ export function isNotFound(error: unknown): boolean {
     || e.name === 'NoSuchDistribution' || e.name === 'NoSuchOriginAccessControl'
     || e.name === 'ResourceNotFound' || e.$metadata?.httpStatusCode === 404;
 }
+
+/** Runs a describe/get call; a NotFound answer becomes `undefined` (the resource is gone), anything else is thrown. */
+export async function undefinedIfNotFound<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call();
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}

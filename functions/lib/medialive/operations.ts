@@ -26,7 +26,7 @@ import {
   ConflictException, type MediaLiveClient, type DescribeInputResponse, type InputSecurityGroup,
 } from '@aws-sdk/client-medialive';
 import type { Config } from '../config';
-import { isNotFound, ResourceFailedError } from '../errors';
+import { isNotFound, ResourceFailedError, undefinedIfNotFound } from '../errors';
 import type { ChannelRecord, ChannelRegistry } from '../registry';
 import { hasChannelTags } from '../tags';
 import { packagerFor } from '../packager';
@@ -62,15 +62,6 @@ export class MissingResourceError extends Error {
 
 const GONE = new Set(['DELETED']);
 
-async function describeOrUndefined<T>(call: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
 function sameCidrs(group: InputSecurityGroup, cidrs: string[]): boolean {
   const have = (group.WhitelistRules ?? []).map((r) => r.Cidr).sort();
   const want = [...cidrs].sort();
@@ -82,7 +73,7 @@ export async function ensureInputSecurityGroup(deps: MediaLiveDeps, record: Chan
   const { medialive, registry, config } = deps;
   const recorded = record.resources.inputSecurityGroupId;
   if (recorded) {
-    const found = await describeOrUndefined(() => medialive.send(new DescribeInputSecurityGroupCommand({ InputSecurityGroupId: recorded })));
+    const found = await undefinedIfNotFound(() => medialive.send(new DescribeInputSecurityGroupCommand({ InputSecurityGroupId: recorded })));
     if (found && !GONE.has(found.State ?? '')) return { inputSecurityGroupId: recorded };
   }
   const stage = config.stage;
@@ -120,7 +111,7 @@ export async function ensureInput(deps: MediaLiveDeps, record: ChannelRecord): P
   const { medialive, registry, config } = deps;
   const recorded = record.resources.inputId;
   if (recorded) {
-    const found = await describeOrUndefined(() => medialive.send(new DescribeInputCommand({ InputId: recorded })));
+    const found = await undefinedIfNotFound(() => medialive.send(new DescribeInputCommand({ InputId: recorded })));
     if (found && !GONE.has(found.State ?? '') && found.State !== 'DELETING') {
       const ingestUrls = ingestUrlsOf(found);
       await storeIngestUrls(deps, record, ingestUrls);
@@ -152,7 +143,7 @@ export async function ensureSlateInput(deps: MediaLiveDeps, record: ChannelRecor
   if (!request) return { slateInputId: null };
   const recorded = record.resources.slateInputId;
   if (recorded) {
-    const found = await describeOrUndefined(() => deps.medialive.send(new DescribeInputCommand({ InputId: recorded })));
+    const found = await undefinedIfNotFound(() => deps.medialive.send(new DescribeInputCommand({ InputId: recorded })));
     if (found && !GONE.has(found.State ?? '') && found.State !== 'DELETING') return { slateInputId: recorded };
   }
   // RequestId makes a retried CreateInput return the input the first attempt created.
@@ -167,7 +158,7 @@ export async function ensureChannel(deps: MediaLiveDeps, record: ChannelRecord):
   const { medialive, registry, config } = deps;
   const recorded = record.resources.medialiveChannelId;
   if (recorded) {
-    const found = await describeOrUndefined(() => medialive.send(new DescribeChannelCommand({ ChannelId: recorded })));
+    const found = await undefinedIfNotFound(() => medialive.send(new DescribeChannelCommand({ ChannelId: recorded })));
     if (found && !GONE.has(found.State ?? '') && found.State !== 'DELETING') {
       if (found.State === 'CREATE_FAILED') throw new ResourceFailedError(`MediaLive channel ${recorded} is CREATE_FAILED`);
       return { medialiveChannelId: recorded };
@@ -227,7 +218,7 @@ export async function describeChannel(deps: MediaLiveDeps, record: ChannelRecord
   const pipelinesTotal = pipelineCount(record.profile);
   const id = record.resources.medialiveChannelId;
   if (!id) return { exists: false, pipelinesRunning: 0, pipelinesTotal };
-  const found = await describeOrUndefined(() => deps.medialive.send(new DescribeChannelCommand({ ChannelId: id })));
+  const found = await undefinedIfNotFound(() => deps.medialive.send(new DescribeChannelCommand({ ChannelId: id })));
   if (!found) return { exists: false, pipelinesRunning: 0, pipelinesTotal };
   return {
     exists: !GONE.has(found.State ?? ''),
@@ -240,7 +231,7 @@ export async function describeChannel(deps: MediaLiveDeps, record: ChannelRecord
 export async function stopChannel(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ state: string }> {
   const id = record.resources.medialiveChannelId;
   if (!id) return { state: 'DELETED' };
-  const found = await describeOrUndefined(() => deps.medialive.send(new DescribeChannelCommand({ ChannelId: id })));
+  const found = await undefinedIfNotFound(() => deps.medialive.send(new DescribeChannelCommand({ ChannelId: id })));
   if (!found || !found.State || GONE.has(found.State)) return { state: 'DELETED' };
   if (['IDLE', 'STOPPING', 'CREATE_FAILED', 'DELETING'].includes(found.State)) return { state: found.State };
   try {
@@ -262,7 +253,7 @@ export async function deleteChannel(deps: MediaLiveDeps, record: ChannelRecord):
     await deps.registry.recordResource(record.channelId, ['medialiveChannelArn'], undefined);
     return { deleted: true };
   };
-  const found = await describeOrUndefined(() => deps.medialive.send(new DescribeChannelCommand({ ChannelId: id })));
+  const found = await undefinedIfNotFound(() => deps.medialive.send(new DescribeChannelCommand({ ChannelId: id })));
   if (!found || GONE.has(found.State ?? '')) return forget();
   if (found.State === 'DELETING') return { deleted: false, state: 'DELETING' };
   try {
@@ -279,7 +270,7 @@ export async function deleteChannel(deps: MediaLiveDeps, record: ChannelRecord):
 export async function describeInput(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ exists: boolean; state?: string }> {
   const id = record.resources.inputId;
   if (!id) return { exists: false };
-  const found = await describeOrUndefined(() => deps.medialive.send(new DescribeInputCommand({ InputId: id })));
+  const found = await undefinedIfNotFound(() => deps.medialive.send(new DescribeInputCommand({ InputId: id })));
   if (!found) return { exists: false };
   return { exists: !GONE.has(found.State ?? ''), ...(found.State ? { state: found.State } : {}) };
 }
@@ -288,7 +279,7 @@ export async function deleteInput(deps: MediaLiveDeps, record: ChannelRecord): P
   // The slate input first (same rules): the input is deleted once both are gone.
   const slate = record.resources.slateInputId;
   if (slate) {
-    const found = await describeOrUndefined(() => deps.medialive.send(new DescribeInputCommand({ InputId: slate })));
+    const found = await undefinedIfNotFound(() => deps.medialive.send(new DescribeInputCommand({ InputId: slate })));
     if (!found || GONE.has(found.State ?? '')) {
       await deps.registry.recordResource(record.channelId, ['slateInputId'], undefined);
     } else {
@@ -309,7 +300,7 @@ export async function deleteInput(deps: MediaLiveDeps, record: ChannelRecord): P
     await deps.registry.recordResource(record.channelId, ['inputArn'], undefined);
     return { deleted: true };
   };
-  const found = await describeOrUndefined(() => deps.medialive.send(new DescribeInputCommand({ InputId: id })));
+  const found = await undefinedIfNotFound(() => deps.medialive.send(new DescribeInputCommand({ InputId: id })));
   if (!found || GONE.has(found.State ?? '')) return forget();
   if (found.State === 'DELETING') return { deleted: false, state: 'DELETING' };
   try {
@@ -325,7 +316,7 @@ export async function deleteInput(deps: MediaLiveDeps, record: ChannelRecord): P
 export async function describeInputSecurityGroup(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ exists: boolean; state?: string }> {
   const id = record.resources.inputSecurityGroupId;
   if (!id) return { exists: false };
-  const found = await describeOrUndefined(() => deps.medialive.send(new DescribeInputSecurityGroupCommand({ InputSecurityGroupId: id })));
+  const found = await undefinedIfNotFound(() => deps.medialive.send(new DescribeInputSecurityGroupCommand({ InputSecurityGroupId: id })));
   if (!found) return { exists: false };
   return { exists: !GONE.has(found.State ?? ''), ...(found.State ? { state: found.State } : {}) };
 }
@@ -337,7 +328,7 @@ export async function deleteInputSecurityGroup(deps: MediaLiveDeps, record: Chan
     await deps.registry.recordResource(record.channelId, ['inputSecurityGroupId'], undefined);
     return { deleted: true };
   };
-  const found = await describeOrUndefined(() => deps.medialive.send(new DescribeInputSecurityGroupCommand({ InputSecurityGroupId: id })));
+  const found = await undefinedIfNotFound(() => deps.medialive.send(new DescribeInputSecurityGroupCommand({ InputSecurityGroupId: id })));
   if (!found || GONE.has(found.State ?? '')) return forget();
   try {
     // The group stays IN_USE for a few seconds after its input is deleted: ConflictException

@@ -25,7 +25,7 @@ import {
   CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ResourceExistsException,
   type CreateSecretRequest, type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { isNotFound, ResourceFailedError } from '../errors';
+import { isNotFound, ResourceFailedError, undefinedIfNotFound } from '../errors';
 import { resourceName } from '../ids';
 import { buildMediaPackageOutputGroup } from '../medialive/builders';
 import type { ChannelRecord, OriginEndpointRecord, PackagerV1Resources } from '../registry';
@@ -146,15 +146,6 @@ function clients(deps: PackagerDeps): { mp: MediaPackageClient; sm: SecretsManag
   return { mp: deps.mediapackage, sm: deps.secretsmanager };
 }
 
-async function getOrUndefined<T>(call: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
 const P = (...path: string[]): string[] => ['packager', ...path];
 
 async function ensureSecret(deps: PackagerDeps, record: ChannelRecord, sm: SecretsManagerClient): Promise<string> {
@@ -163,7 +154,7 @@ async function ensureSecret(deps: PackagerDeps, record: ChannelRecord, sm: Secre
   // The secret's ARN, or its name while the first create is in flight (SecretId takes either).
   const recorded = (record.resources.packager as PackagerV1Resources).cdnSecretArn;
   const what = `Secrets Manager secret ${name}`;
-  const existing = await getOrUndefined(() => sm.send(new DescribeSecretCommand({ SecretId: recorded ?? name })));
+  const existing = await undefinedIfNotFound(() => sm.send(new DescribeSecretCommand({ SecretId: recorded ?? name })));
   if (existing?.ARN && !existing.DeletedDate) {
     assertOwned(existing.Tags, record, stage, what);
     if (recorded !== existing.ARN) await deps.registry.recordResource(record.channelId, P('cdnSecretArn'), existing.ARN);
@@ -224,7 +215,7 @@ export const mediaPackageV1: Packager = {
     const secretArn = await ensureSecret(deps, record, sm);
     const channelId = v1ChannelIdFor(record);
     const what = `MediaPackage channel ${channelId}`;
-    let channel = await getOrUndefined(() => mp.send(new DescribeChannelCommand({ Id: channelId })));
+    let channel = await undefinedIfNotFound(() => mp.send(new DescribeChannelCommand({ Id: channelId })));
     if (channel) assertOwned(channel.Tags, record, stage, what);
     // Intent first: the id is recorded before the create, so teardown finds the channel (and its
     // planned endpoints) even if this Lambda dies right after CreateChannel.
@@ -253,7 +244,7 @@ export const mediaPackageV1: Packager = {
     for (const plan of buildV1OriginEndpointRequests(record, stage, secretArn, deps.config.mediapackageSecretsRoleArn)) {
       const id = plan.request.Id as string;
       let ep: Pick<DescribeOriginEndpointResponse, 'Url' | 'CmafPackage' | 'Arn' | 'Tags'> | undefined =
-        await getOrUndefined(() => mp.send(new DescribeOriginEndpointCommand({ Id: id })));
+        await undefinedIfNotFound(() => mp.send(new DescribeOriginEndpointCommand({ Id: id })));
       if (ep) assertOwned(ep.Tags, record, stage, `MediaPackage origin endpoint ${id}`);
       if (!ep) {
         try {
@@ -308,7 +299,7 @@ export const mediaPackageV1: Packager = {
       : [];
     const unrecordedOfOurs: string[] = [];
     for (const id of planned) {
-      const ep = await getOrUndefined(() => mp.send(new DescribeOriginEndpointCommand({ Id: id })));
+      const ep = await undefinedIfNotFound(() => mp.send(new DescribeOriginEndpointCommand({ Id: id })));
       if (ep && ep.ChannelId === res.channelId && hasChannelTags(ep.Tags, record, deps.config.stage)) unrecordedOfOurs.push(id);
     }
     for (const name of [...recordedNames, ...unrecordedOfOurs]) {

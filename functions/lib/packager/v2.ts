@@ -19,7 +19,7 @@ import {
   ConflictException, type CreateChannelGroupRequest, type CreateChannelRequest, type CreateOriginEndpointRequest,
   type GetChannelResponse, type GetOriginEndpointResponse, type MediaPackageV2Client,
 } from '@aws-sdk/client-mediapackagev2';
-import { isNotFound, ResourceFailedError, ValidationError } from '../errors';
+import { isNotFound, ResourceFailedError, ValidationError, undefinedIfNotFound } from '../errors';
 import { idempotencyToken, resourceName } from '../ids';
 import { buildMediaPackageOutputGroup } from '../medialive/builders';
 import type { ChannelRecord, OriginEndpointRecord, PackagerV2Resources } from '../registry';
@@ -165,15 +165,6 @@ function client(deps: PackagerDeps): MediaPackageV2Client {
   return deps.mediapackagev2;
 }
 
-async function getOrUndefined<T>(call: () => Promise<T>): Promise<T | undefined> {
-  try {
-    return await call();
-  } catch (error) {
-    if (isNotFound(error)) return undefined;
-    throw error;
-  }
-}
-
 function manifestUrl(ep: Pick<GetOriginEndpointResponse, 'HlsManifests' | 'DashManifests' | 'LowLatencyHlsManifests'>, key: EndpointKey): string | undefined {
   switch (key) {
     case 'hls': return ep.HlsManifests?.find((m) => m.ManifestName === V2_MANIFESTS.hls)?.Url;
@@ -190,7 +181,7 @@ async function ensureGroup(deps: PackagerDeps, record: ChannelRecord, mp: MediaP
   const { registry, config } = deps;
   const name = channelGroupNameFor(record);
   const ownGroup = record.profile.packager.channelGroup === undefined;
-  const existing = await getOrUndefined(() => mp.send(new GetChannelGroupCommand({ ChannelGroupName: name })));
+  const existing = await undefinedIfNotFound(() => mp.send(new GetChannelGroupCommand({ ChannelGroupName: name })));
   if (existing) {
     // A group named after the channel but not tagged for it belongs to someone else: never adopt it.
     if (ownGroup && !hasChannelTags(existing.Tags, record, config.stage)) {
@@ -233,7 +224,7 @@ async function ensureGroup(deps: PackagerDeps, record: ChannelRecord, mp: MediaP
 async function ensureV2Channel(deps: PackagerDeps, record: ChannelRecord, mp: MediaPackageV2Client): Promise<string> {
   const { registry, config } = deps;
   const key = { ChannelGroupName: channelGroupNameFor(record), ChannelName: v2ChannelNameFor(record) };
-  const found = await getOrUndefined(() => mp.send(new GetChannelCommand(key)));
+  const found = await undefinedIfNotFound(() => mp.send(new GetChannelCommand(key)));
   if (found) assertOwned(found.Tags, record, config.stage, `MediaPackage channel ${key.ChannelName}`);
   let channel: Pick<GetChannelResponse, 'Arn' | 'IngestEndpoints'> | undefined = found;
   if (!channel) {
@@ -277,7 +268,7 @@ export const mediaPackageV2: Packager = {
       const { ChannelGroupName, ChannelName, OriginEndpointName } = plan.request;
       const key = { ChannelGroupName, ChannelName, OriginEndpointName };
       const what = `MediaPackage origin endpoint ${OriginEndpointName}`;
-      const found = await getOrUndefined(() => mp.send(new GetOriginEndpointCommand(key)));
+      const found = await undefinedIfNotFound(() => mp.send(new GetOriginEndpointCommand(key)));
       if (found) assertOwned(found.Tags, record, deps.config.stage, what);
       let ep: Pick<GetOriginEndpointResponse, 'Arn' | 'HlsManifests' | 'DashManifests' | 'LowLatencyHlsManifests'> | undefined = found;
       if (!ep) {
