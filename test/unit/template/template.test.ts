@@ -3,44 +3,11 @@
  * CloudFormation it writes inspected: functions, roles, state machines, table, topic. (That each
  * role allows every call its function makes is checked where the calls happen: test/unit/workflows.)
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadWorkflows } from '../../../local/workflows';
+import { packagedTemplate, type CfnResource as Resource, type Obj, type Statement } from '../../helpers/packaged-template';
 
 const ROOT = join(__dirname, '..', '..', '..');
-const TEMPLATE = join(ROOT, '.serverless', 'cloudformation-template-update-stack.json');
-
-type Obj = Record<string, unknown>;
-interface Statement { Effect: string; Action: string | string[]; Resource: unknown; Condition?: Obj }
-interface Resource { Type: string; Properties: Obj; DependsOn?: unknown }
-
-function newestInput(): number {
-  let newest = 0;
-  const visit = (p: string): void => {
-    const st = statSync(p);
-    if (st.isDirectory()) {
-      for (const e of readdirSync(p)) visit(join(p, e));
-    } else if (/\.(ts|ya?ml|json)$/.test(p)) {
-      newest = Math.max(newest, st.mtimeMs);
-    }
-  };
-  for (const p of ['serverless.yml', 'package-lock.json', 'statemachines', 'functions']) if (existsSync(join(ROOT, p))) visit(join(ROOT, p));
-  return newest;
-}
-
-/** Packages only when the cached template is older than any input: `osls package` takes ~15 s. */
-function packagedTemplate(): { Resources: Record<string, Resource>; Outputs?: Obj } {
-  if (!existsSync(TEMPLATE) || statSync(TEMPLATE).mtimeMs < newestInput()) {
-    execFileSync(join(ROOT, 'node_modules', '.bin', 'osls'), ['package', '--stage', 'dev', '--region', 'us-east-1'], {
-      cwd: ROOT,
-      env: { ...process.env, SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off', SLS_DEPRECATION_DISABLE: '*' },
-      stdio: 'pipe',
-      timeout: 240_000,
-    });
-  }
-  return JSON.parse(readFileSync(TEMPLATE, 'utf8')) as { Resources: Record<string, Resource> };
-}
 
 const workflows = loadWorkflows({ root: ROOT });
 const WORKFLOW_MACHINES = ['provision', 'teardown'];
