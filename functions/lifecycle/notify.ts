@@ -1,15 +1,25 @@
-/** Human-readable SNS notices of the start/stop workflows (stopped, failures, cost guard acting). */
+/**
+ * Human-readable SNS notices of the start/stop workflows (stopped, failures, cost guard acting,
+ * and a start or stop refused before it touched anything).
+ */
 // zod/mini (functional API): ~15 KB bundled, where classic zod is ~95 KB even tree-shaken.
 import * as z from 'zod/mini';
-import { LIFECYCLE_EVENTS, publishLifecycleNotice } from '../lib/api/lifecycle';
+import { LIFECYCLE_EVENTS, REFUSAL_EVENTS, publishLifecycleNotice, publishRefusalNotice } from '../lib/api/lifecycle';
 import type { LifecycleRecord } from '../lib/api/broadcasts';
 import { registry } from '../lib/clients/dynamodb';
 import { sns } from '../lib/clients/sns';
 import { config } from '../lib/config';
 import { stepHandler } from '../lib/handler';
-import { channelInput } from '../lib/workflow';
+import { caughtSchema, channelInput } from '../lib/workflow';
 
-const input = z.extend(channelInput, { event: z.enum(LIFECYCLE_EVENTS) });
+const input = z.union([
+  z.extend(channelInput, { event: z.enum(LIFECYCLE_EVENTS) }),
+  // The Acquire step's Catch output: the record may not exist, so the notice is built from the error.
+  z.extend(channelInput, { event: z.enum(REFUSAL_EVENTS), error: caughtSchema.shape.error }),
+]);
 
-export const handler = stepHandler('lifecycleNotify', input, async ({ channelId, event }) =>
-  publishLifecycleNotice({ sns, topicArn: config.notificationsTopicArn, stage: config.stage }, event, (await registry.get(channelId)) as LifecycleRecord));
+export const handler = stepHandler('lifecycleNotify', input, async (request) => {
+  const deps = { sns, topicArn: config.notificationsTopicArn, stage: config.stage };
+  if ('error' in request) return publishRefusalNotice(deps, request.event, request.channelId, request.error);
+  return publishLifecycleNotice(deps, request.event, (await registry.get(request.channelId)) as LifecycleRecord);
+});

@@ -7,7 +7,7 @@ import { ConflictException, type SchedulerClient } from '@aws-sdk/client-schedul
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ChannelRecord, ChannelRegistry } from '../registry';
-import { summarizeCaught, type Caught } from '../workflow';
+import { summarizeCaught, type Caught, type FailureSummary } from '../workflow';
 import { COST_GUARD_SCHEDULE, createSchedule, deleteSchedule, updateSchedule, type LifecycleRecord } from './broadcasts';
 import type { LifecycleSettings } from './settings';
 
@@ -76,6 +76,13 @@ export async function recordLifecycleFailure(deps: LifecycleDeps, channelId: str
 
 export const LIFECYCLE_EVENTS = ['STOPPED', 'START_FAILED', 'STOP_FAILED', 'COST_GUARD_STOPPING'] as const;
 export type LifecycleEvent = (typeof LIFECYCLE_EVENTS)[number];
+/**
+ * The workflow could not take the channel (unknown, deleted, busy past its wait, or the lock step
+ * itself failing): nothing was changed, but a planned start or stop did not happen, and someone
+ * must know. Built without the registry, which may be what failed.
+ */
+export const REFUSAL_EVENTS = ['START_REFUSED', 'STOP_REFUSED'] as const;
+export type RefusalEvent = (typeof REFUSAL_EVENTS)[number];
 
 const subject = (text: string) => {
   const clean = text.replace(/[^\x20-\x7E]/g, '-');
@@ -101,15 +108,40 @@ export function formatLifecycleNotice(event: LifecycleEvent, record: LifecycleRe
   }
 }
 
-export async function publishLifecycleNotice(deps: { sns: SNSClient; topicArn: string; stage: string }, event: LifecycleEvent, record: LifecycleRecord): Promise<{ messageId?: string }> {
-  const { subject: s, message } = formatLifecycleNotice(event, record, deps.stage);
+export function formatRefusalNotice(event: RefusalEvent, channelId: string, refusal: FailureSummary, stage: string): { subject: string; message: string } {
+  const tag = stage === 'prod' ? '' : ` [${stage}]`;
+  const [verb, consequence] = event === 'START_REFUSED'
+    ? ['started', 'It is not on air.']
+    : ['stopped', 'If it was on air, it still is, and it is still billed.'];
+  return {
+    subject: subject(`OnAir${tag}: ACTION NEEDED - ${channelId} was not ${verb}`),
+    message: [
+      `ACTION NEEDED: channel ${channelId} was not ${verb}; OnAir could not take it for this operation. ${consequence}`,
+      '', `Error: ${refusal.error}`, `Cause: ${refusal.cause}`,
+      '', `Check with: onair status ${channelId}`,
+    ].join('\n'),
+  };
+}
+
+type NoticeDeps = { sns: SNSClient; topicArn: string; stage: string };
+
+export async function publishLifecycleNotice(deps: NoticeDeps, event: LifecycleEvent, record: LifecycleRecord): Promise<{ messageId?: string }> {
+  return publishNotice(deps, event, record.channelId, formatLifecycleNotice(event, record, deps.stage));
+}
+
+/** A start or stop was refused before it touched anything (see REFUSAL_EVENTS). */
+export async function publishRefusalNotice(deps: NoticeDeps, event: RefusalEvent, channelId: string, error: Caught['error']): Promise<{ messageId?: string }> {
+  return publishNotice(deps, event, channelId, formatRefusalNotice(event, channelId, summarizeCaught({ step: 'acquire', error }), deps.stage));
+}
+
+async function publishNotice(deps: NoticeDeps, event: string, channelId: string, { subject: s, message }: { subject: string; message: string }): Promise<{ messageId?: string }> {
   const out = await deps.sns.send(new PublishCommand({
     TopicArn: deps.topicArn,
     Subject: s,
     Message: message,
     MessageAttributes: {
       event: { DataType: 'String', StringValue: event },
-      channelId: { DataType: 'String', StringValue: record.channelId },
+      channelId: { DataType: 'String', StringValue: channelId },
     },
   }));
   return out.MessageId ? { messageId: out.MessageId } : {};

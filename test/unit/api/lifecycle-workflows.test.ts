@@ -161,14 +161,29 @@ describe('the registry lock', () => {
     }));
     const started = await h.run('start', { channelId: 'busy-1' });
     expect(started).toMatchObject({ status: 'FAILED', error: 'ChannelBusyError', tasks: expect.arrayContaining(['Acquire']) });
-    expect(started.tasks.filter((t) => t !== 'Acquire')).toEqual([]);
+    // Nothing touched: the only other step tells someone the start did not happen.
+    expect(started.tasks.filter((t) => t !== 'Acquire')).toEqual(['NotifyRefused']);
     expect(started.cause).toContain('stop is in progress');
     expect(await h.record('busy-1')).toMatchObject({ status: 'STOPPING' });
+    const notice = h.aws.published.at(-1);
+    expect(notice?.Subject).toBe('OnAir [dev]: ACTION NEEDED - busy-1 was not started');
+    expect(notice?.Message).toContain('Error: ChannelBusyError');
+    expect(notice?.Message).toContain('stop is in progress');
   });
 
   it('refuses an unknown channel', async () => {
     const started = await h.run('start', { channelId: 'ghost-1' });
     expect(started).toMatchObject({ status: 'FAILED', error: 'ChannelNotFoundError' });
+    expect(h.aws.published.at(-1)?.Subject).toBe('OnAir [dev]: ACTION NEEDED - ghost-1 was not started');
+    expect(await h.record('ghost-1')).toBeUndefined();
+  });
+
+  it('tells when a planned stop cannot take the channel (it may still be on air and billed)', async () => {
+    const stopped = await h.run('stop', { channelId: 'ghost-2', reason: 'broadcast' });
+    expect(stopped).toMatchObject({ status: 'FAILED', error: 'ChannelNotFoundError' });
+    const notice = h.aws.published.at(-1);
+    expect(notice?.Subject).toBe('OnAir [dev]: ACTION NEEDED - ghost-2 was not stopped');
+    expect(notice?.Message).toContain('still billed');
   });
 });
 
