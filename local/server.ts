@@ -96,10 +96,17 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   });
   const events = new TwinEventBus(clock, { region: DEFAULT_REGION, account: ACCOUNT_ID });
 
+  // State is saved 250 ms after a change at the earliest, and never more often than every
+  // SAVE_COST_RATIO × the last save's own duration: with hundreds of executions in the histories a
+  // save takes tens of milliseconds, and saving must not become the twin's main work.
+  const SAVE_DEBOUNCE_MS = 250;
+  const SAVE_COST_RATIO = 20;
   let saveTimer: NodeJS.Timeout | undefined;
+  let lastSaveMs = 0;
   const save = (): void => {
     if (saveTimer) { clearTimeout(saveTimer); saveTimer = undefined; }
     if (!persistent) return;
+    const started = Date.now();
     writeFileSync(clockFile, JSON.stringify({ now: clock.now() }));
     for (const [name, svc] of services) {
       if (!svc.snapshot) continue;
@@ -107,10 +114,12 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       writeFileSync(`${file}.tmp`, JSON.stringify(svc.snapshot()));
       renameSync(`${file}.tmp`, file);
     }
+    lastSaveMs = Date.now() - started;
   };
   const changed = (): void => {
     if (!persistent || saveTimer) return;
-    saveTimer = setTimeout(() => { saveTimer = undefined; try { save(); } catch (e) { console.error('[twin] saving state failed:', e); } }, 250);
+    const delay = Math.max(SAVE_DEBOUNCE_MS, lastSaveMs * SAVE_COST_RATIO);
+    saveTimer = setTimeout(() => { saveTimer = undefined; try { save(); } catch (e) { console.error('[twin] saving state failed:', e); } }, delay);
   };
 
   const execute = async (service: string, operation: string, input: ModelValue, ctx: Omit<OpContext, 'service' | 'operation' | 'clock' | 'latency' | 'events' | 'faults' | 'accountId'>): Promise<ModelValue> => {

@@ -647,8 +647,9 @@ export class StepFunctionsService implements ServiceBehaviour {
     return [];
   }
 
+  /** The live records (plain data): the caller serialises them at once, a copy would double the work. */
   snapshot(): Snapshot {
-    return { executions: JSON.parse(JSON.stringify(this.listExecutionRecords())) as ExecutionRecord[] };
+    return { executions: this.listExecutionRecords() };
   }
 
   restore(state: unknown): void {
