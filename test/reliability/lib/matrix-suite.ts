@@ -6,7 +6,7 @@ import { writeSync } from 'node:fs';
 import { useLocalCloud, type TestCloud } from '../../integration/helpers/local-cloud';
 import { clientsFor, start, waitDone, type Clients } from './cloud';
 import { recordFigures } from './figures';
-import { callsOf, casesFor, printTable, runCase, type CaseSpec, type MatrixRow } from './matrix';
+import { callsOf, casesFor, printTable, removeChannel, runCase, type CaseSpec, type MatrixRow } from './matrix';
 
 /**
  * Twin ms per real ms: AWS's minutes fast, while one CPU-starved millisecond stays far from a
@@ -83,6 +83,8 @@ export function matrixSuite(spec: SuiteSpec): void {
         cloud: cloud(), c, spec: k, machine: spec.workflow, channelId: `${spec.prefix}-${i}`, input,
         successStatus: spec.successStatus, failureLeavesNothing: spec.failureLeavesNothing,
       });
+      const left = await removeChannel(cloud(), c, `${spec.prefix}-${i}`);
+      if (left.length > 0) Object.assign(row, { ok: false, outcome: `${row.outcome}; removing it left ${left.join(', ')}` });
       rows.push(row);
       if (process.env.ONAIR_PROVE_PROGRESS) writeSync(2, `${spec.suite} ${i + 1}/${cases.length} ${k.target} ${k.kind}: ${row.outcome} ${row.ok ? 'ok' : 'NOT OK'} (${Date.now() - t0} ms)\n`);
     }

@@ -220,6 +220,23 @@ export async function runCase(a: RunCaseArgs): Promise<MatrixRow> {
   }
 }
 
+/**
+ * After a case: the channel is removed with the teardown workflow (the sweeper finishing what that
+ * leaves), so every case starts from a near-empty cloud — running channels cost the twin CPU on
+ * every tick (media, metrics, alarms, reconcile) and would slow each later case. A channel the
+ * faulted workflow left must still come apart cleanly: what is left afterwards is returned.
+ */
+export async function removeChannel(cloud: TestCloud, c: Clients, channelId: string): Promise<string[]> {
+  const before = await c.registry.find(channelId);
+  if (before && before.status !== 'DELETED') {
+    await waitDone(c, await start(c, cloud, 'teardown', { channelId }), 180_000).catch(() => undefined);
+    await settle(c, channelId);
+  }
+  if (inventoryOf(cloud, channelId, (await c.registry.find(channelId)) ?? undefined).length > 0) await sweepUntilClean(c);
+  const record = await c.registry.find(channelId);
+  return inventoryOf(cloud, channelId, record ?? undefined).map((i) => `${i.service} ${i.type} ${i.id}`);
+}
+
 /** Waits while the channel is in a transitional status (a rollback or child workflow still running). */
 export async function settle(c: Clients, channelId: string, timeoutMs = 180_000): Promise<void> {
   const until = Date.now() + timeoutMs;
