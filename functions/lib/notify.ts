@@ -5,7 +5,10 @@
  * source of truth, so the message matches what `GET /channels/{id}` shows.
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+// zod/mini (functional API): ~15 KB bundled, where classic zod is ~95 KB even tree-shaken.
+import * as z from 'zod/mini';
 import type { ChannelRecord, Resources } from './registry';
+import { caughtSchema, channelInput, summarizeCaught, type Caught } from './workflow';
 
 export const NOTIFICATION_EVENTS = ['ON_AIR', 'READY', 'DELETED', 'ROLLED_BACK', 'TEARDOWN_FAILED'] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
@@ -38,7 +41,7 @@ export function remainingResources(resources: Resources): string[] {
   return left;
 }
 
-function subjectLine(text: string): string {
+export function subjectLine(text: string): string {
   // SNS rejects subjects with control characters or over 100 characters.
   const clean = text.replace(/[^\x20-\x7E]/g, '-');
   return clean.length > 100 ? `${clean.slice(0, 97)}...` : clean;
@@ -92,14 +95,53 @@ export async function publishNotification(
   record: ChannelRecord,
   stage: string,
 ): Promise<{ messageId: string | undefined }> {
-  const { subject, message } = formatNotification(event, record, stage);
+  return publishNotice(deps, event, record.channelId, formatNotification(event, record, stage));
+}
+
+/**
+ * A workflow could not take the channel at all (refused request, unknown or deleted channel, busy
+ * past its wait, or its first step failing before any record existed): nothing was created or
+ * changed, but a planned operation did not happen and someone must know. Built without the
+ * registry, which may be what failed.
+ */
+export const REFUSAL_EVENTS = ['PROVISION_REFUSED', 'START_REFUSED', 'STOP_REFUSED'] as const;
+export type RefusalEvent = (typeof REFUSAL_EVENTS)[number];
+/** What a notify task gets for a refusal: the Catch output's error, not a registry record. */
+export const refusalInput = z.extend(channelInput, { event: z.enum(REFUSAL_EVENTS), error: caughtSchema.shape.error });
+
+const REFUSALS: Record<RefusalEvent, { verb: string; consequence: string; next: (id: string) => string }> = {
+  PROVISION_REFUSED: { verb: 'created', consequence: 'Nothing was created or started for it.', next: () => 'Fix the cause, then create it again.' },
+  START_REFUSED: { verb: 'started', consequence: 'It is not on air.', next: (id) => `Check with: onair status ${id}` },
+  STOP_REFUSED: { verb: 'stopped', consequence: 'If it was on air, it still is, and it is still billed.', next: (id) => `Check with: onair status ${id}` },
+};
+
+export function formatRefusal(event: RefusalEvent, channelId: string, error: Caught['error'], stage: string): Notification {
+  const tag = stage === 'prod' ? '' : ` [${stage}]`;
+  const { verb, consequence, next } = REFUSALS[event];
+  const { error: name, cause } = summarizeCaught({ step: 'refused', error });
+  return {
+    subject: subjectLine(`OnAir${tag}: ACTION NEEDED - ${channelId} was not ${verb}`),
+    message: [
+      `ACTION NEEDED: channel ${channelId} was not ${verb}. ${consequence}`,
+      '', `Error: ${name}`, `Cause: ${cause}`,
+      '', next(channelId),
+    ].join('\n'),
+  };
+}
+
+export async function publishRefusal(deps: { sns: SNSClient; topicArn: string; stage: string }, event: RefusalEvent, channelId: string, error: Caught['error']): Promise<{ messageId: string | undefined }> {
+  return publishNotice(deps, event, channelId, formatRefusal(event, channelId, error, deps.stage));
+}
+
+/** Publishes one notice, with `event` and `channelId` as message attributes for subscription filters. */
+export async function publishNotice(deps: { sns: SNSClient; topicArn: string }, event: string, channelId: string, notice: Notification): Promise<{ messageId: string | undefined }> {
   const out = await deps.sns.send(new PublishCommand({
     TopicArn: deps.topicArn,
-    Subject: subject,
-    Message: message,
+    Subject: notice.subject,
+    Message: notice.message,
     MessageAttributes: {
       event: { DataType: 'String', StringValue: event },
-      channelId: { DataType: 'String', StringValue: record.channelId },
+      channelId: { DataType: 'String', StringValue: channelId },
     },
   }));
   return { messageId: out.MessageId };

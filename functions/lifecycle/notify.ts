@@ -4,22 +4,19 @@
  */
 // zod/mini (functional API): ~15 KB bundled, where classic zod is ~95 KB even tree-shaken.
 import * as z from 'zod/mini';
-import { LIFECYCLE_EVENTS, REFUSAL_EVENTS, publishLifecycleNotice, publishRefusalNotice } from '../lib/api/lifecycle';
+import { LIFECYCLE_EVENTS, publishLifecycleNotice } from '../lib/api/lifecycle';
 import type { LifecycleRecord } from '../lib/api/broadcasts';
 import { registry } from '../lib/clients/dynamodb';
 import { sns } from '../lib/clients/sns';
 import { config } from '../lib/config';
 import { stepHandler } from '../lib/handler';
-import { caughtSchema, channelInput } from '../lib/workflow';
+import { publishRefusal, refusalInput } from '../lib/notify';
+import { channelInput } from '../lib/workflow';
 
-const input = z.union([
-  z.extend(channelInput, { event: z.enum(LIFECYCLE_EVENTS) }),
-  // The Acquire step's Catch output: the record may not exist, so the notice is built from the error.
-  z.extend(channelInput, { event: z.enum(REFUSAL_EVENTS), error: caughtSchema.shape.error }),
-]);
+const input = z.union([z.extend(channelInput, { event: z.enum(LIFECYCLE_EVENTS) }), refusalInput]);
 
 export const handler = stepHandler('lifecycleNotify', input, async (request) => {
   const deps = { sns, topicArn: config.notificationsTopicArn, stage: config.stage };
-  if ('error' in request) return publishRefusalNotice(deps, request.event, request.channelId, request.error);
+  if ('error' in request) return publishRefusal(deps, request.event, request.channelId, request.error);
   return publishLifecycleNotice(deps, request.event, (await registry.get(request.channelId)) as LifecycleRecord);
 });

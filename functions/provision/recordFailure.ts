@@ -16,7 +16,7 @@ const input = z.object({
   failed: z.union([caughtSchema, z.array(caughtSchema).check(z.minLength(1))]),
 });
 
-export const handler = stepHandler('recordFailure', input, async ({ channelId, workflow, failed }): Promise<FailureSummary & { message: string }> => {
+export const handler = stepHandler('recordFailure', input, async ({ channelId, workflow, failed }): Promise<FailureSummary & { message: string; record: 'written' | 'none' }> => {
   const all = (Array.isArray(failed) ? failed : [failed]).map(summarizeCaught);
   const first = all[0] as FailureSummary;
   const others = all.slice(1).map((f) => `${f.step}: ${f.error}`);
@@ -31,5 +31,7 @@ export const handler = stepHandler('recordFailure', input, async ({ channelId, w
     });
   }
   // `message` becomes the failed execution's Cause: the step first, so a CLI shows it as is.
-  return { ...summary, message: `${summary.step} failed: ${summary.cause}` };
+  // `record` (a string: the local engine reads `false` as a missing path in Choice rules) tells the
+  // workflow whether there is anything to roll back.
+  return { ...summary, message: `${summary.step} failed: ${summary.cause}`, record: record ? 'written' as const : 'none' as const };
 });

@@ -4,10 +4,11 @@
  * record a failure, and tell humans what happened.
  */
 import { ConflictException, type SchedulerClient } from '@aws-sdk/client-scheduler';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ChannelRecord, ChannelRegistry } from '../registry';
-import { summarizeCaught, type Caught, type FailureSummary } from '../workflow';
+import { publishNotice, subjectLine } from '../notify';
+import { summarizeCaught, type Caught } from '../workflow';
 import { COST_GUARD_SCHEDULE, createSchedule, deleteSchedule, updateSchedule, type LifecycleRecord } from './broadcasts';
 import type { LifecycleSettings } from './settings';
 
@@ -76,18 +77,6 @@ export async function recordLifecycleFailure(deps: LifecycleDeps, channelId: str
 
 export const LIFECYCLE_EVENTS = ['STOPPED', 'START_FAILED', 'STOP_FAILED', 'COST_GUARD_STOPPING'] as const;
 export type LifecycleEvent = (typeof LIFECYCLE_EVENTS)[number];
-/**
- * The workflow could not take the channel (unknown, deleted, busy past its wait, or the lock step
- * itself failing): nothing was changed, but a planned start or stop did not happen, and someone
- * must know. Built without the registry, which may be what failed.
- */
-export const REFUSAL_EVENTS = ['START_REFUSED', 'STOP_REFUSED'] as const;
-export type RefusalEvent = (typeof REFUSAL_EVENTS)[number];
-
-const subject = (text: string) => {
-  const clean = text.replace(/[^\x20-\x7E]/g, '-');
-  return clean.length > 100 ? `${clean.slice(0, 97)}...` : clean;
-};
 
 export function formatLifecycleNotice(event: LifecycleEvent, record: LifecycleRecord, stage: string): { subject: string; message: string } {
   const id = record.channelId;
@@ -96,53 +85,19 @@ export function formatLifecycleNotice(event: LifecycleEvent, record: LifecycleRe
   const failure = f ? ['', `Failed step: ${f.step}`, `Error: ${f.error}`, `Cause: ${f.cause}`] : [];
   switch (event) {
     case 'STOPPED':
-      return { subject: subject(`OnAir${tag}: ${id} stopped (IDLE)`), message: [`Channel ${id} is stopped. Its resources are kept; encoder minutes are no longer billed.`, '', `Start it again: onair start ${id}`, `Remove it: onair delete ${id}`].join('\n') };
+      return { subject: subjectLine(`OnAir${tag}: ${id} stopped (IDLE)`), message: [`Channel ${id} is stopped. Its resources are kept; encoder minutes are no longer billed.`, '', `Start it again: onair start ${id}`, `Remove it: onair delete ${id}`].join('\n') };
     case 'START_FAILED':
-      return { subject: subject(`OnAir${tag}: ${id} FAILED to start`), message: [`Channel ${id} could not be put on air.`, ...failure, '', 'OnAir asked MediaLive to stop the encoder so it does not bill.', `Check with: onair status ${id}`].join('\n') };
+      return { subject: subjectLine(`OnAir${tag}: ${id} FAILED to start`), message: [`Channel ${id} could not be put on air.`, ...failure, '', 'OnAir asked MediaLive to stop the encoder so it does not bill.', `Check with: onair status ${id}`].join('\n') };
     case 'STOP_FAILED':
-      return { subject: subject(`OnAir${tag}: ACTION NEEDED - ${id} did not stop`), message: [`ACTION NEEDED: channel ${id} did not stop and may still be billed.`, ...failure, '', `Retry: onair stop ${id}   or remove it: onair delete ${id}`].join('\n') };
+      return { subject: subjectLine(`OnAir${tag}: ACTION NEEDED - ${id} did not stop`), message: [`ACTION NEEDED: channel ${id} did not stop and may still be billed.`, ...failure, '', `Retry: onair stop ${id}   or remove it: onair delete ${id}`].join('\n') };
     case 'COST_GUARD_STOPPING': {
       const max = record.profile.costGuard?.maxOnAirMinutes;
-      return { subject: subject(`OnAir${tag}: cost guard stopping ${id}`), message: [`Cost guard: channel ${id} has been on air since ${record.onAirAt ?? 'unknown'}${max ? `, its limit of ${max} minutes` : ''}.`, 'OnAir is stopping it now.', '', `To stay on air longer, raise costGuard.maxOnAirMinutes in its profile and start it again: onair start ${id}`].join('\n') };
+      return { subject: subjectLine(`OnAir${tag}: cost guard stopping ${id}`), message: [`Cost guard: channel ${id} has been on air since ${record.onAirAt ?? 'unknown'}${max ? `, its limit of ${max} minutes` : ''}.`, 'OnAir is stopping it now.', '', `To stay on air longer, raise costGuard.maxOnAirMinutes in its profile and start it again: onair start ${id}`].join('\n') };
     }
   }
 }
 
-export function formatRefusalNotice(event: RefusalEvent, channelId: string, refusal: FailureSummary, stage: string): { subject: string; message: string } {
-  const tag = stage === 'prod' ? '' : ` [${stage}]`;
-  const [verb, consequence] = event === 'START_REFUSED'
-    ? ['started', 'It is not on air.']
-    : ['stopped', 'If it was on air, it still is, and it is still billed.'];
-  return {
-    subject: subject(`OnAir${tag}: ACTION NEEDED - ${channelId} was not ${verb}`),
-    message: [
-      `ACTION NEEDED: channel ${channelId} was not ${verb}; OnAir could not take it for this operation. ${consequence}`,
-      '', `Error: ${refusal.error}`, `Cause: ${refusal.cause}`,
-      '', `Check with: onair status ${channelId}`,
-    ].join('\n'),
-  };
-}
-
-type NoticeDeps = { sns: SNSClient; topicArn: string; stage: string };
-
-export async function publishLifecycleNotice(deps: NoticeDeps, event: LifecycleEvent, record: LifecycleRecord): Promise<{ messageId?: string }> {
-  return publishNotice(deps, event, record.channelId, formatLifecycleNotice(event, record, deps.stage));
-}
-
-/** A start or stop was refused before it touched anything (see REFUSAL_EVENTS). */
-export async function publishRefusalNotice(deps: NoticeDeps, event: RefusalEvent, channelId: string, error: Caught['error']): Promise<{ messageId?: string }> {
-  return publishNotice(deps, event, channelId, formatRefusalNotice(event, channelId, summarizeCaught({ step: 'acquire', error }), deps.stage));
-}
-
-async function publishNotice(deps: NoticeDeps, event: string, channelId: string, { subject: s, message }: { subject: string; message: string }): Promise<{ messageId?: string }> {
-  const out = await deps.sns.send(new PublishCommand({
-    TopicArn: deps.topicArn,
-    Subject: s,
-    Message: message,
-    MessageAttributes: {
-      event: { DataType: 'String', StringValue: event },
-      channelId: { DataType: 'String', StringValue: channelId },
-    },
-  }));
-  return out.MessageId ? { messageId: out.MessageId } : {};
+export async function publishLifecycleNotice(deps: { sns: SNSClient; topicArn: string; stage: string }, event: LifecycleEvent, record: LifecycleRecord): Promise<{ messageId?: string }> {
+  const { messageId } = await publishNotice(deps, event, record.channelId, formatLifecycleNotice(event, record, deps.stage));
+  return messageId ? { messageId } : {};
 }

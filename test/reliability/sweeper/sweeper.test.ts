@@ -11,8 +11,9 @@ import { sweep, type SweepReport } from '../../../functions/lib/sweeper';
 import { useLocalCloud, type TestCloud } from '../../integration/helpers/local-cloud';
 import { allRecords, channelInventory, clientsFor, killAt, pool, sleep, start, sweepUntilClean, waitDone, type Clients } from '../lib/cloud';
 
-const CONCURRENCY = 3;
 import { recordFigures } from '../lib/figures';
+
+const CONCURRENCY = 3;
 
 const input = (channelId: string, profileName: string) => ({ channelId, profileName, overrides: { input: { allowedCidrs: ['127.0.0.1/32'] } } });
 /** Task states that run on every successful provisioning / teardown (failure-only states excluded). */
@@ -76,7 +77,9 @@ async function expectOwnedThenTearDown(c: Clients, cloud: TestCloud): Promise<vo
 }
 
 describe('workflows killed mid-flight, then swept', () => {
-  const cloud = useLocalCloud({ scale: SCALE });
+  // The scheduled sweeper (rate(15 minutes): seconds here) stays off: it would clean the killed
+  // channels before the dry run this suite checks. The suite runs the sweeper itself.
+  const cloud = useLocalCloud({ scale: SCALE, scheduledRules: false });
   let c: Clients;
   beforeAll(() => { c = clientsFor(cloud()); });
 

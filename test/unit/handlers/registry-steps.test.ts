@@ -67,7 +67,7 @@ describe('recordFailure', () => {
     ddb.on(GetCommand).resolves({ Item: channelRecord() });
     ddb.on(UpdateCommand).resolves({});
     const out = await recordFailure({ channelId: 'show-1', workflow: 'provision', failed: { step: 'createChannel', error: { Error: 'ConflictException', Cause: lambdaCause } } }, lambdaContext as never);
-    expect(out).toEqual({ step: 'createChannel', error: 'ConflictException', cause: 'Cannot delete a channel that has not been stopped yet', message: 'createChannel failed: Cannot delete a channel that has not been stopped yet' });
+    expect(out).toEqual({ step: 'createChannel', error: 'ConflictException', cause: 'Cannot delete a channel that has not been stopped yet', message: 'createChannel failed: Cannot delete a channel that has not been stopped yet', record: 'written' });
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       ExpressionAttributeValues: expect.objectContaining({ ':f0': 'FAILED', ':f1': expect.objectContaining({ step: 'createChannel', error: 'ConflictException' }), ':f2': 'DELETED' }),
     });

@@ -199,15 +199,19 @@ describe('provision: refused requests create nothing', () => {
     const result = await h.run('provision', input);
     expect(result).toMatchObject({ status: 'FAILED', error: 'ValidationError' });
     expect(result.cause).toContain(field);
-    expect(result.tasks).toEqual(['Validate']);
-    expect(h.aws.calls.length).toBe(calls);
+    // Nothing created or started; the one other step tells someone (a valid channel id only).
+    expect(result.tasks).toEqual(['Validate', 'NotifyRefused']);
+    const made = h.aws.calls.slice(calls);
+    expect(made.filter((c) => c.command !== 'Publish')).toEqual([]);
+    if (field !== 'channelId') expect(h.aws.published.at(-1)?.Subject).toBe(`OnAir [dev]: ACTION NEEDED - ${String(input.channelId)} was not created`);
     expect(await h.record(String(input.channelId))).toBeUndefined();
   });
 
   it('an unknown profile is refused by name', async () => {
     const result = await h.run('provision', { channelId: 'bad-4', profileName: 'nope', overrides: CIDRS });
     expect(result).toMatchObject({ status: 'FAILED', error: 'UnknownProfileError' });
-    expect(result.tasks).toEqual(['Validate']);
+    expect(result.tasks).toEqual(['Validate', 'NotifyRefused']);
+    expect(h.aws.published.at(-1)?.Message).toContain('UnknownProfileError');
   });
 
   it('a channel id in use is refused and the live channel is left alone', async () => {
@@ -216,7 +220,7 @@ describe('provision: refused requests create nothing', () => {
     const inventory = h.aws.inventory();
     const result = await h.run('provision', request('taken-1'));
     expect(result).toMatchObject({ status: 'FAILED', error: 'ChannelExistsError' });
-    expect(result.tasks).toEqual(['Validate']);
+    expect(result.tasks).toEqual(['Validate', 'NotifyRefused']);
     expect(await h.record('taken-1')).toEqual(before);
     expect(h.aws.inventory()).toEqual(inventory);
     expect((await h.run('teardown', { channelId: 'taken-1' })).status).toBe('SUCCEEDED');
@@ -247,7 +251,7 @@ describe('provision: a failure at every step rolls back to nothing', () => {
     const covered = new Set(STEPS.map(([s]) => s));
     const rest = Object.keys(h.spec('provision').taskFunctions).filter((s) => !covered.has(s));
     // Not failure points of a provisioning: the failure path itself and the notices (a lost notice never rolls back a live channel).
-    expect(rest.sort()).toEqual(['MarkReady', 'NotifyOnAir', 'NotifyReady', 'RecordFailure']);
+    expect(rest.sort()).toEqual(['MarkReady', 'NotifyNotCreated', 'NotifyOnAir', 'NotifyReady', 'NotifyRefused', 'RecordFailure']);
   });
 
   let n = 0;
@@ -261,9 +265,13 @@ describe('provision: a failure at every step rolls back to nothing', () => {
       expect(result.cause).toContain(`${step} failed: injected failure ${when} ${state}`);
       const record = await h.record(channelId);
       if (state === 'Validate' && when === 'before') {
-        // Nothing was created, not even the record: the rollback finds nothing to do.
+        // Nothing was created, not even the record: nothing to roll back, only someone to tell.
         expect(record).toBeUndefined();
-        expect(result.tasks).toEqual(['Validate', 'RecordFailure', 'RollBack', 'BeginTeardown']);
+        expect(result.tasks).toEqual(['Validate', 'RecordFailure', 'NotifyNotCreated']);
+        const notice = h.aws.published.at(-1);
+        expect(notice?.Subject).toBe(`OnAir [dev]: ACTION NEEDED - ${channelId} was not created`);
+        expect(notice?.Message).toContain(`validate failed: injected failure ${when} ${state}`);
+        return;
       } else {
         expect(record).toMatchObject({ status: 'DELETED', desiredState: 'DELETED', failure: { step, error: 'InjectedFailure' } });
         expect(remainingResources(record!.resources)).toEqual([]);
