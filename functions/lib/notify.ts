@@ -104,7 +104,7 @@ export async function publishNotification(
  * changed, but a planned operation did not happen and someone must know. Built without the
  * registry, which may be what failed.
  */
-export const REFUSAL_EVENTS = ['PROVISION_REFUSED', 'START_REFUSED', 'STOP_REFUSED'] as const;
+export const REFUSAL_EVENTS = ['PROVISION_REFUSED', 'START_REFUSED', 'STOP_REFUSED', 'TEARDOWN_REFUSED'] as const;
 export type RefusalEvent = (typeof REFUSAL_EVENTS)[number];
 /** What a notify task gets for a refusal: the Catch output's error, not a registry record. */
 export const refusalInput = z.extend(channelInput, { event: z.enum(REFUSAL_EVENTS), error: caughtSchema.shape.error });
@@ -113,6 +113,7 @@ const REFUSALS: Record<RefusalEvent, { verb: string; consequence: string; next: 
   PROVISION_REFUSED: { verb: 'created', consequence: 'Nothing was created or started for it.', next: () => 'Fix the cause, then create it again.' },
   START_REFUSED: { verb: 'started', consequence: 'It is not on air.', next: (id) => `Check with: onair status ${id}` },
   STOP_REFUSED: { verb: 'stopped', consequence: 'If it was on air, it still is, and it is still billed.', next: (id) => `Check with: onair status ${id}` },
+  TEARDOWN_REFUSED: { verb: 'removed', consequence: 'Whatever it has still exists and may still cost money.', next: (id) => `Check with: onair status ${id}   and retry: onair delete ${id}` },
 };
 
 export function formatRefusal(event: RefusalEvent, channelId: string, error: Caught['error'], stage: string): Notification {

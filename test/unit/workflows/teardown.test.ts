@@ -95,8 +95,9 @@ describe('teardown', () => {
     await ddb.send(new UpdateCommand({ TableName: process.env.CHANNELS_TABLE, Key: { channelId }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'STARTING' } }));
     const inventory = h.aws.inventory();
     const result = await h.run('teardown', { channelId });
-    expect(result).toMatchObject({ status: 'FAILED', error: 'ChannelBusyError', tasks: ['BeginTeardown'] });
+    expect(result).toMatchObject({ status: 'FAILED', error: 'ChannelBusyError', tasks: ['BeginTeardown', 'NotifyRefused'] });
     expect(h.aws.inventory()).toEqual(inventory);
+    expect(h.aws.published.at(-1)?.Subject).toBe(`OnAir [dev]: ACTION NEEDED - ${channelId} was not removed`);
     await ddb.send(new UpdateCommand({ TableName: process.env.CHANNELS_TABLE, Key: { channelId }, UpdateExpression: 'SET #s = :s', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':s': 'ON_AIR' } }));
     expect((await h.run('teardown', { channelId })).status).toBe('SUCCEEDED');
     expect(h.aws.inventory()).toEqual([]);
@@ -133,7 +134,7 @@ describe('teardown: its own failures', () => {
   it('covers every Task of the teardown machine', () => {
     const covered = new Set(STEPS.map(([s]) => s));
     const rest = Object.keys(h.spec('teardown').taskFunctions).filter((s) => !covered.has(s));
-    expect(rest.sort()).toEqual(['NotifyDeleted', 'NotifyTeardownFailed', 'RecordTeardownFailure']);
+    expect(rest.sort()).toEqual(['NotifyDeleted', 'NotifyRefused', 'NotifyTeardownFailed', 'RecordTeardownFailure']);
   });
 
   it.each(STEPS)('%s keeps failing: FAILED with the cause, what is left stays recorded, a notice lists it; a rerun finishes', async (state, step) => {
