@@ -1,8 +1,8 @@
 /**
  * Fault injection: fail the Nth call of service:operation with an AWS error, fail always, throttle,
- * add latency, or hold a resource in its transitional state. The server calls `before` for every
- * operation (HTTP or in-process) after validation; behaviours consult `isHeld` before completing a
- * transition.
+ * add latency, time a Lambda invocation out, or hold a resource in its transitional state. The server
+ * calls `before` for every operation (HTTP or in-process) after validation; behaviours consult
+ * `isHeld` before completing a transition, and Lambda's Invoke consults `takeTimeout`.
  */
 import { randomUUID } from 'node:crypto';
 import { AwsError, type Clock, type FaultInjector } from './types';
@@ -26,6 +26,13 @@ export interface FaultSpec {
   latencyMs?: number;
   /** Only calls whose input has these member values, e.g. `{ ChannelId: "1234567" }`. */
   match?: Record<string, string | number | boolean>;
+  /**
+   * Lambda Invoke only: the function runs to completion (its side effects happen, as a real function
+   * that overran may have done), then the invocation is reported as timed out: FunctionError
+   * Unhandled, errorType Sandbox.Timedout, `Task timed out after <function timeout>.00 seconds`.
+   * Decided by `takeTimeout`, never by `before` (the call is not failed up front).
+   */
+  timeout?: boolean;
 }
 
 export interface Fault { id: string; spec: FaultSpec; seen: number; fired: number; createdAt: number }
@@ -45,7 +52,13 @@ export class FaultRegistry implements FaultInjector {
 
   inject(spec: FaultSpec): Fault {
     if (!spec.service) throw new Error('fault: service is required');
-    if (!spec.error && !spec.throttle && spec.latencyMs === undefined) throw new Error('fault: give error, throttle or latencyMs');
+    if (spec.timeout !== undefined && typeof spec.timeout !== 'boolean') throw new Error('fault: timeout must be true or false');
+    if (!spec.error && !spec.throttle && spec.latencyMs === undefined && !spec.timeout) throw new Error('fault: give error, throttle, latencyMs or timeout');
+    if (spec.timeout) {
+      if (spec.service !== 'lambda') throw new Error(`fault: timeout applies to Lambda Invoke only (service "lambda"), not "${spec.service}"`);
+      if (spec.operation && spec.operation !== '*' && spec.operation !== 'Invoke') throw new Error(`fault: timeout applies to Lambda Invoke only, not operation "${spec.operation}"`);
+      if (spec.error || spec.throttle || spec.latencyMs !== undefined) throw new Error('fault: timeout cannot be combined with error, throttle or latencyMs (inject them as separate faults)');
+    }
     if (spec.nth !== undefined && (!Number.isInteger(spec.nth) || spec.nth < 1)) throw new Error('fault: nth must be an integer ≥ 1');
     if (spec.times !== undefined && (!Number.isInteger(spec.times) || spec.times < 1)) throw new Error('fault: times must be an integer ≥ 1');
     const f: Fault = { id: randomUUID(), spec: { ...spec }, seen: 0, fired: 0, createdAt: this.clock.now() };
@@ -83,17 +96,28 @@ export class FaultRegistry implements FaultInjector {
     return [...this.held].map((k) => { const [service, resourceId] = k.split('|') as [string, string]; return { service, resourceId }; });
   }
 
+  /**
+   * Counts this call against the fault (service, operation and `match` select it; `nth`, `times` and
+   * `always` decide) and says whether the fault fires for it.
+   */
+  private fires(f: Fault, service: string, operation: string, input: Record<string, unknown>): boolean {
+    const s = f.spec;
+    if (s.service !== service) return false;
+    if (s.operation && s.operation !== '*' && s.operation !== operation) return false;
+    if (s.match && !Object.entries(s.match).every(([k, v]) => input[k] === v)) return false;
+    f.seen += 1;
+    if (f.seen < (s.nth ?? 1)) return false;
+    if (!s.always && f.fired >= (s.times ?? 1)) return false;
+    f.fired += 1;
+    return true;
+  }
+
   async before(service: string, operation: string, input: Record<string, unknown>): Promise<void> {
     for (const f of this.faults) {
       const s = f.spec;
-      if (s.service !== service) continue;
-      if (s.operation && s.operation !== '*' && s.operation !== operation) continue;
-      if (s.match && !Object.entries(s.match).every(([k, v]) => input[k] === v)) continue;
-      f.seen += 1;
-      const nth = s.nth ?? 1;
-      if (f.seen < nth) continue;
-      if (!s.always && f.fired >= (s.times ?? 1)) continue;
-      f.fired += 1;
+      // A timeout does not fail the call up front: the invocation runs, then `takeTimeout` reports it.
+      if (s.timeout) continue;
+      if (!this.fires(f, service, operation, input)) continue;
       if (s.latencyMs) await this.clock.sleep(s.latencyMs);
       if (s.throttle) {
         const t = this.resolvers.throttleError(service);
@@ -103,5 +127,17 @@ export class FaultRegistry implements FaultInjector {
         throw new AwsError(s.error.code, s.error.message ?? `${s.error.code} (injected by the twin)`, s.error.status ?? this.resolvers.statusOf(service, s.error.code));
       }
     }
+  }
+
+  /**
+   * Lambda Invoke: whether this invocation is to be reported as timed out (a `timeout` fault fires
+   * for it). Counts the call against every matching timeout fault up to the first that fires, as
+   * `before` does for the others.
+   */
+  takeTimeout(service: string, operation: string, input: Record<string, unknown>): boolean {
+    for (const f of this.faults) {
+      if (f.spec.timeout && this.fires(f, service, operation, input)) return true;
+    }
+    return false;
   }
 }

@@ -66,6 +66,11 @@ export interface FaultInjector {
   before(service: string, operation: string, input: Record<string, unknown>): Promise<void>;
   /** True while a resource is held in a transitional state by a test (`hold`). */
   isHeld(service: string, resourceId: string): boolean;
+  /**
+   * Lambda Invoke: true when an injected `timeout` fault fires for this call (counted like any fault);
+   * the invocation then runs and is reported as timed out (Sandbox.Timedout).
+   */
+  takeTimeout(service: string, operation: string, input: Record<string, unknown>): boolean;
 }
 
 export interface OpContext {

@@ -30,7 +30,7 @@ export function testEnv(scale = 1000): TwinEnv & { emitted: TwinEvent[]; service
     region: 'us-east-1',
     dataDir: '/nonexistent',
     changed: () => undefined,
-    faults: { before: async () => undefined, isHeld: () => false },
+    faults: { before: async () => undefined, isHeld: () => false, takeTimeout: () => false },
     events: {
       emit(event) {
         emitted.push(event);

@@ -118,8 +118,38 @@ describe('FaultRegistry', () => {
     expect(f.isHeld('mediapackagev2', '123')).toBe(false);
     f.release('medialive', '123');
     expect(f.holds()).toEqual([]);
-    expect(() => f.inject({ service: 'medialive' })).toThrow(/error, throttle or latencyMs/);
+    expect(() => f.inject({ service: 'medialive' })).toThrow(/error, throttle, latencyMs or timeout/);
     expect(() => f.inject({ service: 'medialive', throttle: true, nth: 0 })).toThrow(/nth/);
+  });
+  it('takes Lambda timeouts with nth/times/always/match accounting; before() ignores them', async () => {
+    const f = new FaultRegistry(manualClock(), resolvers);
+    const take = (input: Record<string, unknown> = { FunctionName: 'a' }): boolean => f.takeTimeout('lambda', 'Invoke', input);
+    const t = f.inject({ service: 'lambda', operation: 'Invoke', timeout: true, nth: 2, times: 2 });
+    // before() neither fails nor counts the call for a timeout spec.
+    await expect(f.before('lambda', 'Invoke', { FunctionName: 'a' })).resolves.toBeUndefined();
+    expect(f.list()[0]).toMatchObject({ seen: 0, fired: 0 });
+    expect([take(), take(), take(), take()]).toEqual([false, true, true, false]);
+    expect(f.takeTimeout('lambda', 'GetFunction', { FunctionName: 'a' })).toBe(false);
+    f.remove(t.id);
+    f.inject({ service: 'lambda', timeout: true, always: true, match: { FunctionName: 'b' } });
+    expect([take({ FunctionName: 'a' }), take({ FunctionName: 'b' }), take({ FunctionName: 'b' }), take({ FunctionName: 'b' })]).toEqual([false, true, true, true]);
+    expect(f.list()[0]).toMatchObject({ seen: 3, fired: 3 });
+    // An error fault on the same operation is not a timeout.
+    f.clear();
+    f.failNth('lambda', 'Invoke', 'TooManyRequestsException');
+    expect(take()).toBe(false);
+    expect(f.list()[0]).toMatchObject({ seen: 0, fired: 0 });
+  });
+  it('refuses a timeout for anything but Lambda Invoke, or mixed with another fault', () => {
+    const f = new FaultRegistry(manualClock(), resolvers);
+    expect(f.inject({ service: 'lambda', timeout: true }).spec.timeout).toBe(true);
+    expect(() => f.inject({ service: 'medialive', operation: 'StartChannel', timeout: true })).toThrow(/timeout applies to Lambda Invoke only \(service "lambda"\), not "medialive"/);
+    expect(() => f.inject({ service: 'lambda', operation: 'GetFunction', timeout: true })).toThrow(/timeout applies to Lambda Invoke only, not operation "GetFunction"/);
+    expect(() => f.inject({ service: 'lambda', timeout: true, throttle: true })).toThrow(/timeout cannot be combined/);
+    // The HTTP control API hands its JSON body straight to inject.
+    expect(() => f.inject(JSON.parse('{"service":"lambda","timeout":"yes"}'))).toThrow(/timeout must be true or false/);
+    expect(() => f.inject({ service: 'lambda', timeout: false })).toThrow(/error, throttle, latencyMs or timeout/);
+    expect(f.list()).toHaveLength(1);
   });
 });
 

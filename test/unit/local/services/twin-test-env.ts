@@ -59,6 +59,9 @@ export class TestFaults implements FaultInjector {
   isHeld(service: string, resourceId: string): boolean {
     return this.held.has(`${service}:${resourceId}`);
   }
+  takeTimeout(): boolean {
+    return false;
+  }
 }
 
 export interface TestEnv extends TwinEnv {
