@@ -15,6 +15,8 @@
  * Errors surface as Lambda reports them: StatusCode 200, FunctionError "Unhandled", and a payload
  * `{ errorType: error.name, errorMessage, trace }`, so Step Functions matches Retry/Catch on the
  * error's name. A handler that outlives its configured timeout fails with `Sandbox.Timedout`.
+ * A `timeout` fault (local/core/faults.ts) reports the same failure without the wait: Invoke lets
+ * the handler run to completion, then answers as the timeout would have.
  */
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
@@ -120,8 +122,12 @@ export class LambdaService implements ServiceBehaviour {
     for (const fn of this.functions.values()) this.load(fn);
   }
 
-  /** Invokes a function synchronously (RequestResponse). Throws AwsError only for Lambda's own errors. */
-  async invoke(nameOrArn: string, event: unknown): Promise<InvokeResult> {
+  /**
+   * Invokes a function synchronously (RequestResponse). Throws AwsError only for Lambda's own errors.
+   * `timedOut`: an injected timeout — the handler runs to completion (its side effects happen), then
+   * the invocation is reported exactly as a real timeout is.
+   */
+  async invoke(nameOrArn: string, event: unknown, options: { timedOut?: boolean } = {}): Promise<InvokeResult> {
     const fn = this.find(nameOrArn);
     if (!fn) throw new AwsError('ResourceNotFoundException', `Function not found: ${nameOrArn.includes(':') ? nameOrArn : this.arnOf(nameOrArn)}`, 404, { Type: 'User' });
     const requestId = randomUUID();
@@ -155,11 +161,7 @@ export class LambdaService implements ServiceBehaviour {
     };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        const e = new Error(`Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`);
-        e.name = 'Sandbox.Timedout';
-        reject(e);
-      }, fn.timeoutSeconds * 1000);
+      timer = setTimeout(() => reject(timedOut(fn)), fn.timeoutSeconds * 1000);
     });
     let result: InvokeResult;
     try {
@@ -172,14 +174,12 @@ export class LambdaService implements ServiceBehaviour {
       result = { requestId, payload: payload === undefined ? null : JSON.parse(JSON.stringify(payload)), durationMs: Date.now() - started };
     } catch (error) {
       const e = error instanceof Error ? error : new Error(String(error));
-      result = {
-        requestId,
-        functionError: 'Unhandled',
-        payload: { errorType: e.name || 'Error', errorMessage: e.message, trace: (e.stack ?? '').split('\n') },
-        durationMs: Date.now() - started,
-      };
+      result = { requestId, functionError: 'Unhandled', payload: errorPayload(e), durationMs: Date.now() - started };
     } finally {
       clearTimeout(timer);
+    }
+    if (options.timedOut) {
+      result = { requestId, functionError: 'Unhandled', payload: errorPayload(timedOut(fn)), durationMs: result.durationMs };
     }
     const s = this.stats.get(fn.name) ?? { function: fn.name, invocations: 0, errors: 0, totalDurationMs: 0, memorySizeMb: fn.memorySizeMb };
     s.invocations += 1;
@@ -201,7 +201,7 @@ export class LambdaService implements ServiceBehaviour {
   }
 
   readonly operations = {
-    Invoke: async (input: ModelValue, _ctx: OpContext): Promise<ModelValue> => {
+    Invoke: async (input: ModelValue, ctx: OpContext): Promise<ModelValue> => {
       const name = String(input.FunctionName ?? '');
       const type = String(input.InvocationType ?? 'RequestResponse');
       const event = decodePayload(input.Payload);
@@ -209,11 +209,14 @@ export class LambdaService implements ServiceBehaviour {
         throw new AwsError('ResourceNotFoundException', `Function not found: ${name.includes(':') ? name : this.arnOf(name)}`, 404, { Type: 'User' });
       }
       if (type === 'DryRun') return { StatusCode: 204 };
+      // Decided when the call is made (so `nth` counts calls in the order they came, as every fault
+      // does), applied once the handler has run.
+      const timedOut = ctx.faults.takeTimeout('lambda', 'Invoke', input);
       if (type === 'Event') {
-        void this.invoke(name, event);
+        void this.invoke(name, event, { timedOut });
         return { StatusCode: 202 };
       }
-      const r = await this.invoke(name, event);
+      const r = await this.invoke(name, event, { timedOut });
       return {
         StatusCode: 200,
         ExecutedVersion: '$LATEST',
@@ -257,6 +260,18 @@ export class LambdaService implements ServiceBehaviour {
   inventory(): InventoryItem[] {
     return [];
   }
+}
+
+/** Lambda's error payload for an error the function raised (or the runtime raised for it). */
+function errorPayload(e: Error): { errorType: string; errorMessage: string; trace: string[] } {
+  return { errorType: e.name || 'Error', errorMessage: e.message, trace: (e.stack ?? '').split('\n') };
+}
+
+/** The error Lambda reports when a function outlives its configured timeout. */
+function timedOut(fn: LambdaFunctionSpec): Error {
+  const e = new Error(`Task timed out after ${fn.timeoutSeconds.toFixed(2)} seconds`);
+  e.name = 'Sandbox.Timedout';
+  return e;
 }
 
 function decodePayload(payload: unknown): unknown {

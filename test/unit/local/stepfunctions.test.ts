@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { FaultRegistry } from '../../../local/core/faults';
 import { AwsError } from '../../../local/core/types';
 import { LambdaService } from '../../../local/services/lambda';
 import { StepFunctionsService, type AslDefinition } from '../../../local/services/stepfunctions';
@@ -7,8 +8,9 @@ import { testEnv } from './twin-env';
 const fixtures = join(__dirname, 'fixtures', 'handlers');
 const ARN = (name: string): string => `arn:aws:lambda:us-east-1:111122223333:function:${name}`;
 
-function setup(): { sfn: StepFunctionsService; lambda: LambdaService; env: ReturnType<typeof testEnv> } {
-  const env = testEnv(1000);
+/** `faults`: a real fault registry instead of the test env's no-op one. */
+function setup(faults?: FaultRegistry): { sfn: StepFunctionsService; lambda: LambdaService; env: ReturnType<typeof testEnv> } {
+  const env = faults ? { ...testEnv(1000), faults } : testEnv(1000);
   const lambda = new LambdaService({ region: env.region, accountId: env.accountId });
   for (const [name, exportName, timeout] of [['echo', 'echo', 5], ['flaky', 'flaky', 5], ['boom', 'boom', 5], ['slow', 'slow', 0.05]] as const) {
     lambda.register({ key: name, name, modulePath: fixtures, exportName, environment: {}, timeoutSeconds: timeout, memorySizeMb: 128 });
@@ -141,6 +143,34 @@ describe('Step Functions twin', () => {
     const stopped = await sfn.waitFor(exec);
     expect(stopped).toMatchObject({ status: 'ABORTED', error: 'Stopped' });
     expect(stopped.history.at(-1)?.type).toBe('ExecutionAborted');
+  });
+
+  it('fails a Task whose function timed out (injected fault) with Sandbox.Timedout: retried by name, caught by States.ALL', async () => {
+    const faults = new FaultRegistry(testEnv(1000).clock, { statusOf: () => 400, throttleError: () => ({ code: 'TooManyRequestsException', status: 429 }) });
+    const { sfn } = setup(faults);
+    // The first echo invocation times out; the retry succeeds.
+    faults.inject({ service: 'lambda', operation: 'Invoke', timeout: true, match: { FunctionName: ARN('echo') } });
+    const retried = sfn.register({ name: 'retried', definition: { StartAt: 'E', States: { E: { Type: 'Task', Resource: ARN('echo'), Parameters: { x: 1 }, TimeoutSeconds: 5,
+      Retry: [{ ErrorEquals: ['Sandbox.Timedout'], IntervalSeconds: 1, MaxAttempts: 2 }], End: true } } } });
+    const ok = await sfn.waitFor(String(sfn.operations.StartExecution({ stateMachineArn: retried }).executionArn));
+    expect(ok.status).toBe('SUCCEEDED');
+    expect(JSON.parse(ok.output ?? '')).toMatchObject({ x: 1, fn: 'echo' });
+    expect(ok.history.filter((h) => h.type === 'LambdaFunctionFailed').map((h) => String(h.details?.error))).toEqual(['Sandbox.Timedout']);
+
+    // Every flaky invocation times out: uncaught, the execution fails with Sandbox.Timedout; States.ALL catches it.
+    faults.inject({ service: 'lambda', timeout: true, always: true, match: { FunctionName: ARN('flaky') } });
+    const task = { Type: 'Task', Resource: ARN('flaky'), Parameters: { 'key.$': '$$.Execution.Name', failures: 0 }, TimeoutSeconds: 5 } as const;
+    const bare = sfn.register({ name: 'bare', definition: { StartAt: 'F', States: { F: { ...task, End: true } } } });
+    expect(await sfn.waitFor(String(sfn.operations.StartExecution({ stateMachineArn: bare }).executionArn))).toMatchObject({ status: 'FAILED', error: 'Sandbox.Timedout' });
+    const caught = sfn.register({ name: 'caught', definition: { StartAt: 'F', States: {
+      F: { ...task, Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.caught', Next: 'Done' }], End: true },
+      Done: { Type: 'Succeed' },
+    } } });
+    const rec = await sfn.waitFor(String(sfn.operations.StartExecution({ stateMachineArn: caught }).executionArn));
+    expect(rec.status).toBe('SUCCEEDED');
+    const out = JSON.parse(rec.output ?? '{}') as { caught: { Error: string; Cause: string } };
+    expect(out.caught.Error).toBe('Sandbox.Timedout');
+    expect(JSON.parse(out.caught.Cause)).toMatchObject({ errorType: 'Sandbox.Timedout', errorMessage: 'Task timed out after 5.00 seconds' });
   });
 
   it('calls aws-sdk and sns:publish integrations through the twin, naming AWS errors <Service>.<Code>', async () => {
