@@ -35,6 +35,25 @@ export async function provisioned(c: Clients, cloud: TestCloud, channelId: strin
   if (d.status !== 'SUCCEEDED') throw new Error(`could not prepare ${channelId}: ${d.error} ${d.cause}`);
 }
 
+/** Records a suite's rows for docs/RELIABILITY.md and prints its table as the suite ends. */
+export function recordMatrix(suite: string, rows: MatrixRow[]): void {
+  const failedCase = (r: MatrixRow) => /FAILED|TIMED_OUT|ABORTED|paged/.test(r.outcome);
+  recordFigures(suite, {
+    orphansLeft: rows.reduce((n, r) => n + r.orphans, 0),
+    headline: {
+      cases: rows.length,
+      'ended in success': rows.filter((r) => r.ok && !failedCase(r)).length,
+      'ended failed and handled': rows.filter((r) => r.ok && failedCase(r)).length,
+      'not as required': rows.filter((r) => !r.ok).length,
+      orphans: rows.reduce((n, r) => n + r.orphans, 0),
+      'failures without a notification': rows.filter((r) => r.notified === false).length,
+    },
+    table: { columns: ['workflow', 'AWS operation / function', 'fault', 'outcome', 'notified', 'orphans', 'ok'], rows: rows.map((r) => [r.workflow, r.target, r.kind, r.outcome, r.notified, r.orphans, r.ok ? 'yes' : 'NO']) },
+  });
+  // The table, on the terminal as the suite ends (jest's console would decorate it).
+  writeSync(1, `\n${suite}: ${rows.length} cases\n${printTable(rows)}\n`);
+}
+
 export function matrixSuite(spec: SuiteSpec): void {
   // No scheduled rules: a background reconcile or sweep would take a case's "first call fails"
   // fault, or clean a channel while its case still judges it. The sweeper runs where a case needs it.
@@ -42,23 +61,7 @@ export function matrixSuite(spec: SuiteSpec): void {
   const rows: MatrixRow[] = [];
   let c: Clients;
 
-  afterAll(() => {
-    const failed = rows.filter((r) => !r.ok);
-    recordFigures(spec.suite, {
-      orphansLeft: rows.reduce((n, r) => n + r.orphans, 0),
-      headline: {
-        cases: rows.length,
-        'ended in success': rows.filter((r) => !/FAILED|TIMED_OUT|ABORTED/.test(r.outcome)).length,
-        'ended failed and handled': rows.filter((r) => r.ok && /FAILED|TIMED_OUT|ABORTED/.test(r.outcome)).length,
-        'not as required': failed.length,
-        orphans: rows.reduce((n, r) => n + r.orphans, 0),
-        'failures without a notification': rows.filter((r) => r.notified === false).length,
-      },
-      table: { columns: ['workflow', 'AWS operation / function', 'fault', 'outcome', 'notified', 'orphans', 'ok'], rows: rows.map((r) => [r.workflow, r.target, r.kind, r.outcome, r.notified, r.orphans, r.ok ? 'yes' : 'NO']) },
-    });
-    // The table, on the terminal as the suite ends (jest's console would decorate it).
-    writeSync(1, `\n${spec.suite}: ${rows.length} cases\n${printTable(rows)}\n`);
-  });
+  afterAll(() => recordMatrix(spec.suite, rows));
 
   it(`${spec.workflow} (${spec.profileName}): every AWS operation and function × every fault ends in success or a handled failure, no orphan, notified`, async () => {
     c = clientsFor(cloud());
