@@ -13,8 +13,8 @@ import type { InventoryItem } from '../../../local/core/types';
 import type { TestCloud } from '../../integration/helpers/local-cloud';
 import { clientsFor, sleep, start, sweepUntilClean, waitDone, type Clients } from './cloud';
 
-export type FaultKind = 'transient-once' | 'persistent' | 'throttle-storm' | 'stuck-transitional' | 'handler-crash-once' | 'handler-crash-persistent';
-export const FAULT_KINDS: FaultKind[] = ['transient-once', 'persistent', 'throttle-storm', 'stuck-transitional', 'handler-crash-once', 'handler-crash-persistent'];
+export type FaultKind = 'transient-once' | 'persistent' | 'throttle-storm' | 'stuck-transitional' | 'handler-crash-once' | 'handler-crash-persistent' | 'handler-timeout-once';
+export const FAULT_KINDS: FaultKind[] = ['transient-once', 'persistent', 'throttle-storm', 'stuck-transitional', 'handler-crash-once', 'handler-crash-persistent', 'handler-timeout-once'];
 
 /** A 4xx each service's model declares, that OnAir does not retry (and never reads as "already exists"). */
 const NON_RETRYABLE: Record<string, string> = {
@@ -50,7 +50,9 @@ export function casesFor(workflow: string, calls: { ops: string[]; functions: st
     out.push({ workflow, target, kind: 'transient-once' }, { workflow, target, kind: 'persistent' }, { workflow, target, kind: 'throttle-storm' });
     if (TRANSITIONAL.has(target.split('.')[0]!) && /^(Create|Start|Stop|Delete|Update)/.test(target.split('.')[1]!)) out.push({ workflow, target, kind: 'stuck-transitional' });
   }
-  for (const fn of calls.functions) out.push({ workflow, target: `lambda:${fn}`, kind: 'handler-crash-once' }, { workflow, target: `lambda:${fn}`, kind: 'handler-crash-persistent' });
+  for (const fn of calls.functions) {
+    out.push(...(['handler-crash-once', 'handler-crash-persistent', 'handler-timeout-once'] as const).map((kind) => ({ workflow, target: `lambda:${fn}`, kind })));
+  }
   return out;
 }
 
@@ -62,11 +64,15 @@ export function inject(cloud: TestCloud, spec: CaseSpec): { clear(): void; hold?
     const fn = cloud.workflows.functions[spec.target.slice('lambda:'.length)]!;
     // The Step Functions twin names the function by ARN or name: fault both spellings.
     for (const name of [fn.arn, fn.name]) {
-      ids.push(f.inject({
-        service: 'lambda', operation: 'Invoke', match: { FunctionName: name },
-        error: { code: 'ServiceException', message: 'injected: the function crashed', status: 500 },
-        ...(spec.kind === 'handler-crash-once' ? { nth: 1, times: 1 } : { always: true }),
-      }).id);
+      // A timeout: the handler ran (its AWS calls happened), then Lambda reports Sandbox.Timedout —
+      // the case a retry must survive without doing anything twice.
+      ids.push(f.inject(spec.kind === 'handler-timeout-once'
+        ? { service: 'lambda', operation: 'Invoke', match: { FunctionName: name }, timeout: true, nth: 1, times: 1 }
+        : {
+          service: 'lambda', operation: 'Invoke', match: { FunctionName: name },
+          error: { code: 'ServiceException', message: 'injected: the function crashed', status: 500 },
+          ...(spec.kind === 'handler-crash-once' ? { nth: 1, times: 1 } : { always: true }),
+        }).id);
     }
     return { clear: () => ids.forEach((id) => f.remove(id)) };
   }
@@ -205,9 +211,12 @@ export async function runCase(a: RunCaseArgs): Promise<MatrixRow> {
     const success = exec.status === 'SUCCEEDED' && status === a.successStatus;
     const orphans = orphansOf(cloud, record, a.channelId);
     const left = inventoryOf(cloud, a.channelId, record).length;
-    const handled = !success && (a.failureLeavesNothing ? left === 0 && (record === undefined || recordedIds(record).length === 0) : true);
+    // A workflow that ended must not leave its channel in a transitional status (locked, as if
+    // something were still running): that is a stuck channel the next operation would trip over.
+    const stuck = exec.status !== 'RUNNING' && TRANSITIONAL_STATUSES.includes(status);
+    const handled = !success && !stuck && (a.failureLeavesNothing ? left === 0 && (record === undefined || recordedIds(record).length === 0) : true);
     const wasNotified = success ? 'n/a' as const : notified(cloud, a.channelId, snsBefore);
-    const outcome = success ? a.successStatus : `${exec.status}${swept ? ', swept' : ''} → ${status}${a.failureLeavesNothing ? (left === 0 ? ', rolled back' : `, ${left} left`) : ''}`;
+    const outcome = success ? a.successStatus : `${exec.status}${swept ? ', swept' : ''} → ${status}${stuck ? ' (stuck)' : ''}${a.failureLeavesNothing ? (left === 0 ? ', rolled back' : `, ${left} left`) : ''}`;
     return {
       workflow: spec.workflow, target: spec.target, kind: spec.kind, outcome,
       expected: `${a.successStatus} or ${a.failureLeavesNothing ? 'rolled back' : 'failed, recorded'}`,
@@ -237,12 +246,14 @@ export async function removeChannel(cloud: TestCloud, c: Clients, channelId: str
   return inventoryOf(cloud, channelId, record ?? undefined).map((i) => `${i.service} ${i.type} ${i.id}`);
 }
 
+const TRANSITIONAL_STATUSES = ['PROVISIONING', 'STARTING', 'STOPPING', 'TEARING_DOWN'];
+
 /** Waits while the channel is in a transitional status (a rollback or child workflow still running). */
 export async function settle(c: Clients, channelId: string, timeoutMs = 180_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const r = await c.registry.find(channelId);
-    if (!r || !['PROVISIONING', 'STARTING', 'STOPPING', 'TEARING_DOWN'].includes(r.status)) return;
+    if (!r || !TRANSITIONAL_STATUSES.includes(r.status)) return;
     if (r.execution?.arn) {
       const d = await waitDone(c, r.execution.arn, Math.max(1, until - Date.now())).catch(() => undefined);
       const again = await c.registry.find(channelId);
