@@ -77,6 +77,13 @@ const sum = (...xs: (number | undefined)[]): number | undefined =>
 // Every suite that checks the inventory records what it found left.
 const orphans = sum(...Object.keys(figures).map((k) => num(k, 'orphansLeft')));
 const fiveXx = num('fuzz', 'fiveXx');
+const matrixSuites = Object.keys(figures).filter((k) => k.startsWith('fault-matrix'));
+const headlineNum = (suite: string, key: string): number | undefined => {
+  const v = (figures[suite]?.headline as Record<string, unknown> | undefined)?.[key];
+  return typeof v === 'number' ? v : undefined;
+};
+const matrixCases = sum(...matrixSuites.map((k) => headlineNum(k, 'cases')));
+const matrixBad = sum(...matrixSuites.map((k) => headlineNum(k, 'not as required')));
 const iamMissing = num('iam', 'missing');
 const iamExtra = num('iam', 'extra');
 
@@ -106,6 +113,7 @@ ${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, ${Math.round(totalmem() / 2 **
 
 | headline | value |
 |---|---|
+| fault-matrix cases run / not as required | ${matrixCases ?? 'not run'} / ${matrixBad ?? 'not run'} |
 | orphans left (sweeper and fault matrix) | ${orphans ?? 'not run'} |
 | 5xx answers to hostile input | ${fiveXx ?? 'not run'} |
 | IAM actions missing / extra | ${iamMissing ?? 'not run'} / ${iamExtra ?? 'not run'} |
@@ -128,14 +136,22 @@ ${section('fuzz-events', 'Hostile input: events and step handlers', `test/reliab
 invalid, and arbitrary values, into the recovery targets; arbitrary inputs into every other handler.`)}
 ${section('fault-matrix', 'Fault matrix: provision', `test/reliability/fault-matrix.test.ts: every AWS operation the provision workflow calls (named from a
 clean run's request log) × {transient error once, persistent error, throttling storm, resource stuck in
-its transitional state}, and every function × {crash once, crash every time}, in the local cloud. Each
-case must end ON_AIR or fully rolled back, with no orphan (the registry agrees with the inventory) and
-a notification for every failure.`)}
+its transitional state}, and every function × {crash once, crash every time, time out once (the handler
+ran, then Lambda answered Sandbox.Timedout)}, in the local cloud. Each case must end ON_AIR or fully
+rolled back, with no orphan (the registry agrees with the inventory), no channel left in a transitional
+status, and a notification for every failure; then the channel is removed and must come apart cleanly.`)}
 ${section('fault-matrix-start', 'Fault matrix: start', `test/reliability/fault-matrix-lifecycle.test.ts: the same over the start workflow (IDLE → ON_AIR);
 a failure leaves the channel's resources all recorded, and notifies.`)}
-${section('fault-matrix-stop', 'Fault matrix: stop', `test/reliability/fault-matrix-lifecycle.test.ts: the same over the stop workflow (ON_AIR → IDLE).`)}
+${section('fault-matrix-stop', 'Fault matrix: stop', `test/reliability/fault-matrix-stop.test.ts: the same over the stop workflow (ON_AIR → IDLE).`)}
 ${section('fault-matrix-teardown', 'Fault matrix: teardown', `test/reliability/fault-matrix-teardown.test.ts: the same over teardown of a running MediaPackage v1
 channel; a failure leaves every remaining resource recorded (a rerun or the sweeper finishes it).`)}
+${section('fault-matrix-recovery', 'Fault matrix: automatic recovery', `test/reliability/fault-matrix-recovery.test.ts: two incidents on an ON_AIR channel with a slate — input
+loss (switch to the slate after the debounce, back once clear) and a stopped pipeline (restart, verify
+RUNNING) — × every AWS operation the clean run called × {transient once, persistent, throttling storm}
+and every recovery function × {crash once, crash every time, time out once}. A case ends recovered, or
+not recovered with a human told (the breaker's page or the channel's alarm on SNS), the channel ON_AIR
+in the registry and no orphan. The reconciler (every minute on AWS) gets one run where the event path
+lost an incident.`)}
 ## How the sweeper works
 
 \`functions/sweeper/sweep.ts\` runs every 15 minutes (serverless.yml \`sweeper\`; \`{"dryRun": true}\` only
@@ -158,6 +174,6 @@ ${table(['suite', 'status', 'time'], suites)}
 // A filtered run keeps the other suites' figures (.prove/ is only wiped by a full run).
 writeFileSync(DOC, doc);
 console.log(`prove: wrote ${DOC.replace(`${ROOT}/`, '')}${filtered ? ' (figures of the suites not rerun are from their last run)' : ''}`);
-console.log(`prove: ${orphans ?? 'n/a'} orphans, ${fiveXx ?? 'n/a'} 5xx, ${iamExtra ?? 'n/a'} extra and ${iamMissing ?? 'n/a'} missing IAM actions (${seconds} s)`);
-const bad = [orphans, fiveXx, iamMissing, iamExtra].some((x) => x !== undefined && x !== 0);
+console.log(`prove: ${matrixCases ?? 'n/a'} fault cases (${matrixBad ?? 'n/a'} not as required), ${orphans ?? 'n/a'} orphans, ${fiveXx ?? 'n/a'} 5xx, ${iamExtra ?? 'n/a'} extra and ${iamMissing ?? 'n/a'} missing IAM actions (${seconds} s)`);
+const bad = [orphans, fiveXx, iamMissing, iamExtra, matrixBad].some((x) => x !== undefined && x !== 0);
 process.exit(jest.status !== 0 || bad ? 1 : 0);
