@@ -10,7 +10,7 @@
  * SNS); never silently. The channel stays ON_AIR in the registry, nothing is left that the registry
  * does not know (the slate input included), and the channel comes apart cleanly afterwards.
  * Where the event path lost an incident, the reconciler (every minute on AWS; its schedule is off
- * here) is run once before the case is judged.
+ * here) runs every twin minute before the case is judged.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { AuditEntry } from '../../functions/lib/recovery/types';
@@ -103,16 +103,23 @@ describe('fault matrix: recovery', () => {
     return sns.published().slice(snsBefore).some((m) => (m.Subject ?? '').includes(`${channelId}: automatic recovery gave up`));
   };
 
-  /** Waits for the milestone, or for someone to be told; the reconciler gets one turn in between. */
+  /**
+   * Waits for the milestone, or for someone to be told: first on the event path alone, then with
+   * the reconciler running every minute of twin time, as its schedule does on AWS.
+   */
   async function reach(channelId: string, milestone: (a: AuditEntry) => boolean, snsBefore: number): Promise<'reached' | 'told' | 'silent'> {
-    for (const turn of [1, 2]) {
+    for (const withReconciler of [false, true]) {
       const until = Date.now() + PATIENCE_MS;
+      let reconciledAt = Number.NEGATIVE_INFINITY;
       while (Date.now() < until) {
         if ((await audit(channelId)).some(milestone)) return 'reached';
         if (gaveUp(channelId, snsBefore)) return 'told';
+        if (withReconciler && cloud().twin.clock.now() - reconciledAt >= 60_000) {
+          reconciledAt = cloud().twin.clock.now();
+          await reconcile().catch(() => undefined);
+        }
         await sleep(25);
       }
-      if (turn === 1) await reconcile().catch(() => undefined);
     }
     return notified(cloud(), channelId, snsBefore) ? 'told' : 'silent';
   }

@@ -278,6 +278,17 @@ export function decide(input: DecideInput): Decision {
     const set = (next: Partial<RuleState>) => { s.rules[rule.name] = { ...rs, ...next }; };
 
     const act = () => {
+      /** A NOTIFY for this rule, within the policy's notifications per window. */
+      const notifyHuman = (subject: string, lines: string[], decision: string): void => {
+        set({ phase: 'ACTIVE', since: iso(now), acted: true });
+        if (s.notifications.length >= policy.notifications.maxPerWindow) {
+          note(`notification suppressed: ${policy.notifications.maxPerWindow} already sent in ${Math.round(policy.attempts.windowSeconds / 60)} min`, { rule: rule.name });
+          return;
+        }
+        s.notifications.push(iso(now));
+        const a = plan(rule.name, { type: 'NOTIFY', subject, lines });
+        note(decision, { actionId: a.actionId, rule: rule.name, action: 'NOTIFY', result: 'PENDING' });
+      };
       const remediation = REMEDIATIONS.has(rule.action);
       if (remediation && s.breaker) {
         set({ phase: 'ACTIVE', since: iso(now), acted: false });
@@ -299,6 +310,20 @@ export function decide(input: DecideInput): Decision {
         }
         case 'RESTART': {
           const pipelines = s.pipelinesDown.filter((p) => p !== 'unknown');
+          if (pipelines.length === 0) {
+            // The reconciler saw fewer pipelines running than the channel has, but not which one
+            // stopped (its state-change event was lost; DescribeChannel gives a count only).
+            // Restarting them all would take the healthy pipeline down too: tell a human instead.
+            notifyHuman(
+              `ACTION NEEDED - ${facts.channelId}: a pipeline is down`,
+              [`Channel ${facts.channelId} is on air on fewer pipelines than it has, and OnAir cannot tell which one stopped.`,
+                'It did not restart the channel: that would interrupt the pipeline still running.', '',
+                'Restart the stopped pipeline from the MediaLive console (Restart pipelines), or the CLI:',
+                '  aws medialive restart-channel-pipelines --channel-id <id> --pipeline-ids PIPELINE_0|PIPELINE_1', `Details: onair events ${facts.channelId}`],
+              `${causes[0]}, but not which pipeline: not restarting the channel (it would stop the running one too); notifying`,
+            );
+            return;
+          }
           const a = plan(rule.name, { type: 'RESTART', pipelines });
           s.attempts.push({ actionId: a.actionId, rule: rule.name, action: 'RESTART', at: iso(now) });
           set({ phase: 'VERIFYING', since: iso(now), acted: true, actionId: a.actionId });
@@ -306,21 +331,13 @@ export function decide(input: DecideInput): Decision {
           note(`${causes[0]} while the channel should be ON_AIR: restarting, verifying in ${rule.verifySeconds} s`, { actionId: a.actionId, rule: rule.name, action: `RESTART ${pipelines.length ? `pipeline(s) ${pipelines.join(', ')}` : 'channel'}`, result: 'PENDING' });
           return;
         }
-        case 'NOTIFY': {
-          set({ phase: 'ACTIVE', since: iso(now), acted: true });
-          if (s.notifications.length >= policy.notifications.maxPerWindow) {
-            note(`notification suppressed: ${policy.notifications.maxPerWindow} already sent in ${Math.round(policy.attempts.windowSeconds / 60)} min`, { rule: rule.name });
-            return;
-          }
-          s.notifications.push(iso(now));
-          const a = plan(rule.name, {
-            type: 'NOTIFY',
-            subject: `${facts.channelId}: ${rule.name} for ${Math.round(rule.debounceSeconds / 60) || rule.debounceSeconds + ' s'}${rule.debounceSeconds >= 60 ? ' min' : ''}`,
-            lines: [`Channel ${facts.channelId} has had a problem for ${rule.debounceSeconds} s that automation cannot fix:`, ...causes.map((c) => `- ${c}`), '', 'Viewers may see errors. Check the origin/CDN and the source.', `Details: onair events ${facts.channelId}`],
-          });
-          note(`${causes[0]} for ${rule.debounceSeconds} s: notifying`, { actionId: a.actionId, rule: rule.name, action: 'NOTIFY', result: 'PENDING' });
+        case 'NOTIFY':
+          notifyHuman(
+            `${facts.channelId}: ${rule.name} for ${Math.round(rule.debounceSeconds / 60) || rule.debounceSeconds + ' s'}${rule.debounceSeconds >= 60 ? ' min' : ''}`,
+            [`Channel ${facts.channelId} has had a problem for ${rule.debounceSeconds} s that automation cannot fix:`, ...causes.map((c) => `- ${c}`), '', 'Viewers may see errors. Check the origin/CDN and the source.', `Details: onair events ${facts.channelId}`],
+            `${causes[0]} for ${rule.debounceSeconds} s: notifying`,
+          );
           return;
-        }
         case 'STOP': {
           set({ phase: 'ACTIVE', since: iso(now), acted: true });
           if (s.stops.length) {

@@ -162,6 +162,17 @@ describe('pipeline stopped while ON_AIR → restart, then verify RUNNING', () =>
     expect(kinds(s)).toEqual(['RESTART']);
   });
 
+  it('a pipeline down that only the reconciler saw (not which one): tells a human, never restarts the running pipeline', () => {
+    const s = sim();
+    const observed = (t: number) => step(s, t, { kind: 'observed', eventId: `ob-${t}`, at: at(t), observation: { channelState: 'RUNNING', pipelinesRunning: 1 }, setAlerts: [] });
+    observed(0);
+    advance(s, 15);
+    observed(60);
+    expect(kinds(s)).toEqual(['NOTIFY']);
+    expect(s.log[0]!.action.spec).toMatchObject({ type: 'NOTIFY', subject: 'ACTION NEEDED - show-1: a pipeline is down' });
+    expect(s.decisions.some((d) => d.audit.some((a) => /not which pipeline: not restarting the channel/.test(a.decision)))).toBe(true);
+  });
+
   it('keeps failing → at most attempts.max restarts, then the circuit breaker opens and pages once', () => {
     const s = sim();
     step(s, 0, fixture('medialive/state-stopped.json', { time: at(0) }));
