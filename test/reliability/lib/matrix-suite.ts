@@ -37,7 +37,7 @@ export async function provisioned(c: Clients, cloud: TestCloud, channelId: strin
 
 /** Records a suite's rows for docs/RELIABILITY.md and prints its table as the suite ends. */
 export function recordMatrix(suite: string, rows: MatrixRow[]): void {
-  const failedCase = (r: MatrixRow) => /FAILED|TIMED_OUT|ABORTED|paged/.test(r.outcome);
+  const failedCase = (r: MatrixRow) => /FAILED|TIMED_OUT|ABORTED|not recovered/.test(r.outcome);
   recordFigures(suite, {
     orphansLeft: rows.reduce((n, r) => n + r.orphans, 0),
     headline: {
