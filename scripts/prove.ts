@@ -150,8 +150,8 @@ loss (switch to the slate after the debounce, back once clear) and a stopped pip
 RUNNING) — × every AWS operation the clean run called × {transient once, persistent, throttling storm}
 and every recovery function × {crash once, crash every time, time out once}. A case ends recovered, or
 not recovered with a human told (the breaker's page or the channel's alarm on SNS), the channel ON_AIR
-in the registry and no orphan. The reconciler (every minute on AWS) gets one run where the event path
-lost an incident.`)}
+in the registry and no orphan. Where the event path lost an incident, the reconciler runs every twin
+minute, as its schedule does on AWS.`)}
 ## How the sweeper works
 
 \`functions/sweeper/sweep.ts\` runs every 15 minutes (serverless.yml \`sweeper\`; \`{"dryRun": true}\` only
