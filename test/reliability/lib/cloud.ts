@@ -15,6 +15,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { remainingResources } from '../../../functions/lib/notify';
 import { ChannelRegistry, type ChannelRecord } from '../../../functions/lib/registry';
 import { sweep, type SweepOptions, type SweepReport, type SweeperDeps } from '../../../functions/lib/sweeper';
 import type { InventoryItem } from '../../../local/core/types';
@@ -122,4 +123,28 @@ export async function pool<T, R>(items: T[], n: number, fn: (item: T, index: num
     }
   }));
   return out;
+}
+
+/** What a sweep suite's sweeps found and what they left, for its figures. */
+export class SweepTally {
+  stuckFound = 0;
+  orphansFound = 0;
+  orphansLeft = 0;
+
+  add(reports: SweepReport[]): void {
+    for (const r of reports) for (const f of r.findings) {
+      if (f.kind === 'orphaned') this.orphansFound += f.resources.length;
+      else this.stuckFound += 1;
+    }
+  }
+
+  /** Nothing channel-owned left in the inventory; every channel DELETED with nothing recorded. */
+  async expectClean(c: Clients, cloud: TestCloud): Promise<void> {
+    const left = channelInventory(cloud);
+    this.orphansLeft += left.length;
+    expect(left).toEqual([]);
+    for (const r of await allRecords(c)) {
+      expect({ channelId: r.channelId, status: r.status, left: remainingResources(r.resources) }).toEqual({ channelId: r.channelId, status: 'DELETED', left: [] });
+    }
+  }
 }

@@ -8,45 +8,27 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { remainingResources } from '../../../functions/lib/notify';
-import type { SweepReport } from '../../../functions/lib/sweeper';
 import { startLocalCloud } from '../../../local/app';
 import { localCredentials } from '../../../local/api/credentials';
 import type { TestCloud } from '../../integration/helpers/local-cloud';
-import { allRecords, channelInventory, clientsFor, sleep, start, sweepUntilClean, waitDone, type Clients } from '../lib/cloud';
+import { channelInventory, clientsFor, sleep, start, sweepUntilClean, SweepTally, waitDone } from '../lib/cloud';
 import { recordFigures } from '../lib/figures';
 
 const SCALE = Math.min(150, Number(process.env.ONAIR_PROVE_SCALE ?? 150));
 const input = (channelId: string, profileName: string) => ({ channelId, profileName, overrides: { input: { allowedCidrs: ['127.0.0.1/32'] } } });
 const PROFILES: [string, string][] = [['default', 'v2'], ['mediapackage-v1', 'v1']];
 const rows: [string, string, string, number, number, number][] = [];
-let orphansFound = 0;
-let orphansLeft = 0;
-let stuckFound = 0;
+const tally = new SweepTally();
 
 afterAll(() => {
   recordFigures('sweeper-crash', {
-    orphansLeft,
-    headline: { 'process crashes': rows.length, 'stuck channels found': stuckFound, 'untracked resources found': orphansFound, 'resources left after sweeping': orphansLeft },
+    orphansLeft: tally.orphansLeft,
+    headline: { 'process crashes': rows.length, 'stuck channels found': tally.stuckFound, 'untracked resources found': tally.orphansFound, 'resources left after sweeping': tally.orphansLeft },
     table: { columns: ['scenario', 'profile', 'killed right after', 'resources before sweep', 'sweep rounds', 'left after'], rows },
   });
 });
 
-function tally(reports: SweepReport[]): void {
-  for (const r of reports) for (const f of r.findings) {
-    if (f.kind === 'orphaned') orphansFound += f.resources.length;
-    else stuckFound += 1;
-  }
-}
 
-async function expectClean(c: Clients, cloud: TestCloud): Promise<void> {
-  const left = channelInventory(cloud);
-  orphansLeft += left.length;
-  expect(left).toEqual([]);
-  for (const r of await allRecords(c)) {
-    expect({ channelId: r.channelId, status: r.status, left: remainingResources(r.resources) }).toEqual({ channelId: r.channelId, status: 'DELETED', left: [] });
-  }
-}
 
 describe('the local process killed mid-flight, restarted, then swept', () => {
   /** The AWS creates of a provisioning (named from a happy run's request log). */
@@ -86,9 +68,9 @@ describe('the local process killed mid-flight, restarted, then swept', () => {
           c = clientsFor(asTest(cloud));
           const before = channelInventory(asTest(cloud)).length;
           const { rounds, reports } = await sweepUntilClean(c);
-          tally(reports);
+          tally.add(reports);
           expect(arn).toMatch(/^arn:aws:states:/);
-          await expectClean(c, asTest(cloud));
+          await tally.expectClean(c, asTest(cloud));
           rows.push(['local process killed after the call', tag, op, before, rounds, 0]);
         }
       }

@@ -6,10 +6,9 @@
  * DELETED in the registry.
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { remainingResources } from '../../../functions/lib/notify';
-import { sweep, type SweepReport } from '../../../functions/lib/sweeper';
+import { sweep } from '../../../functions/lib/sweeper';
 import { useLocalCloud, type TestCloud } from '../../integration/helpers/local-cloud';
-import { allRecords, channelInventory, clientsFor, killAt, pool, sleep, start, sweepUntilClean, waitDone, type Clients } from '../lib/cloud';
+import { allRecords, channelInventory, clientsFor, killAt, pool, sleep, start, sweepUntilClean, SweepTally, waitDone, type Clients } from '../lib/cloud';
 
 import { recordFigures } from '../lib/figures';
 
@@ -22,39 +21,23 @@ const TEARDOWN_STATES = ['BeginTeardown', 'StopChannel', 'DescribeChannelStopped
 
 const rows: [string, string, string, number, number, number][] = [];
 let dryRunFindings = 0;
-let orphansFound = 0;
-let orphansLeft = 0;
-let stuckFound = 0;
+const tally = new SweepTally();
 
 afterAll(() => {
   recordFigures('sweeper', {
-    orphansLeft,
+    orphansLeft: tally.orphansLeft,
     headline: {
       'kill/crash cases': rows.length,
-      'stuck channels found': stuckFound,
-      'orphaned or untracked resources found': orphansFound,
+      'stuck channels found': tally.stuckFound,
+      'orphaned or untracked resources found': tally.orphansFound,
       'findings reported by dry runs (nothing changed)': dryRunFindings,
-      'resources left after sweeping': orphansLeft,
+      'resources left after sweeping': tally.orphansLeft,
     },
     table: { columns: ['scenario', 'profile', 'killed at', 'resources before sweep', 'sweep rounds', 'left after'], rows },
   });
 });
 
-function tally(reports: SweepReport[]): void {
-  for (const r of reports) for (const f of r.findings) {
-    if (f.kind === 'orphaned') orphansFound += f.resources.length;
-    else stuckFound += 1;
-  }
-}
 
-async function expectClean(c: Clients, cloud: TestCloud): Promise<void> {
-  const left = channelInventory(cloud);
-  orphansLeft += left.length;
-  expect(left).toEqual([]);
-  for (const r of await allRecords(c)) {
-    expect({ channelId: r.channelId, status: r.status, left: remainingResources(r.resources) }).toEqual({ channelId: r.channelId, status: 'DELETED', left: [] });
-  }
-}
 
 /**
  * Twin ms per real ms. Lower than the integration suites' 400: the twin shares this process's CPU,
@@ -125,12 +108,12 @@ describe('workflows killed mid-flight, then swept', () => {
     expect((await allRecords(c)).map((r) => [r.channelId, r.status, r.updatedAt])).toEqual(beforeRecords.map((r) => [r.channelId, r.status, r.updatedAt]));
 
     const { rounds, reports } = await sweepUntilClean(c);
-    tally(reports);
+    tally.add(reports);
     // A workflow killed after its last write (MarkOnAir) left a channel that is really ON_AIR: it
     // is owned, not an orphan. The registry and the inventory must agree on it; then it is torn
     // down the ordinary way.
     await expectOwnedThenTearDown(c, cloud());
-    await expectClean(c, cloud());
+    await tally.expectClean(c, cloud());
     const per = (id: string) => before.filter((i) => JSON.stringify(i).includes(id)).length;
     for (const k of kills) rows.push([`${k.machine} workflow killed`, k.tag, k.state, per(k.channelId), rounds, 0]);
     // The sweeper announced what it cleaned.
@@ -151,9 +134,9 @@ describe('workflows killed mid-flight, then swept', () => {
     dryRunFindings += payload.findings;
     expect(channelInventory(cloud()).map((i) => i.id).sort()).toEqual(before.map((i) => i.id).sort());
     const { reports, rounds } = await sweepUntilClean(c);
-    tally(reports);
+    tally.add(reports);
     await expectOwnedThenTearDown(c, cloud());
-    await expectClean(c, cloud());
+    await tally.expectClean(c, cloud());
     rows.push(['provision killed, sweeper Lambda dry run then sweep', 'v2', 'CreateChannel', before.length, rounds, 0]);
   }, 120_000);
 });
