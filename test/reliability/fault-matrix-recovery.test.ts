@@ -17,7 +17,7 @@ import type { AuditEntry } from '../../functions/lib/recovery/types';
 import { deps } from '../../functions/recovery/deps';
 import { useLocalCloud, type TestCloud } from '../integration/helpers/local-cloud';
 import { clientsFor, sleep, start, waitDone, type Clients } from './lib/cloud';
-import { callsOf, casesFor, inject, notified, orphansOf, publishedCount, removeChannel, type CaseSpec, type MatrixRow } from './lib/matrix';
+import { callsOf, casesFor, inject, notified, orphansOf, publishedCount, publishedSince, removeChannel, type CaseSpec, type MatrixRow } from './lib/matrix';
 import { MATRIX_SCALE, provisionInput, recordMatrix } from './lib/matrix-suite';
 
 const RECOVERY_FUNCTIONS = ['recoveryEvents', 'recoveryTimer'];
@@ -83,7 +83,8 @@ describe('fault matrix: recovery', () => {
   });
 
   const onAir = async (channelId: string): Promise<string> => {
-    const input = { ...provisionInput(channelId, 'default'), overrides: { ...provisionInput(channelId, 'default').overrides, recovery } };
+    const base = provisionInput(channelId, 'default');
+    const input = { ...base, overrides: { ...base.overrides, recovery } };
     const d = await waitDone(c, await start(c, cloud(), 'provision', input), 180_000);
     if (d.status !== 'SUCCEEDED') throw new Error(`could not prepare ${channelId}: ${d.error} ${d.cause}`);
     return (await c.registry.get(channelId)).resources.medialiveChannelId as string;
@@ -99,8 +100,7 @@ describe('fault matrix: recovery', () => {
 
   /** The breaker's page: recovery has stopped trying for this channel, no milestone will come. */
   const gaveUp = (channelId: string, snsBefore: number): boolean => {
-    const sns = cloud().twin.services.get('sns') as unknown as { published(): { Subject?: string }[] };
-    return sns.published().slice(snsBefore).some((m) => (m.Subject ?? '').includes(`${channelId}: automatic recovery gave up`));
+    return publishedSince(cloud(), snsBefore).some((m) => (m.Subject ?? '').includes(`${channelId}: automatic recovery gave up`));
   };
 
   /**

@@ -62,7 +62,8 @@ export interface SweeperDeps {
 }
 
 export type TransitionalStatus = 'PROVISIONING' | 'STARTING' | 'STOPPING' | 'TEARING_DOWN';
-const TRANSITIONAL: TransitionalStatus[] = ['PROVISIONING', 'STARTING', 'STOPPING', 'TEARING_DOWN'];
+/** Statuses a workflow holds a channel in while it runs (its lock); anything else is settled. */
+export const TRANSITIONAL: TransitionalStatus[] = ['PROVISIONING', 'STARTING', 'STOPPING', 'TEARING_DOWN'];
 
 /**
  * How long each transitional status may last before the channel counts as stuck even while its

@@ -90,6 +90,18 @@ async function invoke(h: Handler, event: unknown): Promise<{ crashed?: string; r
   }
 }
 
+/** One hostile input into one handler, counted: what it answered and what it sent to AWS. */
+async function tryHostile(key: string, h: Handler, input: unknown, counter: 'eventInputs' | 'stepInputs') {
+  resetHistory();
+  const out = await invoke(h, input);
+  stats[counter] += 1;
+  stats.byFunction[key] = (stats.byFunction[key] ?? 0) + 1;
+  const sent = actionsSent();
+  stats.actions += sent.length;
+  if (out.crashed) stats.crashes += 1;
+  return { out, sent };
+}
+
 // ---- EventBridge targets: documented payloads, mutated to be invalid ----
 const fixtures = ['medialive', 'cloudwatch'].flatMap((dir) => readdirSync(join(ROOT, 'events', dir)).filter((f) => f.endsWith('.json'))
   .map((f) => JSON.parse(readFileSync(join(ROOT, 'events', dir, f), 'utf8')) as Record<string, unknown>));
@@ -125,13 +137,7 @@ describe('EventBridge targets under hostile events', () => {
         await fc.assert(fc.asyncProperty(
           fc.oneof(fc.tuple(fc.constantFrom(...fixtures), invalidate).map(([e, f]) => f(e)), hostileValue, fc.record({ source: fc.constantFrom('aws.medialive', 'aws.cloudwatch'), 'detail-type': hostileString, detail: hostileValue })),
           async (event) => {
-            resetHistory();
-            const out = await invoke(h, event);
-            stats.eventInputs += 1;
-            stats.byFunction[key] = (stats.byFunction[key] ?? 0) + 1;
-            const sent = actionsSent();
-            stats.actions += sent.length;
-            if (out.crashed) stats.crashes += 1;
+            const { out, sent } = await tryHostile(key, h, event, 'eventInputs');
             expect({ key, crashed: out.crashed, sent, ignored: out.error === undefined && typeof out.result === 'object' && out.result !== null && 'ignored' in out.result })
               .toEqual({ key, crashed: undefined, sent: [], ignored: true });
           },
@@ -159,13 +165,7 @@ describe('every other handler under hostile input', () => {
           fc.record({ channelId: hostileString, action: hostileValue, resource: hostileValue, attempt: hostileValue, event: hostileValue, request: hostileValue, execution: hostileValue }, { requiredKeys: [] }),
         ),
         async (input) => {
-          resetHistory();
-          const out = await invoke(h, input);
-          stats.stepInputs += 1;
-          stats.byFunction[key] = (stats.byFunction[key] ?? 0) + 1;
-          const sent = actionsSent();
-          stats.actions += sent.length;
-          if (out.crashed) stats.crashes += 1;
+          const { out, sent } = await tryHostile(key, h, input, 'stepInputs');
           expect({ key, crashed: out.crashed, sent }).toEqual({ key, crashed: undefined, sent: [] });
         },
       ), { numRuns: 60, seed: 11 });

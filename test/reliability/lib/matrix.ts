@@ -9,6 +9,7 @@
  */
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
 import type { ChannelRecord } from '../../../functions/lib/registry';
+import { TRANSITIONAL as TRANSITIONAL_STATUSES } from '../../../functions/lib/sweeper';
 import type { InventoryItem } from '../../../local/core/types';
 import type { TestCloud } from '../../integration/helpers/local-cloud';
 import { clientsFor, sleep, start, sweepUntilClean, waitDone, type Clients } from './cloud';
@@ -130,13 +131,18 @@ export function orphansOf(cloud: TestCloud, record: ChannelRecord | undefined, c
   return [...unknown, ...ghosts];
 }
 
-export function notified(cloud: TestCloud, channelId: string, sinceCount: number): boolean {
+/** SNS notices the twin has published since the `sinceCount`-th (see publishedCount). */
+export function publishedSince(cloud: TestCloud, sinceCount: number): { Subject?: string; Message: string }[] {
   const sns = cloud.twin.services.get('sns') as unknown as { published(): { Subject?: string; Message: string }[] };
-  return sns.published().slice(sinceCount).some((m) => `${m.Subject ?? ''}\n${m.Message}`.includes(channelId));
+  return sns.published().slice(sinceCount);
+}
+
+export function notified(cloud: TestCloud, channelId: string, sinceCount: number): boolean {
+  return publishedSince(cloud, sinceCount).some((m) => `${m.Subject ?? ''}\n${m.Message}`.includes(channelId));
 }
 
 export function publishedCount(cloud: TestCloud): number {
-  return (cloud.twin.services.get('sns') as unknown as { published(): unknown[] }).published().length;
+  return publishedSince(cloud, 0).length;
 }
 
 /** Real ms a hold lasts at most: OnAir's longest wait bound (2100 s) in twin time, plus margin. */
@@ -213,7 +219,7 @@ export async function runCase(a: RunCaseArgs): Promise<MatrixRow> {
     const left = inventoryOf(cloud, a.channelId, record).length;
     // A workflow that ended must not leave its channel in a transitional status (locked, as if
     // something were still running): that is a stuck channel the next operation would trip over.
-    const stuck = exec.status !== 'RUNNING' && TRANSITIONAL_STATUSES.includes(status);
+    const stuck = exec.status !== 'RUNNING' && (TRANSITIONAL_STATUSES as string[]).includes(status);
     const handled = !success && !stuck && (a.failureLeavesNothing ? left === 0 && (record === undefined || recordedIds(record).length === 0) : true);
     const wasNotified = success ? 'n/a' as const : notified(cloud, a.channelId, snsBefore);
     const outcome = success ? a.successStatus : `${exec.status}${swept ? ', swept' : ''} → ${status}${stuck ? ' (stuck)' : ''}${a.failureLeavesNothing ? (left === 0 ? ', rolled back' : `, ${left} left`) : ''}`;
@@ -246,14 +252,12 @@ export async function removeChannel(cloud: TestCloud, c: Clients, channelId: str
   return inventoryOf(cloud, channelId, record ?? undefined).map((i) => `${i.service} ${i.type} ${i.id}`);
 }
 
-const TRANSITIONAL_STATUSES = ['PROVISIONING', 'STARTING', 'STOPPING', 'TEARING_DOWN'];
-
 /** Waits while the channel is in a transitional status (a rollback or child workflow still running). */
 export async function settle(c: Clients, channelId: string, timeoutMs = 180_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const r = await c.registry.find(channelId);
-    if (!r || !TRANSITIONAL_STATUSES.includes(r.status)) return;
+    if (!r || !(TRANSITIONAL_STATUSES as string[]).includes(r.status)) return;
     if (r.execution?.arn) {
       const d = await waitDone(c, r.execution.arn, Math.max(1, until - Date.now())).catch(() => undefined);
       const again = await c.registry.find(channelId);

@@ -14,6 +14,7 @@ import { localCredentials } from '../../../local/api/credentials';
 import { loadWorkflows } from '../../../local/workflows';
 import { useLocalCloud } from '../../integration/helpers/local-cloud';
 import { harness, run } from '../../integration/workflows/lifecycle';
+import { captureLogs } from '../fuzz/hostile';
 import { recordFigures, ROOT } from '../lib/figures';
 import { packagedTemplate, type Template } from '../lib/template';
 
@@ -141,12 +142,8 @@ describe('a real provision in the local cloud (MediaPackage v1: the profile with
   const h = harness(cloud);
 
   it('keeps the CDN identifier and credentials out of the registry, the environment and every log line', async () => {
-    const lines: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    const writeErr = process.stderr.write.bind(process.stderr);
-    const capture = (chunk: unknown): boolean => { lines.push(String(chunk)); return true; };
-    process.stdout.write = capture as typeof process.stdout.write;
-    process.stderr.write = capture as typeof process.stderr.write;
+    const logs = captureLogs();
+    const { lines } = logs;
     let exec;
     try {
       exec = await run(h(), 'provision', { channelId: 'sec-v1', profileName: 'mediapackage-v1', overrides: { input: { allowedCidrs: ['127.0.0.1/32'] } } });
@@ -154,8 +151,7 @@ describe('a real provision in the local cloud (MediaPackage v1: the profile with
       cloud().twin.faults.inject({ service: 'cloudfront', operation: 'CreateDistributionWithTags', nth: 1, times: 1, error: { code: 'InvalidArgument', message: 'injected' } });
       await run(h(), 'provision', { channelId: 'sec-v1-fail', profileName: 'mediapackage-v1', overrides: { input: { allowedCidrs: ['127.0.0.1/32'] } } });
     } finally {
-      process.stdout.write = write;
-      process.stderr.write = writeErr;
+      logs.stop();
     }
     expect(exec.status).toBe('SUCCEEDED');
     const rec = await h().registry.get('sec-v1');
