@@ -51,7 +51,7 @@ export function channelIssues(req: ModelValue, ctx: ChannelCheckContext): Valida
 
   // Input attachments: inputs must exist, be free, have the channel's class, and names must be unique.
   const attachmentNames = new Set<string>();
-  const audioSelectors = new Set<string>();
+  const attachmentSelectors: Array<{ name: string; selectors: Set<string> }> = [];
   arr(req.InputAttachments).forEach((att, i) => {
     const name = str(att.InputAttachmentName);
     if (name !== undefined) {
@@ -60,10 +60,12 @@ export function channelIssues(req: ModelValue, ctx: ChannelCheckContext): Valida
       }
       attachmentNames.add(name);
     }
+    const selectors = new Set<string>();
     for (const sel of arr(obj(att.InputSettings)?.AudioSelectors)) {
       const selName = str(sel.Name);
-      if (selName) audioSelectors.add(selName);
+      if (selName) selectors.add(selName);
     }
+    attachmentSelectors.push({ name: name ?? String(i), selectors });
     const inputId = str(att.InputId);
     if (!inputId) {
       issues.push({ ElementPath: `inputAttachments[${i}].inputId`, ErrorMessage: 'Input ID is required' });
@@ -138,10 +140,21 @@ export function channelIssues(req: ModelValue, ctx: ChannelCheckContext): Valida
     const name = str(ad.Name) ?? '';
     if (audioNames.has(name)) issues.push({ ElementPath: `encoderSettings.audioDescriptions[${i}].name`, ErrorMessage: `Audio description name '${name}' is used more than once` });
     audioNames.add(name);
+    // Every attached input must define every selector the audio descriptions use, under the same
+    // name: an output references a selector once, not once per input (MediaLive UG "Plan the audio
+    // selectors", rules 1 and 3: https://docs.aws.amazon.com/medialive/latest/ug/ips-plan-audio-sels.html).
     const selector = str(ad.AudioSelectorName);
-    if (selector && !audioSelectors.has(selector)) {
+    if (!selector) return;
+    if (attachmentSelectors.length === 0) {
       issues.push({ ElementPath: `encoderSettings.audioDescriptions[${i}].audioSelectorName`, ErrorMessage: `Audio selector '${selector}' is not defined in any input attachment's input settings` });
     }
+    attachmentSelectors.forEach((att, a) => {
+      if (att.selectors.has(selector)) return;
+      issues.push({
+        ElementPath: `inputAttachments[${a}].inputSettings.audioSelectors`,
+        ErrorMessage: `Audio selector '${selector}' used by audio description '${name}' is not defined in input attachment '${att.name}': every attached input must define the audio selectors the channel's audio descriptions use`,
+      });
+    });
   });
 
   const usedVideo = new Set<string>();

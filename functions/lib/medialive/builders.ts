@@ -13,7 +13,7 @@
  */
 import type {
   CreateChannelRequest, CreateInputRequest, CreateInputSecurityGroupRequest, H264Settings,
-  InputSettings, OutputDestination, OutputGroup, VideoDescription, AudioDescription, Output, H264Level,
+  InputSettings, OutputDestination, OutputGroup, VideoDescription, AudioDescription, AudioSelector, Output, H264Level,
 } from '@aws-sdk/client-medialive';
 import { ValidationError } from '../errors';
 import { idempotencyToken, resourceName } from '../ids';
@@ -326,15 +326,27 @@ export function buildSlateInputRequest(record: BuilderRecord, stage: string): Cr
   };
 }
 
-export function buildInputSettings(profile: Profile): InputSettings {
+/**
+ * The audio selectors every attached input must define: one per selector name the channel's audio
+ * descriptions use. MediaLive requires the same selectors, under the same names, in every input
+ * attached to a channel, because an output references a selector once, not once per input
+ * (MediaLive UG "Plan the audio selectors", rules 1 and 3:
+ * https://docs.aws.amazon.com/medialive/latest/ug/ips-plan-audio-sels.html).
+ * A selector with no settings takes the source's first audio track.
+ */
+export function audioSelectorsFor(audioDescriptions: AudioDescription[]): AudioSelector[] {
+  const names = new Set(audioDescriptions.map((d) => d.AudioSelectorName).filter((n): n is string => Boolean(n)));
+  return [...names].map((Name) => ({ Name }));
+}
+
+export function buildInputSettings(profile: Profile, audioSelectors: AudioSelector[]): InputSettings {
   return {
     SourceEndBehavior: 'CONTINUE',
     InputFilter: 'AUTO',
     FilterStrength: 1,
     DeblockFilter: 'DISABLED',
     DenoiseFilter: 'DISABLED',
-    // A selector with no settings takes the source's first audio track.
-    AudioSelectors: [{ Name: AUDIO_SELECTOR_NAME }],
+    AudioSelectors: audioSelectors,
     ...(profile.input.type === 'URL_PULL' ? {
       NetworkInputSettings: {
         ServerValidation: 'CHECK_CRYPTOGRAPHY_AND_VALIDATE_NAME',
@@ -348,6 +360,9 @@ export function buildInputSettings(profile: Profile): InputSettings {
 export function buildChannelRequest({ record, stage, inputId, roleArn, packagerOutput, slateInputId }: ChannelRequestArgs): CreateChannelRequest {
   const { profile, channelId, generation } = record;
   const standard = profile.channelClass === 'STANDARD';
+  const audioDescriptions = [buildAudioDescription(profile)];
+  // Every attachment (primary and slate) carries the selectors the audio descriptions name.
+  const audioSelectors = audioSelectorsFor(audioDescriptions);
   return {
     Name: resourceName(channelId),
     RequestId: idempotencyToken(channelId, generation, 'channel'),
@@ -362,13 +377,13 @@ export function buildChannelRequest({ record, stage, inputId, roleArn, packagerO
     InputAttachments: [{
       InputAttachmentName: resourceName(channelId, 'input'),
       InputId: inputId,
-      InputSettings: buildInputSettings(profile),
+      InputSettings: buildInputSettings(profile, audioSelectors),
     },
     // The slate loops for as long as recovery keeps it on air (a file input ends otherwise).
     ...(slateInputId ? [{
       InputAttachmentName: resourceName(channelId, 'slate'),
       InputId: slateInputId,
-      InputSettings: { SourceEndBehavior: 'LOOP' as const },
+      InputSettings: { SourceEndBehavior: 'LOOP' as const, AudioSelectors: audioSelectors },
     }] : [])],
     Destinations: packagerOutput.destinations,
     EncoderSettings: {
@@ -385,7 +400,7 @@ export function buildChannelRequest({ record, stage, inputId, roleArn, packagerO
         ...(standard ? { OutputLockingMode: 'PIPELINE_LOCKING' as const } : {}),
       },
       VideoDescriptions: profile.video.renditions.map((r) => buildVideoDescription(r, profile.video.gopSeconds)),
-      AudioDescriptions: [buildAudioDescription(profile)],
+      AudioDescriptions: audioDescriptions,
       OutputGroups: [packagerOutput.outputGroup],
     },
     Tags: channelTags(record, stage),

@@ -73,7 +73,11 @@ describe('automatic recovery in the local cloud', () => {
     }));
     await until('backup input', async () => (await medialive.send(new DescribeInputCommand({ InputId: backup.Input?.Id }))).State === 'DETACHED');
     const ch = await medialive.send(new DescribeChannelCommand({ ChannelId: mlId }));
-    await medialive.send(new UpdateChannelCommand({ ChannelId: mlId, InputAttachments: [...(ch.InputAttachments ?? []), { InputAttachmentName: BACKUP, InputId: backup.Input?.Id }] }));
+    await medialive.send(new UpdateChannelCommand({ ChannelId: mlId, InputAttachments: [...(ch.InputAttachments ?? []), {
+      InputAttachmentName: BACKUP, InputId: backup.Input?.Id,
+      // MediaLive requires every attached input to define the audio selectors the channel uses.
+      InputSettings: { AudioSelectors: ch.InputAttachments?.[0]?.InputSettings?.AudioSelectors },
+    }] }));
     await until('channel IDLE after update', async () => (await medialive.send(new DescribeChannelCommand({ ChannelId: mlId }))).State === 'IDLE');
     const start = await run(h(), 'start', { channelId: CHANNEL, reason: 'api' });
     expect(start.status).toBe('SUCCEEDED');

@@ -34,7 +34,9 @@ describe('slate input', () => {
     const record = makeRecord('default', SLATE);
     const req = buildChannelRequest({ record, stage: 'dev', inputId: '111', roleArn: 'arn:aws:iam::111122223333:role/ml', packagerOutput: { destinations: [], outputGroup: { OutputGroupSettings: {}, Outputs: [] } } as never, slateInputId: '222' });
     expect(req.InputAttachments?.map((a) => [a.InputAttachmentName, a.InputId])).toEqual([['onair-demo-1-input', '111'], ['onair-demo-1-slate', '222']]);
-    expect(req.InputAttachments?.[1].InputSettings).toEqual({ SourceEndBehavior: 'LOOP' });
+    // With the primary input's audio selectors: MediaLive requires them on every attached input.
+    expect(req.InputAttachments?.[1].InputSettings).toEqual({ SourceEndBehavior: 'LOOP', AudioSelectors: req.InputAttachments?.[0].InputSettings?.AudioSelectors });
+    expect(req.InputAttachments?.[1].InputSettings?.AudioSelectors).toEqual([{ Name: req.EncoderSettings?.AudioDescriptions?.[0].AudioSelectorName }]);
   });
 
   it('is created once and recorded; a recorded live slate is reused', async () => {

@@ -20,7 +20,6 @@ function referenceErrors(req: CreateChannelRequest): string[] {
   const videos = new Set(enc.VideoDescriptions!.map((v) => v.Name));
   const audios = new Set(enc.AudioDescriptions!.map((a) => a.Name));
   const destinations = new Set((req.Destinations ?? []).map((d) => d.Id));
-  const selectors = new Set((req.InputAttachments ?? []).flatMap((a) => a.InputSettings?.AudioSelectors ?? []).map((s) => s.Name));
   const usedVideo = new Set<string>();
   const usedAudio = new Set<string>();
   for (const group of enc.OutputGroups!) {
@@ -39,7 +38,12 @@ function referenceErrors(req: CreateChannelRequest): string[] {
   }
   videos.forEach((v) => { if (!usedVideo.has(v as string)) errors.push(`video ${v} is encoded but never output`); });
   audios.forEach((a) => { if (!usedAudio.has(a as string)) errors.push(`audio ${a} is encoded but never output`); });
-  for (const a of enc.AudioDescriptions!) if (!selectors.has(a.AudioSelectorName)) errors.push(`audio selector ${a.AudioSelectorName} not defined`);
+  // Every attached input defines every selector the audio descriptions use (MediaLive UG "Plan the
+  // audio selectors", https://docs.aws.amazon.com/medialive/latest/ug/ips-plan-audio-sels.html).
+  for (const att of req.InputAttachments ?? []) {
+    const selectors = new Set((att.InputSettings?.AudioSelectors ?? []).map((s) => s.Name));
+    for (const a of enc.AudioDescriptions!) if (!selectors.has(a.AudioSelectorName)) errors.push(`audio selector ${a.AudioSelectorName} not defined on ${att.InputAttachmentName}`);
+  }
   return errors;
 }
 
@@ -48,6 +52,17 @@ describe.each(variations())('MediaLive builders: $label', ({ record }) => {
     const req = channelRequest(record);
     expect(modelErrors('medialive', 'CreateChannel', req)).toEqual([]);
     expect(referenceErrors(req)).toEqual([]);
+  });
+
+  it('gives the slate attachment the same audio selectors as the primary input, the ones the audio descriptions use', () => {
+    const base = channelRequest(record);
+    const packagerOutput = { destinations: base.Destinations!, outputGroup: base.EncoderSettings!.OutputGroups![0] };
+    const req = buildChannelRequest({ record, stage: STAGE, inputId: '1234567', roleArn: MEDIALIVE_ROLE, packagerOutput, slateInputId: '7654321' });
+    expect(modelErrors('medialive', 'CreateChannel', req)).toEqual([]);
+    expect(referenceErrors(req)).toEqual([]);
+    const [primary, slate] = req.InputAttachments!;
+    expect(slate.InputSettings).toEqual({ SourceEndBehavior: 'LOOP', AudioSelectors: [{ Name: AUDIO_SELECTOR_NAME }] });
+    expect(slate.InputSettings!.AudioSelectors).toEqual(primary.InputSettings!.AudioSelectors);
   });
 
   it('sets everything AWS needs explicitly', () => {

@@ -278,7 +278,31 @@ describe('channels', () => {
     expect((err.fields.ValidationErrors as ModelValue[])[0]).toMatchObject({ ElementPath: 'encoderSettings.videoDescriptions[0].codecSettings.h264Settings.gopSize' });
     const noSel = channelRequest(other.Id as string, { InputAttachments: [{ InputId: other.Id, InputAttachmentName: 'primary' }] });
     err = await awsError(call('CreateChannel', noSel));
-    expect(err.fields.ValidationErrors).toEqual([expect.objectContaining({ ElementPath: 'encoderSettings.audioDescriptions[0].audioSelectorName' })]);
+    expect(err.fields.ValidationErrors).toEqual([expect.objectContaining({ ElementPath: 'inputAttachments[0].inputSettings.audioSelectors' })]);
+  });
+
+  // MediaLive UG "Plan the audio selectors" (https://docs.aws.amazon.com/medialive/latest/ug/ips-plan-audio-sels.html):
+  // every attached input defines the selectors, under the same names, that the audio descriptions use.
+  it('422 when any attached input lacks an audio selector the audio descriptions use, on create and on update', async () => {
+    const primary = await rtmpInput();
+    const slate = (await call('CreateInput', { Type: 'URL_PULL', Sources: [{ Url: 'https://x/slate.m3u8' }, { Url: 'https://y/slate.m3u8' }] })).Input as ModelValue;
+    env.clock.advance(ms(D.inputCreate));
+    const req = channelRequest(primary.Id as string);
+    req.InputAttachments = [...(req.InputAttachments as ModelValue[]), { InputId: slate.Id, InputAttachmentName: 'slate', InputSettings: { SourceEndBehavior: 'LOOP' } }];
+    let err = await awsError(call('CreateChannel', req));
+    expect([err.code, err.status]).toEqual(['UnprocessableEntityException', 422]);
+    expect(err.fields.ValidationErrors).toEqual([{ ElementPath: 'inputAttachments[1].inputSettings.audioSelectors', ErrorMessage: expect.stringContaining("Audio selector 'default' used by audio description 'audio_aac' is not defined in input attachment 'slate'") }]);
+    expect(ml.inventory().filter((i) => i.type === 'channel')).toEqual([]);
+    // A selector of another name does not count: names must match.
+    (req.InputAttachments as ModelValue[])[1]!.InputSettings = { SourceEndBehavior: 'LOOP', AudioSelectors: [{ Name: 'other' }] };
+    expect((await awsError(call('CreateChannel', req))).status).toBe(422);
+    // With the selector on both inputs the channel is created; an update that drops it is refused.
+    (req.InputAttachments as ModelValue[])[1]!.InputSettings = { SourceEndBehavior: 'LOOP', AudioSelectors: [{ Name: 'default' }] };
+    const id = ((await call('CreateChannel', req)).Channel as ModelValue).Id as string;
+    env.clock.advance(ms(D.channelCreate));
+    const dropped = [(req.InputAttachments as ModelValue[])[0], { InputId: slate.Id, InputAttachmentName: 'slate' }];
+    err = await awsError(call('UpdateChannel', { ChannelId: id, InputAttachments: dropped }));
+    expect([err.status, (err.fields.ValidationErrors as ModelValue[]).map((v) => v.ElementPath)]).toEqual([422, ['inputAttachments[1].inputSettings.audioSelectors']]);
   });
 
   it('a STANDARD channel refuses a SINGLE_INPUT input; STANDARD URL destinations need two settings', async () => {
