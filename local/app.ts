@@ -21,6 +21,7 @@ import { localCredentials } from './api/credentials';
 import { AwsError } from './core/types';
 import { startTwin, type Twin, type TwinOptions } from './server';
 import { SERVICES } from './services';
+import { registerStackRoles } from './iam/roles';
 import type { EventBridgeService } from './services/events';
 import type { LambdaService } from './services/lambda';
 import type { SchedulerService } from './services/scheduler';
@@ -139,6 +140,9 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
       });
     }
     await createStackResources(twin, workflows);
+
+    // The stack's service roles (MediaLive's, MediaPackage's): the twin checks them when a service acts (local/iam).
+    registerStackRoles(twin.env, workflows);
 
     return {
       url: twin.url, twin, workflows, lambda, stepFunctions, eventBridge, scheduler, environment,

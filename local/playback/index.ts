@@ -9,9 +9,12 @@
  *      v1 — the origin's X-MediaPackage-CDNIdentifier header equals the value in the endpoint's
  *      Secrets Manager secret (read through the twin's secretsmanager service). Otherwise 403;
  *   4. the packager channel must be fed by a RUNNING MediaLive channel whose output group's
- *      destination points at it (and, for v2, whose role the channel policy lets PutObject);
- *      otherwise 404, as MediaPackage answers for a channel with no content — so "is it watchable?"
- *      checks are real;
+ *      destination points at it, and MediaLive must be allowed to push: the channel's role exists,
+ *      admits medialive.amazonaws.com and allows what the push needs (v2: mediapackagev2:PutObject and
+ *      GetChannel on the channel; v1: mediapackage:DescribeChannel), and for v2 the channel policy lets
+ *      that role PutObject (local/iam). Otherwise 404, as MediaPackage answers for a channel with no
+ *      content, and MediaLive raises its output alert on every running pipeline — so "is it
+ *      watchable?" checks are real;
  *   5. manifests are 404 until the first segment is complete (MediaPackage has nothing before), then
  *      generated from the encoder's ABR ladder and the twin clock: a multivariant HLS
  *      playlist with one variant per video rendition, media playlists whose EXT-X-MEDIA-SEQUENCE
@@ -24,6 +27,8 @@ import { arr, obj, str } from '../services/media-util';
 import { mediaRegistry } from '../services/media-registry';
 import type { DistributionView } from '../services/cloudfront';
 import type { MediaLiveChannelView } from '../services/medialive';
+import { policyAllows } from '../iam/policy';
+import { serviceMayAct, type ServiceAction } from '../iam/roles';
 import { type Rendition, renditionsOf, type LiveTiming, hlsMultivariant, hlsMedia, dashMpd, liveWindow, segmentBody } from './manifests';
 
 export type CdnRequest = RawRequest & { path: string; query: URLSearchParams };
@@ -112,7 +117,7 @@ async function fromV2(env: PlaybackEnv, dist: DistributionView, origin: ModelVal
   return serve(env, feed, { rest: found.rest, manifestName: found.manifest?.name, childName: child, kind: kind === 'DASH' ? 'DASH' : kind === undefined ? undefined : 'HLS', lowLatency: kind === 'LLHLS', segSeconds, windowSeconds: window, cmaf, segmentPrefix: String(found.endpoint.Segment.SegmentName ?? 'segment') });
 }
 
-/** Does a MediaLive channel feed this v2 channel, with its role allowed to push by the channel policy? */
+/** Does a MediaLive channel feed this v2 channel, with its role and the channel policy letting it push? */
 function feedsV2(env: PlaybackEnv, ch: MediaLiveChannelView, group: string, channel: string): boolean {
   const reg = mediaRegistry(env);
   const to = destinationsInUse(ch).some((d) =>
@@ -122,8 +127,21 @@ function feedsV2(env: PlaybackEnv, ch: MediaLiveChannelView, group: string, chan
       return hit?.group === group && hit.channel === channel;
     }));
   if (!to) return false;
-  // MediaPackage v2 refuses MediaLive's PUTs unless the channel policy allows the channel's role.
-  return policyAllows(reg.mediapackagev2?.channelPolicy(group, channel), { action: 'mediapackagev2:PutObject', principalArn: ch.RoleArn });
+  const arn = reg.mediapackagev2?.channelArn(group, channel) ?? `channelGroup/${group}/channel/${channel}`;
+  // The MediaPackage output group needs both on the role: MediaLive's role template and the Live
+  // Event Framework grant them, and "without [GetChannel] MediaLive will be unable to push content to
+  // a MediaPackage V2 channel using the MediaPackage Output Group" (aws-samples/aws-cdk-mediaservices-refarch
+  // LEF/RELEASES.md, v1.0.4).
+  const role = serviceMayAct(env, { roleArn: ch.RoleArn, service: MEDIALIVE, actions: [
+    { action: 'mediapackagev2:PutObject', resource: arn },
+    { action: 'mediapackagev2:GetChannel', resource: arn },
+  ] });
+  // And MediaPackage v2 refuses MediaLive's PUTs unless the channel policy allows the channel's role
+  // (https://docs.aws.amazon.com/mediapackage/latest/userguide/ingest-auth.html).
+  const refused = !role.allowed ? role.reason
+    : policyAllows(reg.mediapackagev2?.channelPolicy(group, channel), { action: 'mediapackagev2:PutObject', principalArn: ch.RoleArn, resource: arn }) ? undefined
+      : `the channel policy of ${arn} does not allow ${String(ch.RoleArn)} to perform mediapackagev2:PutObject`;
+  return outputWritable(env, ch, arn, refused);
 }
 
 // ───────────────────────────── MediaPackage v1 origin ─────────────────────────────
@@ -135,18 +153,36 @@ async function fromV1(env: PlaybackEnv, domain: string, path: string, headers: R
   const ep = found.endpoint;
   if (ep.Origination === 'DENY') return originError(403, 'Origination is disabled on this endpoint');
   if (ep.Authorization) {
-    const expected = await cdnIdentifier(env, ep.Authorization.CdnIdentifierSecret);
+    // MediaPackage reads the secret through the endpoint's SecretsRoleArn: the role must admit
+    // mediapackage.amazonaws.com and allow GetSecretValue on the secret ("Setting up CDN authorization",
+    // https://docs.aws.amazon.com/mediapackage/latest/ug/setting-up-create-trust-rel-policy-cdn.html).
+    const secretRole = serviceMayAct(env, { roleArn: ep.Authorization.SecretsRoleArn, service: 'mediapackage.amazonaws.com', actions: [
+      { action: 'secretsmanager:GetSecretValue', resource: ep.Authorization.CdnIdentifierSecret },
+    ] });
+    const expected = secretRole.allowed ? await cdnIdentifier(env, ep.Authorization.CdnIdentifierSecret) : undefined;
     if (expected === undefined) return originError(403, 'MediaPackage could not read the CDN identifier secret');
     if (headers['x-mediapackage-cdnidentifier'] !== expected) return originError(403, 'Missing or wrong X-MediaPackage-CDNIdentifier');
   }
   if (!found.manifest && !isSegment(found.rest)) return originError(404, 'Not Found');
-  const feed = liveFeed(env, (ch) => destinationsInUse(ch).some((d) =>
-    arr(d.MediaPackageSettings).some((s) => reg.mediapackage?.channelIdForIngest({ channelId: str(s.ChannelId) }) === ep.ChannelId) ||
-    arr(d.Settings).some((s) => reg.mediapackage?.channelIdForIngest({ url: str(s.Url) }) === ep.ChannelId)));
+  const feed = liveFeed(env, (ch) => feedsV1(env, ch, ep.ChannelId));
   if (!feed) return originError(404, `Channel ${ep.ChannelId} is not receiving content`);
   const m = found.manifest;
   const segSeconds = m?.segmentSeconds ?? Number(ep.pkg.SegmentDurationSeconds ?? 6);
   return serve(env, feed, { rest: found.rest, manifestName: m?.name, childName: m?.name ?? ep.ManifestName, kind: m?.kind, lowLatency: false, segSeconds, windowSeconds: m?.windowSeconds ?? 60, cmaf: ep.kind !== 'HlsPackage', segmentPrefix: String(ep.pkg.SegmentPrefix ?? 'segment') });
+}
+
+/** Does a MediaLive channel feed this v1 channel, with its role allowed to look the channel up? */
+function feedsV1(env: PlaybackEnv, ch: MediaLiveChannelView, channelId: string): boolean {
+  const reg = mediaRegistry(env);
+  const to = destinationsInUse(ch).some((d) =>
+    arr(d.MediaPackageSettings).some((s) => reg.mediapackage?.channelIdForIngest({ channelId: str(s.ChannelId) }) === channelId) ||
+    arr(d.Settings).some((s) => reg.mediapackage?.channelIdForIngest({ url: str(s.Url) }) === channelId));
+  if (!to) return false;
+  const arn = reg.mediapackage?.channelArn(channelId) ?? `channels/${channelId}`;
+  // A MediaPackage (v1) output group names the channel by id: MediaLive looks it up with the role
+  // (mediapackage:DescribeChannel, as MediaLive's role template grants).
+  const role = serviceMayAct(env, { roleArn: ch.RoleArn, service: MEDIALIVE, actions: [{ action: 'mediapackage:DescribeChannel', resource: arn }] });
+  return outputWritable(env, ch, arn, role.allowed ? undefined : role.reason);
 }
 
 /** The value MediaPackage compares the header with: `{"MediaPackageCDNIdentifier": "..."}` in the secret. */
@@ -168,6 +204,7 @@ function liveFeed(env: PlaybackEnv, feeds: (ch: MediaLiveChannelView) => boolean
   const channels = mediaRegistry(env).medialive?.channelViews() ?? [];
   const live = channels.find((c) => (c.State === 'RUNNING' || c.State === 'RECOVERING') && c.PipelinesRunningCount > 0 && c.startedAt !== undefined && feeds(c));
   if (!live) return undefined;
+  inputReadable(env, live);
   return { channel: live, renditions: renditionsOf(live.EncoderSettings, outputGroupsInUse(live)), startedAt: live.startedAt! };
 }
 
@@ -249,69 +286,75 @@ function text(status: number, body: string): RawResponse {
   return { status, headers: { 'content-type': 'text/plain; charset=utf-8' }, body };
 }
 
-// ───────────────────────────── resource policies ─────────────────────────────
+// ───────────────────────────── MediaLive refused by IAM ─────────────────────────────
 
-interface PolicyRequest {
-  action: string;
-  /** The calling service principal (cloudfront.amazonaws.com for OAC-signed requests). */
-  service?: string;
-  /** The calling IAM principal (a role ARN). */
-  principalArn?: string;
-  sourceArn?: string;
-  sourceAccount?: string;
+const MEDIALIVE = 'medialive.amazonaws.com';
+
+/**
+ * The alert MediaLive raises when an output cannot be written: "Failed to Create Output File or
+ * Socket", AWS's own example of a MediaLive Channel Alert
+ * (https://docs.aws.amazon.com/medialive/latest/ug/monitoring-cloudwatch-json-alert.html; the same
+ * payload is events/medialive/alert-documented-example.json). The message is the twin's wording.
+ */
+export const OUTPUT_ALERT = 'Failed to Create Output File or Socket';
+/**
+ * Alert 5008, "Input Resource Not Accessible": "the channel configuration refers to a resource that
+ * MediaLive can't access. The specific resource is identified in the alert"
+ * (https://docs.aws.amazon.com/medialive/latest/ug/monitor-activity-types-alerts-channels.html).
+ */
+export const INPUT_ALERT = 'Input Resource Not Accessible';
+
+/** Alerts the twin raised for a refusal, per twin, by `channelId alertType`: cleared once allowed again. */
+const raisedAlerts = new WeakMap<object, Map<string, string[]>>();
+
+/**
+ * MediaLive's side of a refused push or read: while `refused`, the alert is SET on every running
+ * pipeline (raiseAlert keeps one per pipeline and type, so ListAlerts and EventBridge see it once);
+ * when allowed again, the alerts this raised are CLEARED. Returns whether the access is allowed.
+ */
+function alertWhileRefused(env: PlaybackEnv, ch: MediaLiveChannelView, alertType: string, message: string | undefined): boolean {
+  const ml = mediaRegistry(env).medialive;
+  let byChannel = raisedAlerts.get(env.clock);
+  if (!byChannel) raisedAlerts.set(env.clock, (byChannel = new Map()));
+  const key = `${ch.Id} ${alertType}`;
+  if (message !== undefined) {
+    const ids = ml ? ch.RunningPipelines.map((pipeline) => ml.raiseAlert(ch.Id, { pipeline, alertType, message })) : [];
+    byChannel.set(key, ids);
+    return false;
+  }
+  for (const alarmId of byChannel.get(key) ?? []) {
+    try {
+      ml?.clearAlert(ch.Id, { alarmId });
+    } catch {
+      // Already gone: the channel restarted since (alarm ids restart with it).
+    }
+  }
+  byChannel.delete(key);
+  return true;
+}
+
+/** MediaLive pushing to `target`: refused → no content reaches MediaPackage, and the output alert. */
+function outputWritable(env: PlaybackEnv, ch: MediaLiveChannelView, target: string, refused: string | undefined): boolean {
+  return alertWhileRefused(env, ch, OUTPUT_ALERT, refused === undefined ? undefined : `MediaPackage output unable to write to [${target}]: HTTP 403 Forbidden (${refused})`);
 }
 
 /**
- * A small IAM evaluator for resource policies: an explicit Deny wins, else some Allow must match the
- * action, the principal and every condition (StringEquals/StringLike/ArnEquals/ArnLike on
- * AWS:SourceArn and AWS:SourceAccount). No policy → denied.
+ * A channel reading an s3:// (or s3ssl://) file input, the slate, reads it with the channel's role:
+ * s3:GetObject on the object and s3:ListBucket on the bucket (MediaLive UG "about the trusted
+ * entity": MediaLive "must have read access to some or all buckets in Amazon S3",
+ * https://docs.aws.amazon.com/medialive/latest/ug/about-trusted-entity.html). Refused → alert 5008.
+ * Output goes on (the channel's input-loss behaviour fills in: EncoderSettings.GlobalConfiguration.
+ * InputLossBehavior in MediaLive's API model), so playback is not blocked by it.
  */
-export function policyAllows(policy: string | undefined, req: PolicyRequest): boolean {
-  if (!policy) return false;
-  let doc: unknown;
-  try {
-    doc = JSON.parse(policy);
-  } catch {
-    return false;
-  }
-  const raw = obj(doc)?.Statement;
-  const statements = (Array.isArray(raw) ? raw : [raw]).map(obj).filter((s): s is Record<string, unknown> => !!s);
-  const matches = (s: Record<string, unknown>): boolean => actionMatches(s.Action, req.action) && principalMatches(s.Principal, req) && conditionsHold(obj(s.Condition), req);
-  if (statements.some((s) => s.Effect === 'Deny' && matches(s))) return false;
-  return statements.some((s) => s.Effect === 'Allow' && matches(s));
-}
-
-function list(v: unknown): string[] {
-  return Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
-}
-
-function wildcard(pattern: string, value: string, ignoreCase = false): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, ignoreCase ? 'i' : '');
-  return re.test(value);
-}
-
-function actionMatches(action: unknown, wanted: string): boolean {
-  return list(action).some((a) => wildcard(a, wanted, true));
-}
-
-function principalMatches(principal: unknown, req: PolicyRequest): boolean {
-  if (principal === '*') return true;
-  const p = obj(principal);
-  if (!p) return false;
-  if (list(p.AWS).some((a) => a === '*' || (req.principalArn !== undefined && (a === req.principalArn || a === `arn:aws:iam::${req.principalArn.split(':')[4]}:root`)))) return true;
-  return req.service !== undefined && list(p.Service).includes(req.service);
-}
-
-function conditionsHold(cond: Record<string, unknown> | undefined, req: PolicyRequest): boolean {
-  if (!cond) return true;
-  const values: Record<string, string | undefined> = { 'aws:sourcearn': req.sourceArn, 'aws:sourceaccount': req.sourceAccount };
-  for (const [op, block] of Object.entries(cond)) {
-    for (const [key, expected] of Object.entries(obj(block) ?? {})) {
-      const actual = values[key.toLowerCase()];
-      if (actual === undefined) return false;
-      const ok = list(expected).some((e) => (op === 'StringEquals' || op === 'ArnEquals' ? e === actual : op === 'StringLike' || op === 'ArnLike' ? wildcard(e, actual) : false));
-      if (!ok) return false;
-    }
-  }
-  return true;
+function inputReadable(env: PlaybackEnv, ch: MediaLiveChannelView): void {
+  const objects = ch.ActiveInputUrls.flatMap((url) => {
+    const m = /^s3(?:ssl)?:\/\/([^/]+)\/(.+)$/.exec(url);
+    return m ? [{ bucket: m[1]!, key: m[2]! }] : [];
+  });
+  const actions: ServiceAction[] = objects.flatMap(({ bucket, key }) => [
+    { action: 's3:GetObject', resource: `arn:aws:s3:::${bucket}/${key}` },
+    { action: 's3:ListBucket', resource: `arn:aws:s3:::${bucket}` },
+  ]);
+  const role = actions.length ? serviceMayAct(env, { roleArn: ch.RoleArn, service: MEDIALIVE, actions }) : { allowed: true as const };
+  alertWhileRefused(env, ch, INPUT_ALERT, role.allowed ? undefined : `Unable to open input file [${ch.ActiveInputUrls.join(', ')}]: HTTP 403 Forbidden (${role.reason})`);
 }

@@ -124,6 +124,10 @@ export interface MediaLiveChannelView {
   Destinations: ModelValue[];
   RoleArn?: string;
   startedAt?: number;
+  /** Ids of the pipelines running now. */
+  RunningPipelines: string[];
+  /** Source URLs of the input the channel is reading now (its active attachment). */
+  ActiveInputUrls: string[];
 }
 
 export class MediaLiveService implements ServiceBehaviour {
@@ -1008,7 +1012,15 @@ export class MediaLiveService implements ServiceBehaviour {
       Destinations: clone(arr(c.spec.Destinations)),
       RoleArn: str(c.spec.RoleArn),
       startedAt: this.startedAt.get(c.Id),
+      RunningPipelines: c.pipelines.filter((p) => p.running).map((p) => p.PipelineId),
+      ActiveInputUrls: this.activeInputUrls(c),
     }));
+  }
+
+  private activeInputUrls(c: ChannelRec): string[] {
+    const attachment = arr(c.spec.InputAttachments).find((a) => a.InputAttachmentName === c.activeAttachment);
+    const input = this.inputs.get(String(attachment?.InputId));
+    return (input?.Sources ?? []).map((s) => str(s.Url)).filter((u): u is string => u !== undefined);
   }
 
   inventory(): InventoryItem[] {

@@ -281,6 +281,11 @@ export class MediaPackageService implements ServiceBehaviour {
     return { endpoint: clone(e), manifest, rest };
   }
 
+  /** The channel's ARN (MediaLive's role looks the channel up: mediapackage:DescribeChannel). */
+  channelArn(id: string): string | undefined {
+    return this.channels.get(id)?.Arn;
+  }
+
   /** The v1 channel a MediaLive destination feeds: by MediaPackageSettings ChannelId or ingest URL. */
   channelIdForIngest(ref: { channelId?: string; url?: string }): string | undefined {
     if (ref.channelId && this.channels.has(ref.channelId)) return ref.channelId;

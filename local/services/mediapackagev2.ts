@@ -435,6 +435,11 @@ export class MediaPackageV2Service implements ServiceBehaviour {
     return undefined;
   }
 
+  /** The channel's ARN (the resource MediaLive's role must be allowed to push to). */
+  channelArn(group: string, channel: string): string | undefined {
+    return this.channels.get(`${group}/${channel}`)?.Arn;
+  }
+
   /** The channel's policy document, parsed (for playback's ingest check). */
   channelPolicy(group: string, channel: string): string | undefined {
     return this.channels.get(`${group}/${channel}`)?.policy;

@@ -17,6 +17,7 @@ import type { ChannelRecord } from '../../../functions/lib/registry';
 import type { Twin } from '../../../local/server';
 import { makeRecord, MEDIALIVE_ROLE, SECRETS_ROLE, STAGE } from '../../unit/resources/helpers/fixtures';
 import { clientConfig } from './helpers';
+import { registerStackRolesAs } from '../../helpers/iam-roles';
 import { cdnGet, mediaTwin, until } from './media-helpers';
 
 describe('OnAir builders → twin over HTTP → watchable through the CDN', () => {
@@ -31,6 +32,8 @@ describe('OnAir builders → twin over HTTP → watchable through the CDN', () =
     twin = await mediaTwin();
     const cfg = clientConfig(twin);
     [ml, v2, v1, cf, sm] = [new MediaLiveClient(cfg), new MediaPackageV2Client(cfg), new MediaPackageClient(cfg), new CloudFrontClient(cfg), new SecretsManagerClient(cfg)];
+    // The stack's own service roles: watchable only if serverless.yml grants what the builders' requests need.
+    registerStackRolesAs(twin.env, STAGE, { MediaLiveRole: MEDIALIVE_ROLE, MediaPackageSecretsRole: SECRETS_ROLE });
     cachePolicyId = (await cf.send(new CreateCachePolicyCommand({ CachePolicyConfig: buildManifestCachePolicyConfig(STAGE) }))).CachePolicy!.Id!;
   });
   afterAll(async () => {

@@ -11,6 +11,7 @@ import type { Twin } from '../../../local/server';
 import { clientConfig } from './helpers';
 import { cdnGet, mediaTwin, until } from './media-helpers';
 import { channelRequest, distributionConfig, ROLE_ARN } from '../../unit/local/services/media-fixtures';
+import { registerPermissiveRole } from '../../helpers/iam-roles';
 
 describe('live playback through the twin CDN', () => {
   let twin: Twin;
@@ -23,6 +24,8 @@ describe('live playback through the twin CDN', () => {
     twin = await mediaTwin();
     const cfg = clientConfig(twin);
     [ml, v2, v1, cf, sm] = [new MediaLiveClient(cfg), new MediaPackageV2Client(cfg), new MediaPackageClient(cfg), new CloudFrontClient(cfg), new SecretsManagerClient(cfg)];
+    // Roles that exist and allow what they are used for (permissions: test/integration/twin/iam-service-roles.test.ts).
+    for (const arn of [ROLE_ARN, 'arn:aws:iam::111122223333:role/mp-secrets']) registerPermissiveRole(twin.env, arn);
   });
   afterAll(async () => {
     for (const c of [ml, v2, v1, cf, sm]) c.destroy();

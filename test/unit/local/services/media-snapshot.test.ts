@@ -3,7 +3,7 @@ import { createCloudFront } from '../../../../local/services/cloudfront';
 import { createMediaLive } from '../../../../local/services/medialive';
 import { createMediaPackage } from '../../../../local/services/mediapackage';
 import { createMediaPackageV2 } from '../../../../local/services/mediapackagev2';
-import { policyAllows } from '../../../../local/playback';
+import { policyAllows } from '../../../../local/iam/policy';
 import type { ModelValue, ServiceBehaviour, ServiceFactory } from '../../../../local/core/types';
 import { awsError, caller, testEnv } from './twin-test-env';
 import { distributionConfig } from './media-fixtures';

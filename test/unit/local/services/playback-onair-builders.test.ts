@@ -18,11 +18,14 @@ import { createSecretsManager } from '../../../../local/services/secretsmanager'
 import type { ModelValue } from '../../../../local/core/types';
 import { makeRecord, MEDIALIVE_ROLE, SECRETS_ROLE, STAGE } from '../../resources/helpers/fixtures';
 import { caller, testEnv } from './twin-test-env';
+import { registerStackRolesAs } from '../../../helpers/iam-roles';
 
 const m = (v: unknown): ModelValue => v as ModelValue;
 
 function twin() {
   const env = testEnv();
+  // The stack's own service roles: watchable only if serverless.yml grants what the builders' requests need.
+  registerStackRolesAs(env, STAGE, { MediaLiveRole: MEDIALIVE_ROLE, MediaPackageSecretsRole: SECRETS_ROLE });
   const call = {
     ml: caller(env, env.use(createMediaLive)),
     v2: caller(env, env.use(createMediaPackageV2)),

@@ -10,11 +10,17 @@ import { createSecretsManager } from '../../../../local/services/secretsmanager'
 import type { ModelValue, RawResponse } from '../../../../local/core/types';
 import { caller, testEnv } from './twin-test-env';
 import { channelRequest, distributionConfig, ROLE_ARN } from './media-fixtures';
+import { registerPermissiveRole } from '../../../helpers/iam-roles';
 
 type Env = ReturnType<typeof testEnv>;
 
+const SECRETS_ROLE_ARN = 'arn:aws:iam::111122223333:role/mp';
+
 function setup() {
   const env = testEnv();
+  // Not the subject here (test/unit/local/iam is): roles that exist and allow what they are used for.
+  registerPermissiveRole(env, ROLE_ARN);
+  registerPermissiveRole(env, SECRETS_ROLE_ARN);
   const ml = env.use(createMediaLive);
   const v2 = env.use(createMediaPackageV2);
   const v1 = env.use(createMediaPackage);
@@ -204,7 +210,7 @@ describe('playback through the CDN (MediaPackage v1, CDN authorization)', () => 
     const s = setup();
     const secret = await s.sm('CreateSecret', { Name: 'onair/demo/cdn', SecretString: JSON.stringify({ MediaPackageCDNIdentifier: 'uuid-1234' }) });
     await s.v1('CreateChannel', { Id: 'onair-demo' });
-    const ep = await s.v1('CreateOriginEndpoint', { ChannelId: 'onair-demo', Id: 'onair-demo-hls', HlsPackage: { SegmentDurationSeconds: 6 }, Authorization: { CdnIdentifierSecret: secret.ARN, SecretsRoleArn: 'arn:aws:iam::111122223333:role/mp' } });
+    const ep = await s.v1('CreateOriginEndpoint', { ChannelId: 'onair-demo', Id: 'onair-demo-hls', HlsPackage: { SegmentDurationSeconds: 6 }, Authorization: { CdnIdentifierSecret: secret.ARN, SecretsRoleArn: SECRETS_ROLE_ARN } });
     const url = new URL(String(ep.Url));
     const make = async (ref: string, header: string) => {
       const d = (await s.cf('CreateDistribution', { DistributionConfig: distributionConfig({ CallerReference: ref }, undefined, url.host, { 'X-MediaPackage-CDNIdentifier': header }) })).Distribution as ModelValue;
