@@ -4,9 +4,10 @@
  *   - every function registered with the Lambda twin (the real handler modules, run in-process);
  *   - every state machine registered with the Step Functions twin (the checked-in ASL);
  *   - every EventBridge rule with its target;
- *   - the resources the workflows need at run time: DynamoDB tables, the SNS topic, the
- *     Scheduler group (IAM roles, KMS keys, log groups and the SQS dead-letter queue are not
- *     served by the twin: the twin does not enforce IAM, and Scheduler keeps dead letters itself).
+ *   - the stack resources the twin serves (local/stack.ts): DynamoDB tables, the SNS topic, the
+ *     Scheduler group, the stage's shared delivery (MediaPackage v2 channel group, OAC, cache
+ *     policy, CloudFront distribution, its alarm). KMS keys, log groups and the SQS dead-letter
+ *     queue are not served (Scheduler keeps dead letters itself).
  *
  * The process environment is set before any handler module loads, because SDK clients read
  * AWS_ENDPOINT_URL, region and credentials when they are constructed (once per module): the
@@ -15,18 +16,19 @@
  * share this one process, so two functions declaring different values for one variable is refused.
  */
 import './polyfills';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { resolve } from 'node:path';
 import { localCredentials } from './api/credentials';
-import { AwsError } from './core/types';
 import { startTwin, type Twin, type TwinOptions } from './server';
+import { deployStack } from './stack';
+import { formatQuotaValues } from '../functions/lib/quotas';
 import { SERVICES } from './services';
 import { registerStackRoles } from './iam/roles';
 import type { EventBridgeService } from './services/events';
 import type { LambdaService } from './services/lambda';
 import type { SchedulerService } from './services/scheduler';
 import type { StepFunctionsService } from './services/stepfunctions';
-import { loadWorkflows, WorkflowConfigError, type Workflows } from './workflows';
+import type { InventoryItem } from './core/types';
+import { loadWorkflows, WorkflowConfigError, type PhysicalResource, type Workflows } from './workflows';
 
 export interface LocalCloudOptions extends Omit<TwinOptions, 'services'> {
   /** Repository root holding serverless.yml (default: this checkout). */
@@ -55,6 +57,13 @@ export interface LocalCloud {
   /** The environment the handlers run with (also set on process.env). */
   environment: Record<string, string>;
   stateMachineArn(key: string): string;
+  /** What the stack created (local/stack.ts), by logical id. */
+  stack: Record<string, PhysicalResource>;
+  /**
+   * The twin's inventory less the stack's own resources (tables, topic, schedule group, the stage's
+   * shared delivery) and topic subscriptions: what channels own, so what must be gone after teardown.
+   */
+  channelInventory(): InventoryItem[];
   stop(): Promise<void>;
 }
 
@@ -100,8 +109,14 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   // which Node's ESM loader refuses when the twin runs under tsx (npm start).
   const twin = await startTwin({ ...twinOptions, services: SERVICES });
   try {
-    const workflows = loadWorkflows({ root: root ?? resolve(__dirname, '..'), ...(stage ? { stage } : {}), region: twin.env.region, accountId: twin.env.accountId });
+    const load = { root: root ?? resolve(__dirname, '..'), ...(stage ? { stage } : {}), region: twin.env.region, accountId: twin.env.accountId };
+    // The stack first (tables, topic, the stage's shared delivery …), as `osls deploy` does: the
+    // functions' environment names what it created (the distribution's domain, for one).
+    const physical = await deployStack(twin, loadWorkflows(load));
+    const workflows = loadWorkflows({ ...load, physical });
     const environment = applicationEnvironment(workflows, twin.url, logLevel);
+    // The twin is the account: OnAir plans channels against the quotas it enforces (raised for scale runs).
+    if (twin.env.quotas && formatQuotaValues(twin.env.quotas) !== 'default') environment.ONAIR_ACCOUNT_QUOTAS = formatQuotaValues(twin.env.quotas);
     for (const [k, v] of Object.entries(environment)) {
       if (v === '') delete process.env[k];
       else process.env[k] = v;
@@ -139,13 +154,19 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
         targets: [{ id: rule.target.key, arn: rule.target.arn, ...(rule.input !== undefined ? { input: rule.input } : {}), ...(rule.inputPath !== undefined ? { inputPath: rule.inputPath } : {}) }],
       });
     }
-    await createStackResources(twin, workflows);
 
     // The stack's service roles (MediaLive's, MediaPackage's): the twin checks them when a service acts (local/iam).
     registerStackRoles(twin.env, workflows);
 
     return {
       url: twin.url, twin, workflows, lambda, stepFunctions, eventBridge, scheduler, environment,
+      stack: physical,
+      channelInventory() {
+        // Inventory ids and CloudFormation refs name a resource by ARN or by name: compare the names.
+        const name = (id: string): string => id.split(/[:/]/).pop() as string;
+        const stackNames = new Set(Object.values(physical).flatMap((p) => [p.ref, ...Object.values(p.attributes ?? {})]).map(name));
+        return twin.inventory().filter((i) => !stackNames.has(name(i.id)) && !(i.service === 'sns' && i.type === 'subscription'));
+      },
       stateMachineArn(key: string): string {
         const sm = workflows.stateMachines[key];
         if (!sm) throw new Error(`serverless.yml has no state machine ${key} (known: ${Object.keys(workflows.stateMachines).join(', ')})`);
@@ -164,53 +185,5 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
   } catch (error) {
     await twin.stop();
     throw error;
-  }
-}
-
-/** CloudFormation's part for what the workflows use at run time; a no-op when it already exists. */
-async function createStackResources(twin: Twin, workflows: Workflows): Promise<void> {
-  const creds = localCredentials();
-  const ddb = new DynamoDBClient({ endpoint: twin.url, region: workflows.region, credentials: creds });
-  try {
-    for (const [id, r] of Object.entries(workflows.resources)) {
-      const p = r.Properties;
-      switch (r.Type) {
-        case 'AWS::DynamoDB::Table': {
-          const input: CreateTableCommandInput = {
-            TableName: String(p.TableName ?? `${workflows.service}-${workflows.stage}-${id}`),
-            KeySchema: p.KeySchema as CreateTableCommandInput['KeySchema'],
-            AttributeDefinitions: p.AttributeDefinitions as CreateTableCommandInput['AttributeDefinitions'],
-            BillingMode: (p.BillingMode as CreateTableCommandInput['BillingMode']) ?? 'PAY_PER_REQUEST',
-            ...(p.GlobalSecondaryIndexes ? { GlobalSecondaryIndexes: p.GlobalSecondaryIndexes as CreateTableCommandInput['GlobalSecondaryIndexes'] } : {}),
-            ...(p.ProvisionedThroughput ? { ProvisionedThroughput: p.ProvisionedThroughput as CreateTableCommandInput['ProvisionedThroughput'] } : {}),
-          };
-          try {
-            await ddb.send(new CreateTableCommand(input));
-          } catch (error) {
-            if (!(error instanceof ResourceInUseException)) throw error;
-          }
-          for (let i = 0; i < 200; i++) {
-            const d = await ddb.send(new DescribeTableCommand({ TableName: input.TableName }));
-            if (d.Table?.TableStatus === 'ACTIVE') break;
-            await new Promise((r2) => setTimeout(r2, 25));
-          }
-          break;
-        }
-        case 'AWS::SNS::Topic':
-          await twin.invoke('sns', 'CreateTopic', { Name: String(p.TopicName ?? `${workflows.service}-${workflows.stage}-${id}`) });
-          break;
-        case 'AWS::Scheduler::ScheduleGroup':
-          try {
-            await twin.invoke('scheduler', 'CreateScheduleGroup', { Name: String(p.Name ?? id) });
-          } catch (error) {
-            if (!(error instanceof AwsError && error.code === 'ConflictException')) throw error;
-          }
-          break;
-        default:
-          break; // IAM, KMS, logs, SQS: not served by the twin (see the header)
-      }
-    }
-  } finally {
-    ddb.destroy();
   }
 }

@@ -221,9 +221,9 @@ async function teardown(ctx: Ctx, channels: ChannelRecord[], title: string): Pro
   }));
 }
 
-/** Resources owned by channels: the stack's own tables and notifications topic stay (as on AWS). */
+/** Resources owned by channels: the stack's own (tables, topic, the stage's shared delivery) stay, as on AWS. */
 function channelResources(cloud: LocalCloud): InventoryItem[] {
-  return cloud.twin.inventory().filter((i) => !(i.service === 'dynamodb' && i.type === 'table') && !(i.service === 'sns' && i.type === 'topic'));
+  return cloud.channelInventory();
 }
 
 async function shutdown(ctx: Ctx, stopApi: () => Promise<void>): Promise<void> {

@@ -32,7 +32,16 @@ export interface LoadOptions {
   stage?: string;
   region?: string;
   accountId?: string;
+  /**
+   * Physical ids and attributes of stack resources the local cloud created (local/app.ts), by
+   * logical id: `Ref` and `Fn::GetAtt` on them resolve to these, as CloudFormation's do after a
+   * deploy. Resources not listed get deterministic placeholders (tests that run no twin).
+   */
+  physical?: Record<string, PhysicalResource>;
 }
+
+/** What CloudFormation knows of a created resource: `Ref` and `Fn::GetAtt` values. */
+export interface PhysicalResource { ref: string; attributes?: Record<string, string> }
 
 export interface FunctionSpec {
   key: string;
@@ -100,7 +109,7 @@ export interface ScheduledRuleSpec {
 }
 
 /** A CloudFormation resource of serverless.yml, Serverless variables resolved, intrinsics as written. */
-export interface ResourceSpec { Type: string; Properties: Record<string, unknown> }
+export interface ResourceSpec { Type: string; Properties: Record<string, unknown>; Condition?: string }
 
 export interface Workflows {
   service: string;
@@ -117,6 +126,10 @@ export interface Workflows {
   scheduledRules: ScheduledRuleSpec[];
   /** resources.Resources by logical id (the local cloud creates the table, topic and schedule group). */
   resources: Record<string, ResourceSpec>;
+  /** Resolves CloudFormation intrinsics in `value` (a resource's Properties) given what exists so far. */
+  resolveIntrinsics(value: unknown, physical?: Record<string, PhysicalResource>): unknown;
+  /** resources.Conditions evaluated (a resource with a false Condition is not created). */
+  condition(name: string): boolean;
 }
 
 type Json = string | number | boolean | null | Json[] | { [k: string]: Json };
@@ -220,7 +233,35 @@ class Intrinsics {
     private readonly ids: { region: string; accountId: string; service: string; stage: string },
     private readonly functionsByLogicalId: Map<string, FunctionSpec>,
     private readonly machinesByLogicalId: Map<string, { name: string; arn: string }>,
+    private readonly physical: Record<string, PhysicalResource> = {},
+    private readonly conditions: Obj = {},
   ) {}
+
+  /** A stable placeholder id for a resource the local cloud has not created (unit tests). */
+  private placeholder(logicalId: string, length: number): string {
+    let h = 0x811c9dc5;
+    for (const c of `${this.ids.stage}/${logicalId}`) h = Math.imul(h ^ c.charCodeAt(0), 0x01000193) >>> 0;
+    return `E${h.toString(36).toUpperCase()}${'0'.repeat(length)}`.slice(0, length);
+  }
+
+  condition(name: string): boolean {
+    const c = this.conditions[name];
+    if (c === undefined) throw new WorkflowConfigError(`unknown condition ${name}`);
+    return this.truthy(c);
+  }
+
+  private truthy(v: Json): boolean {
+    if (typeof v === 'boolean') return v;
+    if (isObj(v)) {
+      const [k, arg] = Object.entries(v)[0] ?? [];
+      if (k === 'Fn::Equals' && Array.isArray(arg)) return this.scalar(arg[0] as Json) === this.scalar(arg[1] as Json);
+      if (k === 'Fn::Not' && Array.isArray(arg)) return !this.truthy(arg[0] as Json);
+      if (k === 'Fn::And' && Array.isArray(arg)) return arg.every((x) => this.truthy(x));
+      if (k === 'Fn::Or' && Array.isArray(arg)) return arg.some((x) => this.truthy(x));
+      if (k === 'Condition' && typeof arg === 'string') return this.condition(arg);
+    }
+    throw new WorkflowConfigError(`not a condition: ${JSON.stringify(v)}`);
+  }
 
   private pseudo(name: string): string | undefined {
     switch (name) {
@@ -240,6 +281,8 @@ class Intrinsics {
     if (fn) return fn.name;
     const sm = this.machinesByLogicalId.get(logicalId);
     if (sm) return sm.arn;
+    const made = this.physical[logicalId];
+    if (made) return made.ref;
     const res = this.resources[logicalId];
     if (!isObj(res)) throw new WorkflowConfigError(`Ref to unknown resource ${logicalId}`);
     const props = isObj(res.Properties) ? res.Properties : {};
@@ -252,6 +295,12 @@ class Intrinsics {
       case 'AWS::IAM::Role': return String(props.RoleName ?? this.generatedName(logicalId));
       case 'AWS::KMS::Key': return `00000000-0000-0000-0000-${logicalId.toLowerCase().padEnd(12, '0').slice(0, 12)}`;
       case 'AWS::Logs::LogGroup': return String(props.LogGroupName ?? logicalId);
+      // CloudFormation returns the id for these three, the ARN for a channel group, the name for an alarm.
+      case 'AWS::CloudFront::Distribution': return this.placeholder(logicalId, 14);
+      case 'AWS::CloudFront::OriginAccessControl': return this.placeholder(logicalId, 14);
+      case 'AWS::CloudFront::CachePolicy': return this.placeholder(logicalId, 14).toLowerCase();
+      case 'AWS::MediaPackageV2::ChannelGroup': return `arn:aws:mediapackagev2:${region}:${accountId}:channelGroup/${String(props.ChannelGroupName ?? logicalId)}`;
+      case 'AWS::CloudWatch::Alarm': return String(props.AlarmName ?? this.generatedName(logicalId));
       default: throw new WorkflowConfigError(`Ref to ${logicalId} (${String(res.Type)}): local/workflows.ts does not name this resource type yet`);
     }
   }
@@ -266,6 +315,8 @@ class Intrinsics {
     const sm = this.machinesByLogicalId.get(logicalId);
     if (sm && attribute === 'Arn') return sm.arn;
     if (sm && attribute === 'Name') return sm.name;
+    const made = this.physical[logicalId]?.attributes?.[attribute];
+    if (made !== undefined) return made;
     const res = this.resources[logicalId];
     if (!isObj(res)) throw new WorkflowConfigError(`Fn::GetAtt on unknown resource ${logicalId}`);
     const props = isObj(res.Properties) ? res.Properties : {};
@@ -279,6 +330,12 @@ class Intrinsics {
       case 'AWS::KMS::Key.Arn': return `arn:aws:kms:${region}:${accountId}:key/${this.ref(logicalId)}`;
       case 'AWS::Logs::LogGroup.Arn': return `arn:aws:logs:${region}:${accountId}:log-group:${this.ref(logicalId)}:*`;
       case 'AWS::Scheduler::ScheduleGroup.Arn': return `arn:aws:scheduler:${region}:${accountId}:schedule-group/${this.ref(logicalId)}`;
+      case 'AWS::CloudFront::Distribution.Id':
+      case 'AWS::CloudFront::OriginAccessControl.Id':
+      case 'AWS::CloudFront::CachePolicy.Id': return this.ref(logicalId);
+      case 'AWS::CloudFront::Distribution.DomainName': return `${this.ref(logicalId).toLowerCase()}.cloudfront.net`;
+      case 'AWS::MediaPackageV2::ChannelGroup.Arn': return this.ref(logicalId);
+      case 'AWS::MediaPackageV2::ChannelGroup.EgressDomain': return `${this.placeholder(logicalId, 6).toLowerCase()}.egress.${this.placeholder(`${logicalId}.egress`, 6).toLowerCase()}.mediapackagev2.${region}.amazonaws.com`;
       default: throw new WorkflowConfigError(`Fn::GetAtt ${logicalId}.${attribute} (${String(res.Type)}): not named by local/workflows.ts yet`);
     }
   }
@@ -315,6 +372,9 @@ class Intrinsics {
       if (k === 'Fn::Sub') {
         if (typeof arg === 'string') return this.sub(arg);
         if (Array.isArray(arg)) return this.sub(String(arg[0]), isObj(arg[1]) ? arg[1] : {});
+      }
+      if (k === 'Fn::If' && Array.isArray(arg)) {
+        return this.resolve((this.condition(String(arg[0])) ? arg[1] : arg[2]) as Json);
       }
       if (k === 'Fn::Join' && Array.isArray(arg)) {
         const [sep, parts] = arg;
@@ -383,7 +443,9 @@ export function loadWorkflows(options: LoadOptions = {}): Workflows {
     machinesByLogicalId.set(logicalId, { key, name, arn: `arn:aws:states:${region}:${accountId}:stateMachine:${name}` });
   }
 
-  const intrinsics = new Intrinsics(resources, { region, accountId, service, stage }, byLogicalId, machinesByLogicalId);
+  const conditions = isObj(doc.resources) && isObj(doc.resources.Conditions) ? doc.resources.Conditions : {};
+  const ids = { region, accountId, service, stage };
+  const intrinsics = new Intrinsics(resources, ids, byLogicalId, machinesByLogicalId, options.physical, conditions);
   const providerEnv = isObj(provider.environment) ? provider.environment : {};
   for (const [key, spec] of Object.entries(functions)) {
     const f = rawFunctions[key] as Obj;
@@ -426,11 +488,15 @@ export function loadWorkflows(options: LoadOptions = {}): Workflows {
   const scheduledRules = readScheduledRules(rawFunctions, functions, `${service}-${stage}`);
   const resourceSpecs: Record<string, ResourceSpec> = {};
   for (const [id, r] of Object.entries(resources)) {
-    if (isObj(r) && typeof r.Type === 'string') resourceSpecs[id] = { Type: r.Type, Properties: isObj(r.Properties) ? r.Properties : {} };
+    if (isObj(r) && typeof r.Type === 'string') {
+      resourceSpecs[id] = { Type: r.Type, Properties: isObj(r.Properties) ? r.Properties : {}, ...(typeof r.Condition === 'string' ? { Condition: r.Condition } : {}) };
+    }
   }
 
   return {
     service, stage, region, accountId, functions, stateMachines, rules, scheduledRules, resources: resourceSpecs,
+    resolveIntrinsics: (value, physical) => new Intrinsics(resources, ids, byLogicalId, machinesByLogicalId, { ...options.physical, ...physical }, conditions).resolve(value as Json),
+    condition: (name) => intrinsics.condition(name),
     functionByArn: (arn) => Object.values(functions).find((f) => f.arn === arn || arn.startsWith(`${f.arn}:`)),
     stateMachineByArn: (arn) => Object.values(stateMachines).find((s) => s.arn === arn),
   };

@@ -2,6 +2,8 @@
  * Configuration is read once, from the environment serverless.yml (or the local cloud) sets.
  * Domain code receives a Config object; nothing deeper reads process.env.
  */
+import { parseQuotaOverrides, type QuotaValues } from './quotas';
+
 export class MissingConfigError extends Error {
   constructor(name: string) {
     super(`Environment variable ${name} is required but not set`);
@@ -31,6 +33,14 @@ export interface Config {
    * the distribution's domain. Unset on AWS (playback is `https://<domain>`); the local cloud sets it.
    */
   cdnUrlTemplate: string | undefined;
+  /** The stage's shared CloudFront distribution (serverless.yml DeliveryDistribution; lib/delivery.ts). */
+  deliveryDistributionArn: string;
+  /** Its domain: every shared-delivery channel's playback host. */
+  deliveryDomain: string;
+  /** The stage's manifest cache policy (DeliveryManifestCachePolicy), reused by dedicated distributions. */
+  manifestCachePolicyId: string | undefined;
+  /** The account quotas in force (lib/quotas.ts defaults + serverless.yml `custom.accountQuotas`). */
+  accountQuotas: QuotaValues;
 }
 
 /** Each field is read lazily so a function only needs the variables it uses. */
@@ -43,6 +53,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     get medialiveRoleArn() { return getEnvOrThrow('MEDIALIVE_ROLE_ARN', env); },
     get mediapackageSecretsRoleArn() { return getEnvOrThrow('MEDIAPACKAGE_SECRETS_ROLE_ARN', env); },
     get cdnUrlTemplate() { return env.ONAIR_CDN_URL_TEMPLATE || undefined; },
+    get deliveryDistributionArn() { return getEnvOrThrow('DELIVERY_DISTRIBUTION_ARN', env); },
+    get deliveryDomain() { return getEnvOrThrow('DELIVERY_DOMAIN', env); },
+    get manifestCachePolicyId() { return env.MANIFEST_CACHE_POLICY_ID || undefined; },
+    get accountQuotas() { return parseQuotaOverrides(env.ONAIR_ACCOUNT_QUOTAS); },
   };
 }
 

@@ -17,6 +17,10 @@ import type { ProfileOverrides } from './profile';
 
 export const INPUT_TYPES = ['RTMP_PUSH', 'RTP_PUSH', 'URL_PULL', 'SRT_CALLER', 'MEDIACONNECT'] as const;
 export type InputType = (typeof INPUT_TYPES)[number];
+/** How viewers reach a channel (lib/delivery.ts): the stage's distribution, or one of its own. */
+export const DELIVERY_KINDS = ['shared', 'dedicated'] as const;
+export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
+
 /** Input types that receive pushed streams and so need an input security group. */
 export const PUSH_INPUT_TYPES: readonly InputType[] = ['RTMP_PUSH', 'RTP_PUSH'];
 
@@ -51,6 +55,8 @@ export const BUILTIN_PROFILES: Record<string, ProfileOverrides> = {
     description: 'The default ladder packaged by MediaPackage v1 (HLS, DASH and CMAF endpoints)',
     video: { renditions: DEFAULT_LADDER.map((r) => ({ ...r })) },
     packager: { kind: 'mediapackage-v1', endpoints: ['HLS', 'DASH', 'CMAF'] },
+    // v1 cannot share the stage's distribution (lib/delivery.ts): a distribution of its own.
+    delivery: 'dedicated',
   },
 };
 

@@ -8,7 +8,7 @@
 import * as z from 'zod';
 import { parseOrThrow } from './validation';
 import { recoveryPolicySchema } from './recovery/policy';
-import { BUILTIN_PROFILES, INPUT_TYPES, PUSH_INPUT_TYPES, UnknownProfileError } from './profile-data';
+import { BUILTIN_PROFILES, DELIVERY_KINDS, INPUT_TYPES, PUSH_INPUT_TYPES, UnknownProfileError } from './profile-data';
 
 export { BUILTIN_PROFILES, INPUT_TYPES, PUSH_INPUT_TYPES, UnknownProfileError, type InputType } from './profile-data';
 
@@ -83,6 +83,11 @@ export const profileSchema = z
       /** Endpoints to create: HLS and DASH always; CMAF HLS on v1 as its own endpoint. */
       endpoints: z.array(z.enum(['HLS', 'DASH', 'CMAF'])).min(1).max(3).default(['HLS', 'DASH']),
     }).prefault({}),
+    /**
+     * shared: the stage's distribution and channel group serve the channel (lib/delivery.ts);
+     * dedicated: a distribution of the channel's own (custom domain, price class, geo/WAF; v1).
+     */
+    delivery: z.enum(DELIVERY_KINDS).default('shared'),
     cdn: z.object({
       priceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),
     }).prefault({}),
@@ -141,6 +146,12 @@ export const profileSchema = z
     }
     if (p.packager.kind === 'mediapackage-v1' && p.packager.lowLatencyHls) {
       ctx.addIssue({ code: 'custom', path: ['packager', 'lowLatencyHls'], message: 'low-latency HLS needs MediaPackage v2' });
+    }
+    if (p.delivery === 'shared' && p.packager.kind === 'mediapackage-v1') {
+      ctx.addIssue({ code: 'custom', path: ['delivery'], message: "shared delivery needs MediaPackage v2 (v1's egress host is per account and its origin is protected per distribution): use delivery 'dedicated'" });
+    }
+    if (p.delivery === 'shared' && p.packager.channelGroup !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['packager', 'channelGroup'], message: "shared delivery serves the stage's channel group only: omit channelGroup, or use delivery 'dedicated'" });
     }
     if (p.packager.kind === 'mediapackage-v1' && p.packager.channelGroup !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['packager', 'channelGroup'], message: 'channel groups exist only in MediaPackage v2' });

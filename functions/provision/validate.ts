@@ -6,7 +6,9 @@
 import * as z from 'zod/mini';
 import { acquire } from '../lib/api/guard';
 import { ddb, registry } from '../lib/clients/dynamodb';
+import { checkCapacity } from '../lib/capacity';
 import { config } from '../lib/config';
+import { isSharedDelivery } from '../lib/delivery';
 import { ChannelExistsError } from '../lib/errors';
 import { stepHandler } from '../lib/handler';
 import { channelIdSchema, newGeneration } from '../lib/ids';
@@ -49,10 +51,15 @@ export const handler = stepHandler('validate', input, async ({ request: req, exe
       execution,
     });
   }
+  // The API checked when the channel was requested; a planned broadcast (or a direct execution)
+  // is checked now, before anything exists on AWS. Channels recorded earlier have precedence.
+  await checkCapacity({ registry }, record, config.stage, config.accountQuotas, { onlyOlder: true });
   return {
     channelId: record.channelId,
     startAfterCreate: req.startAfterCreate,
     packager: record.profile.packager.kind,
+    // Records from before shared delivery have their own distribution (lib/delivery.ts).
+    delivery: isSharedDelivery(record.profile) ? 'shared' : 'dedicated',
     inputType: record.profile.input.type,
     polls: freshPolls(['channelRunning', 'playback']),
   };

@@ -43,13 +43,11 @@ export interface CdnDeps {
   mediapackagev2?: MediaPackageV2Client;
   mediapackage?: MediaPackageClient;
   registry: Pick<ChannelRegistry, 'recordResource' | 'update'>;
-  config: Pick<Config, 'stage' | 'medialiveRoleArn' | 'mediapackageSecretsRoleArn'> & {
-    /**
-     * The manifest cache policy, when the stack owns it (e.g. an AWS::CloudFront::CachePolicy in
-     * serverless.yml). Unset: ensureManifestCachePolicy finds or creates `onair-<stage>-manifests`.
-     */
-    manifestCachePolicyId?: string;
-  };
+  /**
+   * manifestCachePolicyId: the stage's (serverless.yml DeliveryManifestCachePolicy). Unset (a stack
+   * from before shared delivery): ensureManifestCachePolicy finds or creates `onair-<stage>-manifests`.
+   */
+  config: Pick<Config, 'stage' | 'medialiveRoleArn' | 'mediapackageSecretsRoleArn' | 'deliveryDistributionArn'> & Partial<Pick<Config, 'manifestCachePolicyId'>>;
 }
 
 /** How often a stale ETag is refreshed before PreconditionFailed is left to the state machine. */

@@ -11,14 +11,16 @@
  * dynamic. Every request has a timeout. It never throws for a negative answer: it says why.
  */
 import { cdnBaseUrl, config as defaultConfig, type Config } from '../config';
+import { isSharedDelivery } from '../delivery';
 // Not packagerFor(): v1 and v2 both derive paths from the recorded endpoint URLs (common.ts), and
 // importing the implementations would bundle both MediaPackage clients into every caller.
 import { playbackPathsOf } from '../packager/common';
 import type { PlaybackPaths } from '../packager/types';
 import type { ChannelRecord } from '../registry';
 
-export function playbackUrls(record: ChannelRecord, cfg: Pick<Config, 'cdnUrlTemplate'> = defaultConfig): PlaybackPaths {
-  const domain = record.resources.distributionDomain;
+export function playbackUrls(record: ChannelRecord, cfg: Pick<Config, 'cdnUrlTemplate'> & Partial<Pick<Config, 'deliveryDomain'>> = defaultConfig): PlaybackPaths {
+  // A dedicated distribution's domain is recorded; a shared-delivery channel plays on the stage's.
+  const domain = record.resources.distributionDomain ?? (isSharedDelivery(record.profile) ? cfg.deliveryDomain : undefined);
   if (!domain) return {};
   const base = cdnBaseUrl(domain, cfg);
   const paths = playbackPathsOf(record);

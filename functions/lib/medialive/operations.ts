@@ -5,7 +5,8 @@
  * Waiting is the state machine's job: nothing here sleeps.
  *
  * API (stable):
- *   ensureInputSecurityGroup(deps, record) → { inputSecurityGroupId: string | null }   (null for pull inputs)
+ *   ensureInputSecurityGroup(deps, record) → { inputSecurityGroupId: string | null }   (null for pull inputs;
+ *       reuses this stage's group with the same CIDR set)
  *   ensureInput(deps, record)              → { inputId, ingestUrls }                   (also sets record.ingestUrls)
  *   ensureSlateInput(deps, record)         → { slateInputId: string | null }             (null unless profile.recovery.slate)
  *   ensureChannel(deps, record)            → { medialiveChannelId }
@@ -17,7 +18,10 @@
  *       registry; until then call again after a wait (each call is a no-op while DELETING).
  *       A running channel, an attached input or an in-use security group: the SDK's
  *       ConflictException propagates, for the state machine to wait and retry.
- *   describeInput / describeInputSecurityGroup(deps, record) → { exists, state? }
+ *       deleteInputSecurityGroup leaves a group another input still uses (groups are shared by
+ *       CIDR set) and only clears it from this channel's record.
+ *   describeInput(deps, record) → { exists, state? }
+ *   describeInputSecurityGroup(deps, record) → { exists, state?, sharedWith }
  */
 import {
   CreateChannelCommand, CreateInputCommand, CreateInputSecurityGroupCommand, DeleteChannelCommand,
@@ -28,7 +32,7 @@ import {
 import type { Config } from '../config';
 import { isNotFound, ResourceFailedError, undefinedIfNotFound } from '../errors';
 import type { ChannelRecord, ChannelRegistry } from '../registry';
-import { hasChannelTags } from '../tags';
+import { TAG_STAGE } from '../config';
 import { packagerFor } from '../packager';
 import {
   buildChannelRequest, buildInputRequest, buildInputSecurityGroupRequest, buildSlateInputRequest, isPushInput, pipelineCount,
@@ -68,6 +72,11 @@ function sameCidrs(group: InputSecurityGroup, cidrs: string[]): boolean {
   return have.length === want.length && have.every((c, i) => c === want[i]);
 }
 
+/** Any OnAir resource of this stage (a shared input security group carries its creator's channel tag). */
+function hasStageTag(tags: Record<string, string> | undefined, stage: string): boolean {
+  return tags?.[TAG_STAGE] === stage;
+}
+
 export async function ensureInputSecurityGroup(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ inputSecurityGroupId: string | null }> {
   if (!isPushInput(record.profile)) return { inputSecurityGroupId: null };
   const { medialive, registry, config } = deps;
@@ -77,14 +86,17 @@ export async function ensureInputSecurityGroup(deps: MediaLiveDeps, record: Chan
     if (found && !GONE.has(found.State ?? '')) return { inputSecurityGroupId: recorded };
   }
   const stage = config.stage;
-  // CreateInputSecurityGroup takes no name and no idempotency token: a create whose registry
-  // write was lost is found again by its ownership tags and its rules.
+  // One group serves any number of inputs (MediaLive UG "Working with input security groups":
+  // "You can attach the same input security group to any number of inputs"), and an account has
+  // 5 per Region by default (lib/quotas.ts): a group of this stage with exactly the same CIDRs is
+  // reused, whichever channel created it. That also finds again a create whose registry write was
+  // lost (CreateInputSecurityGroup takes no name and no idempotency token).
   const cidrs = record.profile.input.allowedCidrs;
   let nextToken: string | undefined;
   do {
     const page = await medialive.send(new ListInputSecurityGroupsCommand({ NextToken: nextToken, MaxResults: 100 }));
     const mine = (page.InputSecurityGroups ?? []).find((g) =>
-      g.Id && !GONE.has(g.State ?? '') && hasChannelTags(g.Tags, record, stage) && sameCidrs(g, cidrs) && (g.Inputs ?? []).length === 0);
+      g.Id && !GONE.has(g.State ?? '') && hasStageTag(g.Tags, stage) && sameCidrs(g, cidrs));
     if (mine?.Id) {
       await registry.recordResource(record.channelId, ['inputSecurityGroupId'], mine.Id);
       return { inputSecurityGroupId: mine.Id };
@@ -171,7 +183,7 @@ export async function ensureChannel(deps: MediaLiveDeps, record: ChannelRecord):
     stage: config.stage,
     inputId,
     roleArn: config.medialiveRoleArn,
-    packagerOutput: packagerFor(record).medialiveOutput(record),
+    packagerOutput: packagerFor(record).medialiveOutput(record, config.stage),
     ...(record.resources.slateInputId ? { slateInputId: record.resources.slateInputId } : {}),
   });
   const created = await medialive.send(new CreateChannelCommand(request));
@@ -313,12 +325,18 @@ export async function deleteInput(deps: MediaLiveDeps, record: ChannelRecord): P
   }
 }
 
-export async function describeInputSecurityGroup(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ exists: boolean; state?: string }> {
+/** Inputs other than this channel's that use the group: it is shared, and stays. */
+function otherInputs(group: { Inputs?: string[] }, record: ChannelRecord): string[] {
+  return (group.Inputs ?? []).filter((i) => i !== record.resources.inputId);
+}
+
+/** `sharedWith`: how many other inputs use the group (teardown leaves a shared group alone). */
+export async function describeInputSecurityGroup(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ exists: boolean; state?: string; sharedWith: number }> {
   const id = record.resources.inputSecurityGroupId;
-  if (!id) return { exists: false };
+  if (!id) return { exists: false, sharedWith: 0 };
   const found = await undefinedIfNotFound(() => deps.medialive.send(new DescribeInputSecurityGroupCommand({ InputSecurityGroupId: id })));
-  if (!found) return { exists: false };
-  return { exists: !GONE.has(found.State ?? ''), ...(found.State ? { state: found.State } : {}) };
+  if (!found) return { exists: false, sharedWith: 0 };
+  return { exists: !GONE.has(found.State ?? ''), ...(found.State ? { state: found.State } : {}), sharedWith: otherInputs(found, record).length };
 }
 
 export async function deleteInputSecurityGroup(deps: MediaLiveDeps, record: ChannelRecord): Promise<DeleteResult> {
@@ -330,6 +348,9 @@ export async function deleteInputSecurityGroup(deps: MediaLiveDeps, record: Chan
   };
   const found = await undefinedIfNotFound(() => deps.medialive.send(new DescribeInputSecurityGroupCommand({ InputSecurityGroupId: id })));
   if (!found || GONE.has(found.State ?? '')) return forget();
+  // Shared with another channel's input (ensureInputSecurityGroup reuses groups): this channel no
+  // longer holds it; the last channel using it deletes it.
+  if (otherInputs(found, record).length > 0) return forget();
   try {
     // The group stays IN_USE for a few seconds after its input is deleted: ConflictException
     // propagates and the state machine waits.

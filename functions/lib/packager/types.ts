@@ -19,7 +19,7 @@ export interface PackagerDeps {
   secretsmanager?: SecretsManagerClient;
   registry: Pick<ChannelRegistry, 'recordResource' | 'update'>;
   /** Read lazily: v2 needs medialiveRoleArn (channel policy), v1 mediapackageSecretsRoleArn. */
-  config: Pick<Config, 'stage' | 'medialiveRoleArn' | 'mediapackageSecretsRoleArn'>;
+  config: Pick<Config, 'stage' | 'medialiveRoleArn' | 'mediapackageSecretsRoleArn' | 'deliveryDistributionArn'>;
 }
 
 export interface PlaybackPaths {
@@ -62,7 +62,7 @@ export interface Packager {
   /** Creates (or finds) everything up to the origin endpoints; every name/ARN recorded as it appears. */
   ensure(deps: PackagerDeps, record: ChannelRecord): Promise<PackagerEnsureResult>;
   /** The MediaLive destination + output group that feed this packager (pure). */
-  medialiveOutput(record: ChannelRecord): PackagerOutput;
+  medialiveOutput(record: ChannelRecord, stage: string): PackagerOutput;
   /** Where CloudFront points (pure; needs ensure() to have recorded the endpoints). */
   cdnOrigin(record: ChannelRecord): CdnOrigin;
   /** Lets the distribution read the origin (v2: origin endpoint policies; v1: nothing to do). */

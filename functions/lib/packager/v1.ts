@@ -264,7 +264,7 @@ export const mediaPackageV1: Packager = {
     return { kind: 'mediapackage-v1', endpoints };
   },
 
-  medialiveOutput(record) {
+  medialiveOutput(record, _stage) {
     return buildMediaPackageOutputGroup(record.profile, { kind: 'mediapackage-v1', channelId: v1ChannelIdFor(record) });
   },
 

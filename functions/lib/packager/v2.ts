@@ -4,9 +4,13 @@
  * optionally low-latency HLS. CloudFront reaches the endpoints through Origin Access Control,
  * authorised by an origin endpoint policy naming the distribution.
  *
- * Names are the idempotency keys: group `onair-<channel>` (unless the profile names an existing
- * group), channel `onair-<channel>`, endpoints `onair-<channel>-hls` / `-cmaf`. A retry gets
- * each one first and creates only what is missing.
+ * Names are the idempotency keys: group — the stage's `onair-<stage>` with shared delivery (never
+ * created or deleted here: the stack owns it), else the group the profile names, else
+ * `onair-<channel>` created for the channel; channel `onair-<channel>-<generation>` (a recreated
+ * channel never shares a cached path with the previous one, lib/delivery.ts); endpoints
+ * `onair-<channel>-hls` / `-cmaf`. A retry gets each one first and creates only what is missing.
+ * With shared delivery the endpoint policies naming the stage's distribution are put as the
+ * endpoints are created: no CDN step follows.
  *
  * Pure builders exported for tests and the local twin's fixtures:
  *   channelGroupNameFor(record), buildChannelGroupRequest, buildV2ChannelRequest, buildChannelPolicy,
@@ -20,6 +24,7 @@ import {
   type GetChannelResponse, type GetOriginEndpointResponse, type MediaPackageV2Client,
 } from '@aws-sdk/client-mediapackagev2';
 import { isNotFound, ResourceFailedError, ValidationError, undefinedIfNotFound } from '../errors';
+import { isSharedDelivery, stageChannelGroupName } from '../delivery';
 import { idempotencyToken, resourceName } from '../ids';
 import { buildMediaPackageOutputGroup } from '../medialive/builders';
 import type { ChannelRecord, OriginEndpointRecord, PackagerV2Resources } from '../registry';
@@ -31,17 +36,24 @@ import type { Packager, PackagerDeps } from './types';
 
 type Rec = Pick<ChannelRecord, 'channelId' | 'generation' | 'profileName' | 'profile'>;
 
-export function channelGroupNameFor(record: Pick<ChannelRecord, 'channelId' | 'profile'>): string {
+export function channelGroupNameFor(record: Pick<ChannelRecord, 'channelId' | 'profile'>, stage: string): string {
+  if (isSharedDelivery(record.profile)) return stageChannelGroupName(stage);
   return record.profile.packager.channelGroup ?? resourceName(record.channelId);
 }
 
-export function v2ChannelNameFor(record: Pick<ChannelRecord, 'channelId'>): string {
-  return resourceName(record.channelId);
+/** Does OnAir create (and delete) this channel's group? Not the stage's, not one the profile names. */
+function ownsGroup(record: Pick<ChannelRecord, 'profile'>): boolean {
+  return !isSharedDelivery(record.profile) && record.profile.packager.channelGroup === undefined;
+}
+
+/** The generation in the name keeps each re-creation's paths apart (lib/delivery.ts). */
+export function v2ChannelNameFor(record: Pick<ChannelRecord, 'channelId' | 'generation'>): string {
+  return resourceName(record.channelId, record.generation);
 }
 
 export function buildChannelGroupRequest(record: Rec, stage: string): CreateChannelGroupRequest {
   return {
-    ChannelGroupName: channelGroupNameFor(record),
+    ChannelGroupName: channelGroupNameFor(record, stage),
     ClientToken: idempotencyToken(record.channelId, record.generation, 'mp-group'),
     Description: `OnAir channel ${record.channelId}`,
     Tags: channelTags(record, stage),
@@ -50,7 +62,7 @@ export function buildChannelGroupRequest(record: Rec, stage: string): CreateChan
 
 export function buildV2ChannelRequest(record: Rec, stage: string): CreateChannelRequest {
   return {
-    ChannelGroupName: channelGroupNameFor(record),
+    ChannelGroupName: channelGroupNameFor(record, stage),
     ChannelName: v2ChannelNameFor(record),
     ClientToken: idempotencyToken(record.channelId, record.generation, 'mp-channel'),
     // CMAF ingest: what MediaLive's MediaPackage output group sends to a v2 channel.
@@ -108,7 +120,7 @@ export function buildV2OriginEndpointRequests(record: Rec, stage: string): V2End
   const seg = profile.segmentSeconds;
   const window = pk.manifestWindowSeconds;
   const base = {
-    ChannelGroupName: channelGroupNameFor(record),
+    ChannelGroupName: channelGroupNameFor(record, stage),
     ChannelName: v2ChannelNameFor(record),
     Tags: channelTags(record, stage),
   };
@@ -179,8 +191,8 @@ const P = (...path: string[]): string[] => ['packager', ...path];
 
 async function ensureGroup(deps: PackagerDeps, record: ChannelRecord, mp: MediaPackageV2Client): Promise<void> {
   const { registry, config } = deps;
-  const name = channelGroupNameFor(record);
-  const ownGroup = record.profile.packager.channelGroup === undefined;
+  const name = channelGroupNameFor(record, config.stage);
+  const ownGroup = ownsGroup(record);
   const existing = await undefinedIfNotFound(() => mp.send(new GetChannelGroupCommand({ ChannelGroupName: name })));
   if (existing) {
     // A group named after the channel but not tagged for it belongs to someone else: never adopt it.
@@ -193,6 +205,11 @@ async function ensureGroup(deps: PackagerDeps, record: ChannelRecord, mp: MediaP
     await registry.recordResource(record.channelId, P('channelGroupCreated'), ownGroup);
     if (existing.EgressDomain) await registry.recordResource(record.channelId, P('channelGroupEgressDomain'), existing.EgressDomain);
     return;
+  }
+  if (isSharedDelivery(record.profile)) {
+    throw new ValidationError(`The stage's MediaPackage channel group ${name} does not exist: deploy the stack (serverless.yml DeliveryChannelGroup)`, [
+      { field: 'delivery', message: "shared delivery needs the stage's channel group; use 'dedicated' to create one for this channel" },
+    ]);
   }
   if (!ownGroup) {
     throw new ValidationError(`MediaPackage channel group ${name} does not exist`, [
@@ -223,7 +240,7 @@ async function ensureGroup(deps: PackagerDeps, record: ChannelRecord, mp: MediaP
 
 async function ensureV2Channel(deps: PackagerDeps, record: ChannelRecord, mp: MediaPackageV2Client): Promise<string> {
   const { registry, config } = deps;
-  const key = { ChannelGroupName: channelGroupNameFor(record), ChannelName: v2ChannelNameFor(record) };
+  const key = { ChannelGroupName: channelGroupNameFor(record, config.stage), ChannelName: v2ChannelNameFor(record) };
   const found = await undefinedIfNotFound(() => mp.send(new GetChannelCommand(key)));
   if (found) assertOwned(found.Tags, record, config.stage, `MediaPackage channel ${key.ChannelName}`);
   let channel: Pick<GetChannelResponse, 'Arn' | 'IngestEndpoints'> | undefined = found;
@@ -259,7 +276,7 @@ export const mediaPackageV2: Packager = {
     await ensureGroup(deps, record, mp);
     const channelArn = await ensureV2Channel(deps, record, mp);
     await mp.send(new PutChannelPolicyCommand({
-      ChannelGroupName: channelGroupNameFor(record),
+      ChannelGroupName: channelGroupNameFor(record, deps.config.stage),
       ChannelName: v2ChannelNameFor(record),
       Policy: buildChannelPolicy(channelArn, deps.config.medialiveRoleArn),
     }));
@@ -288,13 +305,18 @@ export const mediaPackageV2: Packager = {
         await deps.registry.recordResource(record.channelId, P('originEndpoints', k), value);
         endpoints[k] = url;
       }
+      // Shared delivery: the stage's distribution may read this endpoint from the moment it exists.
+      if (isSharedDelivery(record.profile)) {
+        if (!ep.Arn) throw new ResourceFailedError(`MediaPackage v2 endpoint ${OriginEndpointName} has no ARN`);
+        await mp.send(new PutOriginEndpointPolicyCommand({ ...key, Policy: buildOriginEndpointPolicy(ep.Arn, deps.config.deliveryDistributionArn) }));
+      }
     }
     return { kind: 'mediapackage-v2', endpoints };
   },
 
-  medialiveOutput(record) {
+  medialiveOutput(record, stage) {
     return buildMediaPackageOutputGroup(record.profile, {
-      kind: 'mediapackage-v2', channelGroup: channelGroupNameFor(record), channelName: v2ChannelNameFor(record),
+      kind: 'mediapackage-v2', channelGroup: channelGroupNameFor(record, stage), channelName: v2ChannelNameFor(record),
     });
   },
 
@@ -311,7 +333,7 @@ export const mediaPackageV2: Packager = {
     for (const ep of byName.values()) {
       if (!ep.arn) throw new PackagerNotReadyError(`Origin endpoint ${ep.name} has no ARN recorded`);
       await mp.send(new PutOriginEndpointPolicyCommand({
-        ChannelGroupName: channelGroupNameFor(record),
+        ChannelGroupName: channelGroupNameFor(record, deps.config.stage),
         ChannelName: v2ChannelNameFor(record),
         OriginEndpointName: ep.name,
         Policy: buildOriginEndpointPolicy(ep.arn, distributionArn),
@@ -327,7 +349,7 @@ export const mediaPackageV2: Packager = {
   async delete(deps, record) {
     const mp = client(deps);
     const res = record.resources.packager as PackagerV2Resources;
-    const group = res.channelGroupName ?? channelGroupNameFor(record);
+    const group = res.channelGroupName ?? channelGroupNameFor(record, deps.config.stage);
     const channelName = res.channelName ?? v2ChannelNameFor(record);
     // Endpoints live inside OnAir's channel, so when that channel may exist, its planned endpoint
     // names are deleted too: one created just before a crash is then not left behind.

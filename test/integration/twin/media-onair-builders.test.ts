@@ -44,7 +44,7 @@ describe('OnAir builders → twin over HTTP → watchable through the CDN', () =
   async function encoder(record: ChannelRecord): Promise<void> {
     const sg = await ml.send(new CreateInputSecurityGroupCommand(buildInputSecurityGroupRequest(record, STAGE)));
     const input = await ml.send(new CreateInputCommand(buildInputRequest({ record, stage: STAGE, inputSecurityGroupId: sg.SecurityGroup!.Id!, roleArn: MEDIALIVE_ROLE })));
-    const req = buildChannelRequest({ record, stage: STAGE, inputId: input.Input!.Id!, roleArn: MEDIALIVE_ROLE, packagerOutput: packagerFor(record).medialiveOutput(record) });
+    const req = buildChannelRequest({ record, stage: STAGE, inputId: input.Input!.Id!, roleArn: MEDIALIVE_ROLE, packagerOutput: packagerFor(record).medialiveOutput(record, STAGE) });
     const id = (await ml.send(new CreateChannelCommand(req))).Channel!.Id!;
     await until('started', async () => ml.send(new StartChannelCommand({ ChannelId: id })).then(() => true, (e: unknown) => (e instanceof ConflictException ? undefined : Promise.reject(e))));
     await until('RUNNING on every pipeline', async () => ((await ml.send(new DescribeChannelCommand({ ChannelId: id }))).PipelinesRunningCount === 2 ? true : undefined));
@@ -81,7 +81,7 @@ describe('OnAir builders → twin over HTTP → watchable through the CDN', () =
   });
 
   it('MediaPackage v1 with the CDN-identifier secret', async () => {
-    const record = makeRecord('default', { packager: { kind: 'mediapackage-v1', endpoints: ['HLS', 'DASH', 'CMAF'] } }, 'e2e-v1');
+    const record = makeRecord('default', { delivery: 'dedicated', packager: { kind: 'mediapackage-v1', endpoints: ['HLS', 'DASH', 'CMAF'] } }, 'e2e-v1');
     await v1.send(new CreateV1Channel(buildV1ChannelRequest(record, STAGE)));
     const identifier = 'a7c4c0de-0000-4000-8000-00000000e2e1';
     const secret = await sm.send(new CreateSecretCommand(buildCdnSecretRequest(record, STAGE, identifier)));

@@ -49,9 +49,9 @@ export async function run(h: Harness, machine: string, input: Record<string, unk
   }
 }
 
-/** Every channel-owned resource (the stack's tables and topic are not a channel's). */
+/** Every channel-owned resource (local/app.ts: the stack's own resources are not a channel's). */
 export function channelInventory(cloud: TestCloud): InventoryItem[] {
-  return cloud.twin.inventory().filter((i) => !(i.service === 'dynamodb' && i.type === 'table') && !(i.service === 'sns' && i.type === 'topic'));
+  return cloud.channelInventory();
 }
 
 /** Every resource id the registry says exists for a channel. */
@@ -65,9 +65,8 @@ export function recordedIds(r: Resources): string[] {
   return ids.filter((x): x is string => typeof x === 'string' && x !== '');
 }
 
-const input = (channelId: string, profileName: string): Record<string, unknown> => ({ channelId, profileName, overrides: { input: { allowedCidrs: ['127.0.0.1/32'] } } });
-
-export function lifecycleSuite(profileName: 'default' | 'mediapackage-v1', prefix: string): void {
+export function lifecycleSuite(profileName: 'default' | 'mediapackage-v1', prefix: string, overrides: Record<string, unknown> = {}): void {
+  const input = (channelId: string, name: string): Record<string, unknown> => ({ channelId, profileName: name, overrides: { ...overrides, input: { allowedCidrs: ['127.0.0.1/32'] } } });
   // Scheduled rules off: the reconciler (every twin minute) would otherwise be able to take a
   // "next DescribeChannel fails" fault meant for the workflow under test.
   const cloud = useLocalCloud({ scheduledRules: false });
@@ -95,7 +94,10 @@ export function lifecycleSuite(profileName: 'default' | 'mediapackage-v1', prefi
     expect(playlist.match(/#EXT-X-STREAM-INF/g)).toHaveLength(3);
     // Everything the registry recorded exists, and only this channel exists.
     const inventory = JSON.stringify(channelInventory(cloud()));
-    for (const id of [record.resources.inputId, record.resources.medialiveChannelId, record.resources.distributionId]) expect(inventory).toContain(String(id));
+    const dedicated = record.profile.delivery === 'dedicated';
+    for (const id of [record.resources.inputId, record.resources.medialiveChannelId, ...(dedicated ? [record.resources.distributionId] : [])]) expect(inventory).toContain(String(id));
+    // Shared delivery: the stage's distribution serves the channel; it has none of its own.
+    if (!dedicated) expect(channelInventory(cloud()).filter((i) => i.service === 'cloudfront')).toEqual([]);
     expect(channelInventory(cloud()).length).toBeGreaterThan(10);
   }, 60_000);
 

@@ -83,10 +83,9 @@ export async function killAt(c: Clients, executionArn: string, state: string, ti
   }
 }
 
-/** Every channel-owned resource (the stack's own tables, topic and schedule group are not). */
+/** Every channel-owned resource (local/app.ts: the stack's own resources are not a channel's). */
 export function channelInventory(cloud: TestCloud): InventoryItem[] {
-  return cloud.twin.inventory().filter((i) => !(i.service === 'dynamodb' && i.type === 'table') && !(i.service === 'sns' && (i.type === 'topic' || i.type === 'subscription'))
-    && !(i.service === 'scheduler' && i.type === 'scheduleGroup') && !(i.service === 'cloudfront' && i.type === 'cachePolicy'));
+  return cloud.channelInventory();
 }
 
 export async function allRecords(c: Clients): Promise<ChannelRecord[]> {

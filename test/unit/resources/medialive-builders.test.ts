@@ -10,7 +10,7 @@ import { inputFor, makeRecord, MEDIALIVE_ROLE, STAGE, variations } from './helpe
 import { modelErrors } from './helpers/model-check';
 
 function channelRequest(record: ChannelRecord): CreateChannelRequest {
-  return buildChannelRequest({ record, stage: STAGE, inputId: '1234567', roleArn: MEDIALIVE_ROLE, packagerOutput: packagerFor(record).medialiveOutput(record) });
+  return buildChannelRequest({ record, stage: STAGE, inputId: '1234567', roleArn: MEDIALIVE_ROLE, packagerOutput: packagerFor(record).medialiveOutput(record, STAGE) });
 }
 
 /** Cross-references AWS checks at CreateChannel time but the model cannot express. */
@@ -165,7 +165,7 @@ describe('packager output group', () => {
   it('v2: MediaPackage output group naming channel group and channel, CMAF ingest segment length, one output per rung plus audio', () => {
     const record = makeRecord();
     const req = channelRequest(record);
-    expect(req.Destinations).toEqual([{ Id: 'packager', MediaPackageSettings: [{ ChannelGroup: 'onair-demo-1', ChannelName: 'onair-demo-1' }] }]);
+    expect(req.Destinations).toEqual([{ Id: 'packager', MediaPackageSettings: [{ ChannelGroup: 'onair-test', ChannelName: 'onair-demo-1-gen0001' }] }]);
     const group = req.EncoderSettings!.OutputGroups![0];
     expect(group.OutputGroupSettings!.MediaPackageGroupSettings!.MediapackageV2GroupSettings).toMatchObject({ SegmentLength: 6, SegmentLengthUnits: 'SECONDS' });
     expect(group.Outputs!.map((o) => o.OutputName)).toEqual(['1080p30', '720p30', '480p30', 'audio']);
@@ -181,8 +181,8 @@ describe('packager output group', () => {
   });
 
   it('uses the channel group a profile names', () => {
-    const req = channelRequest(makeRecord('default', { packager: { channelGroup: 'shared-group' } }));
-    expect(req.Destinations![0].MediaPackageSettings).toEqual([{ ChannelGroup: 'shared-group', ChannelName: 'onair-demo-1' }]);
+    const req = channelRequest(makeRecord('default', { delivery: 'dedicated', packager: { channelGroup: 'shared-group' } }));
+    expect(req.Destinations![0].MediaPackageSettings).toEqual([{ ChannelGroup: 'shared-group', ChannelName: 'onair-demo-1-gen0001' }]);
   });
 });
 

@@ -39,16 +39,36 @@ describe('ensureInputSecurityGroup', () => {
 
   it('a retry after a lost registry write finds the group by its tags and rules instead of creating another', async () => {
     const { deps } = setup();
-    ml.on(ListInputSecurityGroupsCommand).resolvesOnce({
-      InputSecurityGroups: [{ Id: '5', State: 'IDLE', Tags: { ...TAGS, 'onair:channel': 'other' }, WhitelistRules: [{ Cidr: '203.0.113.10/32' }] }],
-      NextToken: 'p2',
-    }).resolvesOnce({
+    ml.on(ListInputSecurityGroupsCommand).resolves({
       InputSecurityGroups: [{ Id: '111', State: 'IDLE', Tags: TAGS, WhitelistRules: [{ Cidr: '203.0.113.10/32' }], Inputs: [] }],
     });
     await expect(ensureInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ inputSecurityGroupId: '111' });
     expect(ml).not.toHaveReceivedCommand(CreateInputSecurityGroupCommand);
-    expect(ml).toHaveReceivedCommandWith(ListInputSecurityGroupsCommand, { NextToken: 'p2' });
     expect(registry.record.resources.inputSecurityGroupId).toBe('111');
+  });
+
+  it("reuses this stage's group with exactly the same CIDR set, even one another channel's input uses (5 groups per Region)", async () => {
+    const { deps } = setup(makeRecord('default', { input: { ...inputFor('RTMP_PUSH', 'STANDARD'), allowedCidrs: ['198.51.100.0/24', '203.0.113.10/32'] } }));
+    ml.on(ListInputSecurityGroupsCommand).resolvesOnce({
+      InputSecurityGroups: [
+        // Same CIDRs, another stage: never touched.
+        { Id: '1', State: 'IDLE', Tags: { ...TAGS, 'onair:stage': 'prod' }, WhitelistRules: [{ Cidr: '203.0.113.10/32' }, { Cidr: '198.51.100.0/24' }] },
+        // This stage, a subset of the CIDRs: a different whitelist.
+        { Id: '2', State: 'IN_USE', Tags: { ...TAGS, 'onair:channel': 'other' }, WhitelistRules: [{ Cidr: '203.0.113.10/32' }], Inputs: ['9'] },
+        // Not OnAir's.
+        { Id: '3', State: 'IDLE', Tags: {}, WhitelistRules: [{ Cidr: '203.0.113.10/32' }, { Cidr: '198.51.100.0/24' }] },
+      ],
+      NextToken: 'p2',
+    }).resolvesOnce({
+      InputSecurityGroups: [
+        { Id: '4', State: 'DELETED', Tags: { ...TAGS, 'onair:channel': 'other' }, WhitelistRules: [{ Cidr: '203.0.113.10/32' }, { Cidr: '198.51.100.0/24' }] },
+        { Id: '5', State: 'IN_USE', Tags: { ...TAGS, 'onair:channel': 'other' }, WhitelistRules: [{ Cidr: '203.0.113.10/32' }, { Cidr: '198.51.100.0/24' }], Inputs: ['9'] },
+      ],
+    });
+    await expect(ensureInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ inputSecurityGroupId: '5' });
+    expect(ml).not.toHaveReceivedCommand(CreateInputSecurityGroupCommand);
+    expect(ml).toHaveReceivedCommandWith(ListInputSecurityGroupsCommand, { NextToken: 'p2' });
+    expect(registry.record.resources.inputSecurityGroupId).toBe('5');
   });
 
   it('returns the recorded group when it still exists, without listing', async () => {
@@ -122,7 +142,7 @@ describe('ensureChannel', () => {
     expect(ml).toHaveReceivedCommandWith(CreateChannelCommand, {
       RequestId: 'onair-demo-1-gen0001-channel', RoleArn: CONFIG.medialiveRoleArn, ChannelClass: 'STANDARD',
       InputAttachments: [expect.objectContaining({ InputId: '222' })],
-      Destinations: [{ Id: 'packager', MediaPackageSettings: [{ ChannelGroup: 'onair-demo-1', ChannelName: 'onair-demo-1' }] }],
+      Destinations: [{ Id: 'packager', MediaPackageSettings: [{ ChannelGroup: 'onair-test', ChannelName: 'onair-demo-1-gen0001' }] }],
     });
     expect(registry.writes[0]).toEqual({ op: 'record', path: ['medialiveChannelId'], value: '999' });
   });
@@ -284,6 +304,29 @@ describe('deleteInput / deleteInputSecurityGroup', () => {
     expect(ml.calls()).toHaveLength(0);
   });
 
+  it("security group still used by another channel's input: left in place, cleared from this record, never deleted", async () => {
+    const { deps } = setup();
+    registry.record.resources.inputSecurityGroupId = '111';
+    ml.on(DescribeInputSecurityGroupCommand).resolves({ Id: '111', State: 'IN_USE', Inputs: ['999'] });
+    await expect(describeInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ exists: true, state: 'IN_USE', sharedWith: 1 });
+    await expect(deleteInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ deleted: true });
+    expect(ml).not.toHaveReceivedCommand(DeleteInputSecurityGroupCommand);
+    expect(registry.record.resources.inputSecurityGroupId).toBeUndefined();
+  });
+
+  it('security group whose only input was this channel (lingering IN_USE, no inputs listed): deleted once released', async () => {
+    const { deps } = setup();
+    registry.record.resources.inputSecurityGroupId = '111';
+    registry.record.resources.inputId = '222';
+    // The channel's own input may still be listed while AWS releases it: it is not another user.
+    ml.on(DescribeInputSecurityGroupCommand).resolves({ Id: '111', State: 'IN_USE', Inputs: ['222'] });
+    ml.on(DeleteInputSecurityGroupCommand).rejectsOnce(conflict('in use')).resolves({});
+    await expect(describeInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ exists: true, state: 'IN_USE', sharedWith: 0 });
+    await expect(deleteInputSecurityGroup(deps, registry.reload())).rejects.toBeInstanceOf(ConflictException);
+    await expect(deleteInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ deleted: true });
+    expect(ml).toHaveReceivedCommandTimes(DeleteInputSecurityGroupCommand, 2);
+  });
+
   it('describe helpers report existence and state', async () => {
     const { deps } = setup();
     await expect(describeInput(deps, registry.reload())).resolves.toEqual({ exists: false });
@@ -292,6 +335,6 @@ describe('deleteInput / deleteInputSecurityGroup', () => {
     ml.on(DescribeInputCommand).resolves({ State: 'DETACHED' });
     ml.on(DescribeInputSecurityGroupCommand).rejects(notFound());
     await expect(describeInput(deps, registry.reload())).resolves.toEqual({ exists: true, state: 'DETACHED' });
-    await expect(describeInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ exists: false });
+    await expect(describeInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ exists: false, sharedWith: 0 });
   });
 });

@@ -22,7 +22,7 @@ import {
 import { buildCdnSecretRequest, buildV1ChannelRequest, buildV1OriginEndpointRequests } from '../../../functions/lib/packager/v1';
 import { ValidationError } from '../../../functions/lib/errors';
 import type { ChannelRecord } from '../../../functions/lib/registry';
-import { CONFIG, makeRecord, MEDIALIVE_ROLE, MemoryRegistry, PACKAGERS, SECRETS_ROLE, STAGE } from './helpers/fixtures';
+import { CONFIG, DEDICATED, makeRecord, MEDIALIVE_ROLE, MemoryRegistry, PACKAGERS, SECRETS_ROLE, STAGE } from './helpers/fixtures';
 import { modelErrors } from './helpers/model-check';
 import { looseMock, sent, sentNames } from './helpers/loose-mock';
 
@@ -71,7 +71,9 @@ describe.each(PACKAGERS)('packager request builders: $name', ({ overrides }) => 
 
 describe('MediaPackage v2 builders', () => {
   it('a CMAF-ingest channel, and endpoints for HLS/TS and DASH (+ CMAF HLS and LL-HLS when asked)', () => {
-    expect(buildV2ChannelRequest(makeRecord(), STAGE)).toMatchObject({ InputType: 'CMAF', ChannelGroupName: 'onair-demo-1', ChannelName: 'onair-demo-1', Tags: TAGS });
+    expect(buildV2ChannelRequest(makeRecord('default', DEDICATED), STAGE)).toMatchObject({ InputType: 'CMAF', ChannelGroupName: 'onair-demo-1', ChannelName: 'onair-demo-1-gen0001', Tags: TAGS });
+    // Shared delivery: the stage's group; the generation keeps a re-creation's paths apart (lib/delivery.ts).
+    expect(buildV2ChannelRequest(makeRecord(), STAGE)).toMatchObject({ ChannelGroupName: 'onair-test', ChannelName: 'onair-demo-1-gen0001' });
     const plain = buildV2OriginEndpointRequests(makeRecord(), STAGE);
     expect(plain.map((p) => [p.keys, p.request.ContainerType])).toEqual([[['hls'], 'TS'], [['dash'], 'CMAF']]);
     expect(plain[1].request.LowLatencyHlsManifests).toBeUndefined();
@@ -110,8 +112,38 @@ function mockV2Creates(): void {
 }
 
 describe('MediaPackage v2 operations', () => {
-  it('ensure creates group → channel → policy → endpoints, recording each as it appears', async () => {
+  it("shared delivery: the stage's group is used as it is (never created or deleted), endpoints open to the stage's distribution at creation", async () => {
     const deps = setup(makeRecord());
+    v2.on(GetChannelGroupCommand).resolves({ ChannelGroupName: 'onair-test', EgressDomain: EGRESS, Tags: { 'onair:stage': STAGE } });
+    v2.on(V2GetChannel).rejects(v2NotFound());
+    v2.on(V2CreateChannel).resolves({ Arn: 'arn:mp:channel', IngestEndpoints: [{ Id: '1', Url: 'https://in-1/' }] });
+    v2.on(PutChannelPolicyCommand).resolves({});
+    v2.on(V2GetEndpoint).rejects(v2NotFound());
+    v2.on(V2CreateEndpoint, { OriginEndpointName: 'onair-demo-1-hls' }).resolves({ Arn: 'arn:ep:hls', HlsManifests: [{ ManifestName: 'index', Url: `https://${EGRESS}/out/v1/onair-test/onair-demo-1-gen0001/onair-demo-1-hls/index.m3u8` }] });
+    v2.on(V2CreateEndpoint, { OriginEndpointName: 'onair-demo-1-cmaf' }).resolves({ Arn: 'arn:ep:cmaf', DashManifests: [{ ManifestName: 'dash', Url: `https://${EGRESS}/out/v1/onair-test/onair-demo-1-gen0001/onair-demo-1-cmaf/dash.mpd` }] });
+    v2.on(PutOriginEndpointPolicyCommand).resolves({});
+    await packagerFor(registry.record).ensure(deps, registry.reload());
+    expect(sent(v2, CreateChannelGroupCommand)).toEqual([]);
+    expect(sent(v2, V2CreateChannel)).toContainEqual(expect.objectContaining({ ChannelGroupName: 'onair-test', ChannelName: 'onair-demo-1-gen0001' }));
+    expect(sent(v2, PutOriginEndpointPolicyCommand)).toEqual([
+      expect.objectContaining({ OriginEndpointName: 'onair-demo-1-hls', Policy: buildOriginEndpointPolicy('arn:ep:hls', CONFIG.deliveryDistributionArn) }),
+      expect.objectContaining({ OriginEndpointName: 'onair-demo-1-cmaf', Policy: buildOriginEndpointPolicy('arn:ep:cmaf', CONFIG.deliveryDistributionArn) }),
+    ]);
+    expect(registry.record.resources.packager).toMatchObject({ channelGroupName: 'onair-test', channelGroupCreated: false });
+    v2.on(V2DeleteEndpoint).resolves({});
+    v2.on(V2DeleteChannel).resolves({});
+    await packagerFor(registry.record).delete(deps, registry.reload());
+    expect(sent(v2, DeleteChannelGroupCommand)).toEqual([]);
+  });
+
+  it("shared delivery refuses to create the stage's group when the stack has none", async () => {
+    const deps = setup(makeRecord());
+    v2.on(GetChannelGroupCommand).rejects(v2NotFound());
+    await expect(packagerFor(registry.record).ensure(deps, registry.reload())).rejects.toThrow(/stage's MediaPackage channel group onair-test does not exist/);
+    expect(sent(v2, CreateChannelGroupCommand)).toEqual([]);
+  });
+  it('ensure creates group → channel → policy → endpoints, recording each as it appears', async () => {
+    const deps = setup(makeRecord('default', DEDICATED));
     mockV2Creates();
     const out = await packagerFor(registry.record).ensure(deps, registry.reload());
     expect(out.endpoints).toEqual({
@@ -122,7 +154,7 @@ describe('MediaPackage v2 operations', () => {
     expect(sent(v2, V2CreateChannel)).toContainEqual(expect.objectContaining({ InputType: 'CMAF' }));
     expect(sent(v2, PutChannelPolicyCommand)).toContainEqual(expect.objectContaining({ Policy: buildChannelPolicy('arn:mp:channel', MEDIALIVE_ROLE) }));
     const pk = registry.record.resources.packager;
-    expect(pk).toMatchObject({ channelGroupName: 'onair-demo-1', channelGroupCreated: true, channelGroupEgressDomain: EGRESS, channelName: 'onair-demo-1', ingestEndpoints: ['https://in-1/', 'https://in-2/'] });
+    expect(pk).toMatchObject({ channelGroupName: 'onair-demo-1', channelGroupCreated: true, channelGroupEgressDomain: EGRESS, channelName: 'onair-demo-1-gen0001', ingestEndpoints: ['https://in-1/', 'https://in-2/'] });
     expect(pk.originEndpoints.hls).toMatchObject({ name: 'onair-demo-1-hls', format: 'HLS', arn: 'arn:ep:hls' });
     // The group is recorded (as OnAir's) before the channel is even asked for.
     const groupWrite = registry.writes.findIndex((w) => w.op === 'record' && w.path.join('.') === 'packager.channelGroupCreated');
@@ -136,7 +168,7 @@ describe('MediaPackage v2 operations', () => {
   });
 
   it('a retry finds everything by name and creates nothing', async () => {
-    const deps = setup(makeRecord());
+    const deps = setup(makeRecord('default', DEDICATED));
     v2.on(GetChannelGroupCommand).resolves({ ChannelGroupName: 'onair-demo-1', EgressDomain: EGRESS, Tags: TAGS });
     v2.on(V2GetChannel).resolves({ Arn: 'arn:mp:channel', IngestEndpoints: [], Tags: TAGS });
     v2.on(V2GetEndpoint).resolves({ Arn: 'arn:ep', Tags: TAGS, HlsManifests: [{ ManifestName: 'index', Url: `https://${EGRESS}/a/index.m3u8` }], DashManifests: [{ ManifestName: 'dash', Url: `https://${EGRESS}/a/dash.mpd` }] });
@@ -148,7 +180,7 @@ describe('MediaPackage v2 operations', () => {
   });
 
   it('a concurrent create (ConflictException) reads back what exists', async () => {
-    const deps = setup(makeRecord());
+    const deps = setup(makeRecord('default', DEDICATED));
     mockV2Creates();
     v2.on(CreateChannelGroupCommand).rejects(new V2Conflict({ $metadata: {}, message: 'exists' }));
     v2.on(GetChannelGroupCommand).rejectsOnce(v2NotFound()).resolves({ EgressDomain: EGRESS, Tags: TAGS });
@@ -157,7 +189,7 @@ describe('MediaPackage v2 operations', () => {
   });
 
   it('a group someone else created in the same instant is neither adopted nor left in the registry', async () => {
-    const deps = setup(makeRecord());
+    const deps = setup(makeRecord('default', DEDICATED));
     mockV2Creates();
     v2.on(CreateChannelGroupCommand).rejects(new V2Conflict({ $metadata: {}, message: 'exists' }));
     v2.on(GetChannelGroupCommand).rejectsOnce(v2NotFound()).resolves({ EgressDomain: EGRESS, Tags: { owner: 'someone' } });
@@ -166,7 +198,7 @@ describe('MediaPackage v2 operations', () => {
   });
 
   it('a crash right after CreateChannel still leaves teardown everything it needs (names recorded first)', async () => {
-    const deps = setup(makeRecord());
+    const deps = setup(makeRecord('default', DEDICATED));
     mockV2Creates();
     const real = registry.recordResource.bind(registry);
     // The Lambda dies on the write that follows CreateChannel.
@@ -182,14 +214,14 @@ describe('MediaPackage v2 operations', () => {
     v2.on(V2ListChannels).resolves({ Items: [] });
     v2.on(DeleteChannelGroupCommand).resolves({});
     await packagerFor(registry.record).delete(deps, registry.reload());
-    expect(sent(v2, V2DeleteChannel)).toEqual([{ ChannelGroupName: 'onair-demo-1', ChannelName: 'onair-demo-1' }]);
+    expect(sent(v2, V2DeleteChannel)).toEqual([{ ChannelGroupName: 'onair-demo-1', ChannelName: 'onair-demo-1-gen0001' }]);
     expect(sent(v2, V2DeleteEndpoint).map((i) => i.OriginEndpointName)).toEqual(['onair-demo-1-hls', 'onair-demo-1-cmaf']);
     expect(sent(v2, DeleteChannelGroupCommand)).toEqual([{ ChannelGroupName: 'onair-demo-1' }]);
     expect(registry.record.resources.packager).toEqual({ kind: 'mediapackage-v2', originEndpoints: {} });
   });
 
   it('never adopts a same-named channel or endpoint of another stage', async () => {
-    const deps = setup(makeRecord('default', { packager: { channelGroup: 'shared-group' } }));
+    const deps = setup(makeRecord('default', { delivery: 'dedicated', packager: { channelGroup: 'shared-group' } }));
     mockV2Creates();
     v2.on(GetChannelGroupCommand).resolves({ EgressDomain: EGRESS });
     v2.on(V2GetChannel).resolves({ Arn: 'arn:prod:channel', Tags: { ...TAGS, 'onair:stage': 'prod' } });
@@ -202,28 +234,28 @@ describe('MediaPackage v2 operations', () => {
   });
 
   it('never adopts a same-named group that is not tagged for this channel', async () => {
-    const deps = setup(makeRecord());
+    const deps = setup(makeRecord('default', DEDICATED));
     v2.on(GetChannelGroupCommand).resolves({ EgressDomain: EGRESS, Tags: { owner: 'someone' } });
     await expect(packagerFor(registry.record).ensure(deps, registry.reload())).rejects.toBeInstanceOf(ValidationError);
     expect(sent(v2, V2CreateChannel)).toEqual([]);
   });
 
   it('uses a named existing group without claiming it, and refuses a named group that does not exist', async () => {
-    const deps = setup(makeRecord('default', { packager: { channelGroup: 'shared-group' } }));
+    const deps = setup(makeRecord('default', { delivery: 'dedicated', packager: { channelGroup: 'shared-group' } }));
     mockV2Creates();
     v2.on(GetChannelGroupCommand).resolves({ EgressDomain: EGRESS });
     await packagerFor(registry.record).ensure(deps, registry.reload());
     expect(sent(v2, CreateChannelGroupCommand)).toEqual([]);
     expect(registry.record.resources.packager).toMatchObject({ channelGroupName: 'shared-group', channelGroupCreated: false });
 
-    const deps2 = setup(makeRecord('default', { packager: { channelGroup: 'shared-group' } }));
+    const deps2 = setup(makeRecord('default', { delivery: 'dedicated', packager: { channelGroup: 'shared-group' } }));
     v2.reset();
     v2.on(GetChannelGroupCommand).rejects(v2NotFound());
     await expect(packagerFor(registry.record).ensure(deps2, registry.reload())).rejects.toThrow(/does not exist/);
   });
 
   it('authorizeCdn puts an OAC policy on each endpoint for the recorded distribution', async () => {
-    const deps = setup(makeRecord());
+    const deps = setup(makeRecord('default', DEDICATED));
     mockV2Creates();
     await packagerFor(registry.record).ensure(deps, registry.reload());
     registry.record.resources.distributionArn = 'arn:aws:cloudfront::111122223333:distribution/E1';
@@ -234,7 +266,7 @@ describe('MediaPackage v2 operations', () => {
   });
 
   it('delete: endpoints → channel → OnAir\'s empty group, NotFound as done, registry cleared, rerun a no-op', async () => {
-    const deps = setup(makeRecord());
+    const deps = setup(makeRecord('default', DEDICATED));
     mockV2Creates();
     await packagerFor(registry.record).ensure(deps, registry.reload());
     v2.on(V2DeleteEndpoint, { OriginEndpointName: 'onair-demo-1-hls' }).rejects(v2NotFound());
@@ -252,13 +284,13 @@ describe('MediaPackage v2 operations', () => {
   });
 
   it('delete keeps a group OnAir did not create, and one that is not empty', async () => {
-    const deps = setup(makeRecord('default', { packager: { channelGroup: 'shared-group' } }));
-    Object.assign(registry.record.resources.packager, { channelGroupName: 'shared-group', channelGroupCreated: false, channelName: 'onair-demo-1' });
+    const deps = setup(makeRecord('default', { delivery: 'dedicated', packager: { channelGroup: 'shared-group' } }));
+    Object.assign(registry.record.resources.packager, { channelGroupName: 'shared-group', channelGroupCreated: false, channelName: 'onair-demo-1-gen0001' });
     v2.on(V2DeleteChannel).resolves({});
     await packagerFor(registry.record).delete(deps, registry.reload());
     expect(sent(v2, DeleteChannelGroupCommand)).toEqual([]);
 
-    const deps2 = setup(makeRecord());
+    const deps2 = setup(makeRecord('default', DEDICATED));
     Object.assign(registry.record.resources.packager, { channelGroupName: 'onair-demo-1', channelGroupCreated: true });
     v2.on(V2ListChannels).resolves({ Items: [{ ChannelName: 'theirs' }] });
     await expect(packagerFor(registry.record).delete(deps2, registry.reload())).resolves.toMatchObject({ deleted: true, retained: [expect.stringContaining('onair-demo-1')] });

@@ -64,13 +64,23 @@ export class FakeAws {
     return this.calls.filter((c) => c.command === command).length;
   }
 
-  /** Every live (billable or owned) resource; the stage-wide cache policy is shared and kept by design. */
+  /** The stage's shared delivery, as `osls deploy` leaves it (serverless.yml Delivery*): not a channel's. */
+  stage?: { group: string; distributionArn: string; domain: string };
+
+  /** What the stack creates once per stage: the channel group (tagged for the stage) and its Deployed distribution. */
+  deployStack(env: NodeJS.ProcessEnv): void {
+    const group = `onair-${String(env.ONAIR_STAGE)}`;
+    this.groups.set(group, { name: group, egress: 'stage.egress.mediapackagev2.us-east-1.amazonaws.com', tags: { 'onair:stage': String(env.ONAIR_STAGE) }, Arn: `arn:aws:mediapackagev2:us-east-1:111122223333:channelGroup/${group}` });
+    this.stage = { group, distributionArn: String(env.DELIVERY_DISTRIBUTION_ARN), domain: String(env.DELIVERY_DOMAIN) };
+  }
+
+  /** Every live (billable or owned) resource of channels; the stage's shared resources are kept by design. */
   inventory(): string[] {
     return [
       ...[...this.sgs.values()].filter((s) => s.State !== 'DELETED').map((s) => `medialive:inputSecurityGroup:${s.Id}`),
       ...[...this.inputs.values()].filter((i) => i.State !== 'DELETED').map((i) => `medialive:input:${i.Id}`),
       ...[...this.channels.values()].filter((c) => c.State !== 'DELETED').map((c) => `medialive:channel:${c.Id}`),
-      ...[...this.groups.keys()].map((g) => `mediapackagev2:channelGroup:${g}`),
+      ...[...this.groups.keys()].filter((g) => g !== this.stage?.group).map((g) => `mediapackagev2:channelGroup:${g}`),
       ...[...this.mpChannels.keys()].map((c) => `mediapackagev2:channel:${c}`),
       ...[...this.endpoints.keys()].map((e) => `mediapackagev2:originEndpoint:${e}`),
       ...[...this.v1Channels.keys()].map((c) => `mediapackage:channel:${c}`),
@@ -242,6 +252,12 @@ export class FakeAws {
   /** A running channel whose endpoints and distribution serve: what a viewer would get. */
   isServing(url: string): boolean {
     const u = new URL(url);
+    if (this.stage && u.host === this.stage.domain) {
+      // The stage's distribution (OAC): the endpoint policy must name it.
+      const ep = [...this.endpoints.values()].find((e) => u.pathname.startsWith(`/out/v1/${e.group}/${e.channel}/${e.name}/`));
+      if (!ep?.policy?.includes(this.stage.distributionArn)) return false;
+      return [...this.channels.values()].some((c) => c.State === 'RUNNING');
+    }
     const dist = [...this.distributions.values()].find((d) => d.DomainName === u.host);
     if (!dist || dist.Status !== 'Deployed' || !dist.config.Enabled) return false;
     const origin = (dist.config.Origins?.Items ?? [])[0] as AnyInput | undefined;

@@ -85,6 +85,9 @@ export class WorkflowHarness {
     Object.assign(process.env, {
       AWS_ENDPOINT_URL_DYNAMODB: `http://127.0.0.1:${port}`,
       AWS_ACCESS_KEY_ID: 'AKIDLOCAL', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: this.workflows.region,
+      // FakeAws enforces no account quotas and suites keep many channels: OnAir plans against raised
+      // ones here (the capacity check itself: test/unit/lib/capacity.test.ts, the local cloud's suites).
+      ONAIR_ACCOUNT_QUOTAS: 'x100',
     });
     const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${port}`, region: this.workflows.region });
     await client.send(new CreateTableCommand({
@@ -95,6 +98,7 @@ export class WorkflowHarness {
     }));
     this.ddb = DynamoDBDocumentClient.from(client);
     this.aws.install();
+    this.aws.deployStack(process.env);
     this.realFetch = globalThis.fetch;
     globalThis.fetch = ((url: string) => this.aws.fetch(String(url))) as unknown as typeof fetch;
   }

@@ -9,7 +9,9 @@ import { WorkflowHarness } from './harness';
 // Each test runs whole workflows (dozens of handler invocations against dynalite): generous on a busy machine.
 jest.setTimeout(60_000);
 const h = new WorkflowHarness();
-const CIDRS = { input: { allowedCidrs: ['203.0.113.10/32'] } };
+// A distribution of the channel's own: these suites prove rollback around every CloudFront step too
+// (shared delivery, the default, is proven in 'provision: shared delivery').
+const CIDRS = { delivery: 'dedicated', input: { allowedCidrs: ['203.0.113.10/32'] } };
 const request = (channelId: string, extra: Record<string, unknown> = {}) => ({ channelId, profileName: 'default', overrides: CIDRS, ...extra });
 
 beforeAll(async () => { await h.start(); });
@@ -49,6 +51,29 @@ describe('checked-in definitions', () => {
         }
       }
     }
+  });
+});
+
+describe('provision: shared delivery (the default)', () => {
+  it("goes ON_AIR on the stage's distribution with no CloudFront call, and teardown leaves only the stage's resources", async () => {
+    const before = h.aws.calls.length;
+    const result = await h.run('provision', { channelId: 'shared-1', profileName: 'default', overrides: { input: { allowedCidrs: ['203.0.113.10/32'] } } });
+    expect(result).toMatchObject({ status: 'SUCCEEDED' });
+    const record = await h.record('shared-1');
+    expect(record?.status).toBe('ON_AIR');
+    // Viewers use the stage's domain; the channel's paths carry its generation (lib/delivery.ts).
+    expect(record?.playback?.hls).toMatch(new RegExp(`^https://${process.env.DELIVERY_DOMAIN}/out/v1/onair-dev/onair-shared-1-${record?.generation}/`));
+    const calls = h.aws.calls.slice(before);
+    expect(calls.filter((c) => c.service === 'cloudfront')).toEqual([]);
+    expect(calls.filter((c) => c.command === 'CreateChannelGroup')).toEqual([]);
+    // Every endpoint names the stage's distribution in its policy from the moment it exists.
+    const policies = calls.filter((c) => c.command === 'PutOriginEndpointPolicy').map((c) => String(c.input.Policy));
+    expect(policies).toHaveLength(2);
+    for (const p of policies) expect(p).toContain(process.env.DELIVERY_DISTRIBUTION_ARN);
+    expect(result.tasks).not.toContain('CreateDistribution');
+    expect((await h.run('teardown', { channelId: 'shared-1' })).status).toBe('SUCCEEDED');
+    await expectEmptyAccount();
+    expect(h.aws.groups.has('onair-dev')).toBe(true);
   });
 });
 

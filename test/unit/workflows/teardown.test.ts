@@ -12,7 +12,9 @@ import { WorkflowHarness } from './harness';
 // Each test runs whole workflows (dozens of handler invocations against dynalite): generous on a busy machine.
 jest.setTimeout(60_000);
 const h = new WorkflowHarness();
-const CIDRS = { input: { allowedCidrs: ['203.0.113.10/32'] } };
+// A distribution of the channel's own: these suites prove rollback around every CloudFront step too
+// (shared delivery, the default, is proven in 'provision: shared delivery').
+const CIDRS = { delivery: 'dedicated', input: { allowedCidrs: ['203.0.113.10/32'] } };
 
 beforeAll(async () => { await h.start(); });
 afterAll(async () => { await h.stop(); });

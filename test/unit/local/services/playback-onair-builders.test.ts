@@ -46,7 +46,7 @@ async function runEncoder(t: ReturnType<typeof twin>, record: ChannelRecord): Pr
   const sg = m((await t.call.ml('CreateInputSecurityGroup', m(buildInputSecurityGroupRequest(record, STAGE)))).SecurityGroup).Id as string;
   const input = m((await t.call.ml('CreateInput', m(buildInputRequest({ record, stage: STAGE, inputSecurityGroupId: sg, roleArn: MEDIALIVE_ROLE })))).Input).Id as string;
   t.wait(D.inputCreate);
-  const req = buildChannelRequest({ record, stage: STAGE, inputId: input, roleArn: MEDIALIVE_ROLE, packagerOutput: packagerFor(record).medialiveOutput(record) });
+  const req = buildChannelRequest({ record, stage: STAGE, inputId: input, roleArn: MEDIALIVE_ROLE, packagerOutput: packagerFor(record).medialiveOutput(record, STAGE) });
   const id = m((await t.call.ml('CreateChannel', m(req))).Channel).Id as string;
   t.wait(D.channelCreate);
   t.wait(D.channelStartLockout);
@@ -91,7 +91,7 @@ it('MediaPackage v2 (default profile): watchable through the CDN only while runn
 
 it('MediaPackage v1: watchable with the CDN-identifier header from the secret', async () => {
   const t = twin();
-  const record = makeRecord('default', { packager: { kind: 'mediapackage-v1', endpoints: ['HLS', 'DASH', 'CMAF'] } }, 'demo-v1');
+  const record = makeRecord('default', { delivery: 'dedicated', packager: { kind: 'mediapackage-v1', endpoints: ['HLS', 'DASH', 'CMAF'] } }, 'demo-v1');
   await t.call.v1('CreateChannel', m(buildV1ChannelRequest(record, STAGE)));
   const identifier = 'd3b07384-d9a0-4c9b-8e2f-2f1d2c3b4a59';
   const secret = await t.call.sm('CreateSecret', m(buildCdnSecretRequest(record, STAGE, identifier)));

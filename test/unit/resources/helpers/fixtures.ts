@@ -20,9 +20,15 @@ export const CONFIG = {
   mediapackageSecretsRoleArn: SECRETS_ROLE,
   notificationsTopicArn: TOPIC,
   cdnUrlTemplate: undefined,
+  /** The stage's shared distribution (serverless.yml DeliveryDistribution). */
+  deliveryDistributionArn: `arn:aws:cloudfront::${ACCOUNT}:distribution/ESTAGE0DELIVERY`,
+  deliveryDomain: 'dstage0delivery.cloudfront.net',
+  manifestCachePolicyId: undefined,
 };
 
 const CIDR = ['203.0.113.10/32'];
+/** A channel with a distribution (and, on v2, a channel group) of its own. */
+export const DEDICATED: ProfileOverrides = { delivery: 'dedicated' };
 
 /** Input overrides that make each input type valid for a channel class. */
 export function inputFor(type: string, channelClass: 'STANDARD' | 'SINGLE_PIPELINE'): ProfileOverrides['input'] {
@@ -90,8 +96,9 @@ export const CLASSES = ['STANDARD', 'SINGLE_PIPELINE'] as const;
 export const PACKAGERS: { name: string; overrides: ProfileOverrides }[] = [
   { name: 'v2', overrides: {} },
   { name: 'v2-low-latency', overrides: { segmentSeconds: 2, video: { gopSeconds: 1 }, packager: { lowLatencyHls: true, endpoints: ['HLS', 'DASH', 'CMAF'] } } },
-  { name: 'v2-existing-group', overrides: { packager: { channelGroup: 'shared-group' } } },
-  { name: 'v1', overrides: { packager: { kind: 'mediapackage-v1', endpoints: ['HLS', 'DASH', 'CMAF'] } } },
+  { name: 'v2-existing-group', overrides: { delivery: 'dedicated', packager: { channelGroup: 'shared-group' } } },
+  { name: 'v2-dedicated', overrides: { delivery: 'dedicated' } },
+  { name: 'v1', overrides: { delivery: 'dedicated', packager: { kind: 'mediapackage-v1', endpoints: ['HLS', 'DASH', 'CMAF'] } } },
 ];
 
 export function variations(): { label: string; record: ChannelRecord }[] {
