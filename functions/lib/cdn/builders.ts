@@ -30,8 +30,15 @@ export const MANAGED_CACHE_POLICIES = {
   CachingDisabled: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
 } as const;
 
-/** Query strings MediaPackage (manifest filtering/settings) and LL-HLS (blocking reloads) act on. */
-export const CACHE_KEY_QUERY_STRINGS = ['aws.manifestfilter', 'aws.manifestsettings', '_HLS_msn', '_HLS_part'] as const;
+/**
+ * Query strings MediaPackage (manifest filtering/settings) and LL-HLS act on: the MediaPackage v2 CDN
+ * guide (userguide/cdn-recommendations.html) lists the first four; `_HLS_skip` (playlist delta
+ * updates, Apple's LL-HLS spec, RFC 8216bis §6.2.5.1) is forwarded by AWS's reference architecture
+ * (aws-cdk-mediaservices-refarch LEF) too: without it a delta playlist would be served from the
+ * cache to a player that asked for the full one, and the reverse. Also the stage's manifest cache
+ * policy in serverless.yml (test/unit/template checks they agree).
+ */
+export const CACHE_KEY_QUERY_STRINGS = ['aws.manifestfilter', 'aws.manifestsettings', '_HLS_msn', '_HLS_part', '_HLS_skip'] as const;
 export const MANIFEST_PATH_PATTERNS = ['*.m3u8', '*.mpd'] as const;
 export const ORIGIN_ID = 'mediapackage';
 /** Statuses whose errors are cached only briefly. */

@@ -98,12 +98,12 @@ describe('buildDistributionConfig', () => {
     expect(() => buildDistributionConfig({ record: makeRecord('mediapackage-v1'), stage: STAGE, origin: v1Origin, manifestCachePolicyId: 'CP1' })).toThrow(/CDN identifier/);
   });
 
-  it('the manifest cache policy keys on exactly the four query strings and honours origin max-age', () => {
+  it('the manifest cache policy keys on exactly the MediaPackage and LL-HLS query strings (with _HLS_skip) and honours origin max-age', () => {
     const policy = buildManifestCachePolicyConfig(STAGE);
     expect(modelErrors('cloudfront', 'CreateCachePolicy', { CachePolicyConfig: policy })).toEqual([]);
     expect(policy.Name).toBe('onair-test-manifests');
     expect(policy.ParametersInCacheKeyAndForwardedToOrigin!.QueryStringsConfig).toEqual({
-      QueryStringBehavior: 'whitelist', QueryStrings: { Quantity: 4, Items: ['aws.manifestfilter', 'aws.manifestsettings', '_HLS_msn', '_HLS_part'] },
+      QueryStringBehavior: 'whitelist', QueryStrings: { Quantity: 5, Items: ['aws.manifestfilter', 'aws.manifestsettings', '_HLS_msn', '_HLS_part', '_HLS_skip'] },
     });
     expect(CACHE_KEY_QUERY_STRINGS.length).toBeLessThanOrEqual(10);
     expect(policy.MinTTL).toBe(0);

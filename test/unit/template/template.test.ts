@@ -4,6 +4,8 @@
  * role allows every call its function makes is checked where the calls happen: test/unit/workflows.)
  */
 import { join } from 'node:path';
+import { CACHE_KEY_QUERY_STRINGS, MANAGED_CACHE_POLICIES, MANIFEST_PATH_PATTERNS } from '../../../functions/lib/cdn/builders';
+import { stageChannelGroupName } from '../../../functions/lib/delivery';
 import { loadWorkflows } from '../../../local/workflows';
 import { packagedTemplate, type CfnResource as Resource, type Obj, type Statement } from '../../helpers/packaged-template';
 
@@ -116,5 +118,28 @@ describe('packaged template', () => {
     expect(topic.Properties).toMatchObject({ TopicName: 'onair-dev-notifications', KmsMasterKeyId: { Ref: 'NotificationsKey' } });
     const keyPolicy = JSON.stringify(R.NotificationsKey?.Properties.KeyPolicy);
     expect(keyPolicy).toContain('cloudwatch.amazonaws.com');
+  });
+
+  // Shared delivery (functions/lib/delivery.ts): the stack owns one group, OAC, manifest policy and
+  // distribution per stage; facts the TypeScript side also uses must agree with the template.
+  it("creates the stage's shared delivery: group named as the code names it, OAC-signed HTTPS-only origin, behaviours scoped to the group, the same cache-key query strings", () => {
+    const group = stageChannelGroupName('dev');
+    expect(R.DeliveryChannelGroup?.Properties.ChannelGroupName).toBe(group);
+    expect(R.DeliveryOriginAccessControl?.Properties.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 'mediapackagev2', SigningBehavior: 'always', SigningProtocol: 'sigv4' });
+    const policy = R.DeliveryManifestCachePolicy?.Properties.CachePolicyConfig as Obj;
+    expect(((policy.ParametersInCacheKeyAndForwardedToOrigin as Obj).QueryStringsConfig as Obj).QueryStrings).toEqual([...CACHE_KEY_QUERY_STRINGS]);
+    const config = R.DeliveryDistribution?.Properties.DistributionConfig as Obj;
+    const origin = (config.Origins as Obj[])[0]!;
+    expect(origin).toMatchObject({ DomainName: { 'Fn::GetAtt': ['DeliveryChannelGroup', 'EgressDomain'] }, OriginAccessControlId: { 'Fn::GetAtt': ['DeliveryOriginAccessControl', 'Id'] } });
+    expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only' });
+    const behaviours = config.CacheBehaviors as Obj[];
+    expect(behaviours.map((b) => b.PathPattern)).toEqual([...MANIFEST_PATH_PATTERNS.map((p) => `out/v1/${group}/${p}`), `out/v1/${group}/*`]);
+    for (const b of [...behaviours, config.DefaultCacheBehavior as Obj]) expect(b.ViewerProtocolPolicy).toBe('redirect-to-https');
+    expect(behaviours.at(-1)?.CachePolicyId).toBe(MANAGED_CACHE_POLICIES.CachingOptimizedForUncompressedObjects);
+    // Every function finds the stage's distribution and policy in its environment.
+    const env = (R[workflows.functions.createPackager!.logicalId]!.Properties.Environment as { Variables: Obj }).Variables;
+    expect(Object.keys(env)).toEqual(expect.arrayContaining(['DELIVERY_DISTRIBUTION_ARN', 'DELIVERY_DOMAIN', 'MANIFEST_CACHE_POLICY_ID']));
+    // CloudFront metrics exist only in us-east-1: the stage alarm is conditional on it.
+    expect(R.DeliveryCdn5xxAlarm).toMatchObject({ Condition: 'InUsEast1', Properties: { Namespace: 'AWS/CloudFront', MetricName: '5xxErrorRate' } });
   });
 });
