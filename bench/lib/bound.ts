@@ -7,7 +7,8 @@
  *   packager     MediaPackage channel → endpoints ────────┼→ MediaLive channel created → startable
  *                                                          │    → StartChannel → every pipeline RUNNING
  *                                                          │    → first segment packaged (manifest not 404)
- *   CDN          endpoints → distribution created → Deployed
+ *   CDN          endpoints → distribution created → Deployed   (delivery dedicated only: a shared
+ *                channel plays on the stage's distribution, Deployed with the stack)
  *   alarms       need the channel and distribution ids only: created at once, never on the chain
  *   watchable    = max(every pipeline RUNNING, first segment, distribution Deployed)
  *
@@ -16,6 +17,7 @@
  * compute, Step Functions hops, sequencing that the dependencies do not require, and poll lag.
  */
 import { LATENCY } from '../../local/core/latency';
+import { isSharedDelivery } from '../../functions/lib/delivery';
 import { pipelineCount } from '../../functions/lib/medialive/builders';
 import type { Profile } from '../../functions/lib/profile';
 
@@ -44,7 +46,7 @@ function chain(name: string, steps: { step: string; latency: string; ms?: number
   return { name, ms: resolved.reduce((a, s) => a + s.ms, 0), steps: resolved };
 }
 
-export function onAirBound(profile: Pick<Profile, 'channelClass' | 'segmentSeconds'>): Bound {
+export function onAirBound(profile: Pick<Profile, 'channelClass' | 'segmentSeconds'> & { delivery?: Profile['delivery'] }): Bound {
   const pipelines = pipelineCount(profile);
   // The channel can start once it is IDLE past the start lockout AND its input left CREATING; the
   // input is created before the channel (the channel names it), so the later of the two decides.
@@ -69,11 +71,13 @@ export function onAirBound(profile: Pick<Profile, 'channelClass' | 'segmentSecon
     { step: 'StartChannel → first pipeline RUNNING', latency: 'medialive.channel.start' },
     { step: 'one segment encoded and packaged', latency: 'profile.segmentSeconds', ms: profile.segmentSeconds * 1000 },
   ]);
+  // Shared delivery (lib/delivery.ts): the stage's distribution was Deployed with the stack, so the
+  // chain is MediaLive's alone; a dedicated distribution still deploys per channel.
   const cdn = chain('distribution Deployed', [
     ...packager,
     { step: 'CreateDistribution → Deployed', latency: 'cloudfront.distribution.deploy' },
   ]);
-  const chains = [running, segment, cdn];
+  const chains = isSharedDelivery(profile) ? [running, segment] : [running, segment, cdn];
   const critical = chains.reduce((a, b) => (b.ms > a.ms ? b : a));
   return { ms: critical.ms, critical: critical.name, chains };
 }

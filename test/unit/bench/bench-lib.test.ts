@@ -20,8 +20,14 @@ describe('percentile (nearest rank)', () => {
 describe('onAirBound', () => {
   const profile = resolveProfile('default', { input: { allowedCidrs: ['127.0.0.1/32'] } });
 
-  it('is the longest chain, each chain the sum of its steps from the latency profile', () => {
+  it("shared delivery (the default): the chain is MediaLive's, no CloudFront deployment on it", () => {
     const b = onAirBound(profile);
+    expect(b.chains.map((c) => c.name)).toEqual(['every pipeline RUNNING', 'first segment packaged']);
+    expect(b.ms).toBeLessThan(LATENCY['cloudfront.distribution.deploy']);
+  });
+
+  it('is the longest chain, each chain the sum of its steps from the latency profile', () => {
+    const b = onAirBound({ ...profile, delivery: 'dedicated' });
     for (const c of b.chains) expect(c.ms).toBe(c.steps.reduce((a, s) => a + s.ms, 0));
     expect(b.ms).toBe(Math.max(...b.chains.map((c) => c.ms)));
     const cdn = b.chains.find((c) => c.name === 'distribution Deployed');
