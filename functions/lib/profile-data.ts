@@ -24,6 +24,16 @@ export type DeliveryKind = (typeof DELIVERY_KINDS)[number];
 /** Input types that receive pushed streams and so need an input security group. */
 export const PUSH_INPUT_TYPES: readonly InputType[] = ['RTMP_PUSH', 'RTP_PUSH'];
 
+/**
+ * Segment length MediaLive sends to MediaPackage v2 for low-latency HLS: "We recommend 1 second for
+ * improved latency" (MediaLive UG "Implementing low-latency output",
+ * https://docs.aws.amazon.com/medialive/latest/ug/mediapackage-v2-low-latency.html). MediaPackage
+ * packages whole multiples of it (profile.segmentSeconds), as AWS's Live Event Framework low-latency
+ * config does (aws-samples/aws-cdk-mediaservices-refarch LEF/config/low-latency: 1 s from MediaLive,
+ * longer MediaPackage segments). The GOP must divide it so every ingest segment starts with an IDR.
+ */
+export const LOW_LATENCY_INGEST_SEGMENT_SECONDS = 1;
+
 const DEFAULT_LADDER = [
   { name: '1080p30', width: 1920, height: 1080, bitrate: 6_000_000, h264Profile: 'HIGH' },
   { name: '720p30', width: 1280, height: 720, bitrate: 3_000_000, h264Profile: 'HIGH' },
@@ -45,7 +55,7 @@ export const BUILTIN_PROFILES: Record<string, ProfileOverrides> = {
   },
   'low-latency': {
     name: 'low-latency',
-    description: 'The default ladder with 2 s segments and a low-latency HLS endpoint',
+    description: 'The default ladder with a low-latency HLS endpoint: 1 s segments from MediaLive, packaged as 2 s segments',
     segmentSeconds: 2,
     video: { gopSeconds: 1, renditions: DEFAULT_LADDER.map((r) => ({ ...r })) },
     packager: { lowLatencyHls: true },

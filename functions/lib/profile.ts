@@ -8,7 +8,7 @@
 import * as z from 'zod';
 import { parseOrThrow } from './validation';
 import { recoveryPolicySchema } from './recovery/policy';
-import { BUILTIN_PROFILES, DELIVERY_KINDS, INPUT_TYPES, PUSH_INPUT_TYPES, UnknownProfileError } from './profile-data';
+import { BUILTIN_PROFILES, DELIVERY_KINDS, INPUT_TYPES, LOW_LATENCY_INGEST_SEGMENT_SECONDS, PUSH_INPUT_TYPES, UnknownProfileError } from './profile-data';
 
 export { BUILTIN_PROFILES, INPUT_TYPES, PUSH_INPUT_TYPES, UnknownProfileError, type InputType } from './profile-data';
 
@@ -129,6 +129,11 @@ export const profileSchema = z
     const gops = p.segmentSeconds / p.video.gopSeconds;
     if (Math.abs(gops - Math.round(gops)) > 1e-9) {
       ctx.addIssue({ code: 'custom', path: ['segmentSeconds'], message: `must be a whole number of GOPs (gopSeconds ${p.video.gopSeconds})` });
+    }
+    // Low-latency HLS: MediaLive sends LOW_LATENCY_INGEST_SEGMENT_SECONDS segments (profile-data.ts).
+    const llGops = LOW_LATENCY_INGEST_SEGMENT_SECONDS / p.video.gopSeconds;
+    if (p.packager.lowLatencyHls && Math.abs(llGops - Math.round(llGops)) > 1e-9) {
+      ctx.addIssue({ code: 'custom', path: ['video', 'gopSeconds'], message: `low-latency HLS ingests ${LOW_LATENCY_INGEST_SEGMENT_SECONDS} s segments: the GOP must divide ${LOW_LATENCY_INGEST_SEGMENT_SECONDS} s` });
     }
     const pipelines = p.channelClass === 'STANDARD' ? 2 : 1;
     const input = p.input;

@@ -18,6 +18,7 @@ import type {
 } from '@aws-sdk/client-cloudfront';
 import { ValidationError } from '../errors';
 import { idempotencyToken } from '../ids';
+import { ingestSegmentSeconds } from '../medialive/builders';
 import type { CdnOrigin } from '../packager/types';
 import type { ChannelRecord } from '../registry';
 import { channelTags, tagList } from '../tags';
@@ -40,6 +41,25 @@ export const MANAGED_CACHE_POLICIES = {
  */
 export const CACHE_KEY_QUERY_STRINGS = ['aws.manifestfilter', 'aws.manifestsettings', '_HLS_msn', '_HLS_part', '_HLS_skip'] as const;
 export const MANIFEST_PATH_PATTERNS = ['*.m3u8', '*.mpd'] as const;
+
+/**
+ * Origin timeouts for a live MediaPackage origin, from the segment length MediaLive sends, as AWS's
+ * Live Event Framework derives them (aws-samples/aws-cdk-mediaservices-refarch
+ * LEF/lib/event_group/cloudfront.ts): "Connection Timeout <= Segment Length" (half, rounded up),
+ * "Segment length / 2 <= Read Timeout <= Segment Length", "Keep-alive Timeout > Segment Length", 2
+ * connection attempts. A live request not answered within a segment is better retried than held:
+ * the next segment is already due. Kept inside CloudFront's ranges (ConnectionTimeout 1–10 s, read
+ * and keep-alive 1–60 s: CloudFront DG "Origin settings").
+ */
+export function liveOriginTimeouts(segmentSeconds: number): { ConnectionAttempts: number; ConnectionTimeout: number; OriginReadTimeout: number; OriginKeepaliveTimeout: number } {
+  const half = Math.max(1, Math.ceil(segmentSeconds / 2));
+  return {
+    ConnectionAttempts: 2,
+    ConnectionTimeout: Math.min(10, half),
+    OriginReadTimeout: Math.min(60, half),
+    OriginKeepaliveTimeout: Math.min(60, segmentSeconds + 1),
+  };
+}
 export const ORIGIN_ID = 'mediapackage';
 /** Statuses whose errors are cached only briefly. */
 const ERROR_CODES = [400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504];
@@ -134,6 +154,7 @@ export function buildDistributionConfig(args: DistributionArgs): DistributionCon
     SmoothStreaming: false,
   }));
   const errorResponses: CustomErrorResponse[] = ERROR_CODES.map((ErrorCode) => ({ ErrorCode, ErrorCachingMinTTL: 1 }));
+  const { OriginReadTimeout, OriginKeepaliveTimeout, ...connection } = liveOriginTimeouts(ingestSegmentSeconds(record.profile));
   return {
     DistributionConfig: {
       CallerReference: idempotencyToken(record.channelId, record.generation, 'cdn'),
@@ -150,15 +171,14 @@ export function buildDistributionConfig(args: DistributionArgs): DistributionCon
           OriginPath: origin.originPath,
           CustomHeaders: headers,
           ...(protection.kind === 'oac' ? { OriginAccessControlId: args.originAccessControlId } : {}),
-          ConnectionAttempts: 3,
-          ConnectionTimeout: 10,
+          ...connection,
           CustomOriginConfig: {
             HTTPPort: 80,
             HTTPSPort: 443,
             OriginProtocolPolicy: 'https-only',
             OriginSslProtocols: { Quantity: 1, Items: ['TLSv1.2'] },
-            OriginReadTimeout: 30,
-            OriginKeepaliveTimeout: 5,
+            OriginReadTimeout,
+            OriginKeepaliveTimeout,
           },
         }],
       },

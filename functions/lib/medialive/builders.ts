@@ -18,7 +18,7 @@ import type {
 import { ValidationError } from '../errors';
 import { idempotencyToken, resourceName } from '../ids';
 import type { Profile, Rendition } from '../profile';
-import { PUSH_INPUT_TYPES } from '../profile-data';
+import { LOW_LATENCY_INGEST_SEGMENT_SECONDS, PUSH_INPUT_TYPES } from '../profile-data';
 import type { ChannelRecord } from '../registry';
 import { channelTags } from '../tags';
 
@@ -31,6 +31,11 @@ export const PACKAGER_DESTINATION_ID = 'packager';
 
 export function videoDescriptionName(r: Pick<Rendition, 'name'>): string {
   return `video_${r.name}`;
+}
+
+/** Segment length MediaLive sends to the packager: AWS's 1 s for low-latency HLS, else the profile's. */
+export function ingestSegmentSeconds(profile: Pick<Profile, 'segmentSeconds' | 'packager'>): number {
+  return profile.packager.lowLatencyHls ? LOW_LATENCY_INGEST_SEGMENT_SECONDS : profile.segmentSeconds;
 }
 
 export function pipelineCount(profile: Pick<Profile, 'channelClass'>): 1 | 2 {
@@ -282,8 +287,9 @@ export function buildMediaPackageOutputGroup(profile: Profile, target: MediaPack
           ...(v2 ? {
             MediapackageV2GroupSettings: {
               // Ingest segments as long as the served ones: MediaPackage v2 serves whole multiples
-              // of what it ingests, and a GOP-aligned length keeps every segment IDR-first.
-              SegmentLength: profile.segmentSeconds,
+              // of what it ingests, and a GOP-aligned length keeps every segment IDR-first. Low-latency
+              // HLS ingests AWS's recommended 1 s segments (LOW_LATENCY_INGEST_SEGMENT_SECONDS).
+              SegmentLength: ingestSegmentSeconds(profile),
               SegmentLengthUnits: 'SECONDS',
               Scte35Type: 'NONE',
               Id3Behavior: 'DISABLED',

@@ -1,5 +1,6 @@
 import { resolveProfile, BUILTIN_PROFILES } from '../../../functions/lib/profile';
 import { ValidationError } from '../../../functions/lib/errors';
+import { LOW_LATENCY_INGEST_SEGMENT_SECONDS } from '../../../functions/lib/profile-data';
 
 describe('resolveProfile', () => {
   it('builds the default ladder with documented values', () => {
@@ -30,6 +31,16 @@ describe('resolveProfile', () => {
       expect(fields).toEqual(expect.arrayContaining(['input.allowedCidrs.0', 'video.renditions.0.bitrate']));
       expect(fields.length).toBeGreaterThanOrEqual(2);
     }
+  });
+
+  it('low latency as AWS recommends it: 1 s GOPs dividing the 1 s segments MediaLive sends (MediaLive UG mediapackage-v2-low-latency)', () => {
+    const ll = resolveProfile('low-latency', { input: { allowedCidrs: ['203.0.113.10/32'] } });
+    expect([ll.packager.lowLatencyHls, ll.video.gopSeconds, LOW_LATENCY_INGEST_SEGMENT_SECONDS]).toEqual([true, 1, 1]);
+    expect(ll.segmentSeconds % LOW_LATENCY_INGEST_SEGMENT_SECONDS).toBe(0);
+    expect(() => resolveProfile('low-latency', { input: { allowedCidrs: ['203.0.113.10/32'] }, video: { gopSeconds: 2 } }))
+      .toThrow(/video.gopSeconds: low-latency HLS ingests 1 s segments/);
+    // Without low-latency HLS a 2 s GOP in 6 s segments is fine.
+    expect(resolveProfile('default', { input: { allowedCidrs: ['203.0.113.10/32'] }, video: { gopSeconds: 2 } }).video.gopSeconds).toBe(2);
   });
 
   it('resolves every built-in profile', () => {

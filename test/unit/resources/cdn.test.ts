@@ -10,7 +10,7 @@ import {
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { MediaPackageV2Client, PutOriginEndpointPolicyCommand } from '@aws-sdk/client-mediapackagev2';
 import {
-  buildDistributionConfig, buildManifestCachePolicyConfig, buildOriginAccessControlConfig, CACHE_KEY_QUERY_STRINGS, MANAGED_CACHE_POLICIES,
+  buildDistributionConfig, buildManifestCachePolicyConfig, buildOriginAccessControlConfig, CACHE_KEY_QUERY_STRINGS, liveOriginTimeouts, MANAGED_CACHE_POLICIES,
 } from '../../../functions/lib/cdn/builders';
 import {
   deleteDistribution, deleteOriginAccessControl, describeDistribution, disableDistribution, ensureCdn, ensureDistribution,
@@ -91,6 +91,28 @@ describe('buildDistributionConfig', () => {
       expect(o.OriginAccessControlId).toBeUndefined();
       expect(o.CustomHeaders).toEqual({ Quantity: 1, Items: [{ HeaderName: 'X-MediaPackage-CDNIdentifier', HeaderValue: IDENTIFIER }] });
     }
+  });
+
+  // AWS's Live Event Framework (aws-cdk-mediaservices-refarch LEF/lib/event_group/cloudfront.ts):
+  // connection ≤ segment, segment/2 ≤ read ≤ segment, keep-alive > segment, 2 attempts; from the
+  // segment MediaLive sends (1 s for low-latency HLS, MediaLive UG mediapackage-v2-low-latency).
+  it.each([
+    ['default (6 s segments)', makeRecord(), 6],
+    ['low latency (1 s segments from MediaLive)', makeRecord('low-latency'), 1],
+  ])('%s: origin timeouts suited to live', (_label, record, segment) => {
+    const d = buildDistributionConfig({ record, stage: STAGE, origin: oacOrigin, manifestCachePolicyId: 'CP1', originAccessControlId: 'OAC1' }).DistributionConfig as DistributionConfig;
+    const o = d.Origins!.Items![0];
+    const t = { ConnectionAttempts: o.ConnectionAttempts, ConnectionTimeout: o.ConnectionTimeout, ...o.CustomOriginConfig };
+    expect(t).toMatchObject({ ConnectionAttempts: 2, ConnectionTimeout: Math.ceil(segment / 2), OriginReadTimeout: Math.ceil(segment / 2), OriginKeepaliveTimeout: segment + 1 });
+    expect(t.ConnectionTimeout).toBeLessThanOrEqual(segment);
+    expect(t.OriginReadTimeout).toBeGreaterThanOrEqual(segment / 2);
+    expect(t.OriginReadTimeout).toBeLessThanOrEqual(segment);
+    expect(t.OriginKeepaliveTimeout).toBeGreaterThan(segment);
+  });
+
+  it('origin timeouts stay inside CloudFront ranges for long segments', () => {
+    expect(liveOriginTimeouts(30)).toEqual({ ConnectionAttempts: 2, ConnectionTimeout: 10, OriginReadTimeout: 15, OriginKeepaliveTimeout: 31 });
+    expect(liveOriginTimeouts(1)).toEqual({ ConnectionAttempts: 2, ConnectionTimeout: 1, OriginReadTimeout: 1, OriginKeepaliveTimeout: 2 });
   });
 
   it('refuses an unprotected origin', () => {

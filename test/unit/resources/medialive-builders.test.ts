@@ -180,6 +180,16 @@ describe('packager output group', () => {
     expect(req.EncoderSettings!.OutputGroups![0].OutputGroupSettings!.MediaPackageGroupSettings!.MediapackageV2GroupSettings).toBeUndefined();
   });
 
+  it('low latency: MediaLive sends 1 s segments (AWS recommendation), MediaPackage packages the profile segment length', () => {
+    const record = makeRecord('low-latency');
+    const req = channelRequest(record);
+    expect(req.EncoderSettings!.OutputGroups![0].OutputGroupSettings!.MediaPackageGroupSettings!.MediapackageV2GroupSettings)
+      .toMatchObject({ SegmentLength: 1, SegmentLengthUnits: 'SECONDS' });
+    expect(record.profile.segmentSeconds).toBe(2);
+    // Every 1 s segment starts with an IDR frame: GOP = 1 s.
+    expect(req.EncoderSettings!.VideoDescriptions!.map((v) => v.CodecSettings!.H264Settings!.GopSize)).toEqual([1, 1, 1]);
+  });
+
   it('uses the channel group a profile names', () => {
     const req = channelRequest(makeRecord('default', { delivery: 'dedicated', packager: { channelGroup: 'shared-group' } }));
     expect(req.Destinations![0].MediaPackageSettings).toEqual([{ ChannelGroup: 'shared-group', ChannelName: 'onair-demo-1-gen0001' }]);
