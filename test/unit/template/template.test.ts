@@ -4,7 +4,8 @@
  * role allows every call its function makes is checked where the calls happen: test/unit/workflows.)
  */
 import { join } from 'node:path';
-import { CACHE_KEY_QUERY_STRINGS, MANAGED_CACHE_POLICIES, MANIFEST_PATH_PATTERNS } from '../../../functions/lib/cdn/builders';
+import { CACHE_KEY_QUERY_STRINGS, liveOriginTimeouts, MANAGED_CACHE_POLICIES, MANIFEST_PATH_PATTERNS } from '../../../functions/lib/cdn/builders';
+import { resolveProfile } from '../../../functions/lib/profile';
 import { stageChannelGroupName } from '../../../functions/lib/delivery';
 import { loadWorkflows } from '../../../local/workflows';
 import { packagedTemplate, type CfnResource as Resource, type Obj, type Statement } from '../../helpers/packaged-template';
@@ -131,7 +132,9 @@ describe('packaged template', () => {
     const config = R.DeliveryDistribution?.Properties.DistributionConfig as Obj;
     const origin = (config.Origins as Obj[])[0]!;
     expect(origin).toMatchObject({ DomainName: { 'Fn::GetAtt': ['DeliveryChannelGroup', 'EgressDomain'] }, OriginAccessControlId: { 'Fn::GetAtt': ['DeliveryOriginAccessControl', 'Id'] } });
-    expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only' });
+    const { OriginReadTimeout, OriginKeepaliveTimeout, ...connection } = liveOriginTimeouts(resolveProfile('default', { input: { allowedCidrs: ['127.0.0.1/32'] } }).segmentSeconds);
+    expect(origin).toMatchObject(connection);
+    expect(origin.CustomOriginConfig).toMatchObject({ OriginProtocolPolicy: 'https-only', OriginReadTimeout, OriginKeepaliveTimeout });
     const behaviours = config.CacheBehaviors as Obj[];
     expect(behaviours.map((b) => b.PathPattern)).toEqual([...MANIFEST_PATH_PATTERNS.map((p) => `out/v1/${group}/${p}`), `out/v1/${group}/*`]);
     for (const b of [...behaviours, config.DefaultCacheBehavior as Obj]) expect(b.ViewerProtocolPolicy).toBe('redirect-to-https');
