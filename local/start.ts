@@ -245,7 +245,8 @@ async function shutdown(ctx: Ctx, stopApi: () => Promise<void>): Promise<void> {
   for (const i of removed) byType.set(`${i.service} ${i.type}`, [...(byType.get(`${i.service} ${i.type}`) ?? []), i.id]);
   const short = (id: string): string => id.split(/[:/]/).pop() ?? id;
   for (const [type, ids] of byType) console.log(`  ${type.padEnd(34)} ${String(ids.length).padStart(2)}  ${dim(ids.slice(0, 3).map(short).join(', ') + (ids.length > 3 ? ', …' : ''))}`);
-  console.log(after.length === 0 ? 'Inventory now: empty — nothing left running, nothing left to pay for.' : `Inventory now: ${after.length} resources left:\n${after.map((i) => `  ${i.service} ${i.type} ${i.id} ${i.state ?? ''}`).join('\n')}`);
+  const stage = Object.keys(ctx.cloud.stack).length;
+  console.log(after.length === 0 ? `Inventory now: empty — nothing left running, nothing left to pay for (the stage's own ${stage} resources stay, as a deployed stack's do: tables, topic, shared delivery; npm start -- --fresh starts without them).` : `Inventory now: ${after.length} resources left:\n${after.map((i) => `  ${i.service} ${i.type} ${i.id} ${i.state ?? ''}`).join('\n')}`);
   await stopApi();
   ctx.ddb.destroy();
   ctx.sfn.destroy();
