@@ -43,7 +43,9 @@ function failuresByCause(failed: ExecutionRecord[]): Record<string, number> {
 }
 
 void runBenchmark('scale', async () => {
-  const c = await benchCloud(SCALE);
+  // 100 channels: 20× MediaLive's default channel and push-input quotas, raised as a real event's
+  // account would have them (ACCOUNT_QUOTAS in functions/lib/quotas.ts).
+  const c = await benchCloud(SCALE, { quotas: 'raised' });
   try {
     const limit = RATE_LIMITS.medialive;
     if (!limit) throw new Error('local/core/latency.ts RATE_LIMITS has no medialive entry');

@@ -17,6 +17,7 @@ import { TwinClock } from './core/clock';
 import { TwinEventBus } from './core/events';
 import { FaultRegistry, type FaultSpec } from './core/faults';
 import { DEFAULT_SCALE, LATENCY, RATE_LIMITS } from './core/latency';
+import { resolveTwinQuotas, type TwinQuotaOption } from './core/quotas';
 import { RateLimiter } from './core/ratelimit';
 import { RequestLog } from './core/requestlog';
 import { AwsError, type InventoryItem, type ModelValue, type OpContext, type RawResponse, type ServiceBehaviour, type ServiceFactory, type TwinEnv, type TwinRoute } from './core/types';
@@ -41,6 +42,8 @@ export interface TwinOptions {
   services?: readonly ServiceFactory[];
   /** Log each request to stdout. */
   verbose?: boolean;
+  /** Account quotas: 'default' (AWS's), 'raised' or a multiplier; omitted = ONAIR_TWIN_QUOTAS (local/core/quotas.ts). */
+  quotas?: TwinQuotaOption;
 }
 
 export interface Twin {
@@ -153,7 +156,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     }
   };
 
-  const env: TwinEnv = { clock, latency: LATENCY, events, faults, accountId: ACCOUNT_ID, region: DEFAULT_REGION, dataDir, persistent, changed, invoke };
+  const quotas = resolveTwinQuotas(options.quotas);
+  const env: TwinEnv = { clock, latency: LATENCY, events, faults, accountId: ACCOUNT_ID, region: DEFAULT_REGION, dataDir, persistent, quotas, changed, invoke };
   const factories = options.services ?? SERVICES;
   for (const make of factories) {
     const svc = make(env);
@@ -168,7 +172,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const inventory = (): InventoryItem[] => [...services.values()].flatMap((s) => s.inventory());
 
   const controlRoutes: TwinRoute[] = [
-    { method: 'GET', prefix: '/_twin/health', handle: () => json(200, { ok: true, scale: clock.scale, now: new Date(clock.now()).toISOString(), services: [...services.keys()] }) },
+    { method: 'GET', prefix: '/_twin/health', handle: () => json(200, { ok: true, scale: clock.scale, now: new Date(clock.now()).toISOString(), services: [...services.keys()], quotas }) },
     { method: 'GET', prefix: '/_twin/clock', handle: () => json(200, { now: clock.now(), iso: new Date(clock.now()).toISOString(), scale: clock.scale }) },
     {
       method: 'GET', prefix: '/_twin/inventory', handle: ({ query }) => {

@@ -15,6 +15,7 @@ import { ChannelRegistry } from '../../functions/lib/registry';
 import { localCredentials } from '../../local/api/credentials';
 import { startLocalCloud, type LocalCloud } from '../../local/app';
 import type { ExecutionRecord } from '../../local/services/stepfunctions';
+import type { TwinQuotaOption } from '../../local/core/quotas';
 
 export interface BenchCloud {
   cloud: LocalCloud;
@@ -28,7 +29,8 @@ export interface BenchCloud {
   stop(): Promise<void>;
 }
 
-export async function benchCloud(scale: number, options: { scheduledRules?: boolean } = {}): Promise<BenchCloud> {
+/** `quotas: 'raised'` for runs with more channels than a fresh account allows (local/core/quotas.ts). */
+export async function benchCloud(scale: number, options: { scheduledRules?: boolean; quotas?: TwinQuotaOption } = {}): Promise<BenchCloud> {
   const dataDir = mkdtempSync(join(tmpdir(), 'onair-bench-'));
   const cloud = await startLocalCloud({ port: 0, scale, dataDir, fresh: true, logLevel: 'SILENT', ...options });
   // Handlers load lazily on first invoke, like a cold start; load them now so no benchmark

@@ -45,7 +45,8 @@ export const handler = stepHandler('describeMediaLive', input, async (req): Prom
     }
     case 'securityGroupIdle': {
       const s = await describeInputSecurityGroup(deps, record);
-      const ready = !s.exists || s.state === 'IDLE';
+      // A group other channels' inputs still use is never IDLE: deleteMediaLive leaves it to them.
+      const ready = !s.exists || s.state === 'IDLE' || s.sharedWith > 0;
       return nextPoll(poll, previous, ready, s.exists ? s.state : 'DELETED');
     }
   }

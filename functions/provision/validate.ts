@@ -40,9 +40,14 @@ export const handler = stepHandler('validate', input, async ({ request: req, exe
     const taken = await acquire({ ddb, tableName: config.channelsTable, now: () => new Date() }, req.channelId, 'provision', execution);
     if (taken.outcome === 'already-done') throw new ChannelExistsError(req.channelId, taken.record.status);
     record = taken.record;
+    // The API checked when the channel was requested; a planned broadcast reaches AWS only now.
+    // Channels recorded earlier have precedence. Refused: RecordFailure marks it FAILED, naming the quota.
+    await checkCapacity({ registry }, record, config.stage, config.accountQuotas, { onlyOlder: true });
     if (!req.startAfterCreate && record.desiredState !== 'IDLE') await registry.update(req.channelId, { desiredState: 'IDLE' });
   } else {
     const profile = resolveProfile(req.profileName, req.overrides ?? {});
+    // Refused before the record is written when the account cannot hold one more channel.
+    await checkCapacity({ registry }, { channelId: req.channelId, profile, createdAt: new Date().toISOString() }, config.stage, config.accountQuotas, { onlyOlder: true });
     record = await registry.create({
       channelId: req.channelId,
       generation: newGeneration(),
@@ -51,9 +56,6 @@ export const handler = stepHandler('validate', input, async ({ request: req, exe
       execution,
     });
   }
-  // The API checked when the channel was requested; a planned broadcast (or a direct execution)
-  // is checked now, before anything exists on AWS. Channels recorded earlier have precedence.
-  await checkCapacity({ registry }, record, config.stage, config.accountQuotas, { onlyOlder: true });
   return {
     channelId: record.channelId,
     startAfterCreate: req.startAfterCreate,

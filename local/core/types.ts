@@ -1,3 +1,5 @@
+import type { QuotaValues } from '../../functions/lib/quotas';
+
 /**
  * The contract between the twin's layers:
  *  - protocols/ turn HTTP requests into (service, operation, input) using AWS's service models,
@@ -160,6 +162,8 @@ export interface TwinEnv {
   readonly dataDir: string;
   /** False when the twin runs in memory only (tests): nothing may be written to dataDir. */
   readonly persistent?: boolean;
+  /** Account quotas in force (local/core/quotas.ts); undefined = AWS's defaults. */
+  readonly quotas?: QuotaValues;
   /** Tells the twin that state changed outside a request (a timer moved a resource): persist soon. */
   changed(): void;
   /**

@@ -7,6 +7,7 @@
 import { AwsError, type InventoryItem, type ModelValue, type OpContext, type OperationHandler, type ServiceBehaviour, type TwinEnv, type TwinRoute } from '../core/types';
 import { arr, clone, duration, fingerprint, obj, randomAlnum, randomHex, str, Transitions } from './media-util';
 import { registerMedia } from './media-registry';
+import { enforceQuota } from '../core/quotas';
 import { handleCdnRequest } from '../playback';
 
 const SERVICE = 'cloudfront';
@@ -197,6 +198,8 @@ export class CloudFrontService implements ServiceBehaviour {
       throw new AwsError('DistributionAlreadyExists', `The caller reference ${callerRef} you attempted to use is already in use by distribution ${existing.Id}`, 409);
     }
     this.validateConfig(config);
+    enforceQuota(this.env.quotas, 'cloudfront.distributions', this.distributions.size + 1);
+    this.enforceConfigQuotas(config);
     const id = this.newId();
     const rec: DistributionRec = {
       Id: id,
@@ -254,6 +257,7 @@ export class CloudFrontService implements ServiceBehaviour {
       throw new AwsError('IllegalUpdate', 'The CallerReference of a distribution cannot be changed.', 400);
     }
     this.validateConfig(config);
+    this.enforceConfigQuotas(config, d.Id);
     d.config = withDefaults(config);
     d.ETag = newETag();
     d.LastModifiedTime = new Date(this.env.clock.now());
@@ -330,6 +334,18 @@ export class CloudFrontService implements ServiceBehaviour {
     }
   }
 
+  /**
+   * Account quotas a distribution config can exceed (functions/lib/quotas.ts): cache behaviours per
+   * distribution, distributions per cache policy (counting the others using it, not `selfId`).
+   */
+  private enforceConfigQuotas(config: ModelValue, selfId?: string): void {
+    enforceQuota(this.env.quotas, 'cloudfront.cacheBehaviorsPerDistribution', arr(obj(config.CacheBehaviors)?.Items).length);
+    for (const policyId of new Set(cachePolicyIds(config))) {
+      const others = [...this.distributions.values()].filter((d) => d.Id !== selfId && cachePolicyIds(d.config).includes(policyId)).length;
+      enforceQuota(this.env.quotas, 'cloudfront.distributionsPerCachePolicy', others + 1);
+    }
+  }
+
   // ───────────────────────────── origin access controls ─────────────────────────────
 
   private createOac(input: ModelValue, _ctx: OpContext): ModelValue {
@@ -337,6 +353,7 @@ export class CloudFrontService implements ServiceBehaviour {
     if ([...this.oacs.values()].some((o) => o.config.Name === config.Name)) {
       throw new AwsError('OriginAccessControlAlreadyExists', `An origin access control named ${String(config.Name)} already exists.`, 409);
     }
+    enforceQuota(this.env.quotas, 'cloudfront.originAccessControls', this.oacs.size + 1);
     const rec: OacRec = { Id: this.newId(), config, ETag: newETag() };
     this.oacs.set(rec.Id, rec);
     return { OriginAccessControl: { Id: rec.Id, OriginAccessControlConfig: clone(config) }, Location: `https://cloudfront.amazonaws.com/2020-05-31/origin-access-control/${rec.Id}`, ETag: rec.ETag };

@@ -10,6 +10,7 @@
 import { AwsError, type InventoryItem, type ModelValue, type OpContext, type OperationHandler, type ServiceBehaviour, type TwinEnv, type TwinRoute } from '../core/types';
 import { arr, clone, control, duration, fingerprint, obj, paginate, parseJsonBody, randomDigits, randomHex, str, tagsOf, Transitions } from './media-util';
 import { registerMedia } from './media-registry';
+import { enforceQuota } from '../core/quotas';
 import { channelIssues, roleArnIssues, unprocessable, type ValidationIssue } from './medialive-validation';
 
 const SERVICE = 'medialive';
@@ -223,6 +224,8 @@ export class MediaLiveService implements ServiceBehaviour {
       if (!isCidr(str(r.Cidr))) issues.push({ ElementPath: `whitelistRules[${i}].cidr`, ErrorMessage: `'${String(r.Cidr)}' is not a valid IPv4 CIDR block` });
     });
     if (issues.length) throw unprocessable(issues, 'Invalid input security group');
+    // Account quota, per Region (functions/lib/quotas.ts medialive.inputSecurityGroups).
+    enforceQuota(this.env.quotas, 'medialive.inputSecurityGroups', [...this.groups.values()].filter((g) => !g.deleted && g.region === ctx.region).length + 1);
     const id = this.newId(this.groups, 6);
     const rec: SecurityGroupRec = {
       Id: id,
@@ -308,7 +311,7 @@ export class MediaLiveService implements ServiceBehaviour {
     const type = str(input.Type) ?? '';
     const issues: ValidationIssue[] = [];
     const groupIds = arr<string>(input.InputSecurityGroups);
-    const push = type === 'RTMP_PUSH' || type === 'RTP_PUSH' || type === 'UDP_PUSH';
+    const push = isPushType(type);
     if (push) {
       if (groupIds.length !== 1) issues.push({ ElementPath: 'inputSecurityGroups', ErrorMessage: `A ${type} input requires exactly one input security group` });
       groupIds.forEach((gid, i) => {
@@ -390,6 +393,8 @@ export class MediaLiveService implements ServiceBehaviour {
     }
     issues.push(...roleArnIssues(input.RoleArn, 'roleArn'));
     if (issues.length) throw unprocessable(issues, 'Invalid input');
+    // Account quota on push inputs, per Region (functions/lib/quotas.ts medialive.pushInputs).
+    if (push) enforceQuota(this.env.quotas, 'medialive.pushInputs', [...this.inputs.values()].filter((i) => i.State !== 'DELETED' && i.region === ctx.region && isPushType(i.Type)).length + 1);
 
     const id = this.newId(this.inputs, 7);
     const rec: InputRec = {
@@ -484,6 +489,8 @@ export class MediaLiveService implements ServiceBehaviour {
 
     const issues = channelIssues(input, { input: (id) => this.inputFacts(id) });
     if (issues.length) throw unprocessable(issues, 'Invalid channel');
+    // Account quota, per Region (functions/lib/quotas.ts medialive.channels).
+    enforceQuota(this.env.quotas, 'medialive.channels', [...this.channels.values()].filter((c) => c.State !== 'DELETED' && c.region === ctx.region).length + 1);
 
     const id = this.newId(this.channels, 7);
     const now = this.env.clock.now();
@@ -1109,6 +1116,11 @@ export function conflict(message: string): AwsError {
 }
 export function badRequest(message: string): AwsError {
   return new AwsError('BadRequestException', message, 400);
+}
+
+/** Push inputs count against the push-input quota (VPC push inputs aside, which the twin does not serve). */
+function isPushType(type: string): boolean {
+  return type === 'RTMP_PUSH' || type === 'RTP_PUSH' || type === 'UDP_PUSH';
 }
 
 export function createMediaLive(env: TwinEnv): MediaLiveService {

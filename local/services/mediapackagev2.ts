@@ -9,6 +9,7 @@
 import { AwsError, type InventoryItem, type ModelValue, type OpContext, type OperationHandler, type ServiceBehaviour, type TwinEnv } from '../core/types';
 import { arr, clone, fingerprint, obj, paginate, randomAlnum, randomHex, str, tagsOf } from './media-util';
 import { registerMedia } from './media-registry';
+import { enforceQuota } from '../core/quotas';
 
 const SERVICE = 'mediapackagev2';
 
@@ -90,6 +91,8 @@ export class MediaPackageV2Service implements ServiceBehaviour {
   private createChannelGroup(input: ModelValue, ctx: OpContext): ModelValue {
     const name = String(input.ChannelGroupName);
     if (this.groups.has(name)) throw conflict(`Channel group ${name} already exists`, 'RESOURCE_ALREADY_EXISTS');
+    // Account quota (functions/lib/quotas.ts mediapackagev2.channelGroups); deleted groups are gone from the map.
+    enforceQuota(this.env.quotas, 'mediapackagev2.channelGroups', [...this.groups.values()].filter((g) => g.region === ctx.region).length + 1);
     const prefix = randomAlnum(6);
     const suffix = randomAlnum(6);
     const rec: GroupRec = {
@@ -143,6 +146,7 @@ export class MediaPackageV2Service implements ServiceBehaviour {
     const name = String(input.ChannelName);
     const key = `${g.ChannelGroupName}/${name}`;
     if (this.channels.has(key)) throw conflict(`Channel ${name} already exists in channel group ${g.ChannelGroupName}`, 'RESOURCE_ALREADY_EXISTS');
+    enforceQuota(this.env.quotas, 'mediapackagev2.channelsPerGroup', [...this.channels.values()].filter((c) => c.ChannelGroupName === g.ChannelGroupName).length + 1);
     const extra: ModelValue = {};
     for (const k of ['InputSwitchConfiguration', 'OutputHeaderConfiguration']) if (input[k] !== undefined) extra[k] = clone(input[k]);
     const rec: ChannelRec = {
@@ -226,6 +230,7 @@ export class MediaPackageV2Service implements ServiceBehaviour {
     const name = String(input.OriginEndpointName);
     const key = `${c.ChannelGroupName}/${c.ChannelName}/${name}`;
     if (this.endpoints.has(key)) throw conflict(`Origin endpoint ${name} already exists on channel ${c.ChannelName}`, 'RESOURCE_ALREADY_EXISTS');
+    enforceQuota(this.env.quotas, 'mediapackagev2.endpointsPerChannel', this.endpointsOf(c).length + 1);
     const rec: EndpointRec = {
       ChannelGroupName: c.ChannelGroupName,
       ChannelName: c.ChannelName,

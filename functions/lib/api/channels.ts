@@ -5,6 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { checkCapacity } from '../capacity';
+import { config } from '../config';
 import { newGeneration } from '../ids';
 import { resolveProfile } from '../profile';
 import { ChannelBusyError, ValidationError } from '../errors';
@@ -71,6 +73,9 @@ export async function createChannel(deps: ApiDeps, body: z.output<typeof createC
     if (idempotencyKey) await deps.idempotency.forget('POST /channels', idempotencyKey).catch(() => undefined);
   };
   try {
+    // Refused here, before the record or anything on AWS exists, when the account cannot hold it.
+    const { stage, quotas } = deps.capacity ?? { stage: config.stage, quotas: config.accountQuotas };
+    await checkCapacity(deps, { channelId, profile }, stage, quotas);
     await deps.registry.create({ channelId, generation, profile, desiredState: body.start ? 'ON_AIR' : 'IDLE', execution });
   } catch (error) {
     await forget();

@@ -1,6 +1,7 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { QuotaValues } from '../quotas';
 import type { ChannelRegistry } from '../registry';
 import type { LifecycleSettings } from './settings';
 import type { IdempotencyStore } from './idempotency';
@@ -16,4 +17,6 @@ export interface ApiDeps {
   scheduler: SchedulerClient;
   settings: LifecycleSettings;
   now: () => Date;
+  /** Stage and account quotas a new channel must fit (lib/capacity.ts); default: lib/config.ts. */
+  capacity?: { stage: string; quotas: QuotaValues };
 }

@@ -6,6 +6,7 @@
 import {
   ChannelBusyError, ChannelExistsError, ChannelNotFoundError, ValidationError,
 } from '../errors';
+import { CapacityExceededError } from '../capacity';
 import { UnknownProfileError } from '../profile-data';
 import type { ErrorBody } from './schemas';
 
@@ -78,6 +79,13 @@ export function toHttpError(e: unknown): HttpError | undefined {
   if (e instanceof ChannelBusyError) return err(409, 'Conflict', e.message, [{ field: 'operationInProgress', message: e.operation }]);
   if (e instanceof ChannelExistsError) return err(409, 'Conflict', e.message, [{ field: 'body.channelId', message: `already used by a ${e.status} channel` }]);
   if (e instanceof ChannelStateError) return err(409, 'Conflict', e.message, [{ field: 'status', message: e.status }]);
+  if (e instanceof CapacityExceededError) {
+    return err(409, 'Conflict', e.message, [
+      { field: 'quota', message: `${e.quota.service}: ${e.quota.name} (${e.quotaId})` },
+      { field: 'quota.value', message: `${e.value} (${e.used} in use)` },
+      { field: 'quota.raise', message: e.quota.raise },
+    ]);
+  }
   if (e instanceof BroadcastOverlapError) return err(409, 'Conflict', e.message, [{ field: 'body.startAt', message: `overlaps ${e.other.broadcastId}` }]);
   if (e instanceof IdempotencyKeyReusedError) return err(422, 'IdempotencyKeyReused', e.message, [{ field: 'header.idempotency-key', message: 'reused with a different body' }]);
   if (e instanceof BroadcastTimeError) return err(422, 'UnprocessableEntity', e.message, e.details);

@@ -220,6 +220,20 @@ export async function findTaggedResources(deps: SweeperDeps): Promise<TaggedReso
   return found;
 }
 
+/**
+ * Input security groups are shared by CIDR set (medialive/operations.ts): a group tagged with the
+ * channel that created it belongs to every live channel that recorded it, so it is nobody's orphan
+ * while any of them does — even after its creator was deleted.
+ */
+export function withoutSharedGroups(tagged: TaggedResource[], records: ChannelRecord[]): TaggedResource[] {
+  const holders = new Map<string, string[]>();
+  for (const r of records) {
+    const id = r.resources.inputSecurityGroupId;
+    if (id && r.status !== 'DELETED') holders.set(id, [...(holders.get(id) ?? []), r.channelId]);
+  }
+  return tagged.filter((t) => t.type !== 'inputSecurityGroup' || !(holders.get(t.id) ?? []).some((c) => c !== t.channelId));
+}
+
 /** Ids (and names) the registry already holds for a channel. */
 function recordedValues(r: Resources): Set<string> {
   const out = new Set<string>();
@@ -355,7 +369,7 @@ export async function sweep(deps: SweeperDeps, options: SweepOptions): Promise<S
     for (const r of page.items) records.set(r.channelId, r);
     cursor = page.cursor;
   } while (cursor);
-  const tagged = await findTaggedResources(deps);
+  const tagged = withoutSharedGroups(await findTaggedResources(deps), [...records.values()]);
   const byChannel = new Map<string, TaggedResource[]>();
   for (const t of tagged) byChannel.set(t.channelId, [...(byChannel.get(t.channelId) ?? []), t]);
 

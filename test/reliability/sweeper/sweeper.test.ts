@@ -62,7 +62,8 @@ async function expectOwnedThenTearDown(c: Clients, cloud: TestCloud): Promise<vo
 describe('workflows killed mid-flight, then swept', () => {
   // The scheduled sweeper (rate(15 minutes): seconds here) stays off: it would clean the killed
   // channels before the dry run this suite checks. The suite runs the sweeper itself.
-  const cloud = useLocalCloud({ scale: SCALE, scheduledRules: false });
+  // 16 channels ON_AIR at once: more than a fresh account's 5 MediaLive channels (functions/lib/quotas.ts).
+  const cloud = useLocalCloud({ scale: SCALE, scheduledRules: false, quotas: 'raised' });
   let c: Clients;
   beforeAll(() => { c = clientsFor(cloud()); });
 

@@ -63,6 +63,24 @@ describe('POST /channels', () => {
     expect(res.json).toMatchObject({ error: 'ValidationError', details: [{ field: 'body' }] });
   });
 
+  it("answers 409 naming the account quota, its value and how to raise it when the channel cannot fit, creating nothing", async () => {
+    const h = makeHarness();
+    // Five live channels of this stage: MediaLive's default of 5 channels per Region is used up.
+    h.ddbMock.on(ScanCommand).resolves({ Items: ['a', 'b', 'c', 'd', 'e'].map((id) => record({ channelId: id, status: 'ON_AIR' })) });
+    const res = await h.call('POST', '/channels', { body: validCreateBody });
+    expect(res.statusCode).toBe(409);
+    const err = errorBodySchema.parse(res.json);
+    expect(err).toMatchObject({ error: 'Conflict', details: [
+      { field: 'quota', message: 'medialive: Channels (medialive.channels)' },
+      { field: 'quota.value', message: '5 (5 in use)' },
+      { field: 'quota.raise', message: expect.stringContaining('Service Quotas console') },
+    ] });
+    expect(err.message).toMatch(/show-1 does not fit the account's quota medialive "Channels"/);
+    noLeak(res.body);
+    expect(h.ddbMock.commandCalls(PutCommand)).toHaveLength(0);
+    expect(h.sfnMock.calls()).toHaveLength(0);
+  });
+
   it('answers 409 when a live channel has the id, without starting anything', async () => {
     const h = makeHarness();
     h.ddbMock.on(PutCommand).rejects(ccf());

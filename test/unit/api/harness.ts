@@ -3,7 +3,7 @@
  * DynamoDB, Step Functions and Scheduler answer and assert the commands the API sent.
  */
 import { DynamoDBClient, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -14,6 +14,7 @@ import { bindRoutes } from '../../../functions/lib/api/routes';
 import { createDispatcher, type ApiRequest } from '../../../functions/lib/api/http';
 import type { ApiDeps } from '../../../functions/lib/api/deps';
 import { resolveProfile } from '../../../functions/lib/profile';
+import { defaultQuotaValues } from '../../../functions/lib/quotas';
 
 export const NOW = new Date('2026-11-24T12:00:00.000Z');
 export const SM = (name: string) => `arn:aws:states:us-east-1:111122223333:stateMachine:onair-dev-${name}`;
@@ -32,6 +33,8 @@ export const ccf = () => new ConditionalCheckFailedException({ $metadata: {}, me
 
 export function makeHarness(now: Date = NOW) {
   const ddbMock = mockClient(DynamoDBDocumentClient);
+  // The registry scan POST /channels counts capacity with (lib/capacity.ts): empty unless a test says.
+  ddbMock.on(ScanCommand).resolves({ Items: [] });
   const sfnMock = mockClient(SFNClient);
   const schedulerMock = mockClient(SchedulerClient);
   const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }));
@@ -45,6 +48,7 @@ export function makeHarness(now: Date = NOW) {
     scheduler: new SchedulerClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }),
     settings: loadLifecycleSettings({ ...ENV }),
     now: clock,
+    capacity: { stage: 'dev', quotas: defaultQuotaValues() },
   };
   const dispatch = createDispatcher(Object.values(bindRoutes(deps)));
   const call = async (method: string, path: string, init: { body?: unknown; headers?: Record<string, string>; query?: Record<string, string> } = {}) => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { loadWorkflows } from '../../../local/workflows';
 import { toApiRequest } from '../../../functions/lib/api/lambda';
@@ -57,9 +57,12 @@ describe('toApiRequest', () => {
 describe('deployed handlers', () => {
   it('apiChannels creates a channel with the stage table and state machine', async () => {
     ddb.on(PutCommand).resolves({});
+    // The capacity check (functions/lib/capacity.ts) scans the stage's channels first.
+    ddb.on(ScanCommand).resolves({ Items: [] });
     sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:x', startDate: new Date() });
     const res = await handlers.apiChannels(event('POST', '/channels', validCreateBody, true), context);
     expect(res.statusCode).toBe(202);
+    expect(ddb.commandCalls(ScanCommand).map((c) => (c.args[0] as ScanCommand).input.TableName)).toEqual(['onair-dev-channels']);
     expect(res.headers.location).toBe('/channels/show-1');
     const puts = ddb.commandCalls(PutCommand).map((c) => (c.args[0] as PutCommand).input.TableName);
     expect(puts).toEqual(['onair-dev-idempotency', 'onair-dev-channels']);

@@ -26,7 +26,8 @@ beforeAll(async () => {
   await h.start();
   // The harness exports the provisioning functions' environment; the lifecycle functions add theirs
   // (serverless.yml `lifecycleEnvironment`), read lazily by the handlers.
-  for (const [k, v] of Object.entries(h.workflows.functions.armCostGuard.env)) if (!k.startsWith('POWERTOOLS_')) process.env[k] = v;
+  // (ONAIR_ACCOUNT_QUOTAS stays the harness's: its fake account holds this suite's many channels.)
+  for (const [k, v] of Object.entries(h.workflows.functions.armCostGuard.env)) if (!k.startsWith('POWERTOOLS_') && k !== 'ONAIR_ACCOUNT_QUOTAS') process.env[k] = v;
 });
 afterAll(async () => { await h.stop(); });
 beforeEach(() => {

@@ -4,7 +4,7 @@
  */
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { handler as validate } from '../../../functions/provision/validate';
 import { handler as recordFailure } from '../../../functions/provision/recordFailure';
@@ -32,6 +32,7 @@ describe('validate', () => {
   it('creates the record with a conditional put (never over a live channel) and starts every poll fresh', async () => {
     ddb.on(GetCommand).resolves({});
     ddb.on(PutCommand).resolves({});
+    ddb.on(ScanCommand).resolves({ Items: [] });
     const out = await validate({ request: { channelId: 'show-1', overrides: { input: { allowedCidrs: ['203.0.113.10/32'] } } }, execution }, lambdaContext as never);
     expect(out).toMatchObject({ channelId: 'show-1', startAfterCreate: true, packager: 'mediapackage-v2', polls: { channelRunning: { attempt: 0, waited: 0, waitSeconds: POLLS.channelRunning.intervalSeconds } } });
     expect(ddb).toHaveReceivedCommandWith(PutCommand, {
@@ -39,6 +40,15 @@ describe('validate', () => {
       ConditionExpression: expect.stringContaining('attribute_not_exists(channelId)'),
       Item: expect.objectContaining({ channelId: 'show-1', status: 'PROVISIONING', desiredState: 'ON_AIR', execution: { workflow: 'provision', ...execution } }),
     });
+  });
+
+  it("refuses a channel the account's quotas cannot hold (5 MediaLive channels live), writing nothing", async () => {
+    ddb.on(GetCommand).resolves({});
+    ddb.on(ScanCommand).resolves({ Items: ['a', 'b', 'c', 'd', 'e'].map((id) => channelRecord({ channelId: id, status: 'ON_AIR', createdAt: '2026-01-01T00:00:00.000Z' })) });
+    await expect(validate({ request: { channelId: 'show-1', overrides: { input: { allowedCidrs: ['203.0.113.10/32'] } } }, execution }, lambdaContext as never))
+      .rejects.toMatchObject({ name: 'CapacityExceededError', quotaId: 'medialive.channels', value: 5 });
+    expect(ddb).not.toHaveReceivedCommand(PutCommand);
+    expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 
   it('refuses unknown fields and bad values by name, writing nothing', async () => {
