@@ -44,7 +44,9 @@ const USAGE = `Usage: npm start -- [options]
   --api-port N       local API port (default: cloud port + 1)
   --data DIR         state folder (default .onair-local/)
   --no-demo          do not provision the demo channel
-  --verbose          show the handlers' logs and every request`;
+  --verbose          show the handlers' logs and every request
+Environment: ONAIR_TWIN_QUOTAS=raised (or x<N>, or <quota>=<value>,…) raises the account quotas the
+local cloud enforces (default: a fresh account's, functions/lib/quotas.ts) for scale runs.`;
 
 class UsageError extends Error {}
 
