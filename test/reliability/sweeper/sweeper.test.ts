@@ -14,10 +14,14 @@ import { recordFigures } from '../lib/figures';
 
 const CONCURRENCY = 3;
 
-const input = (channelId: string, profileName: string) => ({ channelId, profileName, overrides: { input: { allowedCidrs: ['127.0.0.1/32'] } } });
+const input = (channelId: string, profileName: string, delivery?: 'dedicated') => ({ channelId, profileName, overrides: { ...(delivery ? { delivery } : {}), input: { allowedCidrs: ['127.0.0.1/32'] } } });
 /** Task states that run on every successful provisioning / teardown (failure-only states excluded). */
 const PROVISION_STATES = ['Validate', 'CreateInputSecurityGroup', 'CreateInput', 'CreatePackager', 'CreateChannel', 'CreateOriginAccessControl', 'CreateDistribution', 'AuthorizeCdn', 'CreateAlarms', 'CreateCdnAlarm', 'StartChannel', 'DescribeChannelRunning', 'CheckPlayback', 'MarkOnAir', 'NotifyOnAir'];
 const TEARDOWN_STATES = ['BeginTeardown', 'StopChannel', 'DescribeChannelStopped', 'DeleteChannel', 'DescribeInputDetached', 'DeleteInput', 'DescribeInputSecurityGroupIdle', 'DeleteInputSecurityGroup', 'DeletePackager', 'DisableDistribution', 'DescribeDistribution', 'DeleteDistribution', 'DeleteOriginAccessControl', 'DeleteAlarms', 'MarkDeleted'];
+/** States that run only for a channel with a distribution of its own (delivery dedicated; lib/delivery.ts). */
+const DEDICATED_ONLY = new Set(['CreateOriginAccessControl', 'CreateDistribution', 'AuthorizeCdn', 'CreateCdnAlarm', 'DisableDistribution', 'DescribeDistribution', 'DeleteDistribution', 'DeleteOriginAccessControl']);
+/** v2 kills: shared delivery (the default) at its states, a dedicated distribution at the CDN ones. */
+const v2Kills = (states: string[]) => states.map((state) => (DEDICATED_ONLY.has(state) ? { tag: 'v2d', delivery: 'dedicated' as const, state } : { tag: 'v2', state }));
 
 const rows: [string, string, string, number, number, number][] = [];
 let dryRunFindings = 0;
@@ -71,20 +75,20 @@ describe('workflows killed mid-flight, then swept', () => {
     // Teardown victims: channels ON_AIR first.
     // Teardown is packager-specific only in DeletePackager: v1 is killed there, v2 at every step.
     const victims = [
-      ...TEARDOWN_STATES.map((state, i) => ({ profile: 'default', tag: 'v2', state, channelId: `kt-v2-${i}` })),
+      ...v2Kills(TEARDOWN_STATES).map((k, i) => ({ profile: 'default', ...k, channelId: `kt-v2-${i}` })),
       { profile: 'mediapackage-v1', tag: 'v1', state: 'DeletePackager', channelId: 'kt-v1-0' },
     ];
-    const provisioned = await pool(victims, CONCURRENCY, async (v) => waitDone(c, await start(c, cloud(), 'provision', input(v.channelId, v.profile))));
+    const provisioned = await pool(victims, CONCURRENCY, async (v) => waitDone(c, await start(c, cloud(), 'provision', input(v.channelId, v.profile, 'delivery' in v ? v.delivery : undefined))));
     expect(provisioned.map((p) => p.status)).toEqual(victims.map(() => 'SUCCEEDED'));
 
     const kills = [
-      ...PROVISION_STATES.map((state, i) => ({ machine: 'provision', profile: 'default', tag: 'v2', state, channelId: `kp-v2-${i}` })),
+      ...v2Kills(PROVISION_STATES).map((k, i) => ({ machine: 'provision', profile: 'default', ...k, channelId: `kp-v2-${i}` })),
       // v1 differs from v2 only in its packager and CDN origin steps.
       ...['CreatePackager', 'CreateDistribution', 'AuthorizeCdn', 'CreateChannel'].map((state, i) => ({ machine: 'provision', profile: 'mediapackage-v1', tag: 'v1', state, channelId: `kp-v1-${i}` })),
       ...victims.map((v) => ({ machine: 'teardown', ...v })),
     ];
     const outcomes = await pool(kills, CONCURRENCY, async (k) => {
-      const arn = await start(c, cloud(), k.machine, k.machine === 'provision' ? input(k.channelId, k.profile) : { channelId: k.channelId });
+      const arn = await start(c, cloud(), k.machine, k.machine === 'provision' ? input(k.channelId, k.profile, 'delivery' in k ? (k.delivery as 'dedicated' | undefined) : undefined) : { channelId: k.channelId });
       return killAt(c, arn, k.state);
     });
     expect(outcomes.filter((o) => o === 'killed').length).toBe(kills.length);
