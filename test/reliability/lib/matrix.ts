@@ -126,7 +126,9 @@ export function orphansOf(cloud: TestCloud, record: ChannelRecord | undefined, c
   const keyOf = (id: string): string => (id.includes(':alarm:') ? id.split(':alarm:')[1]! : id.split('/').pop()!);
   const unknown = inv.filter((i) => !known.includes(`"${i.id}"`) && !known.includes(`"${keyOf(i.id)}"`))
     .map((i) => `${i.service} ${i.type} ${i.id} (not in the registry)`);
-  const invText = JSON.stringify(inv);
+  // A recorded id must exist, whoever's tags it carries: an input security group is shared by CIDR
+  // set (medialive/operations.ts) and keeps the tags of the channel that created it.
+  const invText = JSON.stringify(cloud.channelInventory());
   const ghosts = record ? recordedIds(record).filter((id) => !invText.includes(id)).map((id) => `${id} (recorded, does not exist)`) : [];
   return [...unknown, ...ghosts];
 }

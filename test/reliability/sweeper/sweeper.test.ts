@@ -57,7 +57,10 @@ async function expectOwnedThenTearDown(c: Clients, cloud: TestCloud): Promise<vo
   const liveIds = new Set(live.map((r) => r.channelId));
   for (const item of channelInventory(cloud)) {
     // Untaggable resources (origin access controls) are owned through the record that names them.
-    const owner = item.tags?.['onair:channel'] ?? live.find((r) => JSON.stringify(r.resources).includes(`"${item.id}"`))?.channelId;
+    // A shared input security group (reused per CIDR set) keeps its creator's tag: any live record naming it owns it.
+    const recordedBy = live.find((r) => JSON.stringify(r.resources).includes(`"${item.id}"`))?.channelId;
+    const tagged = item.tags?.['onair:channel'];
+    const owner = tagged !== undefined && liveIds.has(tagged) ? tagged : recordedBy ?? tagged;
     expect({ item: item.id, owner, live: owner !== undefined && liveIds.has(owner) }).toEqual({ item: item.id, owner, live: true });
   }
   await pool(live, CONCURRENCY, async (r) => waitDone(c, await start(c, cloud, 'teardown', { channelId: r.channelId })));
