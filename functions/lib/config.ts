@@ -37,8 +37,8 @@ export interface Config {
   deliveryDistributionArn: string;
   /** Its domain: every shared-delivery channel's playback host. */
   deliveryDomain: string;
-  /** The stage's manifest cache policy (DeliveryManifestCachePolicy), reused by dedicated distributions. */
-  manifestCachePolicyId: string | undefined;
+  /** The stage's manifest cache policy (DeliveryManifestCachePolicy), used by dedicated distributions too. */
+  manifestCachePolicyId: string;
   /** The account quotas in force (lib/quotas.ts defaults + serverless.yml `custom.accountQuotas`). */
   accountQuotas: QuotaValues;
 }
@@ -55,7 +55,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     get cdnUrlTemplate() { return env.ONAIR_CDN_URL_TEMPLATE || undefined; },
     get deliveryDistributionArn() { return getEnvOrThrow('DELIVERY_DISTRIBUTION_ARN', env); },
     get deliveryDomain() { return getEnvOrThrow('DELIVERY_DOMAIN', env); },
-    get manifestCachePolicyId() { return env.MANIFEST_CACHE_POLICY_ID || undefined; },
+    get manifestCachePolicyId() { return getEnvOrThrow('MANIFEST_CACHE_POLICY_ID', env); },
     get accountQuotas() { return parseQuotaOverrides(env.ONAIR_ACCOUNT_QUOTAS); },
   };
 }

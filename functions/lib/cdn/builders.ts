@@ -5,7 +5,8 @@
  *   buildDistributionConfig({ record, stage, origin, originAccessControlId?, cdnIdentifier?, manifestCachePolicyId })
  *       → DistributionConfigWithTags (for CreateDistributionWithTags)
  *   buildOriginAccessControlConfig(record, stage) → OriginAccessControlConfig (v2)
- *   buildManifestCachePolicyConfig(stage)  → CachePolicyConfig (shared per stage, see operations.ts)
+ *   buildManifestCachePolicyConfig(stage)  → CachePolicyConfig: the stage's manifest policy, which serverless.yml
+ *       creates (DeliveryManifestCachePolicy; test/unit/template checks it is this one); OnAir never creates it at run time
  *   distributionComment(record, stage), MANIFEST_PATH_PATTERNS, CACHE_KEY_QUERY_STRINGS, MANAGED_CACHE_POLICIES
  *
  * Caching follows the MediaPackage v2 CDN guide: honour the origin's Cache-Control (MediaPackage
@@ -70,8 +71,12 @@ export function distributionComment(record: Pick<ChannelRecord, 'channelId'>, st
   return `OnAir ${stage} channel ${record.channelId}`.slice(0, 128);
 }
 
+/**
+ * `-live-manifests`: stages deployed before shared delivery had a Lambda create `onair-<stage>-manifests`
+ * (still used by their dedicated distributions); a stack resource of that name would fail to create.
+ */
 export function manifestCachePolicyName(stage: string): string {
-  return `onair-${stage}-manifests`;
+  return `onair-${stage}-live-manifests`;
 }
 
 /**

@@ -3,10 +3,9 @@
  *
  * API (stable):
  *   ensureOriginAccessControl(deps, record) → { originAccessControlId: string | null }   (null for v1)
- *   ensureManifestCachePolicy(deps)         → { cachePolicyId }   (config.manifestCachePolicyId, else one per stage
- *                                             found or created by name; shared, never deleted per channel)
  *   ensureDistribution(deps, record)        → { distributionId, distributionDomain, distributionArn }
- *       creates the OAC (v2) and the cache policy when missing; v1 reads the CDN identifier from
+ *       manifests use the stage's cache policy (config.manifestCachePolicyId: serverless.yml
+ *       DeliveryManifestCachePolicy, never created here); creates the OAC (v2) when missing; v1 reads the CDN identifier from
  *       its secret here and puts it only into the request. Does NOT grant the origin: call
  *       packagerFor(record).authorizeCdn after it (or use ensureCdn, which does all three).
  *   ensureCdn(deps, record)                 → { distributionId, distributionDomain, distributionArn, originAccessControlId }
@@ -16,10 +15,10 @@
  *   deleteOriginAccessControl(deps, record) → { deleted }   OriginAccessControlInUse propagates
  */
 import {
-  CreateCachePolicyCommand, CreateDistributionWithTagsCommand, CreateOriginAccessControlCommand,
+  CreateDistributionWithTagsCommand, CreateOriginAccessControlCommand,
   DeleteDistributionCommand, DeleteOriginAccessControlCommand, GetDistributionCommand, GetDistributionConfigCommand,
-  GetOriginAccessControlCommand, ListCachePoliciesCommand, ListDistributionsCommand, ListOriginAccessControlsCommand,
-  ListTagsForResourceCommand, UpdateDistributionCommand, CachePolicyAlreadyExists, DistributionAlreadyExists,
+  GetOriginAccessControlCommand, ListDistributionsCommand, ListOriginAccessControlsCommand,
+  ListTagsForResourceCommand, UpdateDistributionCommand, DistributionAlreadyExists,
   OriginAccessControlAlreadyExists, PreconditionFailed, type CloudFrontClient,
 } from '@aws-sdk/client-cloudfront';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -31,8 +30,7 @@ import { packagerFor, readCdnIdentifier } from '../packager';
 import type { ChannelRecord, ChannelRegistry } from '../registry';
 import { hasChannelTags } from '../tags';
 import {
-  buildDistributionConfig, buildManifestCachePolicyConfig, buildOriginAccessControlConfig, distributionComment,
-  manifestCachePolicyName,
+  buildDistributionConfig, buildOriginAccessControlConfig, distributionComment,
 } from './builders';
 
 export interface CdnDeps {
@@ -43,11 +41,8 @@ export interface CdnDeps {
   mediapackagev2?: MediaPackageV2Client;
   mediapackage?: MediaPackageClient;
   registry: Pick<ChannelRegistry, 'recordResource' | 'update'>;
-  /**
-   * manifestCachePolicyId: the stage's (serverless.yml DeliveryManifestCachePolicy). Unset (a stack
-   * from before shared delivery): ensureManifestCachePolicy finds or creates `onair-<stage>-manifests`.
-   */
-  config: Pick<Config, 'stage' | 'medialiveRoleArn' | 'mediapackageSecretsRoleArn' | 'deliveryDistributionArn'> & Partial<Pick<Config, 'manifestCachePolicyId'>>;
+  /** manifestCachePolicyId: the stage's (serverless.yml DeliveryManifestCachePolicy). */
+  config: Pick<Config, 'stage' | 'medialiveRoleArn' | 'mediapackageSecretsRoleArn' | 'deliveryDistributionArn' | 'manifestCachePolicyId'>;
 }
 
 /** How often a stale ETag is refreshed before PreconditionFailed is left to the state machine. */
@@ -89,32 +84,6 @@ export async function ensureOriginAccessControl(deps: CdnDeps, record: ChannelRe
   if (!id) throw new ResourceFailedError('CreateOriginAccessControl returned no id');
   await registry.recordResource(record.channelId, ['originAccessControlId'], id);
   return { originAccessControlId: id };
-}
-
-export async function ensureManifestCachePolicy(deps: Pick<CdnDeps, 'cloudfront' | 'config'>): Promise<{ cachePolicyId: string }> {
-  if (deps.config.manifestCachePolicyId) return { cachePolicyId: deps.config.manifestCachePolicyId };
-  const name = manifestCachePolicyName(deps.config.stage);
-  const find = async (): Promise<string | undefined> => {
-    let marker: string | undefined;
-    do {
-      const page = await deps.cloudfront.send(new ListCachePoliciesCommand({ Type: 'custom', Marker: marker, MaxItems: 100 }));
-      const hit = page.CachePolicyList?.Items?.find((p) => p.CachePolicy?.CachePolicyConfig?.Name === name);
-      if (hit?.CachePolicy?.Id) return hit.CachePolicy.Id;
-      marker = page.CachePolicyList?.NextMarker;
-    } while (marker);
-    return undefined;
-  };
-  let id = await find();
-  if (!id) {
-    try {
-      id = (await deps.cloudfront.send(new CreateCachePolicyCommand({ CachePolicyConfig: buildManifestCachePolicyConfig(deps.config.stage) }))).CachePolicy?.Id;
-    } catch (error) {
-      if (!(error instanceof CachePolicyAlreadyExists)) throw error;
-      id = await find();
-    }
-  }
-  if (!id) throw new ResourceFailedError(`Cache policy ${name} could not be created or found`);
-  return { cachePolicyId: id };
 }
 
 /** A distribution whose create succeeded but whose id was never recorded: found by comment + tags. */
@@ -163,9 +132,8 @@ export async function ensureDistribution(deps: CdnDeps, record: ChannelRecord): 
     if (!deps.secretsmanager) throw new Error('Secrets Manager client not provided to ensureDistribution (MediaPackage v1)');
     cdnIdentifier = await readCdnIdentifier(deps.secretsmanager, origin.protection.secretArn);
   }
-  const { cachePolicyId } = await ensureManifestCachePolicy(deps);
   const request = buildDistributionConfig({
-    record, stage: deps.config.stage, origin, manifestCachePolicyId: cachePolicyId,
+    record, stage: deps.config.stage, origin, manifestCachePolicyId: deps.config.manifestCachePolicyId,
     ...(originAccessControlId ? { originAccessControlId } : {}),
     ...(cdnIdentifier ? { cdnIdentifier } : {}),
   });

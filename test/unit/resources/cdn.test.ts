@@ -123,7 +123,7 @@ describe('buildDistributionConfig', () => {
   it('the manifest cache policy keys on exactly the MediaPackage and LL-HLS query strings (with _HLS_skip) and honours origin max-age', () => {
     const policy = buildManifestCachePolicyConfig(STAGE);
     expect(modelErrors('cloudfront', 'CreateCachePolicy', { CachePolicyConfig: policy })).toEqual([]);
-    expect(policy.Name).toBe('onair-test-manifests');
+    expect(policy.Name).toBe('onair-test-live-manifests');
     expect(policy.ParametersInCacheKeyAndForwardedToOrigin!.QueryStringsConfig).toEqual({
       QueryStringBehavior: 'whitelist', QueryStrings: { Quantity: 5, Items: ['aws.manifestfilter', 'aws.manifestsettings', '_HLS_msn', '_HLS_part', '_HLS_skip'] },
     });
@@ -141,13 +141,11 @@ describe('buildDistributionConfig', () => {
 function mockCreates(): void {
   cf.on(ListOriginAccessControlsCommand).resolves({ OriginAccessControlList: { Items: [], IsTruncated: false, MaxItems: 100, Quantity: 0, Marker: '' } });
   cf.on(CreateOriginAccessControlCommand).resolves({ OriginAccessControl: { Id: 'OAC1' } });
-  cf.on(ListCachePoliciesCommand).resolves({ CachePolicyList: { Items: [], MaxItems: 100, Quantity: 0 } });
-  cf.on(CreateCachePolicyCommand).resolves({ CachePolicy: { Id: 'CP1', LastModifiedTime: new Date(), CachePolicyConfig: buildManifestCachePolicyConfig(STAGE) } });
   cf.on(CreateDistributionWithTagsCommand).resolves({ Distribution: { ...DIST, Status: 'InProgress' } as never });
 }
 
 describe('ensureDistribution', () => {
-  it('v2: creates OAC, cache policy and distribution; records the ids as soon as they exist', async () => {
+  it("v2: creates OAC and distribution (manifests on the stage's cache policy, never created here); records the ids as soon as they exist", async () => {
     const deps = setup(packaged('v2'));
     mockCreates();
     await expect(ensureDistribution(deps, registry.reload())).resolves.toEqual({ distributionId: DIST.Id, distributionDomain: DIST.DomainName, distributionArn: DIST.ARN });
@@ -157,6 +155,8 @@ describe('ensureDistribution', () => {
       }),
     });
     expect(registry.writes.map((w) => w.op === 'record' && w.path[0])).toEqual(['originAccessControlId', 'distributionId', 'distributionArn', 'distributionDomain']);
+    expect(cf).not.toHaveReceivedCommand(CreateCachePolicyCommand);
+    expect(cf).not.toHaveReceivedCommand(ListCachePoliciesCommand);
   });
 
   it('v1: reads the identifier from the secret into the origin header and never into the registry', async () => {
@@ -192,14 +192,12 @@ describe('ensureDistribution', () => {
     expect(registry.record.resources.distributionId).toBe(DIST.Id);
   });
 
-  it('reuses an existing OAC and the stage\'s cache policy by name', async () => {
+  it('reuses an existing OAC by name', async () => {
     const deps = setup(packaged('v2'));
     mockCreates();
     cf.on(ListOriginAccessControlsCommand).resolves({ OriginAccessControlList: { Items: [{ Id: 'OACO', Name: 'onair-prod-demo-1-oac' } as never, { Id: 'OACX', Name: 'onair-test-demo-1-oac' } as never], IsTruncated: false, MaxItems: 100, Quantity: 1, Marker: '' } });
-    cf.on(ListCachePoliciesCommand).resolves({ CachePolicyList: { MaxItems: 100, Quantity: 1, Items: [{ Type: 'custom', CachePolicy: { Id: 'CPX', LastModifiedTime: new Date(), CachePolicyConfig: buildManifestCachePolicyConfig(STAGE) } }] } });
     await ensureDistribution(deps, registry.reload());
     expect(cf).not.toHaveReceivedCommand(CreateOriginAccessControlCommand);
-    expect(cf).not.toHaveReceivedCommand(CreateCachePolicyCommand);
     expect(registry.record.resources.originAccessControlId).toBe('OACX');
   });
 

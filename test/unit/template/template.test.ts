@@ -4,7 +4,7 @@
  * role allows every call its function makes is checked where the calls happen: test/unit/workflows.)
  */
 import { join } from 'node:path';
-import { CACHE_KEY_QUERY_STRINGS, liveOriginTimeouts, MANAGED_CACHE_POLICIES, MANIFEST_PATH_PATTERNS } from '../../../functions/lib/cdn/builders';
+import { buildManifestCachePolicyConfig, CACHE_KEY_QUERY_STRINGS, liveOriginTimeouts, MANAGED_CACHE_POLICIES, MANIFEST_PATH_PATTERNS } from '../../../functions/lib/cdn/builders';
 import { resolveProfile } from '../../../functions/lib/profile';
 import { stageChannelGroupName } from '../../../functions/lib/delivery';
 import { loadWorkflows } from '../../../local/workflows';
@@ -127,7 +127,18 @@ describe('packaged template', () => {
     const group = stageChannelGroupName('dev');
     expect(R.DeliveryChannelGroup?.Properties.ChannelGroupName).toBe(group);
     expect(R.DeliveryOriginAccessControl?.Properties.OriginAccessControlConfig).toMatchObject({ OriginAccessControlOriginType: 'mediapackagev2', SigningBehavior: 'always', SigningProtocol: 'sigv4' });
+    // The stack's manifest policy is buildManifestCachePolicyConfig's, field for field (CloudFormation
+    // lists the query strings plainly where the API wraps them in Quantity/Items).
     const policy = R.DeliveryManifestCachePolicy?.Properties.CachePolicyConfig as Obj;
+    const built = buildManifestCachePolicyConfig('dev');
+    const builtParams = built.ParametersInCacheKeyAndForwardedToOrigin!;
+    expect(policy).toEqual({
+      ...built,
+      ParametersInCacheKeyAndForwardedToOrigin: {
+        ...builtParams,
+        QueryStringsConfig: { QueryStringBehavior: builtParams.QueryStringsConfig!.QueryStringBehavior, QueryStrings: builtParams.QueryStringsConfig!.QueryStrings!.Items },
+      },
+    });
     expect(((policy.ParametersInCacheKeyAndForwardedToOrigin as Obj).QueryStringsConfig as Obj).QueryStrings).toEqual([...CACHE_KEY_QUERY_STRINGS]);
     const config = R.DeliveryDistribution?.Properties.DistributionConfig as Obj;
     const origin = (config.Origins as Obj[])[0]!;

@@ -23,7 +23,8 @@ export const CONFIG = {
   /** The stage's shared distribution (serverless.yml DeliveryDistribution). */
   deliveryDistributionArn: `arn:aws:cloudfront::${ACCOUNT}:distribution/ESTAGE0DELIVERY`,
   deliveryDomain: 'dstage0delivery.cloudfront.net',
-  manifestCachePolicyId: undefined,
+  /** The stage's manifest cache policy (serverless.yml DeliveryManifestCachePolicy). */
+  manifestCachePolicyId: 'CP1',
 };
 
 const CIDR = ['203.0.113.10/32'];
