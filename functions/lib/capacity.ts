@@ -15,7 +15,7 @@ import { remainingResources } from './notify';
 import { channelGroupNameFor } from './packager/v2';
 import { stageChannelGroupName } from './delivery';
 import { ACCOUNT_QUOTAS, type AccountQuota, type QuotaId, type QuotaValues } from './quotas';
-import type { ChannelRecord, ChannelRegistry } from './registry';
+import { everyChannel, type ChannelRecord, type ChannelRegistry } from './registry';
 
 /** A channel that would exceed an account quota: refused before anything is created. */
 export class CapacityExceededError extends Error {
@@ -71,18 +71,6 @@ export function quotaExceeded(others: ChannelRecord[], candidate: Candidate, sta
   return undefined;
 }
 
-/** Every record of the registry, page by page. */
-export async function allChannels(registry: Pick<ChannelRegistry, 'list'>): Promise<ChannelRecord[]> {
-  const out: ChannelRecord[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await registry.list({ limit: 100, ...(cursor ? { cursor } : {}) });
-    out.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
-}
-
 /**
  * Throws CapacityExceededError when the candidate does not fit. `before` (the Validate step): count
  * only channels recorded before the candidate, so of two requests racing for the last place the
@@ -95,7 +83,7 @@ export async function checkCapacity(
   values: QuotaValues,
   options: { onlyOlder?: boolean } = {},
 ): Promise<void> {
-  let others = await allChannels(deps.registry);
+  let others = await everyChannel(deps.registry);
   if (options.onlyOlder && candidate.createdAt) {
     const mine = candidate.createdAt;
     others = others.filter((r) => r.createdAt < mine || (r.createdAt === mine && r.channelId < candidate.channelId));

@@ -288,3 +288,15 @@ export class ChannelRegistry {
     return { items: (out.Items ?? []) as ChannelRecord[], ...(out.LastEvaluatedKey ? { cursor: out.LastEvaluatedKey } : {}) };
   }
 }
+
+/** Every record of the registry, page by page (capacity, the sweeper and the reconciler read all of them). */
+export async function everyChannel(registry: Pick<ChannelRegistry, 'list'>): Promise<ChannelRecord[]> {
+  const out: ChannelRecord[] = [];
+  let cursor: Record<string, unknown> | undefined;
+  do {
+    const page = await registry.list({ limit: 100, ...(cursor ? { cursor } : {}) });
+    out.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+}

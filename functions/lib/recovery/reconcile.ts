@@ -4,7 +4,7 @@
  * (60 channels ≈ 2 TPS over a minute) and rotates through the rest on later ticks.
  */
 import { classifyAwsError, AwsThrottledError } from '../errors';
-import type { ChannelRecord } from '../registry';
+import { everyChannel } from '../registry';
 import { observeChannel, observeForReconcile } from './actions';
 import { overdueTimers, processEvent, type RecoveryDeps } from './service';
 
@@ -13,13 +13,7 @@ export interface ReconcileSummary { channels: number; observed: number; timersFi
 export async function reconcileAll(deps: RecoveryDeps, options: { maxChannels?: number } = {}): Promise<ReconcileSummary> {
   const maxChannels = options.maxChannels ?? 60;
   const now = deps.now();
-  const onAir: ChannelRecord[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.registry.list({ limit: 100, cursor });
-    onAir.push(...page.items.filter((r) => r.status === 'ON_AIR' && r.desiredState === 'ON_AIR'));
-    cursor = page.cursor;
-  } while (cursor);
+  const onAir = (await everyChannel(deps.registry)).filter((r) => r.status === 'ON_AIR' && r.desiredState === 'ON_AIR');
   onAir.sort((a, b) => a.channelId.localeCompare(b.channelId));
   const offset = onAir.length > maxChannels ? (Math.floor(now.getTime() / 60_000) * maxChannels) % onAir.length : 0;
   const batch = onAir.length > maxChannels ? [...onAir.slice(offset), ...onAir.slice(0, offset)].slice(0, maxChannels) : onAir;

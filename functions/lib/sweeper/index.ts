@@ -41,7 +41,7 @@ import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamod
 import { TAG_CHANNEL, TAG_PROFILE, TAG_STAGE } from '../config';
 import { isNotFound } from '../errors';
 import { resolveProfile } from '../profile';
-import type { ChannelRecord, ChannelRegistry, ChannelStatus, Resources } from '../registry';
+import { everyChannel, type ChannelRecord, type ChannelRegistry, type ChannelStatus, type Resources } from '../registry';
 import { remainingResources } from '../notify';
 
 export interface SweeperDeps {
@@ -362,13 +362,7 @@ async function sweepChannel(deps: SweeperDeps, channelId: string, record: Channe
 }
 
 export async function sweep(deps: SweeperDeps, options: SweepOptions): Promise<SweepReport> {
-  const records = new Map<string, ChannelRecord>();
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await deps.registry.list({ limit: 100, ...(cursor ? { cursor } : {}) });
-    for (const r of page.items) records.set(r.channelId, r);
-    cursor = page.cursor;
-  } while (cursor);
+  const records = new Map<string, ChannelRecord>((await everyChannel(deps.registry)).map((r) => [r.channelId, r]));
   const tagged = withoutSharedGroups(await findTaggedResources(deps), [...records.values()]);
   const byChannel = new Map<string, TaggedResource[]>();
   for (const t of tagged) byChannel.set(t.channelId, [...(byChannel.get(t.channelId) ?? []), t]);

@@ -16,7 +16,7 @@ import {
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { remainingResources } from '../../../functions/lib/notify';
-import { ChannelRegistry, type ChannelRecord } from '../../../functions/lib/registry';
+import { ChannelRegistry, everyChannel, type ChannelRecord } from '../../../functions/lib/registry';
 import { sweep, type SweepOptions, type SweepReport, type SweeperDeps } from '../../../functions/lib/sweeper';
 import type { InventoryItem } from '../../../local/core/types';
 import type { TestCloud } from '../../integration/helpers/local-cloud';
@@ -89,14 +89,7 @@ export function channelInventory(cloud: TestCloud): InventoryItem[] {
 }
 
 export async function allRecords(c: Clients): Promise<ChannelRecord[]> {
-  const out: ChannelRecord[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await c.registry.list({ limit: 100, ...(cursor ? { cursor } : {}) });
-    out.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
+  return everyChannel(c.registry);
 }
 
 /** Sweeps until a sweep finds nothing (waiting for the teardowns each sweep starts). */
