@@ -6,6 +6,7 @@
  *   channelTags(record, stage) → { 'onair:channel', 'onair:profile', 'onair:stage' }
  *   tagList(tags)              → [{ Key, Value }]   (CloudFront, CloudWatch, Secrets Manager shape)
  *   hasChannelTags(tags, record, stage) → boolean  (tags as a map or a Key/Value list)
+ *   hasStageTag(tags, stage)            → boolean  (any OnAir resource of the stage, e.g. a shared input security group)
  */
 import { TAG_CHANNEL, TAG_PROFILE, TAG_STAGE } from './config';
 import type { ChannelRecord } from './registry';
@@ -31,4 +32,9 @@ export function hasChannelTags(
     ? Object.fromEntries(tags.map((t) => [t.Key ?? '', t.Value]))
     : tags;
   return map[TAG_CHANNEL] === record.channelId && map[TAG_STAGE] === stage;
+}
+
+/** True when a resource belongs to this stage, whichever channel created it (shared resources keep their creator's tag). */
+export function hasStageTag(tags: Record<string, string | undefined> | undefined, stage: string): boolean {
+  return tags?.[TAG_STAGE] === stage;
 }

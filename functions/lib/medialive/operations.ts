@@ -32,7 +32,7 @@ import {
 import type { Config } from '../config';
 import { isNotFound, ResourceFailedError, undefinedIfNotFound } from '../errors';
 import type { ChannelRecord, ChannelRegistry } from '../registry';
-import { TAG_STAGE } from '../config';
+import { hasStageTag } from '../tags';
 import { packagerFor } from '../packager';
 import {
   buildChannelRequest, buildInputRequest, buildInputSecurityGroupRequest, buildSlateInputRequest, isPushInput, pipelineCount,
@@ -70,11 +70,6 @@ function sameCidrs(group: InputSecurityGroup, cidrs: string[]): boolean {
   const have = (group.WhitelistRules ?? []).map((r) => r.Cidr).sort();
   const want = [...cidrs].sort();
   return have.length === want.length && have.every((c, i) => c === want[i]);
-}
-
-/** Any OnAir resource of this stage (a shared input security group carries its creator's channel tag). */
-function hasStageTag(tags: Record<string, string> | undefined, stage: string): boolean {
-  return tags?.[TAG_STAGE] === stage;
 }
 
 export async function ensureInputSecurityGroup(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ inputSecurityGroupId: string | null }> {

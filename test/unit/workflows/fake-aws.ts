@@ -8,6 +8,7 @@
  *
  * `inventory()` lists every live resource, the way an orphan check would see the account.
  */
+import { stageChannelGroupName } from '../../../functions/lib/delivery';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import * as ML from '@aws-sdk/client-medialive';
@@ -69,7 +70,7 @@ export class FakeAws {
 
   /** What the stack creates once per stage: the channel group (tagged for the stage) and its Deployed distribution. */
   deployStack(env: NodeJS.ProcessEnv): void {
-    const group = `onair-${String(env.ONAIR_STAGE)}`;
+    const group = stageChannelGroupName(String(env.ONAIR_STAGE));
     this.groups.set(group, { name: group, egress: 'stage.egress.mediapackagev2.us-east-1.amazonaws.com', tags: { 'onair:stage': String(env.ONAIR_STAGE) }, Arn: `arn:aws:mediapackagev2:us-east-1:111122223333:channelGroup/${group}` });
     this.stage = { group, distributionArn: String(env.DELIVERY_DISTRIBUTION_ARN), domain: String(env.DELIVERY_DOMAIN) };
   }
