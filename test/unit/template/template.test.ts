@@ -5,7 +5,9 @@
  */
 import { join } from 'node:path';
 import { buildManifestCachePolicyConfig, CACHE_KEY_QUERY_STRINGS, liveOriginTimeouts, MANAGED_CACHE_POLICIES, MANIFEST_PATH_PATTERNS } from '../../../functions/lib/cdn/builders';
+import { buildAlarmRequests } from '../../../functions/lib/alarms/builders';
 import { resolveProfile } from '../../../functions/lib/profile';
+import { makeRecord } from '../resources/helpers/fixtures';
 import { stageChannelGroupName } from '../../../functions/lib/delivery';
 import { loadWorkflows } from '../../../local/workflows';
 import { packagedTemplate, type CfnResource as Resource, type Obj, type Statement } from '../../helpers/packaged-template';
@@ -153,7 +155,14 @@ describe('packaged template', () => {
     // Every function finds the stage's distribution and policy in its environment.
     const env = (R[workflows.functions.createPackager!.logicalId]!.Properties.Environment as { Variables: Obj }).Variables;
     expect(Object.keys(env)).toEqual(expect.arrayContaining(['DELIVERY_DISTRIBUTION_ARN', 'DELIVERY_DOMAIN', 'MANIFEST_CACHE_POLICY_ID']));
-    // CloudFront metrics exist only in us-east-1: the stage alarm is conditional on it.
-    expect(R.DeliveryCdn5xxAlarm).toMatchObject({ Condition: 'InUsEast1', Properties: { Namespace: 'AWS/CloudFront', MetricName: '5xxErrorRate' } });
+    // CloudFront metrics exist only in us-east-1: the stage alarm is conditional on it, and it is the
+    // alarm a dedicated distribution gets (alarms/builders.ts) at the default profile's threshold.
+    const dedicated = { ...makeRecord('default', { delivery: 'dedicated' }), resources: { ...makeRecord().resources, distributionId: 'E1' } };
+    const cdnAlarm = buildAlarmRequests(dedicated, { stage: 'dev', region: 'us-east-1', notificationsTopicArn: 'arn:aws:sns:us-east-1:111122223333:t' })['us-east-1']!.find((a) => a.AlarmName?.endsWith('cdn-5xx-rate'))!;
+    const { Namespace, MetricName, Statistic, Period, Unit, Threshold, ComparisonOperator, EvaluationPeriods, DatapointsToAlarm, TreatMissingData } = cdnAlarm;
+    expect(R.DeliveryCdn5xxAlarm).toMatchObject({
+      Condition: 'InUsEast1',
+      Properties: { Namespace, MetricName, Statistic, Period, Unit, Threshold, ComparisonOperator, EvaluationPeriods, DatapointsToAlarm, TreatMissingData },
+    });
   });
 });
