@@ -17,7 +17,9 @@
  * refuses any other, so a template change cannot be silently dropped locally.
  */
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { allPages } from '../functions/lib/paging';
 import { localCredentials } from './api/credentials';
+import { recordToTags, tagsToRecord } from './core/paging';
 import { AwsError, type ModelValue } from './core/types';
 import type { Twin } from './server';
 import type { PhysicalResource, ResourceSpec, Workflows } from './workflows';
@@ -125,20 +127,6 @@ export function cloudFrontDistributionConfig(cfn: Obj, callerReference: string):
   } as ModelValue;
 }
 
-function tagMap(tags: unknown): Record<string, string> {
-  return Object.fromEntries((Array.isArray(tags) ? tags : []).filter(isObj).map((t) => [String(t.Key), String(t.Value)]));
-}
-
-async function pages<T>(fetchPage: (marker: string | undefined) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
-  const all: T[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await fetchPage(marker);
-    all.push(...page.items);
-    marker = page.next;
-  } while (marker);
-  return all;
-}
 
 const list = (v: unknown): Obj[] => (isObj(v) && Array.isArray(v.Items) ? v.Items.filter(isObj) : []);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
@@ -192,7 +180,7 @@ const CREATORS: Record<string, Creator> = {
     const name = String(p.ChannelGroupName);
     let group: ModelValue;
     try {
-      group = await twin.invoke('mediapackagev2', 'CreateChannelGroup', { ChannelGroupName: name, ...(p.Description ? { Description: p.Description } : {}), Tags: tagMap(p.Tags) } as ModelValue);
+      group = await twin.invoke('mediapackagev2', 'CreateChannelGroup', { ChannelGroupName: name, ...(p.Description ? { Description: p.Description } : {}), Tags: tagsToRecord(p.Tags) } as ModelValue);
     } catch (error) {
       if (!(error instanceof AwsError && error.code === 'ConflictException')) throw error;
       group = await twin.invoke('mediapackagev2', 'GetChannelGroup', { ChannelGroupName: name });
@@ -202,7 +190,7 @@ const CREATORS: Record<string, Creator> = {
 
   async 'AWS::CloudFront::OriginAccessControl'(twin, _workflows, _id, p) {
     const config = (isObj(p.OriginAccessControlConfig) ? p.OriginAccessControlConfig : {}) as ModelValue;
-    const existing = (await pages(async (marker) => {
+    const existing = (await allPages(async (marker) => {
       const out = await twin.invoke('cloudfront', 'ListOriginAccessControls', { ...(marker ? { Marker: marker } : {}), MaxItems: '100' });
       const l = isObj(out.OriginAccessControlList) ? out.OriginAccessControlList : {};
       return { items: list(l), next: l.IsTruncated ? str(l.NextMarker) : undefined };
@@ -223,7 +211,7 @@ const CREATORS: Record<string, Creator> = {
         QueryStringsConfig: { QueryStringBehavior: qs.QueryStringBehavior, QueryStrings: quantity(Array.isArray(qs.QueryStrings) ? qs.QueryStrings : []) },
       },
     } as ModelValue;
-    const existing = (await pages(async (marker) => {
+    const existing = (await allPages(async (marker) => {
       const out = await twin.invoke('cloudfront', 'ListCachePolicies', { Type: 'custom', ...(marker ? { Marker: marker } : {}), MaxItems: '100' });
       const l = isObj(out.CachePolicyList) ? out.CachePolicyList : {};
       return { items: list(l), next: str(l.NextMarker) };
@@ -236,14 +224,14 @@ const CREATORS: Record<string, Creator> = {
   async 'AWS::CloudFront::Distribution'(twin, workflows, id, p) {
     const cfn = isObj(p.DistributionConfig) ? p.DistributionConfig : {};
     const config = cloudFrontDistributionConfig(cfn, `${workflows.service}-${workflows.stage}-${id}`);
-    const summaries = await pages(async (marker) => {
+    const summaries = await allPages(async (marker) => {
       const out = await twin.invoke('cloudfront', 'ListDistributions', { ...(marker ? { Marker: marker } : {}), MaxItems: '100' });
       const l = isObj(out.DistributionList) ? out.DistributionList : {};
       return { items: list(l), next: l.IsTruncated ? str(l.NextMarker) : undefined };
     });
     let found = summaries.find((d) => d.Comment === cfn.Comment);
     if (!found) {
-      const tags = Object.entries(tagMap(p.Tags)).map(([Key, Value]) => ({ Key, Value }));
+      const tags = recordToTags(tagsToRecord(p.Tags));
       const out = await twin.invoke('cloudfront', 'CreateDistributionWithTags', { DistributionConfigWithTags: { DistributionConfig: config, Tags: { Items: tags } } } as ModelValue);
       found = out.Distribution as Obj;
     }

@@ -41,6 +41,7 @@ import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamod
 import { TAG_CHANNEL, TAG_PROFILE, TAG_STAGE } from '../config';
 import { isNotFound } from '../errors';
 import { resolveProfile } from '../profile';
+import { allPages } from '../paging';
 import { everyChannel, type ChannelRecord, type ChannelRegistry, type ChannelStatus, type Resources } from '../registry';
 import { remainingResources } from '../notify';
 
@@ -121,17 +122,6 @@ function tagMap(tags: Record<string, string | undefined> | { Key?: string; Value
   return Array.isArray(tags) ? Object.fromEntries(tags.map((t) => [t.Key ?? '', t.Value])) : tags;
 }
 
-async function pages<T>(fetch: (token?: string) => Promise<{ items: T[]; next?: string }>): Promise<T[]> {
-  const out: T[] = [];
-  let token: string | undefined;
-  do {
-    const page = await fetch(token);
-    out.push(...page.items);
-    token = page.next;
-  } while (token);
-  return out;
-}
-
 /** Every resource carrying this stage's OnAir tags, with where the registry would record it. */
 export async function findTaggedResources(deps: SweeperDeps): Promise<TaggedResource[]> {
   const { stage } = deps.config;
@@ -142,30 +132,30 @@ export async function findTaggedResources(deps: SweeperDeps): Promise<TaggedReso
   };
 
   // MediaLive: list responses carry the tags.
-  for (const c of await pages((t) => deps.medialive.send(new ListMlChannels({ NextToken: t })).then((o) => ({ items: o.Channels ?? [], next: o.NextToken })))) {
+  for (const c of await allPages((t) => deps.medialive.send(new ListMlChannels({ NextToken: t })).then((o) => ({ items: o.Channels ?? [], next: o.NextToken })))) {
     const o = own(tagMap(c.Tags));
     if (o && c.Id && c.State !== 'DELETED') found.push({ ...o, service: 'medialive', type: 'channel', id: c.Id, arn: c.Arn, path: ['medialiveChannelId'], value: c.Id });
   }
-  for (const i of await pages((t) => deps.medialive.send(new ListInputsCommand({ NextToken: t })).then((o) => ({ items: o.Inputs ?? [], next: o.NextToken })))) {
+  for (const i of await allPages((t) => deps.medialive.send(new ListInputsCommand({ NextToken: t })).then((o) => ({ items: o.Inputs ?? [], next: o.NextToken })))) {
     const o = own(tagMap(i.Tags));
     if (o && i.Id && i.State !== 'DELETED') found.push({ ...o, service: 'medialive', type: 'input', id: i.Id, arn: i.Arn, path: ['inputId'], value: i.Id });
   }
-  for (const g of await pages((t) => deps.medialive.send(new ListInputSecurityGroupsCommand({ NextToken: t })).then((o) => ({ items: o.InputSecurityGroups ?? [], next: o.NextToken })))) {
+  for (const g of await allPages((t) => deps.medialive.send(new ListInputSecurityGroupsCommand({ NextToken: t })).then((o) => ({ items: o.InputSecurityGroups ?? [], next: o.NextToken })))) {
     const o = own(tagMap(g.Tags));
     if (o && g.Id && g.State !== 'DELETED') found.push({ ...o, service: 'medialive', type: 'inputSecurityGroup', id: g.Id, arn: g.Arn, path: ['inputSecurityGroupId'], value: g.Id });
   }
 
   // MediaPackage v2: lists carry no tags; ListTagsForResource per resource.
   const v2Tags = async (arn: string | undefined) => (arn ? tagMap((await deps.mediapackagev2.send(new ListV2Tags({ ResourceArn: arn }))).Tags) : {});
-  for (const g of await pages((t) => deps.mediapackagev2.send(new ListChannelGroupsCommand({ NextToken: t })).then((o) => ({ items: o.Items ?? [], next: o.NextToken })))) {
+  for (const g of await allPages((t) => deps.mediapackagev2.send(new ListChannelGroupsCommand({ NextToken: t })).then((o) => ({ items: o.Items ?? [], next: o.NextToken })))) {
     if (!g.ChannelGroupName) continue;
     const go = own(await v2Tags(g.Arn));
     if (go) found.push({ ...go, service: 'mediapackagev2', type: 'channelGroup', id: g.ChannelGroupName, arn: g.Arn, path: ['packager', 'channelGroupName'], value: g.ChannelGroupName });
-    for (const c of await pages((t) => deps.mediapackagev2.send(new ListV2Channels({ ChannelGroupName: g.ChannelGroupName, NextToken: t })).then((o) => ({ items: o.Items ?? [], next: o.NextToken })))) {
+    for (const c of await allPages((t) => deps.mediapackagev2.send(new ListV2Channels({ ChannelGroupName: g.ChannelGroupName, NextToken: t })).then((o) => ({ items: o.Items ?? [], next: o.NextToken })))) {
       if (!c.ChannelName) continue;
       const co = own(await v2Tags(c.Arn));
       if (co) found.push({ ...co, service: 'mediapackagev2', type: 'channel', id: `${g.ChannelGroupName}/${c.ChannelName}`, arn: c.Arn, path: ['packager', 'channelName'], value: c.ChannelName });
-      for (const e of await pages((t) => deps.mediapackagev2.send(new ListV2Endpoints({ ChannelGroupName: g.ChannelGroupName, ChannelName: c.ChannelName, NextToken: t })).then((o) => ({ items: o.Items ?? [], next: o.NextToken })))) {
+      for (const e of await allPages((t) => deps.mediapackagev2.send(new ListV2Endpoints({ ChannelGroupName: g.ChannelGroupName, ChannelName: c.ChannelName, NextToken: t })).then((o) => ({ items: o.Items ?? [], next: o.NextToken })))) {
         if (!e.OriginEndpointName) continue;
         const eo = own(await v2Tags(e.Arn));
         if (eo) {
@@ -179,29 +169,29 @@ export async function findTaggedResources(deps: SweeperDeps): Promise<TaggedReso
   }
 
   // MediaPackage v1: lists carry the tags.
-  for (const c of await pages((t) => deps.mediapackage.send(new ListV1Channels({ NextToken: t })).then((o) => ({ items: o.Channels ?? [], next: o.NextToken })))) {
+  for (const c of await allPages((t) => deps.mediapackage.send(new ListV1Channels({ NextToken: t })).then((o) => ({ items: o.Channels ?? [], next: o.NextToken })))) {
     const o = own(tagMap(c.Tags));
     if (o && c.Id) found.push({ ...o, service: 'mediapackage', type: 'channel', id: c.Id, arn: c.Arn, path: ['packager', 'channelId'], value: c.Id });
   }
-  for (const e of await pages((t) => deps.mediapackage.send(new ListV1Endpoints({ NextToken: t })).then((o) => ({ items: o.OriginEndpoints ?? [], next: o.NextToken })))) {
+  for (const e of await allPages((t) => deps.mediapackage.send(new ListV1Endpoints({ NextToken: t })).then((o) => ({ items: o.OriginEndpoints ?? [], next: o.NextToken })))) {
     const o = own(tagMap(e.Tags));
     if (o && e.Id) found.push({ ...o, service: 'mediapackage', type: 'originEndpoint', id: e.Id, arn: e.Arn, path: ['packager', 'originEndpoints', e.Id], value: { name: e.Id, format: 'unknown', url: e.Url ?? '', ...(e.Arn ? { arn: e.Arn } : {}) } });
   }
-  for (const s of await pages((t) => deps.secretsmanager.send(new ListSecretsCommand({ NextToken: t })).then((o) => ({ items: o.SecretList ?? [], next: o.NextToken })))) {
+  for (const s of await allPages((t) => deps.secretsmanager.send(new ListSecretsCommand({ NextToken: t })).then((o) => ({ items: o.SecretList ?? [], next: o.NextToken })))) {
     const o = own(tagMap(s.Tags));
     // A secret already scheduled for deletion is gone as far as OnAir is concerned.
     if (o && s.ARN && !s.DeletedDate) found.push({ ...o, service: 'secretsmanager', type: 'secret', id: s.ARN, arn: s.ARN, path: ['packager', 'cdnSecretArn'], value: s.ARN });
   }
 
   // CloudFront: distributions by tag; OACs cannot be tagged: by their deterministic name.
-  const distributions = await pages((t) => deps.cloudfront.send(new ListDistributionsCommand({ Marker: t })).then((o) => ({ items: o.DistributionList?.Items ?? [], next: o.DistributionList?.IsTruncated ? o.DistributionList.NextMarker : undefined })));
+  const distributions = await allPages((t) => deps.cloudfront.send(new ListDistributionsCommand({ Marker: t })).then((o) => ({ items: o.DistributionList?.Items ?? [], next: o.DistributionList?.IsTruncated ? o.DistributionList.NextMarker : undefined })));
   for (const d of distributions) {
     if (!d.ARN || !d.Id) continue;
     const o = own(tagMap((await deps.cloudfront.send(new ListCfTags({ Resource: d.ARN }))).Tags?.Items));
     if (o) found.push({ ...o, service: 'cloudfront', type: 'distribution', id: d.Id, arn: d.ARN, path: ['distributionId'], value: d.Id });
   }
   const oacName = new RegExp(`^onair-${stage.replace(/[^A-Za-z0-9-]/g, '')}-(.+)-oac$`);
-  for (const a of await pages((t) => deps.cloudfront.send(new ListOriginAccessControlsCommand({ Marker: t })).then((o) => ({ items: o.OriginAccessControlList?.Items ?? [], next: o.OriginAccessControlList?.IsTruncated ? o.OriginAccessControlList.NextMarker : undefined })))) {
+  for (const a of await allPages((t) => deps.cloudfront.send(new ListOriginAccessControlsCommand({ Marker: t })).then((o) => ({ items: o.OriginAccessControlList?.Items ?? [], next: o.OriginAccessControlList?.IsTruncated ? o.OriginAccessControlList.NextMarker : undefined })))) {
     const m = a.Name ? oacName.exec(a.Name) : null;
     if (m && a.Id) found.push({ channelId: m[1]!, service: 'cloudfront', type: 'originAccessControl', id: a.Id, path: ['originAccessControlId'], value: a.Id });
   }
@@ -210,7 +200,7 @@ export async function findTaggedResources(deps: SweeperDeps): Promise<TaggedReso
   const regions: [CloudWatchClient, string][] = [[deps.cloudwatch, deps.config.region]];
   if (deps.config.region !== 'us-east-1') regions.push([deps.cloudwatchUsEast1, 'us-east-1']);
   for (const [cw, region] of regions) {
-    const alarms = await pages((t) => cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'onair-', NextToken: t })).then((o) => ({ items: o.MetricAlarms ?? [], next: o.NextToken })));
+    const alarms = await allPages((t) => cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: 'onair-', NextToken: t })).then((o) => ({ items: o.MetricAlarms ?? [], next: o.NextToken })));
     for (const a of alarms) {
       if (!a.AlarmArn || !a.AlarmName) continue;
       const o = own(tagMap((await cw.send(new ListAlarmTags({ ResourceARN: a.AlarmArn }))).Tags));
