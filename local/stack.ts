@@ -11,7 +11,8 @@
  * waits for a distribution to be Deployed before it completes. Types the twin does not serve
  * (IAM roles, KMS keys, log groups, SQS) are skipped here; local/app.ts reads the roles for IAM.
  *
- * CloudFormation's property shapes differ from the API's (plain lists where the API has
+ * CloudFormation's property shapes (CloudFormation User Guide, AWS::CloudFront::Distribution
+ * DistributionConfig / Origin / CustomOriginConfig) differ from the API's (plain lists where the API has
  * `{Quantity, Items}`, `IPV6Enabled` for `IsIPV6Enabled`, `OriginSSLProtocols` for
  * `OriginSslProtocols`): cloudFrontDistributionConfig converts the fields OnAir's template uses and
  * refuses any other, so a template change cannot be silently dropped locally.
@@ -236,7 +237,9 @@ const CREATORS: Record<string, Creator> = {
       found = out.Distribution as Obj;
     }
     const distributionId = String(found.Id);
-    // CloudFormation completes a distribution only once it is Deployed (the twin's clock is scaled).
+    // CloudFormation completes a distribution only once it is Deployed (it waits, as Terraform's
+    // wait_for_deployment does by default: go-to-k/cdkd#1282 compares the engines; 3–15 min on AWS,
+    // aws-facts.md "usually within 5 minutes"). The twin's clock is scaled.
     for (;;) {
       const d = (await twin.invoke('cloudfront', 'GetDistribution', { Id: distributionId })).Distribution as Obj;
       if (d.Status === 'Deployed') break;
