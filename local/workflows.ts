@@ -295,7 +295,9 @@ class Intrinsics {
       case 'AWS::IAM::Role': return String(props.RoleName ?? this.generatedName(logicalId));
       case 'AWS::KMS::Key': return `00000000-0000-0000-0000-${logicalId.toLowerCase().padEnd(12, '0').slice(0, 12)}`;
       case 'AWS::Logs::LogGroup': return String(props.LogGroupName ?? logicalId);
-      // CloudFormation returns the id for these three, the ARN for a channel group, the name for an alarm.
+      // CloudFormation returns the id for these three, the ARN for a channel group, the name for an alarm
+      // (CloudFormation Template Reference, each type's "Return values"; AWS::MediaPackageV2::ChannelGroup:
+      // "Ref returns arn:aws:mediapackagev2:region:AccountId:ChannelGroup/ChannelGroupName").
       case 'AWS::CloudFront::Distribution': return this.placeholder(logicalId, 14);
       case 'AWS::CloudFront::OriginAccessControl': return this.placeholder(logicalId, 14);
       case 'AWS::CloudFront::CachePolicy': return this.placeholder(logicalId, 14).toLowerCase();
