@@ -235,6 +235,7 @@ class Intrinsics {
     private readonly machinesByLogicalId: Map<string, { name: string; arn: string }>,
     private readonly physical: Record<string, PhysicalResource> = {},
     private readonly conditions: Obj = {},
+    private readonly parameters: Obj = {},
   ) {}
 
   /** A stable placeholder id for a resource the local cloud has not created (unit tests). */
@@ -283,6 +284,9 @@ class Intrinsics {
     if (sm) return sm.arn;
     const made = this.physical[logicalId];
     if (made) return made.ref;
+    // A stack parameter: its Default (the local cloud passes no parameter values).
+    const param = this.parameters[logicalId];
+    if (isObj(param) && param.Default !== undefined) return this.scalar(param.Default as Json);
     const res = this.resources[logicalId];
     if (!isObj(res)) throw new WorkflowConfigError(`Ref to unknown resource ${logicalId}`);
     const props = isObj(res.Properties) ? res.Properties : {};
@@ -446,8 +450,9 @@ export function loadWorkflows(options: LoadOptions = {}): Workflows {
   }
 
   const conditions = isObj(doc.resources) && isObj(doc.resources.Conditions) ? doc.resources.Conditions : {};
+  const parameters = isObj(doc.resources) && isObj(doc.resources.Parameters) ? doc.resources.Parameters : {};
   const ids = { region, accountId, service, stage };
-  const intrinsics = new Intrinsics(resources, ids, byLogicalId, machinesByLogicalId, options.physical, conditions);
+  const intrinsics = new Intrinsics(resources, ids, byLogicalId, machinesByLogicalId, options.physical, conditions, parameters);
   const providerEnv = isObj(provider.environment) ? provider.environment : {};
   for (const [key, spec] of Object.entries(functions)) {
     const f = rawFunctions[key] as Obj;
@@ -497,7 +502,7 @@ export function loadWorkflows(options: LoadOptions = {}): Workflows {
 
   return {
     service, stage, region, accountId, functions, stateMachines, rules, scheduledRules, resources: resourceSpecs,
-    resolveIntrinsics: (value, physical) => new Intrinsics(resources, ids, byLogicalId, machinesByLogicalId, { ...options.physical, ...physical }, conditions).resolve(value as Json),
+    resolveIntrinsics: (value, physical) => new Intrinsics(resources, ids, byLogicalId, machinesByLogicalId, { ...options.physical, ...physical }, conditions, parameters).resolve(value as Json),
     condition: (name) => intrinsics.condition(name),
     functionByArn: (arn) => Object.values(functions).find((f) => f.arn === arn || arn.startsWith(`${f.arn}:`)),
     stateMachineByArn: (arn) => Object.values(stateMachines).find((s) => s.arn === arn),
