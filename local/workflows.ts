@@ -11,7 +11,8 @@
  * by the function's deterministic ARN (arn:aws:lambda:<region>:<account>:function:<name>), and every
  * other intrinsic (`Fn::Sub`, `Ref`) resolved the same way CloudFormation would name things, so it
  * runs in aws-local-stepfunctions and passes asl-validator. `taskFunctions` maps each Task state name
- * (branches included) to its function key; `childMachines` maps each `states:startExecution*` Task
+ * (branches included) to its function key — a Lambda resource, or `lambda:invoke[.waitForTaskToken]`
+ * with Parameters.FunctionName; `childMachines` maps each `states:startExecution*` Task
  * to the child machine's key.
  *
  * Variables: only what serverless.yml uses, resolved the way the Serverless Framework does:
@@ -476,6 +477,15 @@ export function loadWorkflows(options: LoadOptions = {}): Workflows {
         if (!target) throw new WorkflowConfigError(`${m.key}: state ${stateName} calls unknown function ${String(res['Fn::GetAtt'][0])}`);
         taskFunctions[stateName] = target.key;
         state.Resource = target.arn;
+      }
+      // `arn:aws:states:::lambda:invoke[.waitForTaskToken]`: the function is Parameters.FunctionName.
+      const params = state.Parameters as Json;
+      if (typeof res === 'string' && res.startsWith('arn:aws:states:::lambda:invoke') && isObj(params) && isObj(params.FunctionName)) {
+        const ref = (params.FunctionName as Obj)['Fn::GetAtt'];
+        const target = Array.isArray(ref) ? byLogicalId.get(String(ref[0])) : undefined;
+        if (!target) throw new WorkflowConfigError(`${m.key}: state ${stateName} invokes an unknown function`);
+        taskFunctions[stateName] = target.key;
+        params.FunctionName = target.arn;
       }
     });
     const resolved = intrinsics.resolve(definition as unknown as Json) as unknown as AslDefinition;

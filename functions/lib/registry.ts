@@ -10,6 +10,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ChannelExistsError, ChannelNotFoundError } from './errors';
 import type { Profile } from './profile';
 import type { AuditEntry, RecoveryState } from './recovery/types';
+import type { ParkedWait, StateSeen } from './waits';
 
 /** PLANNED: recorded by a planned broadcast (POST /broadcasts); nothing exists on AWS until its lead time. */
 export const CHANNEL_STATUSES = [
@@ -105,6 +106,10 @@ export interface ChannelRecord {
   recovery?: RecoveryState;
   /** Recovery audit trail, newest first, at most RECOVERY_AUDIT_MAX entries. */
   recoveryActions?: AuditEntry[];
+  /** A workflow's parked wait on MediaLive, woken by events (functions/lib/waits.ts). */
+  wait?: ParkedWait;
+  /** Last state each pipeline ('0', '1') and the channel ('channel') reported by MediaLive event. */
+  medialiveStates?: Record<string, StateSeen>;
 }
 
 /** How many recovery audit entries a channel keeps (newest first). */
@@ -255,6 +260,87 @@ export class ChannelRegistry {
   }
 
   /**
+   * Parks a workflow's task token on the record (replacing any earlier one: one wait at a time) and
+   * returns the record as it now is, with the MediaLive states events have recorded so far.
+   */
+  async parkWait(channelId: string, wait: ParkedWait): Promise<ChannelRecord> {
+    const out = await this.deps.ddb.send(new UpdateCommand({
+      TableName: this.deps.tableName,
+      Key: { channelId },
+      UpdateExpression: 'SET #w = :w, #u = :u',
+      ConditionExpression: 'attribute_exists(channelId)',
+      ExpressionAttributeNames: { '#w': 'wait', '#u': 'updatedAt' },
+      ExpressionAttributeValues: { ':w': wait, ':u': this.ts() },
+      ReturnValues: 'ALL_NEW',
+    })).catch((error: unknown) => {
+      if (error instanceof ConditionalCheckFailedException) throw new ChannelNotFoundError(channelId);
+      throw error;
+    });
+    return out.Attributes as ChannelRecord;
+  }
+
+  /** Forgets the parked wait if it is still this token (a newer park is left alone). */
+  async clearWait(channelId: string, token: string): Promise<void> {
+    await this.deps.ddb.send(new UpdateCommand({
+      TableName: this.deps.tableName,
+      Key: { channelId },
+      UpdateExpression: 'REMOVE #w',
+      ConditionExpression: '#w.#t = :t',
+      ExpressionAttributeNames: { '#w': 'wait', '#t': 'token' },
+      ExpressionAttributeValues: { ':t': token },
+    })).catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+  }
+
+  /**
+   * Forgets the MediaLive states events recorded (and any parked wait) before MediaLive is asked to
+   * act, so a wait on that action is only ever settled by events sent after the request.
+   */
+  async forgetMediaLiveStates(channelId: string): Promise<void> {
+    await this.deps.ddb.send(new UpdateCommand({
+      TableName: this.deps.tableName,
+      Key: { channelId },
+      UpdateExpression: 'REMOVE #m, #w',
+      ConditionExpression: 'attribute_exists(channelId)',
+      ExpressionAttributeNames: { '#m': 'medialiveStates', '#w': 'wait' },
+    })).catch((error: unknown) => {
+      if (error instanceof ConditionalCheckFailedException) throw new ChannelNotFoundError(channelId);
+      throw error;
+    });
+  }
+
+  /**
+   * Records the state a MediaLive event reported for a pipeline (or 'channel'), unless a newer one
+   * is already recorded. Returns the record as it now is, or undefined when the event was stale
+   * or the channel is unknown (nothing changed).
+   */
+  async recordMediaLiveState(channelId: string, key: string, seen: StateSeen): Promise<ChannelRecord | undefined> {
+    const names = { '#m': 'medialiveStates', '#k': key, '#a': 'at' };
+    const set = (expression: string, condition: string, values: Record<string, unknown>) => this.deps.ddb.send(new UpdateCommand({
+      TableName: this.deps.tableName,
+      Key: { channelId },
+      UpdateExpression: expression,
+      ConditionExpression: condition,
+      ExpressionAttributeNames: expression.includes('#k') || condition.includes('#k') ? names : { '#m': 'medialiveStates' },
+      ExpressionAttributeValues: values,
+      ReturnValues: 'ALL_NEW',
+    })).then((o) => o.Attributes as ChannelRecord, (error: unknown) => {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    });
+    // Two tries: the map may not exist yet on this record (DynamoDB cannot create a parent and set a
+    // child in one expression), and another event may create it between the two writes.
+    for (let i = 0; i < 2; i++) {
+      const updated = await set('SET #m.#k = :s', 'attribute_exists(#m) AND (attribute_not_exists(#m.#k) OR #m.#k.#a <= :at)', { ':s': seen, ':at': seen.at });
+      if (updated) return updated;
+      const created = await set('SET #m = :map', 'attribute_exists(channelId) AND attribute_not_exists(#m)', { ':map': { [key]: seen } });
+      if (created) return created;
+    }
+    return undefined;
+  }
+
+  /**
    * The channel whose MediaLive channel has this id. MediaLive events name only the MediaLive
    * channel (ARN); the table is keyed by OnAir's id, so this scans with a filter — callers cache
    * the answer (a MediaLive channel id never moves to another OnAir channel).
@@ -287,6 +373,19 @@ export class ChannelRegistry {
     }));
     return { items: (out.Items ?? []) as ChannelRecord[], ...(out.LastEvaluatedKey ? { cursor: out.LastEvaluatedKey } : {}) };
   }
+}
+
+/** MediaLive channel id → OnAir channel id, cached for the container's life (ids never move). */
+const byMediaLiveId = new Map<string, string>();
+
+/** The OnAir channel a MediaLive event is about (events name only the MediaLive channel), or undefined. */
+export async function channelForMediaLive(registry: Pick<ChannelRegistry, 'findByMediaLiveChannelId'>, medialiveChannelId: string): Promise<string | undefined> {
+  const cached = byMediaLiveId.get(medialiveChannelId);
+  if (cached) return cached;
+  const record = await registry.findByMediaLiveChannelId(medialiveChannelId);
+  if (!record) return undefined;
+  byMediaLiveId.set(medialiveChannelId, record.channelId);
+  return record.channelId;
 }
 
 /** Every record of the registry, page by page (capacity, the sweeper and the reconciler read all of them). */

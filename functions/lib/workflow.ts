@@ -20,10 +20,21 @@ export const channelInput = z.object({ channelId: channelIdSchema });
  * of minutes anyway, and pays ~3 state transitions per look.
  */
 export const POLLS = {
-  /** STARTING → RUNNING: waiter 5 s × 120. */
-  channelRunning: { intervalSeconds: 5, maxSeconds: 600, goal: 'the MediaLive channel to run on every pipeline' },
-  /** STOPPING → IDLE: waiter 5 s × 60; usually well under a minute. */
-  channelStopped: { intervalSeconds: 10, maxSeconds: 300, goal: 'the MediaLive channel to stop' },
+  /**
+   * CREATING → IDLE (bound: waiter ChannelCreated 3 s × 5, doubled). Woken by the channel's CREATED
+   * event, so StartChannel is not sent into MediaLive's 409 for a channel still being created.
+   */
+  channelCreated: { intervalSeconds: 15, maxSeconds: 60, goal: 'the MediaLive channel to be created' },
+  /**
+   * STARTING → RUNNING (bound: waiter 5 s × 120). Woken by MediaLive's per-pipeline RUNNING events
+   * (functions/lib/waits.ts, EVENT_WAITS); the interval is the parked task's TimeoutSeconds, the
+   * safety-net look when no event came (events are best effort). 120 s: observed starts take 1–2
+   * minutes (local/core/latency.ts), so the usual start needs no look and a lost event costs at most
+   * one interval; a start that fell back to IDLE is caught at that look (describeMediaLive).
+   */
+  channelRunning: { intervalSeconds: 120, maxSeconds: 600, goal: 'the MediaLive channel to run on every pipeline' },
+  /** STOPPING → IDLE (bound: waiter 5 s × 60). Woken by the channel's STOPPED event; 60 s safety net. */
+  channelStopped: { intervalSeconds: 60, maxSeconds: 300, goal: 'the MediaLive channel to stop' },
   /** DELETING → DELETED: waiter 5 s × 84. */
   channelDeleted: { intervalSeconds: 10, maxSeconds: 420, goal: 'the MediaLive channel to be deleted' },
   /** ATTACHED → DETACHED once its channel is deleted: waiter 5 s × 84. */
@@ -54,6 +65,8 @@ export interface PollResult {
   /** What the resource reported, for the execution history and the failure message. */
   state?: string;
   reason?: string;
+  /** When the action waited on was requested (ISO): carried from poll to poll for the event-driven waits. */
+  since?: string;
 }
 
 /**
@@ -64,10 +77,11 @@ export const pollInput = z.extend(channelInput, {
   previous: z.optional(z.looseObject({
     attempt: z._default(z.number().check(z.int(), z.minimum(0)), 0),
     waited: z.optional(z.number().check(z.minimum(0))),
+    since: z.optional(z.iso.datetime()),
   })),
   attempt: z.optional(z.number().check(z.int(), z.minimum(0))),
 });
-export interface PreviousPoll { attempt: number; waited?: number }
+export interface PreviousPoll { attempt: number; waited?: number; since?: string }
 
 export function previousOf(input: { previous?: PreviousPoll | undefined; attempt?: number | undefined }): PreviousPoll {
   return input.previous ?? { attempt: input.attempt ?? 0 };
@@ -91,7 +105,7 @@ export function nextPoll(
   const { maxSeconds } = POLLS[poll];
   const interval = intervalSeconds ?? POLLS[poll].intervalSeconds;
   const waited = previous.waited ?? previous.attempt * POLLS[poll].intervalSeconds;
-  const extra = { ...(state !== undefined ? { state } : {}), ...(reason !== undefined ? { reason } : {}) };
+  const extra = { ...(state !== undefined ? { state } : {}), ...(reason !== undefined ? { reason } : {}), ...(previous.since !== undefined ? { since: previous.since } : {}) };
   const attempt = previous.attempt + 1;
   if (ready) return { ready: true, attempt, waited, waitSeconds: 0, ...extra };
   if (waited + interval > maxSeconds) throw new WaitTimeoutError(poll, state ?? reason);

@@ -10,7 +10,7 @@
  *   ensureInput(deps, record)              → { inputId, ingestUrls }                   (also sets record.ingestUrls)
  *   ensureSlateInput(deps, record)         → { slateInputId: string | null }             (null unless profile.recovery.slate)
  *   ensureChannel(deps, record)            → { medialiveChannelId }
- *   startChannel(deps, record)             → { state }   ChannelNotReadyError while a new/stopping channel cannot start yet
+ *   startChannel(deps, record)             → { state, requestedAt }   ChannelNotReadyError while a new/stopping channel cannot start yet
  *   describeChannel(deps, record)          → { exists, state?, pipelinesRunning, pipelinesTotal }
  *   stopChannel(deps, record)              → { state }   (state 'DELETED' when there is no channel)
  *   deleteChannel / deleteInput / deleteInputSecurityGroup(deps, record) → { deleted, state? }
@@ -40,7 +40,7 @@ import {
 
 export interface MediaLiveDeps {
   medialive: MediaLiveClient;
-  registry: Pick<ChannelRegistry, 'recordResource' | 'update'>;
+  registry: Pick<ChannelRegistry, 'recordResource' | 'update' | 'forgetMediaLiveStates'>;
   /** Read lazily: only ensureChannel (and MEDIACONNECT inputs) need the role. */
   config: Pick<Config, 'stage' | 'medialiveRoleArn'>;
 }
@@ -161,14 +161,14 @@ export async function ensureSlateInput(deps: MediaLiveDeps, record: ChannelRecor
   return { slateInputId: id };
 }
 
-export async function ensureChannel(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ medialiveChannelId: string }> {
+export async function ensureChannel(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ medialiveChannelId: string; state?: string }> {
   const { medialive, registry, config } = deps;
   const recorded = record.resources.medialiveChannelId;
   if (recorded) {
     const found = await undefinedIfNotFound(() => medialive.send(new DescribeChannelCommand({ ChannelId: recorded })));
     if (found && !GONE.has(found.State ?? '') && found.State !== 'DELETING') {
       if (found.State === 'CREATE_FAILED') throw new ResourceFailedError(`MediaLive channel ${recorded} is CREATE_FAILED`);
-      return { medialiveChannelId: recorded };
+      return { medialiveChannelId: recorded, ...(found.State ? { state: found.State } : {}) };
     }
   }
   const inputId = record.resources.inputId;
@@ -181,12 +181,13 @@ export async function ensureChannel(deps: MediaLiveDeps, record: ChannelRecord):
     packagerOutput: packagerFor(record).medialiveOutput(record, config.stage),
     ...(record.resources.slateInputId ? { slateInputId: record.resources.slateInputId } : {}),
   });
+  await registry.forgetMediaLiveStates(record.channelId); // functions/lib/waits.ts: only events after the request count
   const created = await medialive.send(new CreateChannelCommand(request));
   const channel = created.Channel;
   if (!channel?.Id) throw new ResourceFailedError('CreateChannel returned no id');
   await registry.recordResource(record.channelId, ['medialiveChannelId'], channel.Id);
   if (channel.Arn) await registry.recordResource(record.channelId, ['medialiveChannelArn'], channel.Arn);
-  return { medialiveChannelId: channel.Id };
+  return { medialiveChannelId: channel.Id, ...(channel.State ? { state: channel.State } : {}) };
 }
 
 function channelIdOrThrow(record: ChannelRecord, step: string): string {
@@ -195,22 +196,29 @@ function channelIdOrThrow(record: ChannelRecord, step: string): string {
   return id;
 }
 
-export async function startChannel(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ state: string }> {
+/**
+ * Starts the channel: StartChannel first, DescribeChannel only when MediaLive answers 409 — one call
+ * on the usual path instead of two, out of an account-wide 5 TPS. `requestedAt` is when the start was
+ * asked for (handler clock): describeMediaLive judges an IDLE channel against it. The event states
+ * recorded before the request are forgotten first (functions/lib/waits.ts).
+ */
+export async function startChannel(deps: MediaLiveDeps, record: ChannelRecord, now: () => Date = () => new Date()): Promise<{ state: string; requestedAt: string }> {
   const id = channelIdOrThrow(record, 'startChannel');
-  const current = await deps.medialive.send(new DescribeChannelCommand({ ChannelId: id }));
-  const state = current.State;
-  if (state === 'STARTING' || state === 'RUNNING' || state === 'RECOVERING') return { state };
-  if (state === 'CREATE_FAILED' || state === 'UPDATE_FAILED' || state === 'DELETING' || state === 'DELETED') {
-    throw new ResourceFailedError(`MediaLive channel ${id} cannot start from ${state}`);
-  }
-  if (state !== 'IDLE') throw new ChannelNotReadyError(id, state);
+  const requestedAt = now().toISOString();
+  await deps.registry.forgetMediaLiveStates(record.channelId); // functions/lib/waits.ts: only events after the request count
   try {
     const out = await deps.medialive.send(new StartChannelCommand({ ChannelId: id }));
-    return { state: out.State ?? 'STARTING' };
+    return { state: out.State ?? 'STARTING', requestedAt };
   } catch (error) {
-    // IDLE yet 409: the channel was created seconds ago and MediaLive is not ready to start it.
-    if (error instanceof ConflictException) throw new ChannelNotReadyError(id, state, { cause: error });
-    throw error;
+    if (!(error instanceof ConflictException)) throw error;
+    // 409: already starting or running (a retried step), not startable (failed, deleting), or
+    // created seconds ago and not ready yet. MediaLive's state says which.
+    const state = (await deps.medialive.send(new DescribeChannelCommand({ ChannelId: id }))).State;
+    if (state === 'STARTING' || state === 'RUNNING' || state === 'RECOVERING') return { state, requestedAt };
+    if (state === 'CREATE_FAILED' || state === 'UPDATE_FAILED' || state === 'DELETING' || state === 'DELETED') {
+      throw new ResourceFailedError(`MediaLive channel ${id} cannot start from ${state}`);
+    }
+    throw new ChannelNotReadyError(id, state ?? 'unknown', { cause: error });
   }
 }
 
@@ -235,17 +243,24 @@ export async function describeChannel(deps: MediaLiveDeps, record: ChannelRecord
   };
 }
 
-export async function stopChannel(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ state: string }> {
+/**
+ * Stops the channel: StopChannel first, DescribeChannel only when MediaLive answers 409 (already
+ * stopped or stopping, or not stoppable yet). `requestedAt`: see startChannel.
+ */
+export async function stopChannel(deps: MediaLiveDeps, record: ChannelRecord, now: () => Date = () => new Date()): Promise<{ state: string; requestedAt: string }> {
+  const requestedAt = now().toISOString();
   const id = record.resources.medialiveChannelId;
-  if (!id) return { state: 'DELETED' };
-  const found = await undefinedIfNotFound(() => deps.medialive.send(new DescribeChannelCommand({ ChannelId: id })));
-  if (!found || !found.State || GONE.has(found.State)) return { state: 'DELETED' };
-  if (['IDLE', 'STOPPING', 'CREATE_FAILED', 'DELETING'].includes(found.State)) return { state: found.State };
+  if (!id) return { state: 'DELETED', requestedAt };
+  await deps.registry.forgetMediaLiveStates(record.channelId); // functions/lib/waits.ts: only events after the request count
   try {
     const out = await deps.medialive.send(new StopChannelCommand({ ChannelId: id }));
-    return { state: out.State ?? 'STOPPING' };
+    return { state: out.State ?? 'STOPPING', requestedAt };
   } catch (error) {
-    if (isNotFound(error)) return { state: 'DELETED' };
+    if (isNotFound(error)) return { state: 'DELETED', requestedAt };
+    if (!(error instanceof ConflictException)) throw error;
+    const found = await undefinedIfNotFound(() => deps.medialive.send(new DescribeChannelCommand({ ChannelId: id })));
+    if (!found || !found.State || GONE.has(found.State)) return { state: 'DELETED', requestedAt };
+    if (['IDLE', 'STOPPING', 'CREATE_FAILED', 'DELETING'].includes(found.State)) return { state: found.State, requestedAt };
     throw error;
   }
 }

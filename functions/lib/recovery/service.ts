@@ -13,7 +13,7 @@
  * whose execution was lost.
  */
 import { pipelineCount } from '../medialive/builders';
-import { RECOVERY_AUDIT_MAX, RecoveryVersionConflictError, type ChannelRecord } from '../registry';
+import { RECOVERY_AUDIT_MAX, RecoveryVersionConflictError, channelForMediaLive as lookupChannelForMediaLive, type ChannelRecord } from '../registry';
 import { decide } from './decide';
 import { recoveryPolicySchema } from './policy';
 import { armTimer, executeAction, type RecoveryDeps } from './actions';
@@ -103,16 +103,9 @@ export async function processEvent(
   return outcome;
 }
 
-/** MediaLive channel id → OnAir channel id, cached for the container's life (ids never move). */
-const byMediaLiveId = new Map<string, string>();
-
+/** The OnAir channel a MediaLive event is about (the lookup lives with the registry). */
 export async function channelForMediaLive(deps: Pick<RecoveryDeps, 'registry'>, medialiveChannelId: string): Promise<string | undefined> {
-  const cached = byMediaLiveId.get(medialiveChannelId);
-  if (cached) return cached;
-  const record = await deps.registry.findByMediaLiveChannelId(medialiveChannelId);
-  if (!record) return undefined;
-  byMediaLiveId.set(medialiveChannelId, record.channelId);
-  return record.channelId;
+  return lookupChannelForMediaLive(deps.registry, medialiveChannelId);
 }
 
 /** Timers whose due time passed more than `graceMs` ago (their execution was lost): fire them now. */

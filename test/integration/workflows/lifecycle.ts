@@ -81,7 +81,10 @@ export function lifecycleSuite(profileName: 'default' | 'mediapackage-v1', prefi
 
     const history = await h().sfn.send(new GetExecutionHistoryCommand({ executionArn: exec.executionArn, maxResults: 1000 }));
     const types = new Set((history.events ?? []).map((e) => e.type));
-    for (const t of ['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionSucceeded', 'ParallelStateEntered', 'WaitStateEntered', 'ChoiceStateEntered', 'ExecutionSucceeded']) expect(types).toContain(t);
+    for (const t of ['ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionSucceeded', 'ParallelStateEntered', 'TaskScheduled', 'TaskSucceeded', 'ChoiceStateEntered', 'ExecutionSucceeded']) expect(types).toContain(t);
+    // The wait for RUNNING was woken by MediaLive's events (functions/lib/waits.ts), not by its safety-net timeout.
+    const parked = (history.events ?? []).filter((e) => e.type === 'TaskStateExited' && e.stateExitedEventDetails?.name === 'WaitForRunning');
+    expect(parked.map((e) => JSON.parse(e.stateExitedEventDetails?.output ?? '{}').woken)).toEqual([{ ready: true, via: 'event', state: expect.stringMatching(/^RUNNING \d\/\d pipelines/) }]);
 
     const record: ChannelRecord = await h().registry.get(`${prefix}-live`);
     expect(record.status).toBe('ON_AIR');

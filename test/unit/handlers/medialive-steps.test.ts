@@ -33,8 +33,8 @@ describe('describeMediaLive: channel RUNNING on every pipeline', () => {
   it('is not ready while STARTING or with one of two pipelines running; polls again after the interval', async () => {
     ml.on(DescribeChannelCommand).resolvesOnce({ State: 'STARTING', ChannelClass: 'STANDARD', PipelinesRunningCount: 0 })
       .resolvesOnce({ State: 'RUNNING', ChannelClass: 'STANDARD', PipelinesRunningCount: 1 });
-    await expect(describe_('channelRunning', 0)).resolves.toEqual({ ready: false, attempt: 1, waited: 5, waitSeconds: 5, state: 'STARTING 0/2 pipelines' });
-    await expect(describe_('channelRunning', 1)).resolves.toEqual({ ready: false, attempt: 2, waited: 10, waitSeconds: 5, state: 'RUNNING 1/2 pipelines' });
+    await expect(describe_('channelRunning', 0)).resolves.toEqual({ ready: false, attempt: 1, waited: 120, waitSeconds: 120, state: 'STARTING 0/2 pipelines' });
+    await expect(describe_('channelRunning', 1, 120)).resolves.toEqual({ ready: false, attempt: 2, waited: 240, waitSeconds: 120, state: 'RUNNING 1/2 pipelines' });
     expect(ml).toHaveReceivedCommandWith(DescribeChannelCommand, { ChannelId: '1234567' });
   });
 
@@ -45,8 +45,8 @@ describe('describeMediaLive: channel RUNNING on every pipeline', () => {
 
   it('gives up at the 10-minute bound of AWS start waiter with WaitTimeoutError', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: 'STARTING', ChannelClass: 'STANDARD', PipelinesRunningCount: 0 });
-    await expect(describe_('channelRunning', 119)).resolves.toMatchObject({ ready: false, attempt: 120 });
-    await expect(describe_('channelRunning', 120)).rejects.toMatchObject({ name: 'WaitTimeoutError', message: expect.stringContaining('600 s') });
+    await expect(describe_('channelRunning', 3, 360)).resolves.toMatchObject({ ready: false, attempt: 4, waited: 480 });
+    await expect(describe_('channelRunning', 5, 600)).rejects.toMatchObject({ name: 'WaitTimeoutError', message: expect.stringContaining('600 s') });
   });
 
   it('fails fast when the channel cannot come back by itself', async () => {
@@ -71,14 +71,14 @@ describe('describeMediaLive: teardown waits', () => {
 
   it('waits while STOPPING', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: 'STOPPING', ChannelClass: 'STANDARD' });
-    await expect(describe_('channelStopped', 3)).resolves.toEqual({ ready: false, attempt: 4, waited: 25, waitSeconds: 10, state: 'STOPPING' });
+    await expect(describe_('channelStopped', 3, 0)).resolves.toEqual({ ready: false, attempt: 4, waited: 60, waitSeconds: 60, state: 'STOPPING' });
   });
 
   it('still accepts the older bare `attempt` form, bounded in attempts', async () => {
     ml.on(DescribeChannelCommand).resolves({ State: 'STARTING', ChannelClass: 'STANDARD', PipelinesRunningCount: 0 });
     const legacy = (attempt: number) => describeMediaLive({ channelId: 'show-1', poll: 'channelRunning', attempt }, lambdaContext as never);
-    await expect(legacy(3)).resolves.toEqual({ ready: false, attempt: 4, waited: 20, waitSeconds: 5, state: 'STARTING 0/2 pipelines' });
-    await expect(legacy(120)).rejects.toMatchObject({ name: 'WaitTimeoutError' });
+    await expect(legacy(3)).resolves.toEqual({ ready: false, attempt: 4, waited: 480, waitSeconds: 120, state: 'STARTING 0/2 pipelines' });
+    await expect(legacy(5)).rejects.toMatchObject({ name: 'WaitTimeoutError' });
   });
 
   it('refuses an input without a channelId', async () => {
@@ -87,10 +87,11 @@ describe('describeMediaLive: teardown waits', () => {
 });
 
 describe('startChannel', () => {
-  it('starts an IDLE channel', async () => {
-    ml.on(DescribeChannelCommand).resolves({ State: 'IDLE' });
+  it('starts an IDLE channel and hands the RUNNING wait its first poll, with when the start was asked for', async () => {
     ml.on(StartChannelCommand).resolves({ State: 'STARTING' });
-    await expect(startChannel({ channelId: 'show-1' }, lambdaContext as never)).resolves.toEqual({ state: 'STARTING' });
+    await expect(startChannel({ channelId: 'show-1' }, lambdaContext as never)).resolves.toEqual({
+      ready: false, attempt: 0, waited: 0, waitSeconds: 120, since: expect.stringMatching(/^\d{4}-\d\d-\d\dT/), startState: 'STARTING',
+    });
     expect(ml).toHaveReceivedCommandWith(StartChannelCommand, { ChannelId: '1234567' });
   });
 
@@ -103,16 +104,15 @@ describe('startChannel', () => {
 
 describe('stopChannel and deleteMediaLive answer as polls', () => {
   it('stopChannel on a RUNNING channel sends StopChannel and is not ready yet', async () => {
-    ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
     ml.on(StopChannelCommand).resolves({ State: 'STOPPING' });
-    await expect(stopChannel({ channelId: 'show-1' }, lambdaContext as never)).resolves.toEqual({ ready: false, attempt: 1, waited: 10, waitSeconds: 10, state: 'STOPPING' });
+    await expect(stopChannel({ channelId: 'show-1' }, lambdaContext as never)).resolves.toEqual({ ready: false, attempt: 1, waited: 60, waitSeconds: 60, state: 'STOPPING', since: expect.any(String) });
     expect(ml).toHaveReceivedCommandWith(StopChannelCommand, { ChannelId: '1234567' });
   });
 
-  it('stopChannel on an IDLE channel sends nothing and is ready at once', async () => {
+  it('stopChannel on an IDLE channel is ready at once (MediaLive\'s 409, then DescribeChannel says IDLE)', async () => {
+    ml.on(StopChannelCommand).rejects(new ConflictException({ ...meta, message: 'Channel is IDLE' }));
     ml.on(DescribeChannelCommand).resolves({ State: 'IDLE' });
     await expect(stopChannel({ channelId: 'show-1' }, lambdaContext as never)).resolves.toMatchObject({ ready: true, state: 'IDLE' });
-    expect(ml).not.toHaveReceivedCommand(StopChannelCommand);
   });
 
   it('deleteMediaLive keeps polling while DELETING, and clears the id once the channel is gone', async () => {

@@ -138,13 +138,14 @@ describe('ensureChannel', () => {
     const { deps } = setup();
     registry.record.resources.inputId = '222';
     ml.on(CreateChannelCommand).resolves({ Channel: { Id: '999', Arn: 'arn:aws:medialive:us-east-1:111122223333:channel:999', State: 'CREATING' } });
-    await expect(ensureChannel(deps, registry.reload())).resolves.toEqual({ medialiveChannelId: '999' });
+    await expect(ensureChannel(deps, registry.reload())).resolves.toEqual({ medialiveChannelId: '999', state: 'CREATING' });
     expect(ml).toHaveReceivedCommandWith(CreateChannelCommand, {
       RequestId: 'onair-demo-1-gen0001-channel', RoleArn: CONFIG.medialiveRoleArn, ChannelClass: 'STANDARD',
       InputAttachments: [expect.objectContaining({ InputId: '222' })],
       Destinations: [{ Id: 'packager', MediaPackageSettings: [{ ChannelGroup: 'onair-test', ChannelName: 'onair-demo-1-gen0001' }] }],
     });
-    expect(registry.writes[0]).toEqual({ op: 'record', path: ['medialiveChannelId'], value: '999' });
+    // Event states recorded before the request are forgotten first (functions/lib/waits.ts).
+    expect(registry.writes.slice(0, 2)).toEqual([{ op: 'forgetMediaLiveStates' }, { op: 'record', path: ['medialiveChannelId'], value: '999' }]);
   });
 
   it('a retry with the channel recorded describes it and creates nothing', async () => {
@@ -152,7 +153,7 @@ describe('ensureChannel', () => {
     registry.record.resources.inputId = '222';
     registry.record.resources.medialiveChannelId = '999';
     ml.on(DescribeChannelCommand).resolves({ Id: '999', State: 'IDLE' });
-    await expect(ensureChannel(deps, registry.reload())).resolves.toEqual({ medialiveChannelId: '999' });
+    await expect(ensureChannel(deps, registry.reload())).resolves.toEqual({ medialiveChannelId: '999', state: 'IDLE' });
     expect(ml).not.toHaveReceivedCommand(CreateChannelCommand);
   });
 
@@ -164,26 +165,28 @@ describe('ensureChannel', () => {
 
 describe('startChannel', () => {
   const started = () => { const s = setup(); s.registry.record.resources.medialiveChannelId = '999'; return s; };
+  const now = () => new Date('2026-12-04T12:00:00.000Z');
 
-  it('starts an IDLE channel', async () => {
+  it('starts an IDLE channel with one call, forgetting earlier event states first', async () => {
     const { deps } = started();
-    ml.on(DescribeChannelCommand).resolves({ State: 'IDLE' });
     ml.on(StartChannelCommand).resolves({ State: 'STARTING' });
-    await expect(startChannel(deps, registry.reload())).resolves.toEqual({ state: 'STARTING' });
+    await expect(startChannel(deps, registry.reload(), now)).resolves.toEqual({ state: 'STARTING', requestedAt: '2026-12-04T12:00:00.000Z' });
     expect(ml).toHaveReceivedCommandWith(StartChannelCommand, { ChannelId: '999' });
+    expect(ml).not.toHaveReceivedCommand(DescribeChannelCommand);
+    expect(registry.writes[0]).toEqual({ op: 'forgetMediaLiveStates' });
   });
 
-  it.each(['STARTING', 'RUNNING'])('is a no-op when already %s', async (state) => {
+  it.each(['STARTING', 'RUNNING'])('is a no-op when already %s (MediaLive\'s 409, then DescribeChannel says why)', async (state) => {
     const { deps } = started();
+    ml.on(StartChannelCommand).rejects(conflict('Channel is not IDLE'));
     ml.on(DescribeChannelCommand).resolves({ State: state as 'RUNNING' });
-    await expect(startChannel(deps, registry.reload())).resolves.toEqual({ state });
-    expect(ml).not.toHaveReceivedCommand(StartChannelCommand);
+    await expect(startChannel(deps, registry.reload(), now)).resolves.toEqual({ state, requestedAt: '2026-12-04T12:00:00.000Z' });
   });
 
   it('turns the 409 of a just-created channel into the retryable ChannelNotReadyError', async () => {
     const { deps } = started();
-    ml.on(DescribeChannelCommand).resolves({ State: 'IDLE' });
     ml.on(StartChannelCommand).rejects(conflict('Channel is not ready'));
+    ml.on(DescribeChannelCommand).resolves({ State: 'IDLE' });
     const error = await startChannel(deps, registry.reload()).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ChannelNotReadyError);
     expect((error as Error).name).toBe('ChannelNotReadyError');
@@ -192,9 +195,16 @@ describe('startChannel', () => {
 
   it.each(['CREATING', 'STOPPING'])('is not ready while %s', async (state) => {
     const { deps } = started();
+    ml.on(StartChannelCommand).rejects(conflict(`Channel is ${state}`));
     ml.on(DescribeChannelCommand).resolves({ State: state as 'CREATING' });
     await expect(startChannel(deps, registry.reload())).rejects.toBeInstanceOf(ChannelNotReadyError);
-    expect(ml).not.toHaveReceivedCommand(StartChannelCommand);
+  });
+
+  it.each(['CREATE_FAILED', 'DELETING'])('refuses for good from %s', async (state) => {
+    const { deps } = started();
+    ml.on(StartChannelCommand).rejects(conflict(`Channel is ${state}`));
+    ml.on(DescribeChannelCommand).resolves({ State: state as 'DELETING' });
+    await expect(startChannel(deps, registry.reload())).rejects.toThrow(`cannot start from ${state}`);
   });
 });
 
@@ -216,27 +226,39 @@ describe('describeChannel', () => {
 });
 
 describe('stopChannel', () => {
-  it('stops a running channel', async () => {
+  const now = () => new Date('2026-12-04T12:00:00.000Z');
+  const requestedAt = '2026-12-04T12:00:00.000Z';
+
+  it('stops a running channel with one call, forgetting earlier event states first', async () => {
     const { deps } = setup();
     registry.record.resources.medialiveChannelId = '999';
-    ml.on(DescribeChannelCommand).resolves({ State: 'RUNNING' });
     ml.on(StopChannelCommand).resolves({ State: 'STOPPING' });
-    await expect(stopChannel(deps, registry.reload())).resolves.toEqual({ state: 'STOPPING' });
+    await expect(stopChannel(deps, registry.reload(), now)).resolves.toEqual({ state: 'STOPPING', requestedAt });
+    expect(ml).not.toHaveReceivedCommand(DescribeChannelCommand);
+    expect(registry.writes[0]).toEqual({ op: 'forgetMediaLiveStates' });
   });
 
-  it.each(['IDLE', 'STOPPING'])('is a no-op when %s', async (state) => {
+  it.each(['IDLE', 'STOPPING'])('is a no-op when %s (MediaLive\'s 409, then DescribeChannel says why)', async (state) => {
     const { deps } = setup();
     registry.record.resources.medialiveChannelId = '999';
+    ml.on(StopChannelCommand).rejects(conflict(`Channel is ${state}`));
     ml.on(DescribeChannelCommand).resolves({ State: state as 'IDLE' });
-    await expect(stopChannel(deps, registry.reload())).resolves.toEqual({ state });
-    expect(ml).not.toHaveReceivedCommand(StopChannelCommand);
+    await expect(stopChannel(deps, registry.reload(), now)).resolves.toEqual({ state, requestedAt });
+  });
+
+  it('keeps the 409 of a channel that cannot stop yet (STARTING), for the state machine to retry', async () => {
+    const { deps } = setup();
+    registry.record.resources.medialiveChannelId = '999';
+    ml.on(StopChannelCommand).rejects(conflict('Channel is STARTING'));
+    ml.on(DescribeChannelCommand).resolves({ State: 'STARTING' });
+    await expect(stopChannel(deps, registry.reload(), now)).rejects.toBeInstanceOf(ConflictException);
   });
 
   it('treats NotFound as done', async () => {
     const { deps } = setup();
     registry.record.resources.medialiveChannelId = '999';
-    ml.on(DescribeChannelCommand).rejects(notFound());
-    await expect(stopChannel(deps, registry.reload())).resolves.toEqual({ state: 'DELETED' });
+    ml.on(StopChannelCommand).rejects(notFound());
+    await expect(stopChannel(deps, registry.reload(), now)).resolves.toEqual({ state: 'DELETED', requestedAt });
   });
 });
 

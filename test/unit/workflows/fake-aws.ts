@@ -18,6 +18,7 @@ import * as SM from '@aws-sdk/client-secrets-manager';
 import * as CF from '@aws-sdk/client-cloudfront';
 import * as CW from '@aws-sdk/client-cloudwatch';
 import * as SNS from '@aws-sdk/client-sns';
+import * as SFN from '@aws-sdk/client-sfn';
 
 const meta = { $metadata: {} };
 type AnyInput = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- SDK inputs vary per command; each fake reads its own fields
@@ -49,6 +50,8 @@ export class FakeAws {
   readonly distributions = new Map<string, Distribution>();
   readonly alarms = new Map<string, AnyInput>();
   readonly published: AnyInput[] = [];
+  /** Task tokens redeemed with SendTaskSuccess / SendTaskFailure (callback tasks, harness.ts). */
+  readonly taskResults = new Map<string, { ok: true; output: unknown } | { ok: false; error: string; cause: string }>();
   private readonly stubs: AwsStub<any, any, any>[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any -- one list for stubs of different clients
 
   private id(prefix: string): string {
@@ -106,6 +109,20 @@ export class FakeAws {
       return { MessageId: this.id('msg-') };
     });
     this.stubs.push(sns);
+    const sfn = mockClient(SFN.SFNClient);
+    sfn.on(SFN.SendTaskSuccessCommand).callsFake((input: AnyInput) => {
+      this.log('states', 'SendTaskSuccess', input);
+      if (this.taskResults.has(input.taskToken)) throw new SFN.TaskTimedOut({ $metadata: {}, message: 'Task Timed Out' });
+      this.taskResults.set(input.taskToken, { ok: true, output: JSON.parse(input.output) });
+      return {};
+    });
+    sfn.on(SFN.SendTaskFailureCommand).callsFake((input: AnyInput) => {
+      this.log('states', 'SendTaskFailure', input);
+      if (this.taskResults.has(input.taskToken)) throw new SFN.TaskTimedOut({ $metadata: {}, message: 'Task Timed Out' });
+      this.taskResults.set(input.taskToken, { ok: false, error: input.error ?? 'States.TaskFailed', cause: input.cause ?? '' });
+      return {};
+    });
+    this.stubs.push(sfn);
     return this;
   }
 

@@ -44,6 +44,9 @@ export interface RunResult {
   transitions: number;
 }
 
+/** `$$.Task.Token` as the engine sees it; each callback task replaces it with a fresh token. */
+const HARNESS_TOKEN = '__harness_task_token__';
+
 export class InjectedFailure extends Error {
   constructor(state: string, when: string) {
     super(`injected failure ${when} ${state}`);
@@ -68,6 +71,7 @@ export class WorkflowHarness {
   private realFetch?: typeof fetch;
   private faults: Fault[] = [];
   private executions = 0;
+  private tokens = 0;
   readonly tasks: string[] = [];
 
   constructor() {
@@ -174,6 +178,14 @@ export class WorkflowHarness {
 
   private taskHandlers(spec: StateMachineSpec): Record<string, (input: JsonValue) => Promise<JsonValue>> {
     const out: Record<string, (input: JsonValue) => Promise<JsonValue>> = {};
+    const callbackStates = new Set<string>();
+    const walk = (states: Record<string, { Type: string; Resource?: unknown; Branches?: { States: Record<string, never> }[] }>) => {
+      for (const [name, st] of Object.entries(states)) {
+        if (st.Type === 'Task' && String(st.Resource).endsWith('.waitForTaskToken')) callbackStates.add(name);
+        for (const b of st.Branches ?? []) walk(b.States);
+      }
+    };
+    walk(spec.definition.States as never);
     for (const [state, fnKey] of Object.entries(spec.taskFunctions)) {
       out[state] = async (input) => {
         this.tasks.push(state);
@@ -185,13 +197,34 @@ export class WorkflowHarness {
           return asLambdaError(e);
         };
         if (fault?.when === 'before') throw injected('before');
+        // `lambda:invoke.waitForTaskToken`: the function gets Parameters.Payload with a fresh task
+        // token; the task ends when someone redeems it (SendTaskSuccess / SendTaskFailure through
+        // FakeAws). No MediaLive event ever comes here, so a token the handler did not redeem itself
+        // times out at once — tests never depend on time (the twin runs the real timeout).
+        const callback = callbackStates.has(state);
+        const token = callback ? `harness-token-${++this.tokens}` : undefined;
+        const payload = callback ? JSON.parse(JSON.stringify((input as { Payload: JsonValue }).Payload).split(HARNESS_TOKEN).join(token as string)) as JsonValue : input;
         let result: unknown;
         try {
-          result = await currentFunction.run(fnKey, () => this.handler(fnKey)(structuredClone(input), { functionName: fnKey, awsRequestId: `req-${this.tasks.length}`, getRemainingTimeInMillis: () => 30_000 }));
+          result = await currentFunction.run(fnKey, () => this.handler(fnKey)(structuredClone(payload), { functionName: fnKey, awsRequestId: `req-${this.tasks.length}`, getRemainingTimeInMillis: () => 30_000 }));
         } catch (error) {
           throw asLambdaError(error);
         }
         if (fault?.when === 'after') throw injected('after');
+        if (token) {
+          const redeemed = this.aws.taskResults.get(token);
+          if (!redeemed) {
+            const e = new Error('the parked task timed out');
+            e.name = 'States.Timeout';
+            throw e;
+          }
+          if (!redeemed.ok) {
+            const e = new Error(redeemed.cause);
+            e.name = redeemed.error;
+            throw e;
+          }
+          return redeemed.output as JsonValue;
+        }
         return (result ?? null) as JsonValue;
       };
     }
@@ -237,6 +270,7 @@ export class WorkflowHarness {
       context: {
         Execution: { Id: `${spec.arn.replace(':stateMachine:', ':execution:')}:${name}`, Name: name, StartTime: new Date().toISOString(), Input: input as never, RoleArn: 'arn:aws:iam::111122223333:role/sfn' },
         StateMachine: { Id: spec.arn, Name: spec.name },
+        Task: { Token: HARNESS_TOKEN },
       } as never,
     });
     let transitions = 0;

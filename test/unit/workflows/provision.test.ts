@@ -89,8 +89,10 @@ describe('provision: happy path', () => {
     expect(record?.onAirAt).toBeDefined();
     const ch = h.aws.channels.get(record?.resources.medialiveChannelId as string);
     expect(ch?.State).toBe('RUNNING');
-    // The channel was still CREATING when StartChannel came: ChannelNotReadyError, retried, then started once.
-    expect(result.tasks.filter((t) => t === 'StartChannel')).toHaveLength(2);
+    // StartChannel waited for the channel to be created (no event in this harness: the safety-net
+    // look, DescribeChannelCreated, until this fake's CREATING settles), so one start, accepted at once.
+    expect(result.tasks.filter((t) => t === 'DescribeChannelCreated').length).toBeGreaterThanOrEqual(1);
+    expect(result.tasks.filter((t) => t === 'StartChannel')).toHaveLength(1);
     expect(h.aws.calls.filter((c) => c.command === 'StartChannel' && c.input.ChannelId === ch?.Id)).toHaveLength(1);
     // Watchable was checked through the CDN URL viewers use, not the origin.
     expect(h.aws.calls.filter((c) => c.command === 'GET').map((c) => c.input.url)).toContain(record?.playback?.hls);
@@ -260,12 +262,15 @@ const STEPS: [string, string][] = [
   ['CreateInput', 'createInput'],
   ['CreatePackager', 'createPackager'],
   ['CreateChannel', 'createChannel'],
+  ['WaitForCreated', 'waitForCreated'],
+  ['DescribeChannelCreated', 'waitForCreated'],
   ['CreateOriginAccessControl', 'createOriginAccessControl'],
   ['CreateDistribution', 'createDistribution'],
   ['AuthorizeCdn', 'authorizeCdn'],
   ['CreateAlarms', 'createAlarms'],
   ['CreateCdnAlarm', 'createCdnAlarm'],
   ['StartChannel', 'startChannel'],
+  ['WaitForRunning', 'waitForRunning'],
   ['DescribeChannelRunning', 'waitForRunning'],
   ['CheckPlayback', 'checkPlayback'],
   ['MarkOnAir', 'markOnAir'],

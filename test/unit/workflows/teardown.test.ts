@@ -117,6 +117,7 @@ describe('teardown', () => {
 const STEPS: [string, string][] = [
   ['BeginTeardown', 'beginTeardown'],
   ['StopChannel', 'stopChannel'],
+  ['WaitForChannelStopped', 'waitForChannelStopped'],
   ['DescribeChannelStopped', 'waitForChannelStopped'],
   ['DeleteChannel', 'deleteChannel'],
   ['DescribeInputDetached', 'waitForInputDetached'],

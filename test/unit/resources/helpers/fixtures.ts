@@ -58,10 +58,10 @@ export function makeRecord(profileName = 'default', overrides: ProfileOverrides 
   };
 }
 
-export type Write = { op: 'record'; path: string[]; value: unknown } | { op: 'update'; fields: Record<string, unknown> };
+export type Write = { op: 'record'; path: string[]; value: unknown } | { op: 'update'; fields: Record<string, unknown> } | { op: 'forgetMediaLiveStates' };
 
 /** ChannelRegistry's write semantics over one record in memory. */
-export class MemoryRegistry implements Pick<ChannelRegistry, 'recordResource' | 'update'> {
+export class MemoryRegistry implements Pick<ChannelRegistry, 'recordResource' | 'update' | 'forgetMediaLiveStates'> {
   readonly writes: Write[] = [];
   constructor(public record: ChannelRecord) {}
 
@@ -83,6 +83,13 @@ export class MemoryRegistry implements Pick<ChannelRegistry, 'recordResource' | 
     if (channelId !== this.record.channelId) throw new Error(`unknown channel ${channelId}`);
     this.writes.push({ op: 'update', fields: fields as Record<string, unknown> });
     Object.assign(this.record, structuredClone(fields));
+  }
+
+  async forgetMediaLiveStates(channelId: string): Promise<void> {
+    if (channelId !== this.record.channelId) throw new Error(`unknown channel ${channelId}`);
+    this.writes.push({ op: 'forgetMediaLiveStates' });
+    delete this.record.medialiveStates;
+    delete this.record.wait;
   }
 
   /** The record as a handler would reload it. */
