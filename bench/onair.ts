@@ -77,7 +77,9 @@ export function analyse(rec: ExecutionRecord, topLevel: readonly string[], bound
 void runBenchmark('onair', async () => {
   const profile = resolveProfile('default', provisionInput('x').overrides);
   const bound = onAirBound(profile);
-  const c = await benchCloud(SCALE);
+  // 20 channels at once: 4× MediaLive's default of 5 channels, raised as a real event's account would
+  // have them (functions/lib/quotas.ts); on default quotas the 6th is refused before anything is created.
+  const c = await benchCloud(SCALE, { quotas: 'raised' });
   try {
     const topLevel = Object.keys(c.cloud.workflows.stateMachines.provision!.definition.States);
     const runs: Promise<ProvisionTiming>[] = [];

@@ -38,6 +38,8 @@ export interface LocalCloudOptions extends Omit<TwinOptions, 'services'> {
   logLevel?: string;
   /** EventBridge duplicate-delivery probability, 0 … 1 (default 0). */
   duplicateProbability?: number;
+  /** Probability that an AWS service's event is lost (best-effort delivery), 0 … 1 (default 0). */
+  eventLossProbability?: number;
   /**
    * Run serverless.yml's scheduled rules (the recovery reconciler, the sweeper) on the twin clock
    * (default true). A test that injects "the Nth call fails" may turn them off so a background
@@ -104,7 +106,7 @@ function service<T>(twin: Twin, name: string): T {
 }
 
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
-  const { root, stage, logLevel, duplicateProbability, scheduledRules = true, ...twinOptions } = options;
+  const { root, stage, logLevel, duplicateProbability, eventLossProbability, scheduledRules = true, ...twinOptions } = options;
   // Services passed explicitly: server.ts's default `import('./services')` is a directory import,
   // which Node's ESM loader refuses when the twin runs under tsx (npm start).
   const twin = await startTwin({ ...twinOptions, services: SERVICES });
@@ -127,6 +129,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const eventBridge = service<EventBridgeService>(twin, 'events');
     const scheduler = service<SchedulerService>(twin, 'scheduler');
     if (duplicateProbability !== undefined) eventBridge.duplicateProbability = duplicateProbability;
+    if (eventLossProbability !== undefined) eventBridge.lossProbability = eventLossProbability;
 
     for (const fn of Object.values(workflows.functions)) {
       lambda.register({

@@ -68,9 +68,19 @@ export class EventBridgeService implements ServiceBehaviour {
   private started = false;
   /** Probability that a delivery is made twice (EventBridge is at-least-once). */
   duplicateProbability: number;
+  /**
+   * Probability that an event an AWS service emits (source `aws.*`) never reaches the bus: MediaLive's
+   * events are "Delivery type: Best effort" (https://docs.aws.amazon.com/eventbridge/latest/ref/
+   * events-ref-medialive.html). 0 by default; tests and ONAIR_TWIN_EVENT_LOSS raise it. Events sent
+   * with PutEvents are never lost.
+   */
+  lossProbability: number;
+  /** AWS service events dropped by lossProbability, for tests. */
+  lost = 0;
 
-  constructor(private readonly env: TwinEnv, options: { duplicateProbability?: number } = {}) {
+  constructor(private readonly env: TwinEnv, options: { duplicateProbability?: number; lossProbability?: number } = {}) {
     this.duplicateProbability = options.duplicateProbability ?? Number(process.env.ONAIR_TWIN_EVENT_DUPLICATES ?? 0);
+    this.lossProbability = options.lossProbability ?? Number(process.env.ONAIR_TWIN_EVENT_LOSS ?? 0);
     this.unsubscribe = env.events.subscribe((e) => this.route(e));
   }
 
@@ -145,6 +155,10 @@ export class EventBridgeService implements ServiceBehaviour {
   }
 
   private route(event: DeliveredEvent): void {
+    if (this.lossProbability > 0 && event.source.startsWith('aws.') && Math.random() < this.lossProbability) {
+      this.lost += 1;
+      return;
+    }
     for (const rule of this.rules.values()) {
       if (rule.state === 'DISABLED') continue;
       if (!matchesEventPattern(rule.parsed, event as unknown as Record<string, unknown>)) continue;

@@ -48,7 +48,8 @@ describe('stop then start', () => {
     await onAir('cycle-1');
     const stopped = await h.run('stop', { channelId: 'cycle-1', reason: 'api' });
     expect(stopped.status).toBe('SUCCEEDED');
-    expect(stopped.tasks).toEqual(['Acquire', 'StopChannel', 'DescribeChannelStopped', 'MarkIdle', 'NotifyStopped']);
+    // No MediaLive event in this harness: the parked wait (WaitForIdle) times out and DescribeChannel decides.
+    expect(stopped.tasks).toEqual(['Acquire', 'StopChannel', 'WaitForIdle', 'DescribeChannelStopped', 'MarkIdle', 'NotifyStopped']);
     expect(await h.record('cycle-1')).toMatchObject({ status: 'IDLE', desiredState: 'IDLE', execution: { workflow: 'stop' } });
     expect(await medialiveState('cycle-1')).toBe('IDLE');
     expect(scheduler).toHaveReceivedCommandWith(DeleteScheduleCommand, { Name: 'cycle-1-costguard', GroupName: 'onair-dev' });
@@ -56,7 +57,7 @@ describe('stop then start', () => {
 
     const started = await h.run('start', { channelId: 'cycle-1', reason: 'broadcast', broadcastId: 'b-12345678' });
     expect(started.status).toBe('SUCCEEDED');
-    expect(started.tasks).toEqual(expect.arrayContaining(['Acquire', 'StartChannel', 'DescribeChannelRunning', 'CheckPlayback', 'MarkOnAir', 'ArmCostGuard', 'NotifyOnAir']));
+    expect(started.tasks).toEqual(expect.arrayContaining(['Acquire', 'StartChannel', 'WaitForRunning', 'DescribeChannelRunning', 'CheckPlayback', 'MarkOnAir', 'ArmCostGuard', 'NotifyOnAir']));
     expect(await h.record('cycle-1')).toMatchObject({ status: 'ON_AIR', desiredState: 'ON_AIR', execution: { workflow: 'start' } });
     expect(await medialiveState('cycle-1')).toBe('RUNNING');
     // No maxOnAirMinutes in this profile: nothing to arm.
