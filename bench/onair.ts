@@ -20,13 +20,14 @@ import { DEFAULT_SCALE, LATENCY } from '../local/core/latency';
 import { resolveProfile } from '../functions/lib/profile';
 import { POLLS } from '../functions/lib/workflow';
 import { benchCloud, provisionInput, sleep, stateTimes } from './lib/cloud';
-import { onAirBound } from './lib/bound';
+import { onAirBound, teardownBound } from './lib/bound';
 import { QUICK, runBenchmark } from './lib/result';
 import { mean, percentile, round } from './lib/stats';
 import type { ExecutionRecord } from '../local/services/stepfunctions';
 
 const N = Number(process.env.BENCH_ONAIR_N ?? (QUICK ? 3 : 20));
 const GAP_MS = Number(process.env.BENCH_ONAIR_GAP_MS ?? 3000);
+const TEARDOWN_GAP_MS = 1000;
 const SCALE = Number(process.env.BENCH_SCALE ?? DEFAULT_SCALE);
 
 export interface ProvisionTiming {
@@ -95,6 +96,23 @@ void runBenchmark('onair', async () => {
     }
     const timings = await Promise.all(runs);
     const ok = timings.filter((t) => t.status === 'ON_AIR');
+
+    // Teardown of each running channel against MediaLive's deletion chain. Every channel here allows
+    // the same CIDRs, so they share one input security group (deleted with the last input only).
+    const tBound = teardownBound({ securityGroupShared: true });
+    const teardowns: Promise<{ channelId: string; ms: number; ok: boolean; transitions: number }>[] = [];
+    for (const [i, t] of ok.entries()) {
+      teardowns.push((async () => {
+        const arn = await c.start('teardown', { channelId: t.channelId });
+        const rec = await c.finished(arn);
+        const done = stateTimes(rec, 'MarkDeleted').exited ?? rec.stopDate ?? rec.startDate;
+        return { channelId: t.channelId, ms: done - rec.startDate, ok: rec.status === 'SUCCEEDED', transitions: rec.stateTransitions };
+      })());
+      if (i < ok.length - 1) await sleep(TEARDOWN_GAP_MS);
+    }
+    const torn = await Promise.all(teardowns);
+    const tornOk = torn.filter((t) => t.ok);
+    const tRatios = tornOk.map((t) => t.ms / tBound.ms);
     const ratios = ok.map((t) => t.ratio);
     const avgPerState: Record<string, number> = {};
     for (const s of topLevel) {
@@ -109,6 +127,10 @@ void runBenchmark('onair', async () => {
         { id: 'onair.bound', label: 'Bound (longest AWS latency chain)', value: s(bound.ms), unit: 's (AWS pace)', note: bound.critical },
         { id: 'onair.measured.p50', label: 'Time to ON_AIR, p50', value: s(percentile(ok.map((t) => t.measuredMs), 50)), unit: 's (AWS pace)' },
         { id: 'onair.succeeded', label: 'Provisions ON_AIR', value: ok.length, unit: `of ${N}`, target: { op: '>=', value: N } },
+        { id: 'onair.teardown.ratio.p50', label: 'Teardown of a running channel ÷ bound, p50', value: round(percentile(tRatios, 50), 3), unit: '×', target: { op: '<=', value: 1.1 } },
+        { id: 'onair.teardown.bound', label: 'Teardown bound (MediaLive deletion chain)', value: s(tBound.ms), unit: 's (AWS pace)' },
+        { id: 'onair.teardown.measured.p50', label: 'Teardown, p50', value: s(percentile(tornOk.map((t) => t.ms), 50)), unit: 's (AWS pace)' },
+        { id: 'onair.teardown.succeeded', label: 'Teardowns to DELETED', value: tornOk.length, unit: `of ${ok.length}`, target: { op: '>=', value: ok.length } },
       ],
       details: {
         scale: SCALE, count: N, arrivalGapRealMs: GAP_MS, bound,
@@ -127,6 +149,10 @@ void runBenchmark('onair', async () => {
         // (its only real dependency) instead of after the MediaLive channel.
         ratioP50IfCdnAfterPackager: round(percentile(ok.map((t) => (t.measuredMs - (t.beforeCdnMs - t.packagerReadyMs)) / bound.ms), 50), 3),
         transitionsPerProvisionP50: percentile(ok.map((t) => t.transitions), 50),
+        teardownBound: tBound,
+        teardownRatioP95: round(percentile(tRatios, 95), 3),
+        transitionsPerTeardownP50: percentile(tornOk.map((t) => t.transitions), 50),
+        leftAfterTeardowns: c.cloud.channelInventory().length,
         provisions: timings.map((t) => ({ channelId: t.channelId, status: t.status, seconds: s(t.measuredMs), ratio: round(t.ratio, 3), beforeCdn: s(t.beforeCdnMs), afterDeployed: s(t.afterDeployedMs), transitions: t.transitions })),
       },
     };

@@ -330,6 +330,14 @@ export async function main(argv: string[]): Promise<number> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+  // `npm start | tee log`: Ctrl-C reaches the whole pipeline, so the reader is gone while the teardown
+  // still reports. A write to a closed pipe is EPIPE, emitted on the stream; unhandled, it would end
+  // this process before its channels are torn down. Keep tearing down; only the messages are lost.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
 
   if (args.demo) {
     const started = Date.now();

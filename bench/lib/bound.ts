@@ -81,3 +81,22 @@ export function onAirBound(profile: Pick<Profile, 'channelClass' | 'segmentSecon
   const critical = chains.reduce((a, b) => (b.ms > a.ms ? b : a));
   return { ms: critical.ms, critical: critical.name, chains };
 }
+
+/**
+ * The bound for tearing a running channel down: MediaLive's deletion order, each step waiting for
+ * the one before (aws-facts.md "Deletion order"), from the same latency profile:
+ *
+ *   StopChannel → IDLE → DeleteChannel → DELETED → input DETACHED → DeleteInput → DELETED
+ *     → security group no longer IN_USE → DeleteInputSecurityGroup   (only when no other input uses it)
+ *   packager and alarms: deleted at once, in parallel (never on the chain)
+ */
+export function teardownBound(options: { securityGroupShared: boolean }): Bound {
+  const medialive = chain('MediaLive deletion order', [
+    { step: 'StopChannel → IDLE', latency: 'medialive.channel.stop' },
+    { step: 'DeleteChannel → DELETED', latency: 'medialive.channel.delete' },
+    { step: 'input DETACHED', latency: 'medialive.input.detach' },
+    { step: 'DeleteInput → DELETED', latency: 'medialive.input.delete' },
+    ...(options.securityGroupShared ? [] : [{ step: 'security group no longer IN_USE', latency: 'medialive.inputSecurityGroup.inUseLinger' }]),
+  ]);
+  return { ms: medialive.ms, critical: medialive.name, chains: [medialive] };
+}

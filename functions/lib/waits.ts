@@ -32,7 +32,7 @@ import { pipelineCount } from './medialive/builders';
 import type { ChannelRecord, ChannelRegistry } from './registry';
 
 /** The MediaLive waits that events can wake (names shared with POLLS in functions/lib/workflow.ts). */
-export const EVENT_WAITS = ['channelCreated', 'channelRunning', 'channelStopped'] as const;
+export const EVENT_WAITS = ['channelCreated', 'channelRunning', 'channelStopped', 'channelDeleted'] as const;
 export type EventWait = (typeof EVENT_WAITS)[number];
 
 /** A task token parked on the channel record (one wait at a time: workflows on a channel are serialized). */
@@ -70,6 +70,10 @@ export function verdict(wait: Pick<ParkedWait, 'name'>, seen: Record<string, Sta
       const stopped = [channel, ...pipelines].find((s) => s && (s.state === 'STOPPED' || s.state === 'DELETED'));
       if (stopped) return { outcome: 'contradicted', detail: `MediaLive reported ${stopped.state} while starting` };
       return { outcome: 'pending', detail: `RUNNING ${running}/${pipelinesTotal} pipelines (events)` };
+    }
+    case 'channelDeleted': {
+      if (channel?.state === 'DELETED') return { outcome: 'met', detail: 'DELETED (event)' };
+      return { outcome: 'pending', detail: channel ? `${channel.state} (event)` : 'no event yet' };
     }
     case 'channelStopped': {
       // The channel-level event says STOPPED (never IDLE, which is DescribeChannel's word for it).

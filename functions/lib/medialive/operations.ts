@@ -280,6 +280,7 @@ export async function deleteChannel(deps: MediaLiveDeps, record: ChannelRecord):
   if (found.State === 'DELETING') return { deleted: false, state: 'DELETING' };
   try {
     // A channel that is not IDLE answers ConflictException: it propagates for the state machine.
+    await deps.registry.forgetMediaLiveStates(record.channelId); // functions/lib/waits.ts: only events after the request count
     const out = await deps.medialive.send(new DeleteChannelCommand({ ChannelId: id }));
     if (out.State === 'DELETED') return forget();
     return { deleted: false, state: out.State ?? 'DELETING' };

@@ -138,12 +138,12 @@ describe('the state machines park as POLLS says', () => {
   };
   for (const [key, spec] of Object.entries(workflows.stateMachines)) walk(key, spec.definition.States);
 
-  it('provision waits for CREATED, provision and start for RUNNING, stop and teardown for STOPPED, each through the park function', () => {
-    expect(parked.map((p) => `${p.machine}.${p.name}`).sort()).toEqual(['provision.WaitForCreated', 'provision.WaitForRunning', 'start.WaitForRunning', 'stop.WaitForIdle', 'teardown.WaitForChannelStopped']);
+  it('provision waits for CREATED, provision and start for RUNNING, stop and teardown for STOPPED, teardown for DELETED, each through the park function', () => {
+    expect(parked.map((p) => `${p.machine}.${p.name}`).sort()).toEqual(['provision.WaitForCreated', 'provision.WaitForRunning', 'start.WaitForRunning', 'stop.WaitForIdle', 'teardown.WaitForChannelDeleted', 'teardown.WaitForChannelStopped']);
     for (const p of parked) expect(workflows.functionByArn(String((p.state.Parameters as Record<string, unknown>).FunctionName))?.key).toBe('parkWait');
   });
 
-  it.each(['provision.WaitForCreated', 'provision.WaitForRunning', 'start.WaitForRunning', 'stop.WaitForIdle', 'teardown.WaitForChannelStopped'])('%s: timeout = the poll interval, a timeout looks instead of re-parking', (id) => {
+  it.each(['provision.WaitForCreated', 'provision.WaitForRunning', 'start.WaitForRunning', 'stop.WaitForIdle', 'teardown.WaitForChannelStopped', 'teardown.WaitForChannelDeleted'])('%s: timeout = the poll interval, a timeout looks instead of re-parking', (id) => {
     const p = parked.find((x) => `${x.machine}.${x.name}` === id)!;
     const payload = (p.state.Parameters as { Payload: Record<string, string> }).Payload;
     const wait = payload.wait as (typeof EVENT_WAITS)[number];
@@ -156,9 +156,10 @@ describe('the state machines park as POLLS says', () => {
     const catches = p.state.Catch as { ErrorEquals: string[]; Next: string }[];
     const look = catches.find((c) => c.ErrorEquals.includes('States.Timeout'));
     expect(look?.ErrorEquals).toContain(WOKEN_TO_CHECK);
-    // The look is the same bounded describe as before, for the same poll, and it loops back here.
+    // The look is the same bounded poll as before (a describe, or DeleteChannel confirming), and it loops back here.
     const describe = p.states[look!.Next]!;
-    expect(describe.Parameters).toMatchObject({ poll: wait, 'previous.$': `$.polls.${wait}` });
+    expect(describe.Parameters).toMatchObject({ 'previous.$': `$.polls.${wait}` });
+    expect(describe.Parameters).toMatchObject(wait === 'channelDeleted' ? { resource: 'channel' } : { poll: wait });
     const choice = p.states[String(describe.Next)]!;
     expect(choice.Default).toBe(p.name);
   });

@@ -120,6 +120,7 @@ const STEPS: [string, string][] = [
   ['WaitForChannelStopped', 'waitForChannelStopped'],
   ['DescribeChannelStopped', 'waitForChannelStopped'],
   ['DeleteChannel', 'deleteChannel'],
+  ['WaitForChannelDeleted', 'deleteChannel'],
   ['DescribeInputDetached', 'waitForInputDetached'],
   ['DeleteInput', 'deleteInput'],
   ['DescribeInputSecurityGroupIdle', 'waitForInputSecurityGroupIdle'],
