@@ -19,6 +19,8 @@
 import type { ChannelRecord } from '../functions/lib/registry';
 import { RATE_LIMITS } from '../local/core/latency';
 import type { ExecutionRecord } from '../local/services/stepfunctions';
+import { resolveProfile } from '../functions/lib/profile';
+import { onAirBound } from './lib/bound';
 import { benchCloud, provisionInput, stateTimes } from './lib/cloud';
 import { channelOwnedInventory, orphans } from './lib/orphans';
 import { QUICK, runBenchmark } from './lib/result';
@@ -71,6 +73,18 @@ void runBenchmark('scale', async () => {
       else byOperation[r.operation] = (byOperation[r.operation] ?? 0) + 1;
     }
     const floorMs = (made / limit.tps) * 1000;
+    // The issue's bound: the calls a channel cannot do without (its creates and its start; the
+    // security group once per CIDR set) at the account's rate, or one channel's MediaLive chain,
+    // whichever is longer.
+    const ESSENTIAL = new Set(['CreateInputSecurityGroup', 'CreateInput', 'CreateChannel', 'StartChannel']);
+    const essential = Object.entries(byOperation).filter(([op]) => ESSENTIAL.has(op)).reduce((a, [, n]) => a + n, 0);
+    const essentialFloorMs = (essential / limit.tps) * 1000;
+    const chain = onAirBound(resolveProfile('default', provisionInput('x').overrides));
+    const boundMs = Math.max(essentialFloorMs, chain.ms);
+    // What no schedule can beat: the last start waits for its share of the essential calls, then its
+    // own StartChannel → watchable chain still runs (the create and lockout overlap the queue).
+    const critical = chain.chains.find((c) => c.name === chain.critical);
+    const startToWatchableMs = chain.ms - (critical?.steps.filter((st) => !st.latency.startsWith('medialive.channel.start') && !st.latency.startsWith('profile.')).reduce((a, st) => a + st.ms, 0) ?? 0);
 
     const records: ChannelRecord[] = [];
     for (let i = 0; i < N; i++) {
@@ -94,7 +108,9 @@ void runBenchmark('scale', async () => {
         { id: 'scale.failedExecutions', label: 'Failed executions', value: failed.length, unit: 'executions', target: { op: '<=', value: 0 } },
         { id: 'scale.orphans', label: 'Orphaned resources', value: orphaned.length, unit: 'resources', target: { op: '<=', value: 0 } },
         { id: 'scale.keptByFailed', label: 'Resources left on channels that did not reach ON_AIR', value: keptByFailed, unit: 'resources', target: { op: '<=', value: 0 } },
-        { id: 'scale.ratio', label: 'Makespan ÷ (MediaLive calls ÷ 5/s)', value: round(makespanMs / floorMs, 3), unit: '×', target: { op: '<=', value: 1.3 } },
+        { id: 'scale.ratio', label: 'Makespan ÷ max(essential calls ÷ 5/s, MediaLive chain)', value: round(makespanMs / boundMs, 3), unit: '×', target: { op: '<=', value: 1.3 }, note: `max(${round(essentialFloorMs / 1000, 1)} s, ${round(chain.ms / 1000, 1)} s)` },
+        { id: 'scale.ratioCallsMade', label: 'Makespan ÷ (MediaLive calls made ÷ 5/s), the earlier figure', value: round(makespanMs / floorMs, 3), unit: '×' },
+        { id: 'scale.makespan', label: 'Makespan, first StartExecution → last ON_AIR', value: round(makespanMs / 1000, 1), unit: 's (AWS pace)' },
         { id: 'scale.callsPerChannel', label: 'MediaLive calls per provisioned channel', value: round(made / N, 2), unit: 'calls', target: { op: '<=', value: 6 } },
       ],
       details: {
@@ -102,6 +118,9 @@ void runBenchmark('scale', async () => {
         makespanSeconds: round(makespanMs / 1000, 1), realSeconds: round(realSeconds, 1),
         medialiveCallsMade: made, medialiveThrottled: throttled, floorSeconds: round(floorMs / 1000, 1),
         medialiveCallsByOperation: byOperation, callsPerChannel: round(made / N, 1),
+        essentialCalls: essential, essentialFloorSeconds: round(essentialFloorMs / 1000, 1), chainSeconds: round(chain.ms / 1000, 1),
+        // Floor + the last channel's StartChannel → watchable: a schedule-independent lower bound.
+        ratioToFloorPlusStartChain: round(makespanMs / (essentialFloorMs + startToWatchableMs), 3),
         stateTransitionsTotal: retries, rollbacks,
         failed: failed.slice(0, 3).map((e) => ({ name: e.name, status: e.status, error: e.error, cause: e.cause?.slice(0, 300) })),
         failuresByCause: failuresByCause(failed),
