@@ -7,20 +7,14 @@
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
-import { ValidationError } from '../lib/errors';
 import { logger } from '../lib/logger';
-import { parseEventBridgeEvent } from '../lib/recovery/events';
+import { parseOrIgnore } from '../lib/recovery/events';
 import { channelForMediaLive, processEvent, type Outcome } from '../lib/recovery/service';
 import { deps } from './deps';
 
 export async function onEvent(raw: unknown, d = deps): Promise<Outcome | { ignored: string }> {
-  let parsed;
-  try {
-    parsed = parseEventBridgeEvent(raw);
-  } catch (error) {
-    if (error instanceof ValidationError) return { ignored: error.message.slice(0, 300) };
-    throw error;
-  }
+  const parsed = parseOrIgnore(raw);
+  if ('ignored' in parsed) return parsed;
   const channelId = 'channelId' in parsed.target ? parsed.target.channelId : await channelForMediaLive(d, parsed.target.medialiveChannelId);
   if (!channelId) return { ignored: 'not an OnAir channel' };
   logger.appendKeys({ channelId });

@@ -10,9 +10,8 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { registry as defaultRegistry } from '../lib/clients/dynamodb';
 import { sfn as defaultSfn } from '../lib/clients/sfn';
-import { ValidationError } from '../lib/errors';
 import { logger } from '../lib/logger';
-import { parseEventBridgeEvent } from '../lib/recovery/events';
+import { parseOrIgnore } from '../lib/recovery/events';
 import { channelForMediaLive, type ChannelRegistry } from '../lib/registry';
 import { CHANNEL_KEY, wakeIfDue, type WakeDeps } from '../lib/waits';
 
@@ -21,13 +20,8 @@ export interface StateChangeDeps extends WakeDeps {
 }
 
 export async function onStateChange(raw: unknown, d: StateChangeDeps = { sfn: defaultSfn, registry: defaultRegistry }): Promise<{ ignored: string } | { channelId: string; outcome: string }> {
-  let parsed;
-  try {
-    parsed = parseEventBridgeEvent(raw);
-  } catch (error) {
-    if (error instanceof ValidationError) return { ignored: error.message.slice(0, 300) };
-    throw error;
-  }
+  const parsed = parseOrIgnore(raw);
+  if ('ignored' in parsed) return parsed;
   if (parsed.event.kind !== 'state' || !('medialiveChannelId' in parsed.target)) return { ignored: `not a state change (${parsed.event.kind})` };
   const channelId = await channelForMediaLive(d.registry, parsed.target.medialiveChannelId);
   if (!channelId) return { ignored: 'not an OnAir channel' };

@@ -105,3 +105,16 @@ export function parseEventBridgeEvent(raw: unknown): ParsedEvent {
   }
   throw new ValidationError(`Not a recovery event: ${e.source} ${e['detail-type']}`, [{ field: 'detail-type', message: 'not handled by recovery' }]);
 }
+
+/**
+ * For EventBridge targets: the parsed event, or why it is dropped. A malformed or foreign event is
+ * never thrown — EventBridge would retry garbage; anything else (a bug) is.
+ */
+export function parseOrIgnore(raw: unknown): ParsedEvent | { ignored: string } {
+  try {
+    return parseEventBridgeEvent(raw);
+  } catch (error) {
+    if (error instanceof ValidationError) return { ignored: error.message.slice(0, 300) };
+    throw error;
+  }
+}
