@@ -87,22 +87,43 @@ export async function ensureInputSecurityGroup(deps: MediaLiveDeps, record: Chan
   // reused, whichever channel created it. That also finds again a create whose registry write was
   // lost (CreateInputSecurityGroup takes no name and no idempotency token).
   const cidrs = record.profile.input.allowedCidrs;
-  let nextToken: string | undefined;
-  do {
-    const page = await medialive.send(new ListInputSecurityGroupsCommand({ NextToken: nextToken, MaxResults: 100 }));
-    const mine = (page.InputSecurityGroups ?? []).find((g) =>
-      g.Id && !GONE.has(g.State ?? '') && hasStageTag(g.Tags, stage) && sameCidrs(g, cidrs));
-    if (mine?.Id) {
-      await registry.recordResource(record.channelId, ['inputSecurityGroupId'], mine.Id);
-      return { inputSecurityGroupId: mine.Id };
-    }
-    nextToken = page.NextToken;
-  } while (nextToken);
+  const reusable = await reusableGroups(medialive, stage, cidrs);
+  if (reusable[0]) {
+    await registry.recordResource(record.channelId, ['inputSecurityGroupId'], reusable[0]);
+    return { inputSecurityGroupId: reusable[0] };
+  }
   const created = await medialive.send(new CreateInputSecurityGroupCommand(buildInputSecurityGroupRequest(record, stage)));
   const id = created.SecurityGroup?.Id;
   if (!id) throw new ResourceFailedError('CreateInputSecurityGroup returned no id');
-  await registry.recordResource(record.channelId, ['inputSecurityGroupId'], id);
-  return { inputSecurityGroupId: id };
+  // Provisions that start together each find no group and each create one, against a default of 5
+  // per Region. Settle on one: the lowest id of the matching groups wins, and a loser deletes its own
+  // (no input uses it yet) to take the winner's. Two that create without seeing each other can still
+  // both keep theirs: that leaves two groups, never one per channel.
+  const winner = [id, ...(await reusableGroups(medialive, stage, cidrs))].sort(byNumericId)[0] as string;
+  if (winner !== id) {
+    await undefinedIfNotFound(() => medialive.send(new DeleteInputSecurityGroupCommand({ InputSecurityGroupId: id })));
+  }
+  await registry.recordResource(record.channelId, ['inputSecurityGroupId'], winner);
+  return { inputSecurityGroupId: winner };
+}
+
+/** MediaLive ids are decimal strings: shorter is smaller. */
+function byNumericId(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** This stage's live groups whose whitelist is exactly `cidrs`, every page, lowest id first. */
+async function reusableGroups(medialive: MediaLiveClient, stage: string, cidrs: string[]): Promise<string[]> {
+  const ids: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await medialive.send(new ListInputSecurityGroupsCommand({ NextToken: nextToken, MaxResults: 100 }));
+    for (const g of page.InputSecurityGroups ?? []) {
+      if (g.Id && !GONE.has(g.State ?? '') && hasStageTag(g.Tags, stage) && sameCidrs(g, cidrs)) ids.push(g.Id);
+    }
+    nextToken = page.NextToken;
+  } while (nextToken);
+  return ids.sort(byNumericId);
 }
 
 function ingestUrlsOf(input: Pick<DescribeInputResponse, 'Destinations'>): string[] {

@@ -71,6 +71,27 @@ describe('ensureInputSecurityGroup', () => {
     expect(registry.record.resources.inputSecurityGroupId).toBe('5');
   });
 
+  it('two provisions that created a group each at once settle on the lower id: the other deletes its own', async () => {
+    const { deps } = setup();
+    const group = (id: string) => ({ Id: id, State: 'IDLE' as const, Tags: TAGS, WhitelistRules: [{ Cidr: '203.0.113.10/32' }], Inputs: [] });
+    // Nothing to reuse yet; once created, the other provision's group (111) shows up beside ours (222).
+    ml.on(ListInputSecurityGroupsCommand).resolvesOnce({ InputSecurityGroups: [] }).resolves({ InputSecurityGroups: [group('222'), group('111')] });
+    ml.on(CreateInputSecurityGroupCommand).resolves({ SecurityGroup: { Id: '222', State: 'IDLE' } });
+    ml.on(DeleteInputSecurityGroupCommand).resolves({});
+    await expect(ensureInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ inputSecurityGroupId: '111' });
+    expect(ml).toHaveReceivedCommandWith(DeleteInputSecurityGroupCommand, { InputSecurityGroupId: '222' });
+    expect(registry.record.resources.inputSecurityGroupId).toBe('111');
+  });
+
+  it('the winner of that race keeps its group (ids compare as numbers: 99 < 111)', async () => {
+    const { deps } = setup();
+    const group = (id: string) => ({ Id: id, State: 'IDLE' as const, Tags: TAGS, WhitelistRules: [{ Cidr: '203.0.113.10/32' }], Inputs: [] });
+    ml.on(ListInputSecurityGroupsCommand).resolvesOnce({ InputSecurityGroups: [] }).resolves({ InputSecurityGroups: [group('111'), group('99')] });
+    ml.on(CreateInputSecurityGroupCommand).resolves({ SecurityGroup: { Id: '99', State: 'IDLE' } });
+    await expect(ensureInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ inputSecurityGroupId: '99' });
+    expect(ml).not.toHaveReceivedCommand(DeleteInputSecurityGroupCommand);
+  });
+
   it('returns the recorded group when it still exists, without listing', async () => {
     const { deps } = setup();
     registry.record.resources.inputSecurityGroupId = '111';
