@@ -24,9 +24,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ModelValue, RawRequest, RawResponse, TwinEnv } from '../core/types';
 import { arr, obj, str } from '../services/media-util';
-import { mediaRegistry } from '../services/media-registry';
-import type { DistributionView } from '../services/cloudfront';
-import type { MediaLiveChannelView } from '../services/medialive';
+import { mediaRegistry, type DistributionView, type MediaLiveChannelView } from '../services/media-registry';
 import { policyAllows } from '../iam/policy';
 import { serviceMayAct, type ServiceAction } from '../iam/roles';
 import { type Rendition, renditionsOf, type LiveTiming, hlsMultivariant, hlsMedia, dashMpd, liveWindow, segmentBody } from './manifests';

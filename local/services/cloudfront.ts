@@ -6,7 +6,7 @@
  */
 import { AwsError, type InventoryItem, type ModelValue, type OpContext, type OperationHandler, type ServiceBehaviour, type TwinEnv, type TwinRoute } from '../core/types';
 import { arr, clone, duration, fingerprint, obj, randomAlnum, randomHex, str, Transitions } from './media-util';
-import { registerMedia } from './media-registry';
+import { registerMedia, type DistributionView } from './media-registry';
 import { enforceQuota } from '../core/quotas';
 import { handleCdnRequest } from '../playback';
 
@@ -50,15 +50,6 @@ interface OacRec {
   Id: string;
   config: ModelValue;
   ETag: string;
-}
-
-/** What playback needs to know about a distribution. */
-export interface DistributionView {
-  Id: string;
-  ARN: string;
-  DomainName: string;
-  Status: 'InProgress' | 'Deployed';
-  config: ModelValue;
 }
 
 export class CloudFrontService implements ServiceBehaviour {

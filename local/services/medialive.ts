@@ -9,7 +9,7 @@
  */
 import { AwsError, type InventoryItem, type ModelValue, type OpContext, type OperationHandler, type ServiceBehaviour, type TwinEnv, type TwinRoute } from '../core/types';
 import { arr, clone, control, duration, fingerprint, obj, paginate, parseJsonBody, randomDigits, randomHex, str, tagsOf, Transitions } from './media-util';
-import { registerMedia } from './media-registry';
+import { registerMedia, type MediaLiveChannelView } from './media-registry';
 import { enforceQuota } from '../core/quotas';
 import { channelIssues, roleArnIssues, unprocessable, type ValidationIssue } from './medialive-validation';
 
@@ -114,22 +114,6 @@ interface ChannelRec extends Owner {
 }
 
 interface TokenRec { fingerprint: string; resourceId: string }
-
-/** A view of a channel for other twin parts (playback). */
-export interface MediaLiveChannelView {
-  Id: string;
-  Arn: string;
-  State: ChannelState;
-  PipelinesRunningCount: number;
-  EncoderSettings: ModelValue;
-  Destinations: ModelValue[];
-  RoleArn?: string;
-  startedAt?: number;
-  /** Ids of the pipelines running now. */
-  RunningPipelines: string[];
-  /** Source URLs of the input the channel is reading now (its active attachment). */
-  ActiveInputUrls: string[];
-}
 
 export class MediaLiveService implements ServiceBehaviour {
   readonly signingName = SERVICE;

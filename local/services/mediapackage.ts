@@ -6,7 +6,7 @@
  */
 import { AwsError, type InventoryItem, type ModelValue, type OpContext, type OperationHandler, type ServiceBehaviour, type TwinEnv } from '../core/types';
 import { arr, clone, obj, paginate, randomAlnum, randomHex, str, tagsOf } from './media-util';
-import { registerMedia } from './media-registry';
+import { registerMedia, type V1Origin } from './media-registry';
 
 const SERVICE = 'mediapackage';
 const PACKAGES = ['HlsPackage', 'DashPackage', 'CmafPackage', 'MssPackage'] as const;
@@ -37,14 +37,6 @@ export interface V1EndpointRec {
   TimeDelaySeconds: number;
   Whitelist: string[];
   path: string;
-}
-
-/** What playback learns about a v1 endpoint addressed by host and path. */
-export interface V1Origin {
-  endpoint: V1EndpointRec;
-  /** HLS for HlsPackage and CMAF HLS manifests, DASH for DashPackage. */
-  manifest: { kind: 'HLS' | 'DASH'; name: string; segmentSeconds: number; windowSeconds: number } | undefined;
-  rest: string;
 }
 
 const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;

@@ -8,7 +8,7 @@
  */
 import { AwsError, type InventoryItem, type ModelValue, type OpContext, type OperationHandler, type ServiceBehaviour, type TwinEnv } from '../core/types';
 import { arr, clone, fingerprint, obj, paginate, randomAlnum, randomHex, str, tagsOf } from './media-util';
-import { registerMedia } from './media-registry';
+import { registerMedia, type V2Origin } from './media-registry';
 import { enforceQuota } from '../core/quotas';
 
 const SERVICE = 'mediapackagev2';
@@ -35,16 +35,6 @@ export interface EndpointRec extends Stamped {
   DashManifests: ModelValue[];
   extra: ModelValue;
   policy?: string;
-}
-
-/** What playback learns about a v2 origin endpoint addressed by egress domain and path. */
-export interface V2Origin {
-  group: string;
-  channel: string;
-  endpoint: EndpointRec;
-  manifest: { kind: 'HLS' | 'LLHLS' | 'DASH'; name: string; config: ModelValue } | undefined;
-  /** Path below the endpoint (e.g. `index.m3u8`, `index_1.m3u8`, `segment_1_42.ts`). */
-  rest: string;
 }
 
 export class MediaPackageV2Service implements ServiceBehaviour {
