@@ -2,15 +2,16 @@
  * Channel profiles: a typed, validated description of everything OnAir builds for a channel.
  * A request names a profile (default: `default`) and may override any part of it; the merged
  * result is validated as a whole, so an error always names the field that is wrong.
- * The built-in profiles, input types and the default ladder's rationale live in profile-data.ts
- * (no zod there: what builders import stays small); everything is re-exported from here.
+ * Input types, delivery kinds and the unknown-profile error live in profile-data.ts (no zod there:
+ * what builders import stays small) and are re-exported from here; the built-in profiles, typed by
+ * the schema, live at the end of this file.
  */
 import * as z from 'zod';
 import { parseOrThrow } from './validation';
 import { recoveryPolicySchema } from './recovery/policy';
-import { BUILTIN_PROFILES, DELIVERY_KINDS, INPUT_TYPES, LOW_LATENCY_INGEST_SEGMENT_SECONDS, PUSH_INPUT_TYPES, UnknownProfileError } from './profile-data';
+import { DELIVERY_KINDS, INPUT_TYPES, LOW_LATENCY_INGEST_SEGMENT_SECONDS, PUSH_INPUT_TYPES, UnknownProfileError } from './profile-data';
 
-export { BUILTIN_PROFILES, INPUT_TYPES, PUSH_INPUT_TYPES, UnknownProfileError, type InputType } from './profile-data';
+export { INPUT_TYPES, PUSH_INPUT_TYPES, UnknownProfileError, type InputType } from './profile-data';
 
 const cidr = z.string().regex(
   /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/,
@@ -94,8 +95,6 @@ export const profileSchema = z
     alarms: z.object({
       /** InputLossSeconds summed over a minute above which the input-loss alarm fires. */
       inputLossSecondsPerMinute: z.number().min(1).max(60).default(10),
-      /** DroppedFrames summed over a minute. */
-      droppedFramesPerMinute: z.number().int().min(1).default(30),
       /** CloudFront 5xxErrorRate (percent) averaged over a minute. */
       cdn5xxErrorRatePercent: z.number().min(0.1).max(100).default(5),
     }).prefault({}),
@@ -168,6 +167,53 @@ export type Profile = z.output<typeof profileSchema>;
 export type ProfileOverrides = DeepPartial<z.input<typeof profileSchema>>;
 type DeepPartial<T> = T extends (infer U)[] ? U[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 
+/**
+ * The default ladder (why these numbers):
+ * - 1080p30 6 Mbps, 720p30 3 Mbps, 480p30 1.2 Mbps H.264 — close to Apple's HLS authoring
+ *   guidance for 30 fps content; each rung is roughly half the one above, so players step
+ *   smoothly; High profile on HD rungs, Main on 480p for older phones and TVs.
+ * - GOP 2 s (60 frames), closed: every segment starts on an IDR frame, so segments can be
+ *   switched between rungs and cut at any GOP boundary.
+ * - Segment 6 s = 3 GOPs: Apple's recommended length; a good balance between latency
+ *   (≈ 3 segments behind live) and request rate on the CDN. Low-latency HLS uses 1 s parts.
+ * - AAC-LC stereo 128 kbps at 48 kHz: broadcast sample rate, transparent for speech and music.
+ */
+const DEFAULT_LADDER = [
+  { name: '1080p30', width: 1920, height: 1080, bitrate: 6_000_000, h264Profile: 'HIGH' },
+  { name: '720p30', width: 1280, height: 720, bitrate: 3_000_000, h264Profile: 'HIGH' },
+  { name: '480p30', width: 854, height: 480, bitrate: 1_200_000, h264Profile: 'MAIN' },
+] as const;
+
+/** Built-in profiles. `default` is the seed's ladder on a redundant channel with MediaPackage v2. */
+export const BUILTIN_PROFILES: Record<string, ProfileOverrides> = {
+  default: {
+    name: 'default',
+    description: '1080p/720p/480p30 H.264 + AAC, STANDARD (2 pipelines), RTMP push, MediaPackage v2',
+    video: { renditions: DEFAULT_LADDER.map((r) => ({ ...r })) },
+  },
+  'single-pipeline': {
+    name: 'single-pipeline',
+    description: 'The default ladder on one pipeline: half the encoding cost, no redundancy',
+    channelClass: 'SINGLE_PIPELINE',
+    video: { renditions: DEFAULT_LADDER.map((r) => ({ ...r })) },
+  },
+  'low-latency': {
+    name: 'low-latency',
+    description: 'The default ladder with a low-latency HLS endpoint: 1 s segments from MediaLive, packaged as 2 s segments',
+    segmentSeconds: 2,
+    video: { gopSeconds: 1, renditions: DEFAULT_LADDER.map((r) => ({ ...r })) },
+    packager: { lowLatencyHls: true },
+  },
+  'mediapackage-v1': {
+    name: 'mediapackage-v1',
+    description: 'The default ladder packaged by MediaPackage v1 (HLS, DASH and CMAF endpoints)',
+    video: { renditions: DEFAULT_LADDER.map((r) => ({ ...r })) },
+    packager: { kind: 'mediapackage-v1', endpoints: ['HLS', 'DASH', 'CMAF'] },
+    // v1 cannot share the stage's distribution (lib/delivery.ts): a distribution of its own.
+    delivery: 'dedicated',
+  },
+};
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -188,7 +234,7 @@ export function mergeOverrides(base: unknown, over: unknown): unknown {
  */
 export function resolveProfile(profileName = 'default', overrides: unknown = {}): Profile {
   const base = BUILTIN_PROFILES[profileName];
-  if (!base) throw new UnknownProfileError(profileName);
+  if (!base) throw new UnknownProfileError(profileName, Object.keys(BUILTIN_PROFILES));
   if (overrides !== undefined && !isPlainObject(overrides)) {
     return parseOrThrow(profileSchema, overrides, 'profile overrides');
   }
