@@ -2,7 +2,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { SignatureV4 } from '@smithy/signature-v4';
-import { signRequest } from './sigv4';
+import { signRequest } from '../lib/sigv4';
 
 export interface ApiAnswer {
   status: number;

@@ -8,7 +8,7 @@ import type { AwsCredentialIdentity } from '@smithy/types';
 import { ApiClient, UnreachableError, type ApiAnswer } from './client';
 import { EXIT, HELP, parseArgs, UsageError, type ParsedArgs } from './args';
 import { formatElapsed, Progress, type Stream } from './progress';
-import { apiSigner } from './sigv4';
+import { apiSigner } from '../lib/sigv4';
 import { localCredentials, LOCAL_API_URL } from '../local/api/credentials';
 
 export interface Io {

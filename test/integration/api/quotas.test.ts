@@ -10,7 +10,7 @@
 import { CreateInputSecurityGroupCommand, DeleteInputSecurityGroupCommand, MediaLiveClient } from '@aws-sdk/client-medialive';
 import { CreateChannelGroupCommand, DeleteChannelGroupCommand, ListChannelGroupsCommand, MediaPackageV2Client } from '@aws-sdk/client-mediapackagev2';
 import { ApiClient } from '../../../cli/client';
-import { apiSigner } from '../../../cli/sigv4';
+import { apiSigner } from '../../../lib/sigv4';
 import { sweep } from '../../../functions/lib/sweeper';
 import { startLocalApi, type LocalApi } from '../../../local/api';
 import { localCredentials } from '../../../local/api/credentials';

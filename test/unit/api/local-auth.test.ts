@@ -5,7 +5,7 @@
  */
 import { request } from 'node:http';
 import { verifySignature } from '../../../local/api/auth';
-import { apiSigner, signRequest } from '../../../cli/sigv4';
+import { apiSigner, signRequest } from '../../../lib/sigv4';
 import { startLocalApi, type LocalApi } from '../../../local/api';
 import { routes } from '../../../functions/lib/api/schemas';
 import { ForbiddenError } from '../../../functions/lib/api/errors';
