@@ -10,7 +10,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ChannelExistsError, ChannelNotFoundError } from './errors';
 import type { Profile } from './profile';
 import type { AuditEntry, RecoveryState } from './recovery/types';
-import type { ParkedWait, StateSeen } from './waits';
+import type { EventWait } from './workflow';
 
 /** PLANNED: recorded by a planned broadcast (POST /broadcasts); nothing exists on AWS until its lead time. */
 export const CHANNEL_STATUSES = [
@@ -78,6 +78,15 @@ export interface ChannelFailure {
   cause: string;
   at: string;
 }
+
+/** A workflow's task token parked on the record, one wait at a time (woken by functions/lib/waits.ts). */
+export interface ParkedWait {
+  name: EventWait;
+  token: string;
+}
+
+/** The last state a pipeline ('0', '1') or the whole channel ('channel') reported by MediaLive event. */
+export interface StateSeen { state: string; at: string }
 
 export interface ExecutionRef {
   workflow: string;

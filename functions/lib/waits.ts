@@ -29,20 +29,8 @@
  */
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { pipelineCount } from './medialive/builders';
-import type { ChannelRecord, ChannelRegistry } from './registry';
+import type { ChannelRecord, ChannelRegistry, ParkedWait, StateSeen } from './registry';
 
-/** The MediaLive waits that events can wake (names shared with POLLS in functions/lib/workflow.ts). */
-export const EVENT_WAITS = ['channelCreated', 'channelRunning', 'channelStopped', 'channelDeleted'] as const;
-export type EventWait = (typeof EVENT_WAITS)[number];
-
-/** A task token parked on the channel record (one wait at a time: workflows on a channel are serialized). */
-export interface ParkedWait {
-  name: EventWait;
-  token: string;
-}
-
-/** The last state a pipeline ('0', '1') or the whole channel ('channel') reported by event. */
-export interface StateSeen { state: string; at: string }
 export const CHANNEL_KEY = 'channel';
 
 /**

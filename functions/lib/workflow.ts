@@ -60,6 +60,10 @@ export const POLLS = {
 
 export type PollName = keyof typeof POLLS;
 
+/** The MediaLive waits that MediaLive's state-change events can wake (functions/lib/waits.ts). */
+export const EVENT_WAITS = ['channelCreated', 'channelRunning', 'channelStopped', 'channelDeleted'] as const satisfies readonly PollName[];
+export type EventWait = (typeof EVENT_WAITS)[number];
+
 /** A poll's state as it travels in the execution document (`$.polls.<name>`). */
 export interface PollResult {
   ready: boolean;

@@ -8,8 +8,8 @@ import * as z from 'zod/mini';
 import { registry } from '../lib/clients/dynamodb';
 import { sfn } from '../lib/clients/sfn';
 import { stepHandler } from '../lib/handler';
-import { EVENT_WAITS, wakeIfDue } from '../lib/waits';
-import { channelInput } from '../lib/workflow';
+import { wakeIfDue } from '../lib/waits';
+import { channelInput, EVENT_WAITS } from '../lib/workflow';
 
 const input = z.extend(channelInput, {
   wait: z.enum(EVENT_WAITS),
