@@ -5,14 +5,14 @@
  * the local credentials) in front of the twin's DynamoDB (dynalite). 1,000 channel records are
  * written through the registry (ChannelRegistry.create, then status IDLE with playback URLs for
  * realistic item sizes); no workflow runs. Each of the 20 clients signs every request with SigV4
- * (cli/sigv4.ts, as the `onair` CLI does) and sends GET /channels (the first page, the API's default
+ * (lib/sigv4.ts, as the `onair` CLI does) and sends GET /channels (the first page, the API's default
  * page size) back to back; latency = request sent → response body read, per request.
  */
 import { DEFAULT_SCALE } from '../local/core/latency';
 import { startLocalApi } from '../local/api';
 import { localCredentials } from '../local/api/credentials';
 import { ApiClient } from '../cli/client';
-import { apiSigner } from '../cli/sigv4';
+import { apiSigner } from '../lib/sigv4';
 import { resolveProfile } from '../functions/lib/profile';
 import { newGeneration } from '../functions/lib/ids';
 import { benchCloud } from './lib/cloud';

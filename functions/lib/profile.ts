@@ -95,8 +95,6 @@ export const profileSchema = z
     alarms: z.object({
       /** InputLossSeconds summed over a minute above which the input-loss alarm fires. */
       inputLossSecondsPerMinute: z.number().min(1).max(60).default(10),
-      /** DroppedFrames summed over a minute. */
-      droppedFramesPerMinute: z.number().int().min(1).default(30),
       /** CloudFront 5xxErrorRate (percent) averaged over a minute. */
       cdn5xxErrorRatePercent: z.number().min(0.1).max(100).default(5),
     }).prefault({}),
