@@ -3,6 +3,9 @@
  * (`npm run depcheck`) and by test/unit/architecture/dependencies.test.ts:
  *
  *   functions/  the deployed code: imports only itself and npm packages
+ *     functions/lib/api/      the HTTP layer: imported only by the API's handlers (functions/api/),
+ *                             never by the workflow handlers or the rest of functions/lib/
+ *     functions/lib/channel/  the channel domain (lock, lifecycle, broadcasts and schedules)
  *   lib/        what the tools around it share (the API's SigV4): imports nothing of OnAir's
  *   local/      the local cloud twin and OnAir's local stack: may import functions/ and lib/, never
  *               cli/, bench/, scripts/ or test/
@@ -32,6 +35,13 @@ module.exports = {
       comment: 'functions/ is what is deployed to Lambda: it never imports the local twin, the CLI, the bench, scripts or tests.',
       from: { path: '^functions/' },
       to: { path: '^(local|cli|bench|test|scripts)/' },
+    },
+    {
+      name: 'workflows-never-import-http',
+      severity: 'error',
+      comment: 'functions/lib/api/ is the HTTP layer (routes, schemas, HTTP errors, thin use-cases). Workflow handlers and the rest of functions/lib/ never import it: what both need (the channel lock, lifecycle, schedules) lives in functions/lib/channel/.',
+      from: { path: '^functions/(provision|teardown|lifecycle|recovery|sweeper|waits|lib)/', pathNot: '^functions/lib/api/' },
+      to: { path: '^functions/lib/api/' },
     },
     {
       name: 'lib-imports-nothing-of-onair',

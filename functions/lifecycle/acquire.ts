@@ -7,7 +7,7 @@
  */
 // zod/mini (functional API): ~15 KB bundled, where classic zod is ~95 KB even tree-shaken.
 import * as z from 'zod/mini';
-import { acquire } from '../lib/api/guard';
+import { acquire } from '../lib/channel/lock';
 import { ddb } from '../lib/clients/dynamodb';
 import { config } from '../lib/config';
 import { stepHandler } from '../lib/handler';

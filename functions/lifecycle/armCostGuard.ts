@@ -8,7 +8,7 @@
  */
 // zod/mini (functional API): ~15 KB bundled, where classic zod is ~95 KB even tree-shaken.
 import * as z from 'zod/mini';
-import { armCostGuard } from '../lib/api/lifecycle';
+import { armCostGuard } from '../lib/channel/lifecycle';
 import { lifecycleDeps } from './deps';
 import { stepHandler } from '../lib/handler';
 import { channelInput } from '../lib/workflow';

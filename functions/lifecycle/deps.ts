@@ -2,14 +2,14 @@
 import { ddb, registry } from '../lib/clients/dynamodb';
 import { scheduler } from '../lib/clients/scheduler';
 import { config } from '../lib/config';
-import type { LifecycleDeps } from '../lib/api/lifecycle';
-import { loadLifecycleSettings } from '../lib/api/settings';
+import type { ChannelDeps } from '../lib/channel/deps';
+import { loadWorkflowSettings } from '../lib/channel/settings';
 
-export const lifecycleDeps: LifecycleDeps = {
+export const lifecycleDeps: ChannelDeps = {
   registry,
   ddb,
   get channelsTable() { return config.channelsTable; },
   scheduler,
-  settings: loadLifecycleSettings(),
+  settings: loadWorkflowSettings(),
   now: () => new Date(),
 };

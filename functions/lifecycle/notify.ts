@@ -4,8 +4,8 @@
  */
 // zod/mini (functional API): ~15 KB bundled, where classic zod is ~95 KB even tree-shaken.
 import * as z from 'zod/mini';
-import { LIFECYCLE_EVENTS, publishLifecycleNotice } from '../lib/api/lifecycle';
-import type { LifecycleRecord } from '../lib/api/broadcasts';
+import { LIFECYCLE_EVENTS, publishLifecycleNotice } from '../lib/channel/lifecycle';
+import type { LifecycleRecord } from '../lib/channel/broadcasts';
 import { registry } from '../lib/clients/dynamodb';
 import { sns } from '../lib/clients/sns';
 import { config } from '../lib/config';

@@ -1,7 +1,7 @@
 /** A start or stop failed: status FAILED with the failed step and its cause. */
 // zod/mini (functional API): ~15 KB bundled, where classic zod is ~95 KB even tree-shaken.
 import * as z from 'zod/mini';
-import { recordLifecycleFailure } from '../lib/api/lifecycle';
+import { recordLifecycleFailure } from '../lib/channel/lifecycle';
 import { lifecycleDeps } from './deps';
 import { stepHandler } from '../lib/handler';
 import { channelIdSchema } from '../lib/ids';

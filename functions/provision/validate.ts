@@ -4,7 +4,7 @@
  * here, before anything exists on AWS.
  */
 import * as z from 'zod/mini';
-import { acquire } from '../lib/api/guard';
+import { acquire } from '../lib/channel/lock';
 import { ddb, registry } from '../lib/clients/dynamodb';
 import { checkCapacity } from '../lib/capacity';
 import { config } from '../lib/config';

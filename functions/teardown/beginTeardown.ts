@@ -4,7 +4,7 @@
  * already DELETED with nothing left makes the whole run a no-op.
  */
 import * as z from 'zod/mini';
-import { acquire } from '../lib/api/guard';
+import { acquire } from '../lib/channel/lock';
 import { ddb, registry } from '../lib/clients/dynamodb';
 import { config } from '../lib/config';
 import { ChannelBusyError } from '../lib/errors';

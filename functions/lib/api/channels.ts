@@ -13,10 +13,10 @@ import { ChannelBusyError, ValidationError } from '../errors';
 import type { ChannelRecord, ChannelStatus, DesiredState, ExecutionRef } from '../registry';
 import type { z } from 'zod';
 import type { ApiDeps } from './deps';
-import { acquire, executionArnFor, executionName, release, refuse, type GuardDeps } from './guard';
+import { acquire, executionArnFor, executionName, release, refuse, type GuardDeps } from '../channel/lock';
 import { describeExecution, executionSteps, type ExecutionStep } from './executions';
-import { broadcastView, cancelAllSchedules, costGuardView, prepareAt, type LifecycleRecord } from './broadcasts';
-import type { Workflow } from './settings';
+import { broadcastView, cancelAllSchedules, costGuardView, prepareAt, type LifecycleRecord } from '../channel/broadcasts';
+import type { Workflow } from '../channel/settings';
 import type {
   ChannelDetail, ChannelSummary, createChannelBody, listChannelsQuery,
 } from './schemas';

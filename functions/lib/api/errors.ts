@@ -8,6 +8,9 @@ import {
 } from '../errors';
 import { CapacityExceededError } from '../capacity';
 import { UnknownProfileError } from '../profile-data';
+import {
+  BroadcastNotFoundError, BroadcastOverlapError, BroadcastTimeError, ChannelStateError,
+} from '../channel/errors';
 import type { ErrorBody } from './schemas';
 
 type Detail = { field: string; message: string };
@@ -16,36 +19,6 @@ export class IdempotencyKeyReusedError extends Error {
   constructor() {
     super('This Idempotency-Key was already used with a different request body');
     this.name = 'IdempotencyKeyReusedError';
-  }
-}
-
-/** The channel exists but its status does not allow the operation (e.g. start a DELETED channel). */
-export class ChannelStateError extends Error {
-  constructor(readonly channelId: string, readonly status: string, readonly operation: string) {
-    super(`Cannot ${operation} channel ${channelId}: it is ${status}`);
-    this.name = 'ChannelStateError';
-  }
-}
-
-export class BroadcastNotFoundError extends Error {
-  constructor(readonly channelId: string, readonly broadcastId: string) {
-    super(`Channel ${channelId} has no broadcast ${broadcastId}`);
-    this.name = 'BroadcastNotFoundError';
-  }
-}
-
-export class BroadcastOverlapError extends Error {
-  constructor(readonly other: { broadcastId: string; startAt: string; endAt: string }) {
-    super(`Overlaps broadcast ${other.broadcastId} (${other.startAt} – ${other.endAt}) on the same channel`);
-    this.name = 'BroadcastOverlapError';
-  }
-}
-
-/** Well-formed but impossible times: start in the past, end before start. */
-export class BroadcastTimeError extends Error {
-  constructor(message: string, readonly details: Detail[]) {
-    super(message);
-    this.name = 'BroadcastTimeError';
   }
 }
 

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { newGeneration } from '../ids';
 import type { ApiDeps } from './deps';
 import { channelLocation, newChannelId, profileFromRequest } from './channels';
-import { broadcastView, checkWindow, createBroadcast, type LifecycleRecord } from './broadcasts';
+import { broadcastView, checkWindow, createBroadcast, type LifecycleRecord } from '../channel/broadcasts';
 import type { Broadcast, ChannelSummary, createPlannedChannelBody } from './schemas';
 
 export async function createPlannedBroadcast(deps: ApiDeps, body: z.output<typeof createPlannedChannelBody>, idempotencyKey?: string)

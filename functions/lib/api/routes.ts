@@ -9,7 +9,7 @@ import {
   channelEvents, createChannel, deleteChannel, getChannel, listChannels, startChannel, stopChannel,
   type LifecycleOutcome,
 } from './channels';
-import { cancelBroadcast, createBroadcast, listBroadcasts, rescheduleBroadcast } from './broadcasts';
+import { cancelBroadcast, createBroadcast, listBroadcasts, rescheduleBroadcast } from '../channel/broadcasts';
 import { createPlannedBroadcast } from './planned';
 
 const outcome = (o: LifecycleOutcome) =>

@@ -8,6 +8,7 @@ import * as z from 'zod';
 import { channelIdSchema } from '../ids';
 import { profileSchema, BUILTIN_PROFILES } from '../profile';
 import { CHANNEL_STATUSES } from '../registry';
+import type { Broadcast as DomainBroadcast } from '../channel/broadcasts';
 
 // ---------------------------------------------------------------- shared pieces
 
@@ -108,6 +109,9 @@ export const broadcastSchema = z.object({
   createdAt: z.string(),
 }).meta({ id: 'Broadcast' });
 export type Broadcast = z.infer<typeof broadcastSchema>;
+// The schema describes the channel domain's Broadcast (channel/broadcasts.ts): a change to either
+// that the other does not follow fails to compile here.
+true satisfies (Broadcast extends DomainBroadcast ? (DomainBroadcast extends Broadcast ? true : false) : false);
 
 /** One entry of a channel's recovery audit (functions/lib/recovery/types.ts AuditEntry). */
 export const recoveryActionSchema = z.object({

@@ -1,48 +1,20 @@
 /**
- * Lifecycle/API settings, read once from the environment serverless.yml (or the local API) sets.
- * Lazy getters: a function only needs the variables it uses.
+ * The API's settings: the workflow settings (functions/lib/channel/settings.ts) plus what only
+ * the API uses, the idempotency table. Lazy getters, as there: a function only needs the
+ * variables it uses.
  */
 import { getEnvOrThrow } from '../config';
+import { loadWorkflowSettings, type WorkflowSettings } from '../channel/settings';
 
-export type Workflow = 'provision' | 'start' | 'stop' | 'teardown';
-
-export interface LifecycleSettings {
-  stateMachineArn(workflow: Workflow): string;
-  /** EventBridge Scheduler group holding every OnAir schedule. */
-  scheduleGroup: string;
-  /** Role Scheduler assumes to call states:StartExecution. */
-  schedulerRoleArn: string;
-  /** SQS queue receiving schedule invocations that failed after their retries. */
-  schedulesDlqArn: string;
+export interface LifecycleSettings extends WorkflowSettings {
+  /** DynamoDB table of the Idempotency-Key answers (idempotency.ts). */
   idempotencyTable: string;
-  /**
-   * Default lead time of a planned broadcast. 900 s: AWS's start waiter allows 10 min for
-   * STARTING → RUNNING (aws-facts.md) and provisioning adds the CDN deployment in parallel.
-   */
-  defaultLeadSeconds: number;
 }
 
-const ENV_BY_WORKFLOW: Record<Workflow, string> = {
-  provision: 'PROVISION_STATE_MACHINE_ARN',
-  start: 'START_STATE_MACHINE_ARN',
-  stop: 'STOP_STATE_MACHINE_ARN',
-  teardown: 'TEARDOWN_STATE_MACHINE_ARN',
-};
-
-export const DEFAULT_LEAD_SECONDS = 900;
-
 export function loadLifecycleSettings(env: NodeJS.ProcessEnv = process.env): LifecycleSettings {
-  return {
-    stateMachineArn: (workflow) => getEnvOrThrow(ENV_BY_WORKFLOW[workflow], env),
-    get scheduleGroup() { return env.ONAIR_SCHEDULE_GROUP || 'onair'; },
-    get schedulerRoleArn() { return getEnvOrThrow('SCHEDULER_ROLE_ARN', env); },
-    get schedulesDlqArn() { return getEnvOrThrow('SCHEDULES_DLQ_ARN', env); },
-    get idempotencyTable() { return getEnvOrThrow('IDEMPOTENCY_TABLE', env); },
-    get defaultLeadSeconds() {
-      const raw = env.ONAIR_DEFAULT_LEAD_SECONDS;
-      const n = raw === undefined || raw === '' ? DEFAULT_LEAD_SECONDS : Number(raw);
-      if (!Number.isInteger(n) || n < 0) throw new Error('ONAIR_DEFAULT_LEAD_SECONDS must be a whole number of seconds');
-      return n;
-    },
-  };
+  // defineProperty, not a spread: a spread would read (and so require) every variable now.
+  return Object.defineProperty(loadWorkflowSettings(env), 'idempotencyTable', {
+    get: () => getEnvOrThrow('IDEMPOTENCY_TABLE', env),
+    enumerable: true,
+  }) as LifecycleSettings;
 }

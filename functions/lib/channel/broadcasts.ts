@@ -17,12 +17,11 @@ import {
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ChannelBusyError, ChannelNotFoundError } from '../errors';
 import type { ChannelRecord } from '../registry';
-import type { ApiDeps } from './deps';
 import {
   BroadcastNotFoundError, BroadcastOverlapError, BroadcastTimeError, ChannelStateError,
 } from './errors';
-import type { Broadcast } from './schemas';
-import type { LifecycleSettings, Workflow } from './settings';
+import type { ChannelDeps } from './deps';
+import type { Workflow, WorkflowSettings } from './settings';
 
 export interface StoredSchedule { name: string; phase: 'prepare' | 'end'; at: string; workflow: Workflow }
 export interface StoredBroadcast {
@@ -33,6 +32,13 @@ export interface StoredBroadcast {
   teardownAfter: boolean;
   schedules: StoredSchedule[];
   createdAt: string;
+}
+
+/** A broadcast as the API shows it (api/schemas.ts broadcastSchema must match it). */
+export interface Broadcast extends StoredBroadcast {
+  channelId: string;
+  /** Derived from the clock: before its prepare time, between it and endAt, after endAt. */
+  status: 'SCHEDULED' | 'IN_PROGRESS' | 'DONE';
 }
 
 /** The registry item with the fields the lifecycle adds. */
@@ -67,7 +73,7 @@ export interface ScheduleRequest {
  * deleted by Scheduler after it fires. The one source for create and update (UpdateSchedule
  * replaces the whole definition).
  */
-export function scheduleDefinition(settings: LifecycleSettings, req: ScheduleRequest) {
+export function scheduleDefinition(settings: WorkflowSettings, req: ScheduleRequest) {
   return {
     Name: req.name,
     GroupName: settings.scheduleGroup,
@@ -89,19 +95,19 @@ export function scheduleDefinition(settings: LifecycleSettings, req: ScheduleReq
 }
 
 /** Creates a schedule; ClientToken makes a retried create a no-op. */
-export async function createSchedule(scheduler: SchedulerClient, settings: LifecycleSettings, req: ScheduleRequest): Promise<void> {
+export async function createSchedule(scheduler: SchedulerClient, settings: WorkflowSettings, req: ScheduleRequest): Promise<void> {
   await scheduler.send(new CreateScheduleCommand({
     ...scheduleDefinition(settings, req),
     ClientToken: createHash('sha256').update(`${req.name}@${req.at.toISOString()}`).digest('hex').slice(0, 64),
   }));
 }
 
-export async function updateSchedule(scheduler: SchedulerClient, settings: LifecycleSettings, req: ScheduleRequest): Promise<void> {
+export async function updateSchedule(scheduler: SchedulerClient, settings: WorkflowSettings, req: ScheduleRequest): Promise<void> {
   await scheduler.send(new UpdateScheduleCommand(scheduleDefinition(settings, req)));
 }
 
 /** Deleting a schedule that already fired (ActionAfterCompletion DELETE) or never existed is done. */
-export async function deleteSchedule(scheduler: SchedulerClient, settings: LifecycleSettings, name: string): Promise<void> {
+export async function deleteSchedule(scheduler: SchedulerClient, settings: WorkflowSettings, name: string): Promise<void> {
   try {
     await scheduler.send(new DeleteScheduleCommand({ Name: name, GroupName: settings.scheduleGroup }));
   } catch (error) {
@@ -190,7 +196,7 @@ const CLOSED = new Set(['DELETED', 'TEARING_DOWN']);
  * Books a broadcast on a channel and creates its schedules. `provision` = the channel is
  * PLANNED (nothing on AWS yet). If a schedule cannot be created the booking is undone.
  */
-export async function createBroadcast(deps: ApiDeps, channelId: string, window: BroadcastWindow): Promise<Broadcast> {
+export async function createBroadcast(deps: ChannelDeps, channelId: string, window: BroadcastWindow): Promise<Broadcast> {
   const now = deps.now();
   const leadSeconds = window.leadSeconds ?? deps.settings.defaultLeadSeconds;
   checkWindow(window, leadSeconds, now);
@@ -255,7 +261,7 @@ export async function createBroadcast(deps: ApiDeps, channelId: string, window: 
   }
 }
 
-async function removeBroadcast(deps: ApiDeps, channelId: string, broadcastId: string): Promise<void> {
+async function removeBroadcast(deps: ChannelDeps, channelId: string, broadcastId: string): Promise<void> {
   await deps.ddb.send(new UpdateCommand({
     TableName: deps.channelsTable,
     Key: { channelId },
@@ -267,7 +273,7 @@ async function removeBroadcast(deps: ApiDeps, channelId: string, broadcastId: st
 }
 
 /** Writes one broadcast entry if nobody booked since `version` was read. */
-async function putBroadcast(deps: ApiDeps, channelId: string, b: StoredBroadcast, version: number): Promise<boolean> {
+async function putBroadcast(deps: ChannelDeps, channelId: string, b: StoredBroadcast, version: number): Promise<boolean> {
   try {
     await deps.ddb.send(new UpdateCommand({
       TableName: deps.channelsTable,
@@ -289,7 +295,7 @@ async function putBroadcast(deps: ApiDeps, channelId: string, b: StoredBroadcast
  * a new one (overlaps with the others only), the record updated, then both schedules replaced in
  * place (UpdateSchedule). If Scheduler refuses, the previous window is put back.
  */
-export async function rescheduleBroadcast(deps: ApiDeps, channelId: string, broadcastId: string, window: BroadcastWindow): Promise<Broadcast> {
+export async function rescheduleBroadcast(deps: ChannelDeps, channelId: string, broadcastId: string, window: BroadcastWindow): Promise<Broadcast> {
   const now = deps.now();
   for (let attempt = 0; ; attempt += 1) {
     const record = (await deps.registry.get(channelId)) as LifecycleRecord;
@@ -330,12 +336,12 @@ export async function rescheduleBroadcast(deps: ApiDeps, channelId: string, broa
   }
 }
 
-export async function listBroadcasts(deps: ApiDeps, channelId: string): Promise<Broadcast[]> {
+export async function listBroadcasts(deps: ChannelDeps, channelId: string): Promise<Broadcast[]> {
   return broadcastView((await deps.registry.get(channelId)) as LifecycleRecord, deps.now());
 }
 
 /** Deletes the broadcast's schedules (a workflow they already started keeps running), then forgets it. */
-export async function cancelBroadcast(deps: ApiDeps, channelId: string, broadcastId: string): Promise<void> {
+export async function cancelBroadcast(deps: ChannelDeps, channelId: string, broadcastId: string): Promise<void> {
   const record = (await deps.registry.get(channelId)) as LifecycleRecord;
   const b = record.broadcasts?.[broadcastId];
   if (!b) throw new BroadcastNotFoundError(channelId, broadcastId);
@@ -349,7 +355,7 @@ export async function cancelBroadcast(deps: ApiDeps, channelId: string, broadcas
 }
 
 /** Before a teardown: no schedule may later start or stop a channel that no longer exists. */
-export async function cancelAllSchedules(deps: ApiDeps, record: LifecycleRecord): Promise<void> {
+export async function cancelAllSchedules(deps: ChannelDeps, record: LifecycleRecord): Promise<void> {
   const names = Object.values(record.broadcasts ?? {}).flatMap((b) => b.schedules.map((s) => s.name));
   names.push(COST_GUARD_SCHEDULE(record.channelId));
   for (const n of names) await deleteSchedule(deps.scheduler, deps.settings, n);

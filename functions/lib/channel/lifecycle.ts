@@ -3,30 +3,21 @@
  * provisioning/teardown handlers): settle the channel's status, arm and disarm the cost guard,
  * record a failure, and tell humans what happened.
  */
-import { ConflictException, type SchedulerClient } from '@aws-sdk/client-scheduler';
+import { ConflictException } from '@aws-sdk/client-scheduler';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ChannelRecord, ChannelRegistry } from '../registry';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ChannelRecord } from '../registry';
 import { publishNotice, subjectLine } from '../notify';
 import { summarizeCaught, type Caught } from '../workflow';
 import { COST_GUARD_SCHEDULE, createSchedule, deleteSchedule, updateSchedule, type LifecycleRecord } from './broadcasts';
-import type { LifecycleSettings } from './settings';
-
-export interface LifecycleDeps {
-  registry: ChannelRegistry;
-  ddb: DynamoDBDocumentClient;
-  channelsTable: string;
-  scheduler: SchedulerClient;
-  settings: LifecycleSettings;
-  now: () => Date;
-}
+import type { ChannelDeps } from './deps';
 
 /**
  * Cost guard: when a channel goes ON_AIR with `costGuard.maxOnAirMinutes`, a one-time schedule
  * runs the stop workflow (reason `cost-guard`, which announces itself on SNS first) that many
  * minutes later. Re-arming (a restart) moves the same schedule.
  */
-export async function armCostGuard(deps: LifecycleDeps, channelId: string): Promise<{ armed: boolean; stopAt?: string }> {
+export async function armCostGuard(deps: ChannelDeps, channelId: string): Promise<{ armed: boolean; stopAt?: string }> {
   const record = (await deps.registry.get(channelId)) as LifecycleRecord;
   const max = record.profile.costGuard?.maxOnAirMinutes;
   // Provisioned with start: false (IDLE), or stopped again before this ran: nothing on air to guard.
@@ -52,7 +43,7 @@ export async function armCostGuard(deps: LifecycleDeps, channelId: string): Prom
 }
 
 /** The channel stopped: it is IDLE, and no cost-guard schedule may fire into a later run. */
-export async function markIdle(deps: LifecycleDeps, channelId: string): Promise<{ status: 'IDLE' }> {
+export async function markIdle(deps: ChannelDeps, channelId: string): Promise<{ status: 'IDLE' }> {
   await deleteSchedule(deps.scheduler, deps.settings, COST_GUARD_SCHEDULE(channelId));
   await deps.ddb.send(new UpdateCommand({
     TableName: deps.channelsTable,
@@ -69,7 +60,7 @@ export async function markIdle(deps: LifecycleDeps, channelId: string): Promise<
  * A start or stop failed: the channel is FAILED with the step and cause. From FAILED a stop
  * (which is a no-op on an IDLE encoder) or a delete brings it back under control.
  */
-export async function recordLifecycleFailure(deps: LifecycleDeps, channelId: string, workflow: 'start' | 'stop', failed: Caught): Promise<{ step: string; error: string; cause: string; message: string }> {
+export async function recordLifecycleFailure(deps: ChannelDeps, channelId: string, workflow: 'start' | 'stop', failed: Caught): Promise<{ step: string; error: string; cause: string; message: string }> {
   const summary = summarizeCaught(failed);
   await deps.registry.update(channelId, { status: 'FAILED', failure: { ...summary, at: deps.now().toISOString() } });
   return { ...summary, message: `${workflow} failed at ${summary.step}: ${summary.cause}` };
