@@ -1,5 +1,5 @@
 /**
- * The registry guard: a channel's status doubles as its lock. Starting an operation is one
+ * The channel lock: a channel's status doubles as its lock. Starting an operation is one
  * conditional write (allowed "from" statuses → the operation's "during" status, with the
  * execution that owns it), so two conflicting operations can never both begin; the loser
  * learns which operation is in progress. The same write runs in the API (before
