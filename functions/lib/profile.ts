@@ -154,6 +154,13 @@ export const profileSchema = z
     if (p.delivery === 'shared' && p.packager.kind === 'mediapackage-v1') {
       ctx.addIssue({ code: 'custom', path: ['delivery'], message: "shared delivery needs MediaPackage v2 (v1's egress host is per account and its origin is protected per distribution): use delivery 'dedicated'" });
     }
+    // The stage's one distribution times its origin for 6 s segments; low-latency HLS ingests 1 s ones,
+    // and CloudFront's origin timeouts must fit the segment (read timeout ≤ segment length): AWS's Live
+    // Event Framework gives a low-latency event group a distribution of its own (aws-samples/
+    // aws-cdk-mediaservices-refarch LEF/lib/event_group/cloudfront.ts, LEF/config/low-latency).
+    if (p.delivery === 'shared' && p.packager.lowLatencyHls) {
+      ctx.addIssue({ code: 'custom', path: ['delivery'], message: "low-latency HLS needs a distribution timed for its 1 s segments: use delivery 'dedicated' (the stage's shared distribution is timed for 6 s segments)" });
+    }
     if (p.delivery === 'shared' && p.packager.channelGroup !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['packager', 'channelGroup'], message: "shared delivery serves the stage's channel group only: omit channelGroup, or use delivery 'dedicated'" });
     }
@@ -203,6 +210,8 @@ export const BUILTIN_PROFILES: Record<string, ProfileOverrides> = {
     segmentSeconds: 2,
     video: { gopSeconds: 1, renditions: DEFAULT_LADDER.map((r) => ({ ...r })) },
     packager: { lowLatencyHls: true },
+    // Origin timeouts for 1 s segments: a distribution of its own (the check above says why).
+    delivery: 'dedicated',
   },
   'mediapackage-v1': {
     name: 'mediapackage-v1',

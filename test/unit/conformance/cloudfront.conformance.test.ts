@@ -10,6 +10,7 @@ import {
   buildDistributionConfig, buildManifestCachePolicyConfig, buildOriginAccessControlConfig, MANAGED_CACHE_POLICIES,
 } from '../../../functions/lib/cdn/builders';
 import { stageChannelGroupName } from '../../../functions/lib/delivery';
+import { resolveProfile } from '../../../functions/lib/profile';
 import { ingestSegmentSeconds } from '../../../functions/lib/medialive/builders';
 import type { CdnOrigin } from '../../../functions/lib/packager/types';
 import type { ChannelRecord } from '../../../functions/lib/registry';
@@ -235,12 +236,13 @@ describe('shared delivery: the stage\'s distribution (serverless.yml, lib/delive
     expectLefTimeouts({ ...origin, ...origin.CustomOriginConfig }, ingestSegmentSeconds(makeRecord('default').profile));
   });
 
-  // KNOWN DISAGREEMENT (reported, not fixed here: serverless.yml belongs to the lead). LEF gives a low-latency
-  // event group its own distribution tuned for 1 s segments (SRC.lefLowLatencyGroup nominalSegmentLength 1 →
-  // connection 1 s, read 1 s, keep-alive 2 s; SRC.lefCloudFront), but the stage's one distribution carries the
-  // 6 s timeouts (3/3/7) for every channel, low-latency ones included: a read timeout longer than the segment.
-  it.skip('KNOWN DISAGREEMENT: a low-latency channel on shared delivery gets origin timeouts for 1 s segments', () => {
-    expectLefTimeouts({ ...origin, ...origin.CustomOriginConfig }, ingestSegmentSeconds(makeRecord('low-latency').profile));
+  // LEF gives a low-latency event group its own distribution tuned for 1 s segments (SRC.lefLowLatencyGroup
+  // nominalSegmentLength 1 → connection 1 s, read 1 s, keep-alive 2 s; SRC.lefCloudFront); the stage's one
+  // distribution carries the 6 s timeouts (3/3/7). So low-latency HLS never rides shared delivery: the
+  // built-in profile is dedicated (timed for its segments), and asking for shared is refused.
+  it('low-latency HLS is never on the stage\'s 6 s-timed distribution: refused on shared delivery, dedicated by default', () => {
+    expect(() => resolveProfile('default', { packager: { lowLatencyHls: true }, video: { gopSeconds: 1 }, segmentSeconds: 2 })).toThrow(/delivery/);
+    expect(makeRecord('low-latency').profile.delivery).toBe('dedicated');
   });
 });
 

@@ -40,11 +40,14 @@ const statements = (policy: string): Stmt[] => (JSON.parse(policy) as { Statemen
 const actions = (s: Stmt): string[] => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
 describe('MediaPackage v2: channel group and channel', () => {
-  it.each(v2Cases)('$label: a CMAF-ingest channel in the stage\'s channel group (shared delivery)', ({ record }) => {
-    const req = buildV2ChannelRequest(record, STAGE);
+  it.each(v2Cases)('$label: a CMAF-ingest channel', ({ record }) => {
     // MediaLive's MediaPackage output group to v2 "uses CMAF Ingest" (SRC.deliveringToMediaPackage); LEF's
     // channels: inputType "CMAF" (SRC.lefLowLatencyEvent).
-    expect(req.InputType).toBe('CMAF');
+    expect(buildV2ChannelRequest(record, STAGE).InputType).toBe('CMAF');
+  });
+
+  it.each(v2Cases.filter((c) => c.record.profile.delivery === 'shared'))('$label: in the stage\'s channel group (shared delivery)', ({ record }) => {
+    const req = buildV2ChannelRequest(record, STAGE);
     // LEF: one channel group per event group, every event's channel created in it (SRC.lefMediaPackage
     // channelGroupName; SRC.lefCloudFront one distribution per group); the stack creates the stage's group.
     expect(req.ChannelGroupName).toBe(resolved<{ ChannelGroupName: string }>('DeliveryChannelGroup').ChannelGroupName);

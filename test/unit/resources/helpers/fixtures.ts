@@ -103,7 +103,7 @@ export const INPUT_TYPES = ['RTMP_PUSH', 'RTP_PUSH', 'URL_PULL', 'SRT_CALLER', '
 export const CLASSES = ['STANDARD', 'SINGLE_PIPELINE'] as const;
 export const PACKAGERS: { name: string; overrides: ProfileOverrides }[] = [
   { name: 'v2', overrides: {} },
-  { name: 'v2-low-latency', overrides: { segmentSeconds: 2, video: { gopSeconds: 1 }, packager: { lowLatencyHls: true, endpoints: ['HLS', 'DASH', 'CMAF'] } } },
+  { name: 'v2-low-latency', overrides: { segmentSeconds: 2, video: { gopSeconds: 1 }, delivery: 'dedicated', packager: { lowLatencyHls: true, endpoints: ['HLS', 'DASH', 'CMAF'] } } },
   { name: 'v2-existing-group', overrides: { delivery: 'dedicated', packager: { channelGroup: 'shared-group' } } },
   { name: 'v2-dedicated', overrides: { delivery: 'dedicated' } },
   { name: 'v1', overrides: { delivery: 'dedicated', packager: { kind: 'mediapackage-v1', endpoints: ['HLS', 'DASH', 'CMAF'] } } },
