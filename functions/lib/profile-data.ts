@@ -18,9 +18,10 @@ export const PUSH_INPUT_TYPES: readonly InputType[] = ['RTMP_PUSH', 'RTP_PUSH'];
  * Segment length MediaLive sends to MediaPackage v2 for low-latency HLS: "We recommend 1 second for
  * improved latency" (MediaLive UG "Implementing low-latency output",
  * https://docs.aws.amazon.com/medialive/latest/ug/mediapackage-v2-low-latency.html). MediaPackage
- * packages whole multiples of it (profile.segmentSeconds), as AWS's Live Event Framework low-latency
- * config does (aws-samples/aws-cdk-mediaservices-refarch LEF/config/low-latency: 1 s from MediaLive,
- * longer MediaPackage segments). The GOP must divide it so every ingest segment starts with an IDR.
+ * packages whole multiples of it (profile.segmentSeconds). AWS's Live Event Framework low-latency
+ * config works to the same 1 s (aws-samples/aws-cdk-mediaservices-refarch LEF/config/low-latency:
+ * the event group's nominalSegmentLength 1, set in its CMAF-ingest profile; its MediaPackage output
+ * group itself sets no segment length). The GOP must divide it so every ingest segment starts with an IDR.
  */
 export const LOW_LATENCY_INGEST_SEGMENT_SECONDS = 1;
 
