@@ -4,7 +4,7 @@
  * the URL or the cause first and the detail after. Built from the registry record, the one
  * source of truth, so the message matches what `GET /channels/{id}` shows.
  */
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
 // zod/mini (functional API): ~15 KB bundled, where classic zod is ~95 KB even tree-shaken.
 import * as z from 'zod/mini';
 import type { ChannelRecord, Resources } from './registry';
@@ -134,16 +134,34 @@ export async function publishRefusal(deps: { sns: SNSClient; topicArn: string; s
   return publishNotice(deps, event, channelId, formatRefusal(event, channelId, error, deps.stage));
 }
 
-/** Publishes one notice, with `event` and `channelId` as message attributes for subscription filters. */
-export async function publishNotice(deps: { sns: SNSClient; topicArn: string }, event: string, channelId: string, notice: Notification): Promise<{ messageId: string | undefined }> {
+/**
+ * The message attributes every OnAir notice carries (README, "told every time"): `event` (what
+ * happened) and `channelId` (which channel), for subscription filter policies. A notice about
+ * several channels (the sweeper's summary) names them all in one String.Array, which a filter
+ * policy on `channelId` matches when any element matches: "For String.Array type attributes, each
+ * element in the array is treated as a separate string for matching purposes."
+ * https://docs.aws.amazon.com/sns/latest/dg/string-value-matching.html
+ * https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html (data types)
+ */
+export function noticeAttributes(event: string, channelId: string | readonly string[]): Record<string, MessageAttributeValue> {
+  return {
+    event: { DataType: 'String', StringValue: event },
+    channelId: typeof channelId === 'string'
+      ? { DataType: 'String', StringValue: channelId }
+      : { DataType: 'String.Array', StringValue: JSON.stringify(channelId) },
+  };
+}
+
+/**
+ * The one SNS publisher: every notice OnAir sends (workflows, lifecycle, recovery, sweeper) goes
+ * through here, so every notice carries the same message attributes ({@link noticeAttributes}).
+ */
+export async function publishNotice(deps: { sns: SNSClient; topicArn: string }, event: string, channelId: string | readonly string[], notice: Notification): Promise<{ messageId: string | undefined }> {
   const out = await deps.sns.send(new PublishCommand({
     TopicArn: deps.topicArn,
     Subject: notice.subject,
     Message: notice.message,
-    MessageAttributes: {
-      event: { DataType: 'String', StringValue: event },
-      channelId: { DataType: 'String', StringValue: channelId },
-    },
+    MessageAttributes: noticeAttributes(event, channelId),
   }));
   return { messageId: out.MessageId };
 }

@@ -8,9 +8,10 @@ import {
   BatchUpdateScheduleCommand, DescribeChannelCommand, ListAlertsCommand, RestartChannelPipelinesCommand, StartChannelCommand,
   type MediaLiveClient, type PipelineId,
 } from '@aws-sdk/client-medialive';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { classifyAwsError, AwsThrottledError, AwsTransientError } from '../errors';
+import { publishNotice, subjectLine } from '../notify';
 import type { ChannelRecord, ChannelRegistry } from '../registry';
 import type { ActionSpec, ChannelObservation, ObservedEvent, PlannedAction, Timer } from './types';
 
@@ -45,24 +46,11 @@ function alreadyExists(error: unknown): boolean {
   return /already exists/i.test(`${e.message ?? ''} ${JSON.stringify(e.ValidationErrors ?? [])}`);
 }
 
-function subject(stage: string, text: string): string {
-  const tag = stage === 'prod' ? '' : ` [${stage}]`;
-  const clean = `OnAir${tag}: ${text}`.replace(/[^\x20-\x7E]/g, '-');
-  return clean.length > 100 ? `${clean.slice(0, 97)}...` : clean;
-}
-
 async function publish(deps: RecoveryDeps, record: ChannelRecord, kind: string, text: string, lines: string[]): Promise<ActionResult> {
+  const tag = deps.stage === 'prod' ? '' : ` [${deps.stage}]`;
   try {
-    const out = await deps.sns.send(new PublishCommand({
-      TopicArn: deps.topicArn,
-      Subject: subject(deps.stage, text),
-      Message: lines.join('\n'),
-      MessageAttributes: {
-        event: { DataType: 'String', StringValue: kind },
-        channelId: { DataType: 'String', StringValue: record.channelId },
-      },
-    }));
-    return { ok: true, detail: `published ${out.MessageId ?? ''}`.trim() };
+    const { messageId } = await publishNotice(deps, kind, record.channelId, { subject: subjectLine(`OnAir${tag}: ${text}`), message: lines.join('\n') });
+    return { ok: true, detail: `published ${messageId ?? ''}`.trim() };
   } catch (error) {
     return refusal(error);
   }

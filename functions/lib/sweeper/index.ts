@@ -35,7 +35,7 @@ import { ListDistributionsCommand, ListOriginAccessControlsCommand, ListTagsForR
 import { DescribeAlarmsCommand, ListTagsForResourceCommand as ListAlarmTags, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ListSecretsCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DescribeExecutionCommand, StartExecutionCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TAG_CHANNEL, TAG_PROFILE, TAG_STAGE } from '../config';
@@ -43,7 +43,7 @@ import { isNotFound } from '../errors';
 import { resolveProfile } from '../profile';
 import { allPages } from '../paging';
 import { everyChannel, type ChannelRecord, type ChannelRegistry, type ChannelStatus, type Resources } from '../registry';
-import { remainingResources } from '../notify';
+import { publishNotice, remainingResources } from '../notify';
 
 export interface SweeperDeps {
   medialive: MediaLiveClient;
@@ -61,6 +61,9 @@ export interface SweeperDeps {
   config: { stage: string; region: string; channelsTable: string; notificationsTopicArn: string; teardownStateMachineArn: string };
   now: () => Date;
 }
+
+/** The `event` attribute of the sweeper's summary notice: a dry run's report, or a sweep that started teardowns. */
+export const SWEEPER_EVENTS = ['SWEEPER_FOUND', 'SWEEPER_CLEANING'] as const;
 
 export type TransitionalStatus = 'PROVISIONING' | 'STARTING' | 'STOPPING' | 'TEARING_DOWN';
 /** Statuses a workflow holds a channel in while it runs (its lock); anything else is settled. */
@@ -381,11 +384,11 @@ export async function sweep(deps: SweeperDeps, options: SweepOptions): Promise<S
   const report: SweepReport = { dryRun: options.dryRun, channelsScanned: records.size, taggedResources: tagged.length, findings };
   if (findings.length) {
     const lines = findings.map((f) => `${f.channelId}: ${f.kind} (${f.reason}); ${f.action === 'reported' ? 'would tear down' : f.action}: ${f.resources.join(', ') || 'registry only'}`);
-    await deps.sns.send(new PublishCommand({
-      TopicArn: deps.config.notificationsTopicArn,
-      Subject: `OnAir ${deps.config.stage}: sweeper ${options.dryRun ? 'found' : 'is cleaning'} ${findings.length} channel(s)`.slice(0, 100),
-      Message: [`The OnAir sweeper${options.dryRun ? ' (dry run: nothing changed)' : ''} found:`, ...lines].join('\n'),
-    }));
+    // One summary naming every channel it found: a subscription filtering on `channelId` gets it for its channel.
+    await publishNotice({ sns: deps.sns, topicArn: deps.config.notificationsTopicArn }, options.dryRun ? SWEEPER_EVENTS[0] : SWEEPER_EVENTS[1], findings.map((f) => f.channelId), {
+      subject: `OnAir ${deps.config.stage}: sweeper ${options.dryRun ? 'found' : 'is cleaning'} ${findings.length} channel(s)`.slice(0, 100),
+      message: [`The OnAir sweeper${options.dryRun ? ' (dry run: nothing changed)' : ''} found:`, ...lines].join('\n'),
+    });
   }
   return report;
 }
