@@ -11,6 +11,7 @@ import { ChannelExistsError, ChannelNotFoundError } from './errors';
 import type { Profile } from './profile';
 import type { AuditEntry, RecoveryState } from './recovery/types';
 import type { EventWait } from './workflow';
+import type { Workflow } from './channel/settings';
 
 /** PLANNED: recorded by a planned broadcast (POST /broadcasts); nothing exists on AWS until its lead time. */
 export const CHANNEL_STATUSES = [
@@ -92,6 +93,19 @@ export interface ExecutionRef {
   workflow: string;
   arn: string;
   startedAt: string;
+}
+
+/** One of a planned broadcast's two Scheduler schedules (functions/lib/channel/broadcasts.ts). */
+export interface StoredSchedule { name: string; phase: 'prepare' | 'end'; at: string; workflow: Workflow }
+/** A planned broadcast as kept on the record (`broadcasts` map, functions/lib/channel/broadcasts.ts). */
+export interface StoredBroadcast {
+  broadcastId: string;
+  startAt: string;
+  endAt: string;
+  leadSeconds: number;
+  teardownAfter: boolean;
+  schedules: StoredSchedule[];
+  createdAt: string;
 }
 
 export interface ChannelRecord {
@@ -347,6 +361,154 @@ export class ChannelRegistry {
       if (created) return created;
     }
     return undefined;
+  }
+
+  /**
+   * The lock (channel/lock.ts): moves the channel to `rule.during` for `execution`, only if its
+   * status is one of `rule.from` or this execution already holds it. Returns the record as it now
+   * is, or undefined when the condition failed (the caller reads the record to say why).
+   */
+  async takeLock(channelId: string, rule: { from: ChannelStatus[]; during: ChannelStatus; desired: DesiredState }, execution: ExecutionRef): Promise<ChannelRecord | undefined> {
+    const names = { '#s': 'status', '#d': 'desiredState', '#e': 'execution', '#u': 'updatedAt', '#f': 'failure', '#a': 'arn' };
+    const values: Record<string, unknown> = {
+      ':during': rule.during, ':desired': rule.desired, ':exec': execution, ':u': this.ts(), ':arn': execution.arn,
+    };
+    rule.from.forEach((s, i) => { values[`:from${i}`] = s; });
+    const fromList = rule.from.map((_, i) => `:from${i}`).join(', ');
+    try {
+      const out = await this.deps.ddb.send(new UpdateCommand({
+        TableName: this.deps.tableName,
+        Key: { channelId },
+        UpdateExpression: 'SET #s = :during, #d = :desired, #e = :exec, #u = :u REMOVE #f',
+        ConditionExpression: `attribute_exists(channelId) AND (#s IN (${fromList}) OR (#s = :during AND #e.#a = :arn))`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+        ReturnValues: 'ALL_NEW',
+      }));
+      return out.Attributes as ChannelRecord;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  /** Gives the lock back (status and desired state) only if `execution` still holds it; otherwise nothing. */
+  async releaseLock(channelId: string, execution: ExecutionRef, status: ChannelStatus, desiredState: DesiredState): Promise<void> {
+    await this.deps.ddb.send(new UpdateCommand({
+      TableName: this.deps.tableName,
+      Key: { channelId },
+      UpdateExpression: 'SET #s = :s, #d = :d, #u = :u',
+      ConditionExpression: '#e.#a = :arn',
+      ExpressionAttributeNames: { '#s': 'status', '#d': 'desiredState', '#u': 'updatedAt', '#e': 'execution', '#a': 'arn' },
+      ExpressionAttributeValues: { ':s': status, ':d': desiredState, ':u': this.ts(), ':arn': execution.arn },
+    })).catch((error: unknown) => {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    });
+  }
+
+  /**
+   * The channel stopped: IDLE (status and desired state) and no cost-guard stop time. A missing
+   * channel fails with DynamoDB's ConditionalCheckFailedException, as it always has.
+   */
+  async markStopped(channelId: string): Promise<void> {
+    await this.deps.ddb.send(new UpdateCommand({
+      TableName: this.deps.tableName,
+      Key: { channelId },
+      UpdateExpression: 'SET #s = :s, #d = :s, #u = :u REMOVE #c',
+      ConditionExpression: 'attribute_exists(channelId)',
+      ExpressionAttributeNames: { '#s': 'status', '#d': 'desiredState', '#u': 'updatedAt', '#c': 'costGuardStopAt' },
+      ExpressionAttributeValues: { ':s': 'IDLE', ':u': this.ts() },
+    }));
+  }
+
+  /**
+   * Books a new broadcast if no other booking landed since `version` was read (`broadcastsVersion`
+   * absent or equal). `mapExists`: the record already has a `broadcasts` map (DynamoDB cannot
+   * create a parent and set a child in one expression). False when the condition failed.
+   */
+  async bookBroadcast(channelId: string, broadcast: StoredBroadcast, version: number, mapExists: boolean): Promise<boolean> {
+    try {
+      await this.deps.ddb.send(new UpdateCommand({
+        TableName: this.deps.tableName,
+        Key: { channelId },
+        UpdateExpression: mapExists
+          ? 'SET #b.#id = :b, #v = :next, #u = :u'
+          : 'SET #b = :map, #v = :next, #u = :u',
+        ConditionExpression: 'attribute_exists(channelId) AND (attribute_not_exists(#v) OR #v = :version)',
+        ExpressionAttributeNames: { '#b': 'broadcasts', '#v': 'broadcastsVersion', '#u': 'updatedAt', ...(mapExists ? { '#id': broadcast.broadcastId } : {}) },
+        ExpressionAttributeValues: {
+          ...(mapExists ? { ':b': broadcast } : { ':map': { [broadcast.broadcastId]: broadcast } }),
+          ':next': version + 1, ':version': version, ':u': this.ts(),
+        },
+      }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /** Replaces one existing broadcast entry if nobody booked since `version` was read. False when the condition failed. */
+  async replaceBroadcast(channelId: string, broadcast: StoredBroadcast, version: number): Promise<boolean> {
+    try {
+      await this.deps.ddb.send(new UpdateCommand({
+        TableName: this.deps.tableName,
+        Key: { channelId },
+        UpdateExpression: 'SET #b.#id = :b, #v = :next, #u = :u',
+        ConditionExpression: 'attribute_exists(#b.#id) AND #v = :version',
+        ExpressionAttributeNames: { '#b': 'broadcasts', '#id': broadcast.broadcastId, '#v': 'broadcastsVersion', '#u': 'updatedAt' },
+        ExpressionAttributeValues: { ':b': broadcast, ':next': version + 1, ':version': version, ':u': this.ts() },
+      }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * Removes one broadcast entry and bumps `broadcastsVersion`. An entry already gone fails with
+   * DynamoDB's ConditionalCheckFailedException (callers decide whether that matters).
+   */
+  async dropBroadcast(channelId: string, broadcastId: string): Promise<void> {
+    await this.deps.ddb.send(new UpdateCommand({
+      TableName: this.deps.tableName,
+      Key: { channelId },
+      UpdateExpression: 'REMOVE #b.#id SET #v = if_not_exists(#v, :zero) + :one, #u = :u',
+      ConditionExpression: 'attribute_exists(#b.#id)',
+      ExpressionAttributeNames: { '#b': 'broadcasts', '#id': broadcastId, '#v': 'broadcastsVersion', '#u': 'updatedAt' },
+      ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':u': this.ts() },
+    }));
+  }
+
+  /**
+   * The sweeper takes a dead or stuck channel: FAILED with `failure`, desired DELETED, only if it
+   * is still in the status the sweeper saw and (when it had one) owned by the same execution.
+   * False when something else moved it meanwhile.
+   */
+  async failForSweep(channelId: string, seen: { status: ChannelStatus; executionArn?: string }, failure: ChannelFailure): Promise<boolean> {
+    const names: Record<string, string> = { '#s': 'status', '#u': 'updatedAt', '#f': 'failure', '#d': 'desiredState' };
+    const values: Record<string, unknown> = { ':failed': 'FAILED', ':u': this.ts(), ':d': 'DELETED', ':seen': seen.status, ':f': failure };
+    let condition = '#s = :seen';
+    if (seen.executionArn) {
+      Object.assign(names, { '#e': 'execution', '#a': 'arn' });
+      values[':arn'] = seen.executionArn;
+      condition += ' AND #e.#a = :arn';
+    }
+    try {
+      await this.deps.ddb.send(new UpdateCommand({
+        TableName: this.deps.tableName,
+        Key: { channelId },
+        UpdateExpression: 'SET #s = :failed, #u = :u, #f = :f, #d = :d',
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   /**

@@ -14,32 +14,15 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   CreateScheduleCommand, DeleteScheduleCommand, UpdateScheduleCommand, type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ChannelBusyError, ChannelNotFoundError } from '../errors';
-import type { ChannelRecord } from '../registry';
+import type { ChannelRecord, StoredBroadcast, StoredSchedule } from '../registry';
 import {
   BroadcastNotFoundError, BroadcastOverlapError, BroadcastTimeError, ChannelStateError,
 } from './errors';
 import type { ChannelDeps } from './deps';
 import type { Workflow, WorkflowSettings } from './settings';
 
-export interface StoredSchedule { name: string; phase: 'prepare' | 'end'; at: string; workflow: Workflow }
-export interface StoredBroadcast {
-  broadcastId: string;
-  startAt: string;
-  endAt: string;
-  leadSeconds: number;
-  teardownAfter: boolean;
-  schedules: StoredSchedule[];
-  createdAt: string;
-}
-
-/** A broadcast as the API shows it (api/schemas.ts broadcastSchema must match it). */
-export interface Broadcast extends StoredBroadcast {
-  channelId: string;
-  /** Derived from the clock: before its prepare time, between it and endAt, after endAt. */
-  status: 'SCHEDULED' | 'IN_PROGRESS' | 'DONE';
-}
+export type { StoredBroadcast, StoredSchedule };
 
 /** The registry item with the fields the lifecycle adds. */
 export type LifecycleRecord = ChannelRecord & {
@@ -48,6 +31,13 @@ export type LifecycleRecord = ChannelRecord & {
   /** Set while ON_AIR with a cost guard: when its stop schedule fires. */
   costGuardStopAt?: string;
 };
+
+/** A broadcast as the API shows it (api/schemas.ts broadcastSchema must match it). */
+export interface Broadcast extends StoredBroadcast {
+  channelId: string;
+  /** Derived from the clock: before its prepare time, between it and endAt, after endAt. */
+  status: 'SCHEDULED' | 'IN_PROGRESS' | 'DONE';
+}
 
 export const COST_GUARD_SCHEDULE = (channelId: string) => `${channelId}-costguard`;
 
@@ -227,25 +217,9 @@ export async function createBroadcast(deps: ChannelDeps, channelId: string, wind
       createdAt: now.toISOString(),
     };
     const version = record.broadcastsVersion ?? 0;
-    try {
-      await deps.ddb.send(new UpdateCommand({
-        TableName: deps.channelsTable,
-        Key: { channelId },
-        UpdateExpression: record.broadcasts
-          ? 'SET #b.#id = :b, #v = :next, #u = :u'
-          : 'SET #b = :map, #v = :next, #u = :u',
-        ConditionExpression: 'attribute_exists(channelId) AND (attribute_not_exists(#v) OR #v = :version)',
-        ExpressionAttributeNames: { '#b': 'broadcasts', '#v': 'broadcastsVersion', '#u': 'updatedAt', ...(record.broadcasts ? { '#id': broadcastId } : {}) },
-        ExpressionAttributeValues: {
-          ...(record.broadcasts ? { ':b': stored } : { ':map': { [broadcastId]: stored } }),
-          ':next': version + 1, ':version': version, ':u': now.toISOString(),
-        },
-      }));
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException && attempt < 4) continue;
-      if (error instanceof ConditionalCheckFailedException) throw new ChannelNotFoundError(channelId);
-      throw error;
-    }
+    const booked = await deps.registry.bookBroadcast(channelId, stored, version, Boolean(record.broadcasts));
+    if (!booked && attempt < 4) continue;
+    if (!booked) throw new ChannelNotFoundError(channelId);
     const created: string[] = [];
     try {
       for (const req of scheduleRequests(channelId, stored)) {
@@ -254,39 +228,10 @@ export async function createBroadcast(deps: ChannelDeps, channelId: string, wind
       }
     } catch (error) {
       await Promise.allSettled(created.map((n) => deleteSchedule(deps.scheduler, deps.settings, n)));
-      await removeBroadcast(deps, channelId, broadcastId).catch(() => undefined);
+      await deps.registry.dropBroadcast(channelId, broadcastId).catch(() => undefined);
       throw error;
     }
     return toBroadcast(channelId, stored, now);
-  }
-}
-
-async function removeBroadcast(deps: ChannelDeps, channelId: string, broadcastId: string): Promise<void> {
-  await deps.ddb.send(new UpdateCommand({
-    TableName: deps.channelsTable,
-    Key: { channelId },
-    UpdateExpression: 'REMOVE #b.#id SET #v = if_not_exists(#v, :zero) + :one, #u = :u',
-    ConditionExpression: 'attribute_exists(#b.#id)',
-    ExpressionAttributeNames: { '#b': 'broadcasts', '#id': broadcastId, '#v': 'broadcastsVersion', '#u': 'updatedAt' },
-    ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':u': deps.now().toISOString() },
-  }));
-}
-
-/** Writes one broadcast entry if nobody booked since `version` was read. */
-async function putBroadcast(deps: ChannelDeps, channelId: string, b: StoredBroadcast, version: number): Promise<boolean> {
-  try {
-    await deps.ddb.send(new UpdateCommand({
-      TableName: deps.channelsTable,
-      Key: { channelId },
-      UpdateExpression: 'SET #b.#id = :b, #v = :next, #u = :u',
-      ConditionExpression: 'attribute_exists(#b.#id) AND #v = :version',
-      ExpressionAttributeNames: { '#b': 'broadcasts', '#id': b.broadcastId, '#v': 'broadcastsVersion', '#u': 'updatedAt' },
-      ExpressionAttributeValues: { ':b': b, ':next': version + 1, ':version': version, ':u': deps.now().toISOString() },
-    }));
-    return true;
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return false;
-    throw error;
   }
 }
 
@@ -321,7 +266,7 @@ export async function rescheduleBroadcast(deps: ChannelDeps, channelId: string, 
         : { ...s, at: new Date(window.endAt).toISOString(), workflow: endWorkflow })),
     };
     const version = record.broadcastsVersion ?? 0;
-    if (!(await putBroadcast(deps, channelId, moved, version))) {
+    if (!(await deps.registry.replaceBroadcast(channelId, moved, version))) {
       if (attempt < 4) continue;
       throw new ChannelBusyError(channelId, 'another change to its broadcasts');
     }
@@ -329,7 +274,7 @@ export async function rescheduleBroadcast(deps: ChannelDeps, channelId: string, 
       for (const req of scheduleRequests(channelId, moved)) await updateSchedule(deps.scheduler, deps.settings, req);
     } catch (error) {
       await Promise.allSettled(scheduleRequests(channelId, current).map((req) => updateSchedule(deps.scheduler, deps.settings, req)));
-      await putBroadcast(deps, channelId, current, version + 1).catch(() => false);
+      await deps.registry.replaceBroadcast(channelId, current, version + 1).catch(() => false);
       throw error;
     }
     return toBroadcast(channelId, moved, now);
@@ -347,7 +292,7 @@ export async function cancelBroadcast(deps: ChannelDeps, channelId: string, broa
   if (!b) throw new BroadcastNotFoundError(channelId, broadcastId);
   for (const s of b.schedules) await deleteSchedule(deps.scheduler, deps.settings, s.name);
   try {
-    await removeBroadcast(deps, channelId, broadcastId);
+    await deps.registry.dropBroadcast(channelId, broadcastId);
   } catch (error) {
     if (error instanceof ConditionalCheckFailedException) return; // cancelled concurrently: same outcome
     throw error;

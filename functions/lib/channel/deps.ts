@@ -6,7 +6,7 @@ import type { WorkflowSettings } from './settings';
 /** What the channel domain uses, injected (Lambda: the shared clients; tests: mocks; local: the twin). */
 export interface ChannelDeps {
   registry: ChannelRegistry;
-  /** The registry's document client and table, for the lock's and broadcasts' conditional writes. */
+  /** The registry's document client and table (the API builds the lock's GuardDeps from them; every write goes through ChannelRegistry). */
   ddb: DynamoDBDocumentClient;
   channelsTable: string;
   scheduler: SchedulerClient;

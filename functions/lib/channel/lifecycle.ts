@@ -5,7 +5,6 @@
  */
 import { ConflictException } from '@aws-sdk/client-scheduler';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ChannelRecord } from '../registry';
 import { publishNotice, subjectLine } from '../notify';
 import { summarizeCaught, type Caught } from '../workflow';
@@ -45,14 +44,7 @@ export async function armCostGuard(deps: ChannelDeps, channelId: string): Promis
 /** The channel stopped: it is IDLE, and no cost-guard schedule may fire into a later run. */
 export async function markIdle(deps: ChannelDeps, channelId: string): Promise<{ status: 'IDLE' }> {
   await deleteSchedule(deps.scheduler, deps.settings, COST_GUARD_SCHEDULE(channelId));
-  await deps.ddb.send(new UpdateCommand({
-    TableName: deps.channelsTable,
-    Key: { channelId },
-    UpdateExpression: 'SET #s = :s, #d = :s, #u = :u REMOVE #c',
-    ConditionExpression: 'attribute_exists(channelId)',
-    ExpressionAttributeNames: { '#s': 'status', '#d': 'desiredState', '#u': 'updatedAt', '#c': 'costGuardStopAt' },
-    ExpressionAttributeValues: { ':s': 'IDLE', ':u': deps.now().toISOString() },
-  }));
+  await deps.registry.markStopped(channelId);
   return { status: 'IDLE' };
 }
 

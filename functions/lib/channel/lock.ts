@@ -6,10 +6,9 @@
  * StartExecution) and as the first state of each lifecycle workflow (for executions started
  * by a schedule): an execution that already owns the lock passes through.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ChannelBusyError, ChannelNotFoundError } from '../errors';
-import type { ChannelRecord, ChannelStatus, DesiredState, ExecutionRef } from '../registry';
+import { ChannelRegistry, type ChannelRecord, type ChannelStatus, type DesiredState, type ExecutionRef } from '../registry';
 import { ChannelStateError } from './errors';
 import type { Workflow } from './settings';
 
@@ -37,6 +36,9 @@ export const IN_PROGRESS: Partial<Record<ChannelStatus, Workflow>> = {
 
 export interface GuardDeps { ddb: DynamoDBDocumentClient; tableName: string; now: () => Date }
 
+/** The registry over the lock's table and clock: it alone writes the channel record. */
+const registryOf = (deps: GuardDeps) => new ChannelRegistry({ ddb: deps.ddb, tableName: deps.tableName, now: deps.now });
+
 export type AcquireResult =
   | { outcome: 'acquired'; record: ChannelRecord }
   | { outcome: 'already-done'; record: ChannelRecord };
@@ -55,28 +57,10 @@ export function refuse(record: ChannelRecord, workflow: Workflow): never {
  */
 export async function acquire(deps: GuardDeps, channelId: string, workflow: Workflow, execution: ExecutionRef): Promise<AcquireResult> {
   const rule = OPERATION_RULES[workflow];
-  const names = { '#s': 'status', '#d': 'desiredState', '#e': 'execution', '#u': 'updatedAt', '#f': 'failure', '#a': 'arn' };
-  const values: Record<string, unknown> = {
-    ':during': rule.during, ':desired': rule.desired, ':exec': execution, ':u': deps.now().toISOString(), ':arn': execution.arn,
-  };
-  rule.from.forEach((s, i) => { values[`:from${i}`] = s; });
-  const fromList = rule.from.map((_, i) => `:from${i}`).join(', ');
-  try {
-    const out = await deps.ddb.send(new UpdateCommand({
-      TableName: deps.tableName,
-      Key: { channelId },
-      UpdateExpression: 'SET #s = :during, #d = :desired, #e = :exec, #u = :u REMOVE #f',
-      ConditionExpression: `attribute_exists(channelId) AND (#s IN (${fromList}) OR (#s = :during AND #e.#a = :arn))`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-      ReturnValues: 'ALL_NEW',
-    }));
-    return { outcome: 'acquired', record: out.Attributes as ChannelRecord };
-  } catch (error) {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  }
-  const current = await deps.ddb.send(new GetCommand({ TableName: deps.tableName, Key: { channelId }, ConsistentRead: true }));
-  const record = current.Item as ChannelRecord | undefined;
+  const registry = registryOf(deps);
+  const taken = await registry.takeLock(channelId, rule, execution);
+  if (taken) return { outcome: 'acquired', record: taken };
+  const record = await registry.find(channelId);
   if (!record) throw new ChannelNotFoundError(channelId);
   if (rule.done.includes(record.status)) return { outcome: 'already-done', record };
   return refuse(record, workflow);
@@ -87,16 +71,7 @@ export async function acquire(deps: GuardDeps, channelId: string, workflow: Work
  * execution still owns it, so a later owner is never overwritten.
  */
 export async function release(deps: GuardDeps, channelId: string, execution: ExecutionRef, status: ChannelStatus, desiredState: DesiredState): Promise<void> {
-  await deps.ddb.send(new UpdateCommand({
-    TableName: deps.tableName,
-    Key: { channelId },
-    UpdateExpression: 'SET #s = :s, #d = :d, #u = :u',
-    ConditionExpression: '#e.#a = :arn',
-    ExpressionAttributeNames: { '#s': 'status', '#d': 'desiredState', '#u': 'updatedAt', '#e': 'execution', '#a': 'arn' },
-    ExpressionAttributeValues: { ':s': status, ':d': desiredState, ':u': deps.now().toISOString(), ':arn': execution.arn },
-  })).catch((error: unknown) => {
-    if (!(error instanceof ConditionalCheckFailedException)) throw error;
-  });
+  await registryOf(deps).releaseLock(channelId, execution, status, desiredState);
 }
 
 /** Step Functions execution ARN for a name chosen before StartExecution (so the lock can name it). */

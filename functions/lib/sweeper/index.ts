@@ -36,13 +36,12 @@ import { DescribeAlarmsCommand, ListTagsForResourceCommand as ListAlarmTags, typ
 import { ListSecretsCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DescribeExecutionCommand, StartExecutionCommand, StopExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { TAG_CHANNEL, TAG_PROFILE, TAG_STAGE } from '../config';
 import { isNotFound } from '../errors';
 import { resolveProfile } from '../profile';
 import { allPages } from '../paging';
-import { everyChannel, type ChannelRecord, type ChannelRegistry, type ChannelStatus, type Resources } from '../registry';
+import { ChannelRegistry, everyChannel, type ChannelRecord, type ChannelStatus, type Resources } from '../registry';
 import { publishNotice, remainingResources } from '../notify';
 
 export interface SweeperDeps {
@@ -323,30 +322,11 @@ async function sweepChannel(deps: SweeperDeps, channelId: string, record: Channe
   if (unrecorded.some((t) => t.service === 'cloudwatch')) await registry.recordResource(channelId, ['alarms'], alarms);
 
   // Take the channel from whatever dead or stuck owner it had — only if nothing moved it since.
-  const names = { '#s': 'status', '#u': 'updatedAt', '#f': 'failure', '#d': 'desiredState' };
-  const values: Record<string, unknown> = {
-    ':failed': 'FAILED', ':u': deps.now().toISOString(), ':d': 'DELETED', ':seen': current.status,
-    ':f': { step: 'sweeper', error: finding.kind === 'orphaned' ? 'OrphanedResources' : finding.kind === 'stuck' ? 'StuckChannel' : 'AbandonedChannel', cause: finding.reason, at: deps.now().toISOString() },
-  };
-  let condition = '#s = :seen';
-  if (current.execution?.arn) {
-    Object.assign(names, { '#e': 'execution', '#a': 'arn' });
-    values[':arn'] = current.execution.arn;
-    condition += ' AND #e.#a = :arn';
-  }
-  try {
-    await deps.ddb.send(new UpdateCommand({
-      TableName: deps.config.channelsTable,
-      Key: { channelId },
-      UpdateExpression: 'SET #s = :failed, #u = :u, #f = :f, #d = :d',
-      ConditionExpression: condition,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: values,
-    }));
-  } catch (error) {
-    if (error instanceof ConditionalCheckFailedException) return undefined; // someone else moved it: next run decides again
-    throw error;
-  }
+  // The registry over the sweeper's own client, table and clock (deps.registry may be a narrower view).
+  const writer = new ChannelRegistry({ ddb: deps.ddb, tableName: deps.config.channelsTable, now: deps.now });
+  const failure = { step: 'sweeper', error: finding.kind === 'orphaned' ? 'OrphanedResources' : finding.kind === 'stuck' ? 'StuckChannel' : 'AbandonedChannel', cause: finding.reason, at: deps.now().toISOString() };
+  const taken = await writer.failForSweep(channelId, { status: current.status, ...(current.execution?.arn ? { executionArn: current.execution.arn } : {}) }, failure);
+  if (!taken) return undefined; // someone else moved it: next run decides again
   const name = `sweep-${channelId}-${deps.now().getTime().toString(36)}`.slice(0, 80);
   const out = await deps.sfn.send(new StartExecutionCommand({
     stateMachineArn: deps.config.teardownStateMachineArn, name, input: JSON.stringify({ channelId, reason: 'delete' }),
