@@ -10,10 +10,10 @@ import { config } from '../config';
 import { newGeneration } from '../ids';
 import { resolveProfile } from '../profile';
 import { ChannelBusyError, ValidationError } from '../errors';
-import type { ChannelRecord, ChannelStatus, DesiredState, ExecutionRef } from '../registry';
+import type { ChannelRecord, DesiredState, ExecutionRef } from '../registry';
 import type { z } from 'zod';
 import type { ApiDeps } from './deps';
-import { acquire, executionArnFor, executionName, release, refuse, type GuardDeps } from '../channel/lock';
+import { acquire, executionArnFor, executionName, isInProgress, release, refuse, type GuardDeps } from '../channel/lock';
 import { describeExecution, executionSteps, type ExecutionStep } from './executions';
 import { broadcastView, cancelAllSchedules, costGuardView, prepareAt, type LifecycleRecord } from '../channel/broadcasts';
 import type { Workflow } from '../channel/settings';
@@ -123,8 +123,7 @@ export const stopChannel = (deps: ApiDeps, channelId: string) => runOperation(de
 export async function deleteChannel(deps: ApiDeps, channelId: string): Promise<LifecycleOutcome> {
   const record = await deps.registry.get(channelId);
   if (record.status === 'DELETED') return { current: await channelDetail(deps, record) };
-  const busy: ChannelStatus[] = ['PROVISIONING', 'STARTING', 'STOPPING', 'TEARING_DOWN'];
-  if (busy.includes(record.status)) refuse(record, 'teardown');
+  if (isInProgress(record.status)) refuse(record, 'teardown');
   if (record.status === 'PLANNED' && Object.values((record as LifecycleRecord).broadcasts ?? {}).some((b) => prepareAt(b).getTime() <= deps.now().getTime())) {
     // Its prepare schedule has fired: provisioning is starting. Deleting now would race it.
     throw new ChannelBusyError(channelId, 'provision');

@@ -29,10 +29,18 @@ export const OPERATION_RULES: Record<Workflow, OperationRule> = {
   teardown: { from: ['IDLE', 'ON_AIR', 'FAILED', 'PLANNED'], during: 'TEARING_DOWN', done: ['DELETED'], desired: 'DELETED' },
 };
 
-/** Which operation a transitional status belongs to (for the 409 message). */
-export const IN_PROGRESS: Partial<Record<ChannelStatus, Workflow>> = {
+/**
+ * The in-progress (transitional) statuses: a workflow holds the channel in one of them while it
+ * runs (its lock), and which operation each belongs to (for the 409 message). The one list: the
+ * API, the sweeper and the workflows import it.
+ */
+const IN_PROGRESS_BY_STATUS = {
   PROVISIONING: 'provision', STARTING: 'start', STOPPING: 'stop', TEARING_DOWN: 'teardown',
-};
+} as const satisfies Partial<Record<ChannelStatus, Workflow>>;
+export type InProgressStatus = keyof typeof IN_PROGRESS_BY_STATUS;
+export const IN_PROGRESS: Partial<Record<ChannelStatus, Workflow>> = IN_PROGRESS_BY_STATUS;
+export const IN_PROGRESS_STATUSES = Object.keys(IN_PROGRESS_BY_STATUS) as InProgressStatus[];
+export const isInProgress = (status: ChannelStatus): status is InProgressStatus => IN_PROGRESS[status] !== undefined;
 
 export interface GuardDeps { ddb: DynamoDBDocumentClient; tableName: string; now: () => Date }
 

@@ -43,6 +43,7 @@ import { resolveProfile } from '../profile';
 import { allPages } from '../paging';
 import { ChannelRegistry, everyChannel, type ChannelRecord, type ChannelStatus, type Resources } from '../registry';
 import { publishNotice, remainingResources } from '../notify';
+import { IN_PROGRESS_STATUSES, isInProgress, type InProgressStatus } from '../channel/lock';
 
 export interface SweeperDeps {
   medialive: MediaLiveClient;
@@ -64,9 +65,9 @@ export interface SweeperDeps {
 /** The `event` attribute of the sweeper's summary notice: a dry run's report, or a sweep that started teardowns. */
 export const SWEEPER_EVENTS = ['SWEEPER_FOUND', 'SWEEPER_CLEANING'] as const;
 
-export type TransitionalStatus = 'PROVISIONING' | 'STARTING' | 'STOPPING' | 'TEARING_DOWN';
-/** Statuses a workflow holds a channel in while it runs (its lock); anything else is settled. */
-export const TRANSITIONAL: TransitionalStatus[] = ['PROVISIONING', 'STARTING', 'STOPPING', 'TEARING_DOWN'];
+export type TransitionalStatus = InProgressStatus;
+/** Statuses a workflow holds a channel in while it runs (its lock, channel/lock.ts); anything else is settled. */
+export const TRANSITIONAL: TransitionalStatus[] = IN_PROGRESS_STATUSES;
 
 /**
  * How long each transitional status may last before the channel counts as stuck even while its
@@ -261,8 +262,8 @@ async function judge(deps: SweeperDeps, record: ChannelRecord | undefined, tagge
   if (!record || record.status === 'DELETED') {
     return tagged.length ? { kind: 'orphaned', status: record ? 'DELETED' : 'MISSING', reason: record ? 'resources left after the channel was deleted' : 'no channel in the registry owns these resources' } : undefined;
   }
-  if ((TRANSITIONAL as string[]).includes(record.status)) {
-    const status = record.status as TransitionalStatus;
+  if (isInProgress(record.status)) {
+    const status = record.status;
     const exec = await executionStatus(deps, record.execution?.arn);
     const age = ageSeconds(record.updatedAt, now);
     const deadline = options.deadlines?.[status] ?? DEFAULT_DEADLINES[status];
