@@ -16,7 +16,7 @@
  * machine's 2 cores, where on AWS each runs on its own; a lower scale keeps local CPU from
  * standing in for AWS latency, at the cost of a longer run.
  */
-import type { ChannelRecord } from '../functions/lib/registry';
+import type { ChannelRecord } from '../functions/lib/channel/registry';
 import { RATE_LIMITS } from '../local/core/latency';
 import type { ExecutionRecord } from '../local/services/stepfunctions';
 import { resolveProfile } from '../functions/lib/profile';

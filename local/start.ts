@@ -19,7 +19,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { resolve } from 'node:path';
-import { ChannelRegistry, type ChannelRecord } from '../functions/lib/registry';
+import { ChannelRegistry, type ChannelRecord } from '../functions/lib/channel/registry';
 import { localCredentials } from './api/credentials';
 import { startLocalCloud, type LocalCloud } from './app';
 import { DEFAULT_SCALE } from './core/latency';

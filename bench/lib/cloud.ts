@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { ChannelRegistry } from '../../functions/lib/registry';
+import { ChannelRegistry } from '../../functions/lib/channel/registry';
 import { localCredentials } from '../../local/api/credentials';
 import { startLocalCloud, type LocalCloud } from '../../local/app';
 import type { ExecutionRecord } from '../../local/services/stepfunctions';

@@ -2,7 +2,7 @@
  * Orphans: resources in the twin's inventory that no live channel's registry record names. The
  * stack's own resources (tables, topic, schedule group) belong to the deployment, not a channel.
  */
-import type { ChannelRecord } from '../../functions/lib/registry';
+import type { ChannelRecord } from '../../functions/lib/channel/registry';
 import type { InventoryItem } from '../../local/core/types';
 
 const STACK_OWNED = (i: InventoryItem): boolean =>

@@ -15,7 +15,7 @@ import { remainingResources } from './notify';
 import { channelGroupNameFor } from './packager/v2';
 import { stageChannelGroupName } from './delivery';
 import { ACCOUNT_QUOTAS, type AccountQuota, type QuotaId, type QuotaValues } from './quotas';
-import { everyChannel, type ChannelRecord, type ChannelRegistry } from './registry';
+import { everyChannel, type ChannelRecord, type ChannelRegistry } from './channel/registry';
 
 /** A channel that would exceed an account quota: refused before anything is created. */
 export class CapacityExceededError extends Error {

@@ -7,7 +7,7 @@
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
 // zod/mini (functional API): ~15 KB bundled, where classic zod is ~95 KB even tree-shaken.
 import * as z from 'zod/mini';
-import type { ChannelRecord, Resources } from './registry';
+import type { ChannelRecord, Resources } from './channel/registry';
 import { caughtSchema, channelInput, summarizeCaught, type Caught } from './workflow';
 
 export const NOTIFICATION_EVENTS = ['ON_AIR', 'READY', 'DELETED', 'ROLLED_BACK', 'TEARDOWN_FAILED'] as const;

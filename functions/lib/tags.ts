@@ -9,7 +9,7 @@
  *   hasStageTag(tags, stage)            → boolean  (any OnAir resource of the stage, e.g. a shared input security group)
  */
 import { TAG_CHANNEL, TAG_PROFILE, TAG_STAGE } from './config';
-import type { ChannelRecord } from './registry';
+import type { ChannelRecord } from './channel/registry';
 
 export type TagMap = Record<string, string>;
 

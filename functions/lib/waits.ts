@@ -29,7 +29,7 @@
  */
 import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { pipelineCount } from './medialive/builders';
-import type { ChannelRecord, ChannelRegistry, ParkedWait, StateSeen } from './registry';
+import type { ChannelRecord, ChannelRegistry, ParkedWait, StateSeen } from './channel/registry';
 
 export const CHANNEL_KEY = 'channel';
 

@@ -13,7 +13,7 @@ import { ChannelExistsError } from '../lib/errors';
 import { stepHandler } from '../lib/handler';
 import { channelIdSchema, newGeneration } from '../lib/ids';
 import { resolveProfile } from '../lib/profile';
-import type { ChannelRecord, ExecutionRef } from '../lib/registry';
+import type { ChannelRecord, ExecutionRef } from '../lib/channel/registry';
 import { freshPolls } from '../lib/workflow';
 
 const request = z.strictObject({

@@ -11,7 +11,7 @@ import { ChannelBusyError } from '../lib/errors';
 import { stepHandler } from '../lib/handler';
 import { channelIdSchema } from '../lib/ids';
 import { remainingResources } from '../lib/notify';
-import type { ChannelRecord, ExecutionRef, Resources } from '../lib/registry';
+import type { ChannelRecord, ExecutionRef, Resources } from '../lib/channel/registry';
 import { freshPolls } from '../lib/workflow';
 
 const input = z.object({

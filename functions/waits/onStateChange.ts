@@ -12,7 +12,7 @@ import { registry as defaultRegistry } from '../lib/clients/dynamodb';
 import { sfn as defaultSfn } from '../lib/clients/sfn';
 import { logger } from '../lib/logger';
 import { parseOrIgnore } from '../lib/recovery/events';
-import { channelForMediaLive, type ChannelRegistry } from '../lib/registry';
+import { channelForMediaLive, type ChannelRegistry } from '../lib/channel/registry';
 import { CHANNEL_KEY, wakeIfDue, type WakeDeps } from '../lib/waits';
 
 export interface StateChangeDeps extends WakeDeps {

@@ -19,7 +19,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { ConflictException, CreateScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { ChannelRegistry } from '../../functions/lib/registry';
+import { ChannelRegistry } from '../../functions/lib/channel/registry';
 import type { ApiDeps } from '../../functions/lib/api/deps';
 import { createDispatcher, errorResponse, MAX_BODY_BYTES, type ApiResponse } from '../../functions/lib/api/http';
 import { IdempotencyStore } from '../../functions/lib/api/idempotency';

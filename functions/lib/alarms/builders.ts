@@ -30,7 +30,7 @@ import type { PutMetricAlarmInput, Dimension } from '@aws-sdk/client-cloudwatch'
 import { PACKAGER_DESTINATION_ID, pipelineCount } from '../medialive/builders';
 import { resourceName } from '../ids';
 import type { InputType } from '../profile';
-import type { ChannelRecord } from '../registry';
+import type { ChannelRecord } from '../channel/registry';
 import { channelTags, tagList } from '../tags';
 
 export const CLOUDFRONT_METRICS_REGION = 'us-east-1';

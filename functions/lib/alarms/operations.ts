@@ -11,7 +11,7 @@
 import { DeleteAlarmsCommand, DescribeAlarmsCommand, PutMetricAlarmCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { Config } from '../config';
 import { isNotFound } from '../errors';
-import type { ChannelRecord, ChannelRegistry } from '../registry';
+import type { ChannelRecord, ChannelRegistry } from '../channel/registry';
 import { buildAlarmRequests, CLOUDFRONT_METRICS_REGION } from './builders';
 
 export interface AlarmDeps {

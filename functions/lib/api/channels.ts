@@ -10,7 +10,7 @@ import { config } from '../config';
 import { newGeneration } from '../ids';
 import { resolveProfile } from '../profile';
 import { ChannelBusyError, ValidationError } from '../errors';
-import type { ChannelRecord, DesiredState, ExecutionRef } from '../registry';
+import type { ChannelRecord, DesiredState, ExecutionRef } from '../channel/registry';
 import type { z } from 'zod';
 import type { ApiDeps } from './deps';
 import { acquire, executionArnFor, executionName, isInProgress, release, refuse, type GuardDeps } from '../channel/lock';

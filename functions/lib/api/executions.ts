@@ -3,7 +3,7 @@
  * and a failure cause cleaned of anything internal (Lambda error causes carry stack traces).
  */
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, type SFNClient } from '@aws-sdk/client-sfn';
-import type { ExecutionRef } from '../registry';
+import type { ExecutionRef } from '../channel/registry';
 import type { z } from 'zod';
 import type { executionViewSchema } from './schemas';
 

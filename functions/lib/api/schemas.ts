@@ -7,7 +7,7 @@
 import * as z from 'zod';
 import { channelIdSchema } from '../ids';
 import { profileSchema, BUILTIN_PROFILES } from '../profile';
-import { CHANNEL_STATUSES } from '../registry';
+import { CHANNEL_STATUSES } from '../channel/registry';
 import type { Broadcast as DomainBroadcast } from '../channel/broadcasts';
 
 // ---------------------------------------------------------------- shared pieces

@@ -21,7 +21,7 @@ import { ValidationError } from '../errors';
 import { idempotencyToken } from '../ids';
 import { ingestSegmentSeconds } from '../medialive/builders';
 import type { CdnOrigin } from '../packager/types';
-import type { ChannelRecord } from '../registry';
+import type { ChannelRecord } from '../channel/registry';
 import { channelTags, tagList } from '../tags';
 
 /** Managed cache policy ids (aws-facts.md). */

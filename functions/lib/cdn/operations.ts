@@ -27,7 +27,7 @@ import type { MediaPackageV2Client } from '@aws-sdk/client-mediapackagev2';
 import type { Config } from '../config';
 import { isNotFound, ResourceFailedError } from '../errors';
 import { packagerFor, readCdnIdentifier } from '../packager';
-import type { ChannelRecord, ChannelRegistry } from '../registry';
+import type { ChannelRecord, ChannelRegistry } from '../channel/registry';
 import { hasChannelTags } from '../tags';
 import {
   buildDistributionConfig, buildOriginAccessControlConfig, distributionComment,

@@ -16,7 +16,7 @@ import { isSharedDelivery } from '../delivery';
 // importing the implementations would bundle both MediaPackage clients into every caller.
 import { playbackPathsOf } from '../packager/common';
 import type { PlaybackPaths } from '../packager/types';
-import type { ChannelRecord } from '../registry';
+import type { ChannelRecord } from '../channel/registry';
 
 export function playbackUrls(record: ChannelRecord, cfg: Pick<Config, 'cdnUrlTemplate'> & Partial<Pick<Config, 'deliveryDomain'>> = defaultConfig): PlaybackPaths {
   // A dedicated distribution's domain is recorded; a shared-delivery channel plays on the stage's.

@@ -15,7 +15,7 @@ import {
   CreateScheduleCommand, DeleteScheduleCommand, UpdateScheduleCommand, type SchedulerClient,
 } from '@aws-sdk/client-scheduler';
 import { ChannelBusyError, ChannelNotFoundError } from '../errors';
-import type { ChannelRecord, StoredBroadcast, StoredSchedule } from '../registry';
+import type { ChannelRecord, StoredBroadcast, StoredSchedule } from './registry';
 import {
   BroadcastNotFoundError, BroadcastOverlapError, BroadcastTimeError, ChannelStateError,
 } from './errors';

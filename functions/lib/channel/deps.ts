@@ -1,6 +1,6 @@
 import type { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ChannelRegistry } from '../registry';
+import type { ChannelRegistry } from './registry';
 import type { WorkflowSettings } from './settings';
 
 /** What the channel domain uses, injected (Lambda: the shared clients; tests: mocks; local: the twin). */

@@ -5,7 +5,7 @@
  */
 import { ConflictException } from '@aws-sdk/client-scheduler';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import type { ChannelRecord } from '../registry';
+import type { ChannelRecord } from './registry';
 import { publishNotice, subjectLine } from '../notify';
 import { summarizeCaught, type Caught } from '../workflow';
 import { COST_GUARD_SCHEDULE, createSchedule, deleteSchedule, updateSchedule, type LifecycleRecord } from './broadcasts';

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ChannelRegistry } from '../registry';
+import { ChannelRegistry } from '../channel/registry';
 import { config } from '../config';
 
 export const ddb = DynamoDBDocumentClient.from(new DynamoDBClient({}), {

@@ -19,7 +19,7 @@ import { ValidationError } from '../errors';
 import { idempotencyToken, resourceName } from '../ids';
 import type { Profile, Rendition } from '../profile';
 import { LOW_LATENCY_INGEST_SEGMENT_SECONDS, PUSH_INPUT_TYPES } from '../profile-data';
-import type { ChannelRecord } from '../registry';
+import type { ChannelRecord } from '../channel/registry';
 import { channelTags } from '../tags';
 
 export type BuilderRecord = Pick<ChannelRecord, 'channelId' | 'generation' | 'profileName' | 'profile'>;

@@ -31,7 +31,7 @@ import {
 } from '@aws-sdk/client-medialive';
 import type { Config } from '../config';
 import { isNotFound, ResourceFailedError, undefinedIfNotFound } from '../errors';
-import type { ChannelRecord, ChannelRegistry } from '../registry';
+import type { ChannelRecord, ChannelRegistry } from '../channel/registry';
 import { hasStageTag } from '../tags';
 import { packagerFor } from '../packager';
 import {

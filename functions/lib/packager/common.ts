@@ -1,6 +1,6 @@
 /** Helpers shared by both packagers: endpoint keys, playback paths and the CDN origin domain. */
 import { ValidationError } from '../errors';
-import type { ChannelRecord, OriginEndpointRecord } from '../registry';
+import type { ChannelRecord, OriginEndpointRecord } from '../channel/registry';
 import { hasChannelTags } from '../tags';
 import type { PlaybackPaths } from './types';
 

@@ -13,7 +13,7 @@
  *   Packager.delete(deps, record)          → { deleted, retained? }
  *   ensurePackager / authorizePackagerCdn / deletePackager(deps, record): the same, dispatched on the record.
  */
-import type { ChannelRecord } from '../registry';
+import type { ChannelRecord } from '../channel/registry';
 import { mediaPackageV1 } from './v1';
 import { mediaPackageV2 } from './v2';
 import type { Packager, PackagerDeps, PackagerEnsureResult } from './types';

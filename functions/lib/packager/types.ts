@@ -5,7 +5,7 @@ import type { MediaPackageClient } from '@aws-sdk/client-mediapackage';
 import type { MediaPackageV2Client } from '@aws-sdk/client-mediapackagev2';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Config } from '../config';
-import type { ChannelRecord, ChannelRegistry } from '../registry';
+import type { ChannelRecord, ChannelRegistry } from '../channel/registry';
 import type { PackagerOutput } from '../medialive/builders';
 
 export type PackagerKind = 'mediapackage-v2' | 'mediapackage-v1';

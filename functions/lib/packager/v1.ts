@@ -28,7 +28,7 @@ import {
 import { isNotFound, ResourceFailedError, undefinedIfNotFound } from '../errors';
 import { resourceName } from '../ids';
 import { buildMediaPackageOutputGroup } from '../medialive/builders';
-import type { ChannelRecord, OriginEndpointRecord, PackagerV1Resources } from '../registry';
+import type { ChannelRecord, OriginEndpointRecord, PackagerV1Resources } from '../channel/registry';
 import { channelTags, hasChannelTags, tagList } from '../tags';
 import {
   assertOwned, endpointNames, FORMAT_OF, MANIFEST_NAME, originDomainOf, PackagerNotReadyError, playbackPathsOf, type EndpointKey,

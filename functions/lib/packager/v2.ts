@@ -27,7 +27,7 @@ import { isNotFound, ResourceFailedError, ValidationError, undefinedIfNotFound }
 import { isSharedDelivery, stageChannelGroupName } from '../delivery';
 import { idempotencyToken, resourceName } from '../ids';
 import { buildMediaPackageOutputGroup } from '../medialive/builders';
-import type { ChannelRecord, OriginEndpointRecord, PackagerV2Resources } from '../registry';
+import type { ChannelRecord, OriginEndpointRecord, PackagerV2Resources } from '../channel/registry';
 import { channelTags, hasChannelTags } from '../tags';
 import {
   assertOwned, endpointNames, FORMAT_OF, originDomainOf, PackagerNotReadyError, playbackPathsOf, recordedEndpoints, type EndpointKey,

@@ -12,7 +12,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import { StartExecutionCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import { classifyAwsError, AwsThrottledError, AwsTransientError } from '../errors';
 import { publishNotice, subjectLine } from '../notify';
-import type { ChannelRecord, ChannelRegistry } from '../registry';
+import type { ChannelRecord, ChannelRegistry } from '../channel/registry';
 import type { ActionSpec, ChannelObservation, ObservedEvent, PlannedAction, Timer } from './types';
 
 export interface RecoveryDeps {

@@ -4,7 +4,7 @@
  * (60 channels ≈ 2 TPS over a minute) and rotates through the rest on later ticks.
  */
 import { classifyAwsError, AwsThrottledError } from '../errors';
-import { everyChannel } from '../registry';
+import { everyChannel } from '../channel/registry';
 import { observeChannel, observeForReconcile } from './actions';
 import { overdueTimers, processEvent, type RecoveryDeps } from './service';
 

@@ -13,7 +13,7 @@
  * whose execution was lost.
  */
 import { pipelineCount } from '../medialive/builders';
-import { RECOVERY_AUDIT_MAX, RecoveryVersionConflictError, channelForMediaLive as lookupChannelForMediaLive, type ChannelRecord } from '../registry';
+import { RECOVERY_AUDIT_MAX, RecoveryVersionConflictError, channelForMediaLive as lookupChannelForMediaLive, type ChannelRecord } from '../channel/registry';
 import { decide } from './decide';
 import { recoveryPolicySchema } from './policy';
 import { armTimer, executeAction, type RecoveryDeps } from './actions';

@@ -41,7 +41,7 @@ import { TAG_CHANNEL, TAG_PROFILE, TAG_STAGE } from '../config';
 import { isNotFound } from '../errors';
 import { resolveProfile } from '../profile';
 import { allPages } from '../paging';
-import { ChannelRegistry, everyChannel, type ChannelRecord, type ChannelStatus, type Resources } from '../registry';
+import { ChannelRegistry, everyChannel, type ChannelRecord, type ChannelStatus, type Resources } from '../channel/registry';
 import { publishNotice, remainingResources } from '../notify';
 import { IN_PROGRESS_STATUSES, isInProgress, type InProgressStatus } from '../channel/lock';
 

@@ -8,7 +8,7 @@ import {
   CreateInputCommand, DescribeChannelCommand, DescribeInputCommand, DescribeScheduleCommand, MediaLiveClient, UpdateChannelCommand,
 } from '@aws-sdk/client-medialive';
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import type { ChannelRecord } from '../../../functions/lib/registry';
+import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import type { AuditEntry } from '../../../functions/lib/recovery/types';
 import type { SnsService } from '../../../local/services/sns';
 import { deps } from '../../../functions/recovery/deps';

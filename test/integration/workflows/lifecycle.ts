@@ -8,7 +8,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type DescribeExecutionCommandOutput } from '@aws-sdk/client-sfn';
-import { ChannelRegistry, type ChannelRecord, type Resources } from '../../../functions/lib/registry';
+import { ChannelRegistry, type ChannelRecord, type Resources } from '../../../functions/lib/channel/registry';
 import type { InventoryItem } from '../../../local/core/types';
 import { useLocalCloud, type TestCloud } from '../helpers/local-cloud';
 

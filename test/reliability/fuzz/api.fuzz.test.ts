@@ -19,7 +19,7 @@ import { bindRoutes } from '../../../functions/lib/api/routes';
 import { routes } from '../../../functions/lib/api/schemas';
 import { loadLifecycleSettings } from '../../../functions/lib/api/settings';
 import { logger } from '../../../functions/lib/logger';
-import { ChannelRegistry } from '../../../functions/lib/registry';
+import { ChannelRegistry } from '../../../functions/lib/channel/registry';
 import { recordFigures } from '../lib/figures';
 import { hostileString, hostileValue, leaks, SECRET_ACCESS_KEY, captureLogs } from './hostile';
 

@@ -16,7 +16,7 @@ import {
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { remainingResources } from '../../../functions/lib/notify';
-import { ChannelRegistry, everyChannel, type ChannelRecord } from '../../../functions/lib/registry';
+import { ChannelRegistry, everyChannel, type ChannelRecord } from '../../../functions/lib/channel/registry';
 import { sweep, type SweepOptions, type SweepReport, type SweeperDeps } from '../../../functions/lib/sweeper';
 import type { InventoryItem } from '../../../local/core/types';
 import type { TestCloud } from '../../integration/helpers/local-cloud';

@@ -8,7 +8,7 @@
  *  - a notification on SNS for every failure.
  */
 import { DescribeExecutionCommand } from '@aws-sdk/client-sfn';
-import type { ChannelRecord } from '../../../functions/lib/registry';
+import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { TRANSITIONAL as TRANSITIONAL_STATUSES } from '../../../functions/lib/sweeper';
 import type { InventoryItem } from '../../../local/core/types';
 import type { TestCloud } from '../../integration/helpers/local-cloud';

@@ -9,7 +9,7 @@ import { buildInputSecurityGroupRequest } from '../../../functions/lib/medialive
 import { packagerFor } from '../../../functions/lib/packager';
 import { buildCdnSecretRequest, buildV1OriginEndpointRequests } from '../../../functions/lib/packager/v1';
 import { resolveProfile, type ProfileOverrides } from '../../../functions/lib/profile';
-import type { ChannelRecord, PackagerResources } from '../../../functions/lib/registry';
+import type { ChannelRecord, PackagerResources } from '../../../functions/lib/channel/registry';
 import { localCredentials } from '../../../local/api/credentials';
 import { loadWorkflows } from '../../../local/workflows';
 import { useLocalCloud } from '../../integration/helpers/local-cloud';

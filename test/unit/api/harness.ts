@@ -7,7 +7,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ChannelRegistry, type ChannelRecord } from '../../../functions/lib/registry';
+import { ChannelRegistry, type ChannelRecord } from '../../../functions/lib/channel/registry';
 import { IdempotencyStore } from '../../../functions/lib/api/idempotency';
 import { loadLifecycleSettings } from '../../../functions/lib/api/settings';
 import { bindRoutes } from '../../../functions/lib/api/routes';

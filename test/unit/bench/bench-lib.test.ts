@@ -4,7 +4,7 @@ import { orphans } from '../../../bench/lib/orphans';
 import { verdict } from '../../../bench/lib/result';
 import { percentile } from '../../../bench/lib/stats';
 import { resolveProfile } from '../../../functions/lib/profile';
-import type { ChannelRecord } from '../../../functions/lib/registry';
+import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { LATENCY } from '../../../local/core/latency';
 
 describe('percentile (nearest rank)', () => {

@@ -13,7 +13,7 @@ import { stageChannelGroupName } from '../../../functions/lib/delivery';
 import { resolveProfile } from '../../../functions/lib/profile';
 import { ingestSegmentSeconds } from '../../../functions/lib/medialive/builders';
 import type { CdnOrigin } from '../../../functions/lib/packager/types';
-import type { ChannelRecord } from '../../../functions/lib/registry';
+import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { DEDICATED, makeRecord, STAGE } from '../resources/helpers/fixtures';
 import { intrinsic, resolved } from './stack';
 

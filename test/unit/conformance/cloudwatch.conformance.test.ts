@@ -9,7 +9,7 @@ import type { Dimension, PutMetricAlarmInput } from '@aws-sdk/client-cloudwatch'
 import { buildAlarmRequests, CLOUDFRONT_METRICS_REGION } from '../../../functions/lib/alarms/builders';
 import { pipelineCount } from '../../../functions/lib/medialive/builders';
 import { buildV1ChannelRequest } from '../../../functions/lib/packager/v1';
-import type { ChannelRecord } from '../../../functions/lib/registry';
+import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { join } from 'node:path';
 import { loadWorkflows } from '../../../local/workflows';
 import { STAGE } from '../resources/helpers/fixtures';

@@ -8,7 +8,7 @@ import type { CreateChannelRequest, CreateInputRequest } from '@aws-sdk/client-m
 import { buildChannelRequest, buildInputRequest, buildSlateInputRequest, isPushInput } from '../../../functions/lib/medialive/builders';
 import { packagerFor } from '../../../functions/lib/packager';
 import { INPUT_TYPES } from '../../../functions/lib/profile';
-import type { ChannelRecord } from '../../../functions/lib/registry';
+import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { CLASSES, inputFor, makeRecord, MEDIALIVE_ROLE, STAGE } from '../resources/helpers/fixtures';
 
 /** The stage's slate bucket as serverless.yml names it for STAGE (custom.slateBuckets). */

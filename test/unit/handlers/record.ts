@@ -1,6 +1,6 @@
 /** A registry record for handler tests (the shape ChannelRegistry.create writes). */
 import { resolveProfile } from '../../../functions/lib/profile';
-import type { ChannelRecord } from '../../../functions/lib/registry';
+import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 
 export function channelRecord(over: Partial<ChannelRecord> = {}): ChannelRecord {
   const profile = resolveProfile('default', { input: { allowedCidrs: ['203.0.113.10/32'] } });

@@ -4,7 +4,7 @@
  */
 import { CapacityExceededError, checkCapacity, quotaExceeded } from '../../../functions/lib/capacity';
 import { defaultQuotaValues, parseQuotaOverrides, QuotaConfigError, formatQuotaValues } from '../../../functions/lib/quotas';
-import type { ChannelRecord } from '../../../functions/lib/registry';
+import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { inputFor, makeRecord, STAGE } from '../resources/helpers/fixtures';
 
 const Q = defaultQuotaValues();

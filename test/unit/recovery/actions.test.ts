@@ -8,7 +8,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { AwsThrottledError } from '../../../functions/lib/errors';
 import { armTimer, executeAction, pickAttachment, timerExecutionName, type RecoveryDeps } from '../../../functions/lib/recovery/actions';
-import type { ChannelRecord, ChannelRegistry } from '../../../functions/lib/registry';
+import type { ChannelRecord, ChannelRegistry } from '../../../functions/lib/channel/registry';
 import type { PlannedAction } from '../../../functions/lib/recovery/types';
 
 const ml = mockClient(MediaLiveClient);

@@ -10,7 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { BatchUpdateScheduleCommand, DescribeChannelCommand, MediaLiveClient, TooManyRequestsException } from '@aws-sdk/client-medialive';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
-import { ChannelRegistry } from '../../../functions/lib/registry';
+import { ChannelRegistry } from '../../../functions/lib/channel/registry';
 import { resolveProfile } from '../../../functions/lib/profile';
 import { onEvent } from '../../../functions/recovery/onEvent';
 import { onTimer } from '../../../functions/recovery/onTimer';

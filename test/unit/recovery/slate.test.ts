@@ -5,7 +5,7 @@ import { CreateInputCommand, DeleteInputCommand, DescribeInputCommand, MediaLive
 import { buildChannelRequest, buildSlateInputRequest } from '../../../functions/lib/medialive/builders';
 import { deleteInput, ensureSlateInput } from '../../../functions/lib/medialive/operations';
 import type { Config } from '../../../functions/lib/config';
-import type { ChannelRegistry } from '../../../functions/lib/registry';
+import type { ChannelRegistry } from '../../../functions/lib/channel/registry';
 import { makeRecord } from '../resources/helpers/fixtures';
 import { modelErrors } from '../resources/helpers/model-check';
 

@@ -4,7 +4,7 @@ import {
 } from '@aws-sdk/client-cloudwatch';
 import { buildAlarmRequests } from '../../../functions/lib/alarms/builders';
 import { deleteAlarms, ensureAlarms, type AlarmDeps } from '../../../functions/lib/alarms/operations';
-import type { ChannelRecord } from '../../../functions/lib/registry';
+import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { CONFIG, makeRecord, MemoryRegistry, STAGE, TOPIC } from './helpers/fixtures';
 import { modelErrors } from './helpers/model-check';
 

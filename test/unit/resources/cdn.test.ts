@@ -17,7 +17,7 @@ import {
   ensureOriginAccessControl, type CdnDeps,
 } from '../../../functions/lib/cdn/operations';
 import type { CdnOrigin } from '../../../functions/lib/packager';
-import type { ChannelRecord } from '../../../functions/lib/registry';
+import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { CONFIG, makeRecord, MemoryRegistry, STAGE } from './helpers/fixtures';
 import { looseMock, sent } from './helpers/loose-mock';
 import { modelErrors } from './helpers/model-check';

@@ -5,7 +5,7 @@ import {
 } from '../../../functions/lib/medialive/builders';
 import { packagerFor } from '../../../functions/lib/packager';
 import { ValidationError } from '../../../functions/lib/errors';
-import type { ChannelRecord } from '../../../functions/lib/registry';
+import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { inputFor, makeRecord, MEDIALIVE_ROLE, STAGE, variations } from './helpers/fixtures';
 import { modelErrors } from './helpers/model-check';
 

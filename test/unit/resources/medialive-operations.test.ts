@@ -10,7 +10,7 @@ import {
   describeInputSecurityGroup, ensureChannel, ensureInput, ensureInputSecurityGroup, MissingResourceError, startChannel,
   stopChannel, type MediaLiveDeps,
 } from '../../../functions/lib/medialive/operations';
-import type { ChannelRecord } from '../../../functions/lib/registry';
+import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { CONFIG, inputFor, makeRecord, MemoryRegistry, STAGE } from './helpers/fixtures';
 
 const ml = mockClient(MediaLiveClient);

@@ -21,7 +21,7 @@ import {
 } from '../../../functions/lib/packager/v2';
 import { buildCdnSecretRequest, buildV1ChannelRequest, buildV1OriginEndpointRequests } from '../../../functions/lib/packager/v1';
 import { ValidationError } from '../../../functions/lib/errors';
-import type { ChannelRecord } from '../../../functions/lib/registry';
+import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { CONFIG, DEDICATED, makeRecord, MEDIALIVE_ROLE, MemoryRegistry, PACKAGERS, SECRETS_ROLE, STAGE } from './helpers/fixtures';
 import { modelErrors } from './helpers/model-check';
 import { looseMock, sent, sentNames } from './helpers/loose-mock';

@@ -1,5 +1,5 @@
 import { checkPlayback, playbackUrls, type FetchFn } from '../../../functions/lib/cdn/playback';
-import type { ChannelRecord } from '../../../functions/lib/registry';
+import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { makeRecord } from './helpers/fixtures';
 
 const EGRESS = 'abc123.egress.xyz.mediapackagev2.us-east-1.amazonaws.com';

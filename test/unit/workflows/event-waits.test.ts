@@ -9,7 +9,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
-import { ChannelRegistry } from '../../../functions/lib/registry';
+import { ChannelRegistry } from '../../../functions/lib/channel/registry';
 import { resolveProfile } from '../../../functions/lib/profile';
 import { verdict, wakeIfDue, WOKEN_TO_CHECK } from '../../../functions/lib/waits';
 import { EVENT_WAITS, POLLS } from '../../../functions/lib/workflow';

@@ -14,7 +14,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
 import { loadWorkflows, type StateMachineSpec, type Workflows } from '../../../local/workflows';
-import type { ChannelRecord } from '../../../functions/lib/registry';
+import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { currentFunction, FakeAws } from './fake-aws';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- asl-validator ships no types

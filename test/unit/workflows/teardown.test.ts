@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { remainingResources } from '../../../functions/lib/notify';
-import type { ChannelRecord } from '../../../functions/lib/registry';
+import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { WorkflowHarness } from './harness';
 
 // Each test runs whole workflows (dozens of handler invocations against dynalite): generous on a busy machine.

@@ -8,7 +8,7 @@ import { packagerFor } from '../../../../functions/lib/packager';
 import { buildChannelGroupRequest, buildChannelPolicy, buildOriginEndpointPolicy, buildV2ChannelRequest, buildV2OriginEndpointRequests } from '../../../../functions/lib/packager/v2';
 import { buildCdnSecretRequest, buildV1ChannelRequest, buildV1OriginEndpointRequests } from '../../../../functions/lib/packager/v1';
 import { buildDistributionConfig, buildManifestCachePolicyConfig, buildOriginAccessControlConfig } from '../../../../functions/lib/cdn/builders';
-import type { ChannelRecord } from '../../../../functions/lib/registry';
+import type { ChannelRecord } from '../../../../functions/lib/channel/registry';
 import { handleCdnRequest } from '../../../../local/playback';
 import { createCloudFront } from '../../../../local/services/cloudfront';
 import { createMediaLive, MEDIALIVE_DURATIONS as D } from '../../../../local/services/medialive';

@@ -4,7 +4,7 @@
  * a log of writes so tests can prove an id was recorded before the next AWS call.
  */
 import { resolveProfile, type ProfileOverrides } from '../../../../functions/lib/profile';
-import type { ChannelRecord, ChannelRegistry, PackagerResources } from '../../../../functions/lib/registry';
+import type { ChannelRecord, ChannelRegistry, PackagerResources } from '../../../../functions/lib/channel/registry';
 
 export const STAGE = 'test';
 export const REGION = 'us-east-1';

@@ -7,11 +7,11 @@ import {
   DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, ScanCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { ChannelExistsError, ChannelNotFoundError } from './errors';
-import type { Profile } from './profile';
-import type { AuditEntry, RecoveryState } from './recovery/types';
-import type { EventWait } from './workflow';
-import type { Workflow } from './channel/settings';
+import { ChannelExistsError, ChannelNotFoundError } from '../errors';
+import type { Profile } from '../profile';
+import type { AuditEntry, RecoveryState } from '../recovery/types';
+import type { EventWait } from '../workflow';
+import type { Workflow } from './settings';
 
 /** PLANNED: recorded by a planned broadcast (POST /broadcasts); nothing exists on AWS until its lead time. */
 export const CHANNEL_STATUSES = [
