@@ -5,7 +5,6 @@
 // zod/mini (functional API): ~15 KB bundled, where classic zod is ~95 KB even tree-shaken.
 import * as z from 'zod/mini';
 import { LIFECYCLE_EVENTS, publishLifecycleNotice } from '../lib/channel/lifecycle';
-import type { LifecycleRecord } from '../lib/channel/broadcasts';
 import { registry } from '../lib/clients/dynamodb';
 import { sns } from '../lib/clients/sns';
 import { config } from '../lib/config';
@@ -18,5 +17,5 @@ const input = z.union([z.extend(channelInput, { event: z.enum(LIFECYCLE_EVENTS) 
 export const handler = stepHandler('lifecycleNotify', input, async (request) => {
   const deps = { sns, topicArn: config.notificationsTopicArn, stage: config.stage };
   if ('error' in request) return publishRefusal(deps, request.event, request.channelId, request.error);
-  return publishLifecycleNotice(deps, request.event, (await registry.get(request.channelId)) as LifecycleRecord);
+  return publishLifecycleNotice(deps, request.event, await registry.get(request.channelId));
 });

@@ -15,7 +15,7 @@ import type { z } from 'zod';
 import type { ApiDeps } from './deps';
 import { acquire, executionArnFor, executionName, isInProgress, release, refuse, type GuardDeps } from '../channel/lock';
 import { describeExecution, executionSteps, type ExecutionStep } from './executions';
-import { broadcastView, cancelAllSchedules, costGuardView, prepareAt, type LifecycleRecord } from '../channel/broadcasts';
+import { broadcastView, cancelAllSchedules, costGuardView, prepareAt } from '../channel/broadcasts';
 import type { Workflow } from '../channel/settings';
 import type {
   ChannelDetail, ChannelSummary, createChannelBody, listChannelsQuery,
@@ -124,7 +124,7 @@ export async function deleteChannel(deps: ApiDeps, channelId: string): Promise<L
   const record = await deps.registry.get(channelId);
   if (record.status === 'DELETED') return { current: await channelDetail(deps, record) };
   if (isInProgress(record.status)) refuse(record, 'teardown');
-  if (record.status === 'PLANNED' && Object.values((record as LifecycleRecord).broadcasts ?? {}).some((b) => prepareAt(b).getTime() <= deps.now().getTime())) {
+  if (record.status === 'PLANNED' && Object.values(record.broadcasts ?? {}).some((b) => prepareAt(b).getTime() <= deps.now().getTime())) {
     // Its prepare schedule has fired: provisioning is starting. Deleting now would race it.
     throw new ChannelBusyError(channelId, 'provision');
   }

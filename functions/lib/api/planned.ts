@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import { newGeneration } from '../ids';
 import type { ApiDeps } from './deps';
 import { channelLocation, newChannelId, profileFromRequest } from './channels';
-import { broadcastView, checkWindow, createBroadcast, type LifecycleRecord } from '../channel/broadcasts';
+import { broadcastView, checkWindow, createBroadcast } from '../channel/broadcasts';
 import type { Broadcast, ChannelSummary, createPlannedChannelBody } from './schemas';
 
 export async function createPlannedBroadcast(deps: ApiDeps, body: z.output<typeof createPlannedChannelBody>, idempotencyKey?: string)
@@ -31,7 +31,7 @@ export async function createPlannedBroadcast(deps: ApiDeps, body: z.output<typeo
     } satisfies ChannelSummary;
   };
   if (replay) {
-    const existing = (await deps.registry.find(channelId)) as LifecycleRecord | undefined;
+    const existing = await deps.registry.find(channelId);
     const booked = existing ? broadcastView(existing, deps.now()) : [];
     if (booked.length > 0) return { channel: await summaryOf(), broadcast: booked[0], location: channelLocation(channelId) };
   }

@@ -24,14 +24,6 @@ import type { Workflow, WorkflowSettings } from './settings';
 
 export type { StoredBroadcast, StoredSchedule };
 
-/** The registry item with the fields the lifecycle adds. */
-export type LifecycleRecord = ChannelRecord & {
-  broadcasts?: Record<string, StoredBroadcast>;
-  broadcastsVersion?: number;
-  /** Set while ON_AIR with a cost guard: when its stop schedule fires. */
-  costGuardStopAt?: string;
-};
-
 /** A broadcast as the API shows it (api/schemas.ts broadcastSchema must match it). */
 export interface Broadcast extends StoredBroadcast {
   channelId: string;
@@ -120,13 +112,13 @@ export function toBroadcast(channelId: string, b: StoredBroadcast, now: Date): B
   return { ...b, channelId, status: status(b, now) };
 }
 
-export function broadcastView(record: LifecycleRecord, now: Date): Broadcast[] {
+export function broadcastView(record: ChannelRecord, now: Date): Broadcast[] {
   return Object.values(record.broadcasts ?? {})
     .sort((a, b) => a.startAt.localeCompare(b.startAt))
     .map((b) => toBroadcast(record.channelId, b, now));
 }
 
-export function costGuardView(record: LifecycleRecord) {
+export function costGuardView(record: ChannelRecord) {
   // Read loosely: records written under an older profile schema may lack costGuard or its fields.
   const guard = (record.profile as { costGuard?: { maxOnAirMinutes?: number; inputLossAutoStopMinutes?: number } } | undefined)?.costGuard;
   return {
@@ -192,7 +184,7 @@ export async function createBroadcast(deps: ChannelDeps, channelId: string, wind
   checkWindow(window, leadSeconds, now);
   const broadcastId = newBroadcastId();
   for (let attempt = 0; ; attempt += 1) {
-    const record = (await deps.registry.get(channelId)) as LifecycleRecord;
+    const record = await deps.registry.get(channelId);
     if (CLOSED.has(record.status)) throw new ChannelStateError(channelId, record.status, 'schedule a broadcast on');
     const existing = Object.values(record.broadcasts ?? {});
     // A PLANNED channel's schedules provision it; a second broadcast would need "provision or
@@ -243,7 +235,7 @@ export async function createBroadcast(deps: ChannelDeps, channelId: string, wind
 export async function rescheduleBroadcast(deps: ChannelDeps, channelId: string, broadcastId: string, window: BroadcastWindow): Promise<Broadcast> {
   const now = deps.now();
   for (let attempt = 0; ; attempt += 1) {
-    const record = (await deps.registry.get(channelId)) as LifecycleRecord;
+    const record = await deps.registry.get(channelId);
     const current = record.broadcasts?.[broadcastId];
     if (!current) throw new BroadcastNotFoundError(channelId, broadcastId);
     if (prepareAt(current).getTime() <= now.getTime()) {
@@ -282,12 +274,12 @@ export async function rescheduleBroadcast(deps: ChannelDeps, channelId: string, 
 }
 
 export async function listBroadcasts(deps: ChannelDeps, channelId: string): Promise<Broadcast[]> {
-  return broadcastView((await deps.registry.get(channelId)) as LifecycleRecord, deps.now());
+  return broadcastView(await deps.registry.get(channelId), deps.now());
 }
 
 /** Deletes the broadcast's schedules (a workflow they already started keeps running), then forgets it. */
 export async function cancelBroadcast(deps: ChannelDeps, channelId: string, broadcastId: string): Promise<void> {
-  const record = (await deps.registry.get(channelId)) as LifecycleRecord;
+  const record = await deps.registry.get(channelId);
   const b = record.broadcasts?.[broadcastId];
   if (!b) throw new BroadcastNotFoundError(channelId, broadcastId);
   for (const s of b.schedules) await deleteSchedule(deps.scheduler, deps.settings, s.name);
@@ -300,7 +292,7 @@ export async function cancelBroadcast(deps: ChannelDeps, channelId: string, broa
 }
 
 /** Before a teardown: no schedule may later start or stop a channel that no longer exists. */
-export async function cancelAllSchedules(deps: ChannelDeps, record: LifecycleRecord): Promise<void> {
+export async function cancelAllSchedules(deps: ChannelDeps, record: ChannelRecord): Promise<void> {
   const names = Object.values(record.broadcasts ?? {}).flatMap((b) => b.schedules.map((s) => s.name));
   names.push(COST_GUARD_SCHEDULE(record.channelId));
   for (const n of names) await deleteSchedule(deps.scheduler, deps.settings, n);

@@ -8,7 +8,7 @@ import type { SNSClient } from '@aws-sdk/client-sns';
 import type { ChannelRecord } from './registry';
 import { publishNotice, subjectLine } from '../notify';
 import { summarizeCaught, type Caught } from '../workflow';
-import { COST_GUARD_SCHEDULE, createSchedule, deleteSchedule, updateSchedule, type LifecycleRecord } from './broadcasts';
+import { COST_GUARD_SCHEDULE, createSchedule, deleteSchedule, updateSchedule } from './broadcasts';
 import type { ChannelDeps } from './deps';
 
 /**
@@ -17,7 +17,7 @@ import type { ChannelDeps } from './deps';
  * minutes later. Re-arming (a restart) moves the same schedule.
  */
 export async function armCostGuard(deps: ChannelDeps, channelId: string): Promise<{ armed: boolean; stopAt?: string }> {
-  const record = (await deps.registry.get(channelId)) as LifecycleRecord;
+  const record = await deps.registry.get(channelId);
   const max = record.profile.costGuard?.maxOnAirMinutes;
   // Provisioned with start: false (IDLE), or stopped again before this ran: nothing on air to guard.
   if (max === undefined || record.status !== 'ON_AIR') return { armed: false };
@@ -61,7 +61,7 @@ export async function recordLifecycleFailure(deps: ChannelDeps, channelId: strin
 export const LIFECYCLE_EVENTS = ['STOPPED', 'START_FAILED', 'STOP_FAILED', 'COST_GUARD_STOPPING'] as const;
 export type LifecycleEvent = (typeof LIFECYCLE_EVENTS)[number];
 
-export function formatLifecycleNotice(event: LifecycleEvent, record: LifecycleRecord, stage: string): { subject: string; message: string } {
+export function formatLifecycleNotice(event: LifecycleEvent, record: ChannelRecord, stage: string): { subject: string; message: string } {
   const id = record.channelId;
   const tag = stage === 'prod' ? '' : ` [${stage}]`;
   const f = record.failure;
@@ -80,7 +80,7 @@ export function formatLifecycleNotice(event: LifecycleEvent, record: LifecycleRe
   }
 }
 
-export async function publishLifecycleNotice(deps: { sns: SNSClient; topicArn: string; stage: string }, event: LifecycleEvent, record: LifecycleRecord): Promise<{ messageId?: string }> {
+export async function publishLifecycleNotice(deps: { sns: SNSClient; topicArn: string; stage: string }, event: LifecycleEvent, record: ChannelRecord): Promise<{ messageId?: string }> {
   const { messageId } = await publishNotice(deps, event, record.channelId, formatLifecycleNotice(event, record, deps.stage));
   return messageId ? { messageId } : {};
 }

@@ -133,6 +133,11 @@ export interface ChannelRecord {
   wait?: ParkedWait;
   /** Last state each pipeline ('0', '1') and the channel ('channel') reported by MediaLive event. */
   medialiveStates?: Record<string, StateSeen>;
+  /** Planned broadcasts on this channel, by id (functions/lib/channel/broadcasts.ts), versioned for conditional writes. */
+  broadcasts?: Record<string, StoredBroadcast>;
+  broadcastsVersion?: number;
+  /** Set while ON_AIR with a cost guard: when its stop schedule fires. */
+  costGuardStopAt?: string;
 }
 
 /** How many recovery audit entries a channel keeps (newest first). */

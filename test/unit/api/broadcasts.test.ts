@@ -2,6 +2,7 @@ import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerServiceException, UpdateScheduleCommand } from '@aws-sdk/client-scheduler';
 import { broadcastSchema, broadcastListSchema, plannedBroadcastSchema } from '../../../functions/lib/api/schemas';
 import { ccf, ENV, makeHarness, NOW, record, SM, validCreateBody } from './harness';
+import type { StoredBroadcast } from '../../../functions/lib/channel/registry';
 
 const at = (minutes: number) => new Date(NOW.getTime() + minutes * 60_000).toISOString();
 const window = { startAt: at(60), endAt: at(150) };
@@ -108,7 +109,7 @@ describe('POST /channels/{id}/broadcasts', () => {
 
   it('refuses a second broadcast on a PLANNED channel', async () => {
     const h = makeHarness();
-    const first = { broadcastId: 'b-aaaaaaaa', startAt: at(300), endAt: at(400), leadSeconds: 900, teardownAfter: true, createdAt: 'x', schedules: [] };
+    const first: StoredBroadcast = { broadcastId: 'b-aaaaaaaa', startAt: at(300), endAt: at(400), leadSeconds: 900, teardownAfter: true, createdAt: 'x', schedules: [] };
     h.ddbMock.on(GetCommand).resolves({ Item: record({ status: 'PLANNED', broadcasts: { [first.broadcastId]: first } }) });
     const res = await h.call('POST', '/channels/show-1/broadcasts', { body: window });
     expect(res.statusCode).toBe(409);
@@ -124,7 +125,7 @@ describe('POST /channels/{id}/broadcasts', () => {
 });
 
 describe('GET and DELETE /channels/{id}/broadcasts', () => {
-  const b = { broadcastId: 'b-12345678', startAt: at(60), endAt: at(120), leadSeconds: 900, teardownAfter: false, createdAt: 'x', schedules: [
+  const b: StoredBroadcast = { broadcastId: 'b-12345678', startAt: at(60), endAt: at(120), leadSeconds: 900, teardownAfter: false, createdAt: 'x', schedules: [
     { name: 'show-1-b-12345678-prepare', phase: 'prepare', at: at(45), workflow: 'start' },
     { name: 'show-1-b-12345678-end', phase: 'end', at: at(120), workflow: 'stop' },
   ] };
@@ -160,7 +161,7 @@ describe('GET and DELETE /channels/{id}/broadcasts', () => {
 });
 
 describe('PUT /channels/{id}/broadcasts/{broadcastId} (reschedule)', () => {
-  const b = { broadcastId: 'b-12345678', startAt: at(60), endAt: at(120), leadSeconds: 900, teardownAfter: false, createdAt: 'x', schedules: [
+  const b: StoredBroadcast = { broadcastId: 'b-12345678', startAt: at(60), endAt: at(120), leadSeconds: 900, teardownAfter: false, createdAt: 'x', schedules: [
     { name: 'show-1-b-12345678-prepare', phase: 'prepare', at: at(45), workflow: 'start' },
     { name: 'show-1-b-12345678-end', phase: 'end', at: at(120), workflow: 'stop' },
   ] };
