@@ -19,6 +19,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { resolve } from 'node:path';
+import { isInProgress } from '../functions/lib/channel/lock';
 import { ChannelRegistry, type ChannelRecord } from '../functions/lib/channel/registry';
 import { localCredentials } from './api/credentials';
 import { startLocalCloud, type LocalCloud } from './app';
@@ -173,7 +174,7 @@ async function provisionDemo(ctx: Ctx): Promise<void> {
     await showChannel(existing);
     return;
   }
-  if (existing && ['PROVISIONING', 'STARTING', 'STOPPING', 'TEARING_DOWN'].includes(existing.status)) {
+  if (existing && isInProgress(existing.status)) {
     // Its workflow was cut off by the previous stop and cannot resume; the channel keeps its lock
     // (the orphan sweeper's job on AWS). Say so rather than force it.
     console.log(`\nThe demo channel was left ${existing.status} by an interrupted run and is still locked by that workflow.`);
