@@ -4,7 +4,7 @@
  * teardown started at any moment knows exactly what to delete.
  */
 import {
-  DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, ScanCommand,
+  DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, ScanCommand, type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ChannelExistsError, ChannelNotFoundError } from '../errors';
@@ -164,6 +164,9 @@ function emptyResources(kind: Profile['packager']['kind']): Resources {
 /** Statuses from which a channel id may be reused by a new provisioning. */
 const REUSABLE: ChannelStatus[] = ['DELETED'];
 
+/** The parts of an UpdateItem that differ between the registry's writes (table and key are the registry's). */
+type ConditionalUpdate = Pick<UpdateCommandInput, 'UpdateExpression' | 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>;
+
 export class ChannelRegistry {
   private readonly now: () => Date;
   constructor(private readonly deps: RegistryDeps) {
@@ -220,6 +223,30 @@ export class ChannelRegistry {
   }
 
   /**
+   * One conditional UpdateItem on this channel's item. `held: false` when the condition failed (the
+   * caller says what that means); any other error is thrown. `returnItem`: read the item back as it
+   * now is (ReturnValues ALL_NEW).
+   */
+  private async conditionalUpdate(channelId: string, update: ConditionalUpdate, returnItem = false): Promise<{ held: false } | { held: true; item: ChannelRecord }> {
+    try {
+      const out = await this.deps.ddb.send(new UpdateCommand({
+        TableName: this.deps.tableName, Key: { channelId }, ...update, ...(returnItem ? { ReturnValues: 'ALL_NEW' as const } : {}),
+      }));
+      return { held: true, item: out.Attributes as ChannelRecord };
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return { held: false };
+      throw error;
+    }
+  }
+
+  /** A conditional update of a channel that must exist (`attribute_exists(channelId)`): else ChannelNotFoundError. */
+  private async updateExisting(channelId: string, update: ConditionalUpdate, returnItem = false): Promise<ChannelRecord> {
+    const out = await this.conditionalUpdate(channelId, update, returnItem);
+    if (!out.held) throw new ChannelNotFoundError(channelId);
+    return out.item;
+  }
+
+  /**
    * Records (or, with `undefined`, forgets) one resource value at a path under `resources`,
    * e.g. `['inputId']` or `['packager', 'originEndpoints', 'hls']`. Parents exist from create().
    */
@@ -228,16 +255,11 @@ export class ChannelRegistry {
     const segs = path.map((p, i) => { names[`#p${i}`] = p; return `#p${i}`; });
     const target = ['#r', ...segs].join('.');
     const expression = value === undefined ? `SET #u = :u REMOVE ${target}` : `SET ${target} = :v, #u = :u`;
-    await this.deps.ddb.send(new UpdateCommand({
-      TableName: this.deps.tableName,
-      Key: { channelId },
+    await this.updateExisting(channelId, {
       UpdateExpression: expression,
       ConditionExpression: 'attribute_exists(channelId)',
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: { ':u': this.ts(), ...(value === undefined ? {} : { ':v': value }) },
-    })).catch((error: unknown) => {
-      if (error instanceof ConditionalCheckFailedException) throw new ChannelNotFoundError(channelId);
-      throw error;
     });
   }
 
@@ -253,16 +275,11 @@ export class ChannelRegistry {
       sets.push(`#f${i} = :f${i}`);
     });
     const removes = remove.map((k, i) => { names[`#x${i}`] = k; return `#x${i}`; });
-    await this.deps.ddb.send(new UpdateCommand({
-      TableName: this.deps.tableName,
-      Key: { channelId },
+    await this.updateExisting(channelId, {
       UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
       ConditionExpression: 'attribute_exists(channelId)',
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: values,
-    })).catch((error: unknown) => {
-      if (error instanceof ConditionalCheckFailedException) throw new ChannelNotFoundError(channelId);
-      throw error;
     });
   }
 
@@ -274,17 +291,13 @@ export class ChannelRegistry {
   async saveRecovery(channelId: string, expectedVersion: number, state: RecoveryState, audit: AuditEntry[]): Promise<void> {
     const values: Record<string, unknown> = { ':s': state, ':a': audit.slice(0, RECOVERY_AUDIT_MAX), ':v': expectedVersion, ':u': this.ts() };
     const versionCheck = expectedVersion === 0 ? '(attribute_not_exists(#rc) OR #rc.#v = :v)' : '#rc.#v = :v';
-    await this.deps.ddb.send(new UpdateCommand({
-      TableName: this.deps.tableName,
-      Key: { channelId },
+    const out = await this.conditionalUpdate(channelId, {
       UpdateExpression: 'SET #rc = :s, #ra = :a, #u = :u',
       ConditionExpression: `attribute_exists(channelId) AND ${versionCheck}`,
       ExpressionAttributeNames: { '#rc': 'recovery', '#ra': 'recoveryActions', '#v': 'version', '#u': 'updatedAt' },
       ExpressionAttributeValues: values,
-    })).catch((error: unknown) => {
-      if (error instanceof ConditionalCheckFailedException) throw new RecoveryVersionConflictError(channelId, expectedVersion);
-      throw error;
     });
+    if (!out.held) throw new RecoveryVersionConflictError(channelId, expectedVersion);
   }
 
   /**
@@ -292,32 +305,21 @@ export class ChannelRegistry {
    * returns the record as it now is, with the MediaLive states events have recorded so far.
    */
   async parkWait(channelId: string, wait: ParkedWait): Promise<ChannelRecord> {
-    const out = await this.deps.ddb.send(new UpdateCommand({
-      TableName: this.deps.tableName,
-      Key: { channelId },
+    return this.updateExisting(channelId, {
       UpdateExpression: 'SET #w = :w, #u = :u',
       ConditionExpression: 'attribute_exists(channelId)',
       ExpressionAttributeNames: { '#w': 'wait', '#u': 'updatedAt' },
       ExpressionAttributeValues: { ':w': wait, ':u': this.ts() },
-      ReturnValues: 'ALL_NEW',
-    })).catch((error: unknown) => {
-      if (error instanceof ConditionalCheckFailedException) throw new ChannelNotFoundError(channelId);
-      throw error;
-    });
-    return out.Attributes as ChannelRecord;
+    }, true);
   }
 
   /** Forgets the parked wait if it is still this token (a newer park is left alone). */
   async clearWait(channelId: string, token: string): Promise<void> {
-    await this.deps.ddb.send(new UpdateCommand({
-      TableName: this.deps.tableName,
-      Key: { channelId },
+    await this.conditionalUpdate(channelId, {
       UpdateExpression: 'REMOVE #w',
       ConditionExpression: '#w.#t = :t',
       ExpressionAttributeNames: { '#w': 'wait', '#t': 'token' },
       ExpressionAttributeValues: { ':t': token },
-    })).catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     });
   }
 
@@ -326,15 +328,10 @@ export class ChannelRegistry {
    * act, so a wait on that action is only ever settled by events sent after the request.
    */
   async forgetMediaLiveStates(channelId: string): Promise<void> {
-    await this.deps.ddb.send(new UpdateCommand({
-      TableName: this.deps.tableName,
-      Key: { channelId },
+    await this.updateExisting(channelId, {
       UpdateExpression: 'REMOVE #m, #w',
       ConditionExpression: 'attribute_exists(channelId)',
       ExpressionAttributeNames: { '#m': 'medialiveStates', '#w': 'wait' },
-    })).catch((error: unknown) => {
-      if (error instanceof ConditionalCheckFailedException) throw new ChannelNotFoundError(channelId);
-      throw error;
     });
   }
 
@@ -345,18 +342,15 @@ export class ChannelRegistry {
    */
   async recordMediaLiveState(channelId: string, key: string, seen: StateSeen): Promise<ChannelRecord | undefined> {
     const names = { '#m': 'medialiveStates', '#k': key, '#a': 'at' };
-    const set = (expression: string, condition: string, values: Record<string, unknown>) => this.deps.ddb.send(new UpdateCommand({
-      TableName: this.deps.tableName,
-      Key: { channelId },
-      UpdateExpression: expression,
-      ConditionExpression: condition,
-      ExpressionAttributeNames: expression.includes('#k') || condition.includes('#k') ? names : { '#m': 'medialiveStates' },
-      ExpressionAttributeValues: values,
-      ReturnValues: 'ALL_NEW',
-    })).then((o) => o.Attributes as ChannelRecord, (error: unknown) => {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    });
+    const set = async (expression: string, condition: string, values: Record<string, unknown>): Promise<ChannelRecord | undefined> => {
+      const out = await this.conditionalUpdate(channelId, {
+        UpdateExpression: expression,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: expression.includes('#k') || condition.includes('#k') ? names : { '#m': 'medialiveStates' },
+        ExpressionAttributeValues: values,
+      }, true);
+      return out.held ? out.item : undefined;
+    };
     // Two tries: the map may not exist yet on this record (DynamoDB cannot create a parent and set a
     // child in one expression), and another event may create it between the two writes.
     for (let i = 0; i < 2; i++) {
@@ -380,34 +374,22 @@ export class ChannelRegistry {
     };
     rule.from.forEach((s, i) => { values[`:from${i}`] = s; });
     const fromList = rule.from.map((_, i) => `:from${i}`).join(', ');
-    try {
-      const out = await this.deps.ddb.send(new UpdateCommand({
-        TableName: this.deps.tableName,
-        Key: { channelId },
-        UpdateExpression: 'SET #s = :during, #d = :desired, #e = :exec, #u = :u REMOVE #f',
-        ConditionExpression: `attribute_exists(channelId) AND (#s IN (${fromList}) OR (#s = :during AND #e.#a = :arn))`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-        ReturnValues: 'ALL_NEW',
-      }));
-      return out.Attributes as ChannelRecord;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    }
+    const out = await this.conditionalUpdate(channelId, {
+      UpdateExpression: 'SET #s = :during, #d = :desired, #e = :exec, #u = :u REMOVE #f',
+      ConditionExpression: `attribute_exists(channelId) AND (#s IN (${fromList}) OR (#s = :during AND #e.#a = :arn))`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    }, true);
+    return out.held ? out.item : undefined;
   }
 
   /** Gives the lock back (status and desired state) only if `execution` still holds it; otherwise nothing. */
   async releaseLock(channelId: string, execution: ExecutionRef, status: ChannelStatus, desiredState: DesiredState): Promise<void> {
-    await this.deps.ddb.send(new UpdateCommand({
-      TableName: this.deps.tableName,
-      Key: { channelId },
+    await this.conditionalUpdate(channelId, {
       UpdateExpression: 'SET #s = :s, #d = :d, #u = :u',
       ConditionExpression: '#e.#a = :arn',
       ExpressionAttributeNames: { '#s': 'status', '#d': 'desiredState', '#u': 'updatedAt', '#e': 'execution', '#a': 'arn' },
       ExpressionAttributeValues: { ':s': status, ':d': desiredState, ':u': this.ts(), ':arn': execution.arn },
-    })).catch((error: unknown) => {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
     });
   }
 
@@ -432,43 +414,29 @@ export class ChannelRegistry {
    * create a parent and set a child in one expression). False when the condition failed.
    */
   async bookBroadcast(channelId: string, broadcast: StoredBroadcast, version: number, mapExists: boolean): Promise<boolean> {
-    try {
-      await this.deps.ddb.send(new UpdateCommand({
-        TableName: this.deps.tableName,
-        Key: { channelId },
-        UpdateExpression: mapExists
-          ? 'SET #b.#id = :b, #v = :next, #u = :u'
-          : 'SET #b = :map, #v = :next, #u = :u',
-        ConditionExpression: 'attribute_exists(channelId) AND (attribute_not_exists(#v) OR #v = :version)',
-        ExpressionAttributeNames: { '#b': 'broadcasts', '#v': 'broadcastsVersion', '#u': 'updatedAt', ...(mapExists ? { '#id': broadcast.broadcastId } : {}) },
-        ExpressionAttributeValues: {
-          ...(mapExists ? { ':b': broadcast } : { ':map': { [broadcast.broadcastId]: broadcast } }),
-          ':next': version + 1, ':version': version, ':u': this.ts(),
-        },
-      }));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    const out = await this.conditionalUpdate(channelId, {
+      UpdateExpression: mapExists
+        ? 'SET #b.#id = :b, #v = :next, #u = :u'
+        : 'SET #b = :map, #v = :next, #u = :u',
+      ConditionExpression: 'attribute_exists(channelId) AND (attribute_not_exists(#v) OR #v = :version)',
+      ExpressionAttributeNames: { '#b': 'broadcasts', '#v': 'broadcastsVersion', '#u': 'updatedAt', ...(mapExists ? { '#id': broadcast.broadcastId } : {}) },
+      ExpressionAttributeValues: {
+        ...(mapExists ? { ':b': broadcast } : { ':map': { [broadcast.broadcastId]: broadcast } }),
+        ':next': version + 1, ':version': version, ':u': this.ts(),
+      },
+    });
+    return out.held;
   }
 
   /** Replaces one existing broadcast entry if nobody booked since `version` was read. False when the condition failed. */
   async replaceBroadcast(channelId: string, broadcast: StoredBroadcast, version: number): Promise<boolean> {
-    try {
-      await this.deps.ddb.send(new UpdateCommand({
-        TableName: this.deps.tableName,
-        Key: { channelId },
-        UpdateExpression: 'SET #b.#id = :b, #v = :next, #u = :u',
-        ConditionExpression: 'attribute_exists(#b.#id) AND #v = :version',
-        ExpressionAttributeNames: { '#b': 'broadcasts', '#id': broadcast.broadcastId, '#v': 'broadcastsVersion', '#u': 'updatedAt' },
-        ExpressionAttributeValues: { ':b': broadcast, ':next': version + 1, ':version': version, ':u': this.ts() },
-      }));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    const out = await this.conditionalUpdate(channelId, {
+      UpdateExpression: 'SET #b.#id = :b, #v = :next, #u = :u',
+      ConditionExpression: 'attribute_exists(#b.#id) AND #v = :version',
+      ExpressionAttributeNames: { '#b': 'broadcasts', '#id': broadcast.broadcastId, '#v': 'broadcastsVersion', '#u': 'updatedAt' },
+      ExpressionAttributeValues: { ':b': broadcast, ':next': version + 1, ':version': version, ':u': this.ts() },
+    });
+    return out.held;
   }
 
   /**
@@ -500,20 +468,13 @@ export class ChannelRegistry {
       values[':arn'] = seen.executionArn;
       condition += ' AND #e.#a = :arn';
     }
-    try {
-      await this.deps.ddb.send(new UpdateCommand({
-        TableName: this.deps.tableName,
-        Key: { channelId },
-        UpdateExpression: 'SET #s = :failed, #u = :u, #f = :f, #d = :d',
-        ConditionExpression: condition,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      }));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    const out = await this.conditionalUpdate(channelId, {
+      UpdateExpression: 'SET #s = :failed, #u = :u, #f = :f, #d = :d',
+      ConditionExpression: condition,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    });
+    return out.held;
   }
 
   /**
