@@ -232,8 +232,9 @@ export async function startChannel(deps: MediaLiveDeps, record: ChannelRecord, n
     return { state: out.State ?? 'STARTING', requestedAt };
   } catch (error) {
     if (!(error instanceof ConflictException)) throw error;
-    // 409: already starting or running (a retried step), not startable (failed, deleting), or
-    // created seconds ago and not ready yet. MediaLive's state says which.
+    // 409 (StartChannel declares ConflictException: MediaLive API model, botocore medialive
+    // 2017-10-14, local/models/medialive.json): already starting or running (a retried step), not
+    // startable (failed, deleting), or created seconds ago and not ready yet. MediaLive's state says which.
     const state = (await deps.medialive.send(new DescribeChannelCommand({ ChannelId: id }))).State;
     if (state === 'STARTING' || state === 'RUNNING' || state === 'RECOVERING') return { state, requestedAt };
     if (state === 'CREATE_FAILED' || state === 'UPDATE_FAILED' || state === 'DELETING' || state === 'DELETED') {
@@ -278,6 +279,7 @@ export async function stopChannel(deps: MediaLiveDeps, record: ChannelRecord, no
     return { state: out.State ?? 'STOPPING', requestedAt };
   } catch (error) {
     if (isNotFound(error)) return { state: 'DELETED', requestedAt };
+    // 409: StopChannel declares ConflictException (same model) for a channel it cannot stop from its state.
     if (!(error instanceof ConflictException)) throw error;
     const found = await undefinedIfNotFound(() => deps.medialive.send(new DescribeChannelCommand({ ChannelId: id })));
     if (!found || !found.State || GONE.has(found.State)) return { state: 'DELETED', requestedAt };
