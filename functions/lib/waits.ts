@@ -31,6 +31,12 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand, type SFNClient } from '
 import { pipelineCount } from './medialive/builders';
 import type { ChannelRecord, ChannelRegistry, ParkedWait, StateSeen } from './channel/registry';
 
+/**
+ * The event states a wait's verdict turns on. The wakeWaits rule in serverless.yml filters its
+ * events on exactly these (test/unit/workflows/event-waits.test.ts keeps the two equal).
+ */
+export const WAKING_STATES = ['CREATED', 'RUNNING', 'STOPPED', 'DELETED'] as const;
+
 export const CHANNEL_KEY = 'channel';
 
 /**
@@ -48,7 +54,7 @@ export function verdict(wait: Pick<ParkedWait, 'name'>, seen: Record<string, Sta
   switch (wait.name) {
     case 'channelCreated': {
       // CREATED is sent when the channel reaches IDLE (event states, aws-facts.md "MediaLive events").
-      if (channel && channel.state !== 'DELETED') return { outcome: 'met', detail: `${channel.state} (event)` };
+      if (channel?.state === 'CREATED') return { outcome: 'met', detail: 'CREATED (event)' };
       return { outcome: 'pending', detail: 'no event yet' };
     }
     case 'channelRunning': {

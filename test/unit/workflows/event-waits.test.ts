@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { ChannelRegistry } from '../../../functions/lib/channel/registry';
 import { resolveProfile } from '../../../functions/lib/profile';
-import { verdict, wakeIfDue, WOKEN_TO_CHECK } from '../../../functions/lib/waits';
+import { verdict, WAKING_STATES, wakeIfDue, WOKEN_TO_CHECK } from '../../../functions/lib/waits';
 import { EVENT_WAITS, POLLS } from '../../../functions/lib/workflow';
 import { onStateChange } from '../../../functions/waits/onStateChange';
 import { loadWorkflows } from '../../../local/workflows';
@@ -137,6 +137,18 @@ describe('the state machines park as POLLS says', () => {
     }
   };
   for (const [key, spec] of Object.entries(workflows.stateMachines)) walk(key, spec.definition.States);
+
+  it('the wakeWaits rule delivers exactly the states the verdicts turn on', () => {
+    const rules = workflows.rules.filter((r) => r.target.key === 'wakeWaits');
+    expect(rules.map((r) => r.pattern)).toEqual([{ source: ['aws.medialive'], 'detail-type': ['MediaLive Channel State Change'], detail: { state: [...WAKING_STATES] } }]);
+    // Every waking state settles or contradicts some wait; any other state changes nothing.
+    for (const state of WAKING_STATES) {
+      const seen = { channel: { state, at: '2026-12-04T12:00:00.000Z' }, 0: { state, at: '2026-12-04T12:00:00.000Z' } };
+      expect(EVENT_WAITS.map((name) => verdict({ name }, seen, 1).outcome)).not.toEqual(EVENT_WAITS.map(() => 'pending'));
+    }
+    const starting = { channel: { state: 'STARTING', at: '2026-12-04T12:00:00.000Z' }, 0: { state: 'STARTING', at: '2026-12-04T12:00:00.000Z' } };
+    expect(EVENT_WAITS.map((name) => verdict({ name }, starting, 1).outcome)).toEqual(EVENT_WAITS.map(() => 'pending'));
+  });
 
   it('provision waits for CREATED, provision and start for RUNNING, stop and teardown for STOPPED, teardown for DELETED, each through the park function', () => {
     expect(parked.map((p) => `${p.machine}.${p.name}`).sort()).toEqual(['provision.WaitForCreated', 'provision.WaitForRunning', 'start.WaitForRunning', 'stop.WaitForIdle', 'teardown.WaitForChannelDeleted', 'teardown.WaitForChannelStopped']);
