@@ -79,7 +79,7 @@ export function verdict(wait: Pick<ParkedWait, 'name'>, seen: Record<string, Sta
 
 export interface WakeDeps {
   sfn: Pick<SFNClient, 'send'>;
-  registry: Pick<ChannelRegistry, 'clearWait'>;
+  registry: Pick<ChannelRegistry, 'clearWait' | 'forgetDeletedMediaLiveChannel'>;
 }
 
 /** The token is no longer waiting: it timed out, its execution ended, or someone woke it first. */
@@ -99,6 +99,10 @@ export async function wakeIfDue(deps: WakeDeps, record: ChannelRecord): Promise<
   if (v.outcome === 'pending') return 'pending';
   try {
     if (v.outcome === 'met') {
+      // DELETED is MediaLive's own word that the channel is gone: the id is cleared here, as
+      // deleteChannel would after its DescribeChannel, and teardown goes straight on to the input.
+      const deleted = record.resources.medialiveChannelId;
+      if (wait.name === 'channelDeleted' && deleted) await deps.registry.forgetDeletedMediaLiveChannel(record.channelId, deleted);
       await deps.sfn.send(new SendTaskSuccessCommand({ taskToken: wait.token, output: JSON.stringify({ ready: true, via: 'event', state: v.detail }) }));
     } else {
       await deps.sfn.send(new SendTaskFailureCommand({ taskToken: wait.token, error: WOKEN_TO_CHECK, cause: v.detail }));

@@ -40,12 +40,13 @@ export const POLLS = {
    * net (a delete takes ~20 s).
    */
   channelDeleted: { intervalSeconds: 30, maxSeconds: 420, goal: 'the MediaLive channel to be deleted' },
-  /** ATTACHED → DETACHED once its channel is deleted: waiter 5 s × 84. */
-  inputDetached: { intervalSeconds: 5, maxSeconds: 420, goal: 'the MediaLive input to detach' },
-  /** DELETING → DELETED: waiter 5 s × 20. */
-  inputDeleted: { intervalSeconds: 5, maxSeconds: 100, goal: 'the MediaLive input to be deleted' },
-  /** The group stays IN_USE for a few seconds after its input is deleted. */
-  securityGroupIdle: { intervalSeconds: 3, maxSeconds: 120, goal: 'the input security group to be released' },
+  /**
+   * After the channel is deleted, in MediaLive's order (functions/lib/medialive/operations.ts
+   * releaseInput): input ATTACHED → DETACHED (waiter InputDetached 5 s × 84), DeleteInput → DELETED
+   * (waiter InputDeleted 5 s × 20), then the security group, IN_USE for a few seconds after its
+   * last input went (aws-facts.md), is deleted. One loop, one look every 5 s; the bound is the sum.
+   */
+  inputReleased: { intervalSeconds: 5, maxSeconds: 420 + 100 + 120, goal: 'the MediaLive input and its security group to be deleted' },
   /** Disabled distribution InProgress → Deployed before it can be deleted: the SDK waiter's own 60 s × 35. */
   distributionDeployed: { intervalSeconds: 60, maxSeconds: 2100, goal: 'the CloudFront distribution to deploy' },
   /**

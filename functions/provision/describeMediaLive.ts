@@ -1,6 +1,6 @@
 /**
  * One poll of a MediaLive wait, shared by provisioning (channel created; RUNNING on every pipeline) and
- * teardown (channel stopped, input detached, security group released). Returns the poll result
+ * teardown (channel stopped). Returns the poll result
  * the state machine's Choice and Wait read; gives up at the wait's bound (functions/lib/workflow.ts).
  */
 import * as z from 'zod/mini';
@@ -9,10 +9,10 @@ import { registry } from '../lib/clients/dynamodb';
 import { config } from '../lib/config';
 import { ResourceFailedError } from '../lib/errors';
 import { stepHandler } from '../lib/handler';
-import { describeChannel, describeInput, describeInputSecurityGroup } from '../lib/medialive/operations';
+import { describeChannel } from '../lib/medialive/operations';
 import { nextPoll, pollInput, previousOf, type PollResult } from '../lib/workflow';
 
-const input = z.extend(pollInput, { poll: z.enum(['channelCreated', 'channelRunning', 'channelStopped', 'inputDetached', 'securityGroupIdle']) });
+const input = z.extend(pollInput, { poll: z.enum(['channelCreated', 'channelRunning', 'channelStopped']) });
 
 /** States a starting channel cannot come back from by itself. */
 const START_FAILED = new Set(['CREATE_FAILED', 'UPDATE_FAILED', 'DELETING', 'DELETED', 'STOPPING']);
@@ -43,17 +43,6 @@ export const handler = stepHandler('describeMediaLive', input, async (req): Prom
     case 'channelStopped': {
       const s = await describeChannel(deps, record);
       const ready = !s.exists || s.state === 'IDLE' || s.state === 'CREATE_FAILED' || s.state === 'UPDATE_FAILED';
-      return nextPoll(poll, previous, ready, s.exists ? s.state : 'DELETED');
-    }
-    case 'inputDetached': {
-      const s = await describeInput(deps, record);
-      const ready = !s.exists || s.state === 'DETACHED' || s.state === 'DELETING';
-      return nextPoll(poll, previous, ready, s.exists ? s.state : 'DELETED');
-    }
-    case 'securityGroupIdle': {
-      const s = await describeInputSecurityGroup(deps, record);
-      // A group other channels' inputs still use is never IDLE: deleteMediaLive leaves it to them.
-      const ready = !s.exists || s.state === 'IDLE' || s.sharedWith > 0;
       return nextPoll(poll, previous, ready, s.exists ? s.state : 'DELETED');
     }
   }

@@ -57,7 +57,7 @@ const NOTHING: Presence = { channel: false, input: false, inputSecurityGroup: fa
 export const handler = stepHandler('beginTeardown', input, async ({ request: { channelId, reason, AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: parent }, execution: ex }) => {
   // What the closing notice announces: a rollback says why provisioning failed.
   const doneEvent = reason === 'rollback' ? 'ROLLED_BACK' : 'DELETED';
-  const polls = freshPolls(['channelStopped', 'channelDeleted', 'inputDetached', 'inputDeleted', 'securityGroupIdle', 'distributionDeployed']);
+  const polls = freshPolls(['channelStopped', 'channelDeleted', 'inputReleased', 'distributionDeployed']);
   const existing = await registry.find(channelId);
   if (!existing) return { channelId, reason, doneEvent, proceed: false, has: NOTHING, polls };
   if (existing.status === 'DELETED' && remainingResources(existing.resources).length === 0) {

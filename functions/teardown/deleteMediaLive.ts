@@ -1,22 +1,22 @@
 /**
- * Deletes one MediaLive resource and reports it as a poll: MediaLive deletes channels and
- * inputs asynchronously (DELETING → DELETED), so the state machine calls again after a wait
- * until AWS confirms; only then is the id cleared from the registry.
+ * Deletes MediaLive resources and reports it as a poll: MediaLive deletes channels and inputs
+ * asynchronously (DELETING → DELETED), so the state machine calls again after a wait until AWS
+ * confirms; only then is the id cleared from the registry. `channel`: the channel; `input`: the
+ * inputs and then their security group (releaseInput: detach → delete → group released → delete).
  */
 import * as z from 'zod/mini';
 import { medialive } from '../lib/clients/medialive';
 import { registry } from '../lib/clients/dynamodb';
 import { config } from '../lib/config';
 import { stepHandler } from '../lib/handler';
-import { deleteChannel, deleteInput, deleteInputSecurityGroup } from '../lib/medialive/operations';
+import { deleteChannel, releaseInput } from '../lib/medialive/operations';
 import { nextPoll, pollInput, previousOf, type PollName, type PollResult } from '../lib/workflow';
 
-const input = z.extend(pollInput, { resource: z.enum(['channel', 'input', 'inputSecurityGroup']) });
+const input = z.extend(pollInput, { resource: z.enum(['channel', 'input']) });
 
 const OPS = {
   channel: { remove: deleteChannel, poll: 'channelDeleted' },
-  input: { remove: deleteInput, poll: 'inputDeleted' },
-  inputSecurityGroup: { remove: deleteInputSecurityGroup, poll: 'securityGroupIdle' },
+  input: { remove: releaseInput, poll: 'inputReleased' },
 } as const satisfies Record<string, { remove: unknown; poll: PollName }>;
 
 export const handler = stepHandler('deleteMediaLive', input, async (req): Promise<PollResult> => {

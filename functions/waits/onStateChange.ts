@@ -16,7 +16,7 @@ import { channelForMediaLive, type ChannelRegistry } from '../lib/channel/regist
 import { CHANNEL_KEY, wakeIfDue, type WakeDeps } from '../lib/waits';
 
 export interface StateChangeDeps extends WakeDeps {
-  registry: Pick<ChannelRegistry, 'clearWait' | 'recordMediaLiveState' | 'findByMediaLiveChannelId'>;
+  registry: Pick<ChannelRegistry, 'clearWait' | 'forgetDeletedMediaLiveChannel' | 'recordMediaLiveState' | 'findByMediaLiveChannelId'>;
 }
 
 export async function onStateChange(raw: unknown, d: StateChangeDeps = { sfn: defaultSfn, registry: defaultRegistry }): Promise<{ ignored: string } | { channelId: string; outcome: string }> {

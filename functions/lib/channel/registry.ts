@@ -324,6 +324,19 @@ export class ChannelRegistry {
   }
 
   /**
+   * MediaLive reported this channel DELETED (its state-change event): the id is no longer the
+   * channel's to delete. Conditional on the id, so a late event for an earlier channel changes nothing.
+   */
+  async forgetDeletedMediaLiveChannel(channelId: string, medialiveChannelId: string): Promise<void> {
+    await this.conditionalUpdate(channelId, {
+      UpdateExpression: 'SET #u = :u REMOVE #r.#id, #r.#arn',
+      ConditionExpression: '#r.#id = :id',
+      ExpressionAttributeNames: { '#r': 'resources', '#id': 'medialiveChannelId', '#arn': 'medialiveChannelArn', '#u': 'updatedAt' },
+      ExpressionAttributeValues: { ':id': medialiveChannelId, ':u': this.ts() },
+    });
+  }
+
+  /**
    * Forgets the MediaLive states events recorded (and any parked wait) before MediaLive is asked to
    * act, so a wait on that action is only ever settled by events sent after the request.
    */

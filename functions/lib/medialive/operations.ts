@@ -329,6 +329,8 @@ export async function deleteInput(deps: MediaLiveDeps, record: ChannelRecord): P
     if (!found || GONE.has(found.State ?? '')) {
       await deps.registry.recordResource(record.channelId, ['slateInputId'], undefined);
     } else {
+      // Still ATTACHED (its channel was deleted a moment ago): MediaLive would answer 409; say so instead.
+      if (found.State === 'ATTACHED') return { deleted: false, state: 'ATTACHED' };
       if (found.State !== 'DELETING') {
         try {
           await deps.medialive.send(new DeleteInputCommand({ InputId: slate }));
@@ -349,8 +351,11 @@ export async function deleteInput(deps: MediaLiveDeps, record: ChannelRecord): P
   const found = await undefinedIfNotFound(() => deps.medialive.send(new DescribeInputCommand({ InputId: id })));
   if (!found || GONE.has(found.State ?? '')) return forget();
   if (found.State === 'DELETING') return { deleted: false, state: 'DELETING' };
+  // MediaLive detaches an input some seconds after its channel is deleted (InputDetached waiter,
+  // aws-facts.md); DeleteInput before that answers 409, so no request is sent while it is ATTACHED.
+  if (found.State === 'ATTACHED') return { deleted: false, state: 'ATTACHED' };
   try {
-    // An input still ATTACHED to a channel answers ConflictException: it propagates.
+    // An input that attached since the look (a race) answers ConflictException: it propagates.
     await deps.medialive.send(new DeleteInputCommand({ InputId: id }));
     return { deleted: false, state: 'DELETING' };
   } catch (error) {
@@ -385,13 +390,30 @@ export async function deleteInputSecurityGroup(deps: MediaLiveDeps, record: Chan
   // Shared with another channel's input (ensureInputSecurityGroup reuses groups): this channel no
   // longer holds it; the last channel using it deletes it.
   if (otherInputs(found, record).length > 0) return forget();
+  // The group stays IN_USE for a few seconds after its last input is deleted: not deletable yet.
+  if (found.State === 'IN_USE' || found.State === 'UPDATING') return { deleted: false, state: found.State };
   try {
-    // The group stays IN_USE for a few seconds after its input is deleted: ConflictException
-    // propagates and the state machine waits.
+    // An input that took the group since the look (a concurrent provision reusing it) answers
+    // ConflictException: it propagates and the state machine retries (then finds it shared).
     await deps.medialive.send(new DeleteInputSecurityGroupCommand({ InputSecurityGroupId: id }));
   } catch (error) {
     if (!isNotFound(error)) throw error;
   }
   // DeleteInputSecurityGroup is synchronous: a 200 means the group is gone.
   return forget();
+}
+
+/**
+ * One look of teardown's input release, in MediaLive's order: the channel's inputs DETACHED →
+ * DeleteInput → DELETED → the input security group released (IDLE) → DeleteInputSecurityGroup.
+ * Each call goes as far as MediaLive allows now and says what it still waits for, so the state
+ * machine needs one loop (one Task, Choice and Wait per look) for the whole chain, and no request
+ * MediaLive would refuse is sent.
+ */
+export async function releaseInput(deps: MediaLiveDeps, record: ChannelRecord): Promise<DeleteResult> {
+  const input = await deleteInput(deps, record);
+  if (!input.deleted) return { deleted: false, state: `input ${input.state ?? 'DELETING'}` };
+  const group = await deleteInputSecurityGroup(deps, record);
+  if (!group.deleted) return { deleted: false, state: `input security group ${group.state ?? 'IN_USE'}` };
+  return { deleted: true };
 }

@@ -6,7 +6,7 @@ import {
   StartChannelCommand, StopChannelCommand,
 } from '@aws-sdk/client-medialive';
 import {
-  ChannelNotReadyError, deleteChannel, deleteInput, deleteInputSecurityGroup, describeChannel, describeInput,
+  ChannelNotReadyError, deleteChannel, deleteInput, deleteInputSecurityGroup, describeChannel, describeInput, releaseInput,
   describeInputSecurityGroup, ensureChannel, ensureInput, ensureInputSecurityGroup, MissingResourceError, startChannel,
   stopChannel, type MediaLiveDeps,
 } from '../../../functions/lib/medialive/operations';
@@ -314,11 +314,13 @@ describe('deleteChannel', () => {
 });
 
 describe('deleteInput / deleteInputSecurityGroup', () => {
-  it('input: ATTACHED conflict propagates; DELETED confirms and clears', async () => {
+  it('input: ATTACHED is waited on without a doomed DeleteInput; a race 409 propagates; DELETED confirms and clears', async () => {
     const { deps } = setup();
     registry.record.resources.inputId = '222';
-    ml.on(DescribeInputCommand).resolvesOnce({ State: 'ATTACHED' }).resolvesOnce({ State: 'DETACHED' }).resolves({ State: 'DELETED' });
+    ml.on(DescribeInputCommand).resolvesOnce({ State: 'ATTACHED' }).resolvesOnce({ State: 'DETACHED' }).resolvesOnce({ State: 'DETACHED' }).resolves({ State: 'DELETED' });
     ml.on(DeleteInputCommand).rejectsOnce(conflict('Input is attached')).resolves({});
+    await expect(deleteInput(deps, registry.reload())).resolves.toEqual({ deleted: false, state: 'ATTACHED' });
+    expect(ml).not.toHaveReceivedCommand(DeleteInputCommand);
     await expect(deleteInput(deps, registry.reload())).rejects.toBeInstanceOf(ConflictException);
     await expect(deleteInput(deps, registry.reload())).resolves.toEqual({ deleted: false, state: 'DELETING' });
     await expect(deleteInput(deps, registry.reload())).resolves.toEqual({ deleted: true });
@@ -333,11 +335,13 @@ describe('deleteInput / deleteInputSecurityGroup', () => {
     await expect(deleteInput(deps, registry.reload())).resolves.toEqual({ deleted: true });
   });
 
-  it('security group: IN_USE conflict propagates, a successful delete clears the id, a rerun is a no-op', async () => {
+  it('security group: IN_USE waits without a request, a race 409 propagates, a successful delete clears the id, a rerun is a no-op', async () => {
     const { deps } = setup();
     registry.record.resources.inputSecurityGroupId = '111';
-    ml.on(DescribeInputSecurityGroupCommand).resolves({ State: 'IN_USE' });
+    ml.on(DescribeInputSecurityGroupCommand).resolvesOnce({ State: 'IN_USE' }).resolves({ State: 'IDLE' });
     ml.on(DeleteInputSecurityGroupCommand).rejectsOnce(conflict('in use')).resolves({});
+    await expect(deleteInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ deleted: false, state: 'IN_USE' });
+    expect(ml).not.toHaveReceivedCommand(DeleteInputSecurityGroupCommand);
     await expect(deleteInputSecurityGroup(deps, registry.reload())).rejects.toBeInstanceOf(ConflictException);
     expect(registry.record.resources.inputSecurityGroupId).toBe('111');
     await expect(deleteInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ deleted: true });
@@ -362,12 +366,32 @@ describe('deleteInput / deleteInputSecurityGroup', () => {
     registry.record.resources.inputSecurityGroupId = '111';
     registry.record.resources.inputId = '222';
     // The channel's own input may still be listed while AWS releases it: it is not another user.
-    ml.on(DescribeInputSecurityGroupCommand).resolves({ Id: '111', State: 'IN_USE', Inputs: ['222'] });
-    ml.on(DeleteInputSecurityGroupCommand).rejectsOnce(conflict('in use')).resolves({});
+    ml.on(DescribeInputSecurityGroupCommand).resolvesOnce({ Id: '111', State: 'IN_USE', Inputs: ['222'] })
+      .resolvesOnce({ Id: '111', State: 'IN_USE', Inputs: ['222'] }).resolves({ Id: '111', State: 'IDLE', Inputs: [] });
+    ml.on(DeleteInputSecurityGroupCommand).resolves({});
     await expect(describeInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ exists: true, state: 'IN_USE', sharedWith: 0 });
-    await expect(deleteInputSecurityGroup(deps, registry.reload())).rejects.toBeInstanceOf(ConflictException);
+    await expect(deleteInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ deleted: false, state: 'IN_USE' });
     await expect(deleteInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ deleted: true });
-    expect(ml).toHaveReceivedCommandTimes(DeleteInputSecurityGroupCommand, 2);
+    expect(ml).toHaveReceivedCommandTimes(DeleteInputSecurityGroupCommand, 1);
+  });
+
+  it('releaseInput: one look at a time, inputs before their group, and nothing sent that MediaLive would refuse', async () => {
+    const { deps } = setup();
+    registry.record.resources.inputId = '222';
+    registry.record.resources.inputSecurityGroupId = '111';
+    ml.on(DescribeInputCommand).resolvesOnce({ State: 'ATTACHED' }).resolvesOnce({ State: 'DETACHED' }).resolves({ State: 'DELETED' });
+    ml.on(DeleteInputCommand).resolves({});
+    ml.on(DescribeInputSecurityGroupCommand).resolvesOnce({ Id: '111', State: 'IN_USE', Inputs: [] }).resolves({ Id: '111', State: 'IDLE', Inputs: [] });
+    ml.on(DeleteInputSecurityGroupCommand).resolves({});
+    await expect(releaseInput(deps, registry.reload())).resolves.toEqual({ deleted: false, state: 'input ATTACHED' });
+    await expect(releaseInput(deps, registry.reload())).resolves.toEqual({ deleted: false, state: 'input DELETING' });
+    expect(ml).not.toHaveReceivedCommand(DescribeInputSecurityGroupCommand);
+    await expect(releaseInput(deps, registry.reload())).resolves.toEqual({ deleted: false, state: 'input security group IN_USE' });
+    expect(registry.record.resources.inputId).toBeUndefined();
+    await expect(releaseInput(deps, registry.reload())).resolves.toEqual({ deleted: true });
+    expect(registry.record.resources.inputSecurityGroupId).toBeUndefined();
+    expect(ml).toHaveReceivedCommandTimes(DeleteInputCommand, 1);
+    expect(ml).toHaveReceivedCommandTimes(DeleteInputSecurityGroupCommand, 1);
   });
 
   it('describe helpers report existence and state', async () => {

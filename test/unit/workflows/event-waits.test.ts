@@ -113,6 +113,17 @@ describe('park and wake on the registry (either order wakes the task once)', () 
     expect(sfn.commandCalls(SendTaskFailureCommand)[0]?.args[0].input).toMatchObject({ taskToken: 'tok-3', error: WOKEN_TO_CHECK });
   });
 
+  it("the DELETED event clears the channel's MediaLive id (teardown goes straight on to the input), only for that channel", async () => {
+    await registry.parkWait(channelId, { name: 'channelDeleted', token: 'tok-5' });
+    expect(await onStateChange(event('state-deleted.json', '2026-11-24T20:08:00Z'), deps())).toEqual({ channelId, outcome: 'woken' });
+    expect(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input).toMatchObject({ taskToken: 'tok-5' });
+    expect((await registry.get(channelId)).resources.medialiveChannelId).toBeUndefined();
+    // A channel that meanwhile holds another MediaLive id keeps it: the condition is on the id.
+    await registry.recordResource(channelId, ['medialiveChannelId'], 'newer');
+    await registry.forgetDeletedMediaLiveChannel(channelId, mlId());
+    expect((await registry.get(channelId)).resources.medialiveChannelId).toBe('newer');
+  });
+
   it('a token that already moved on (timed out, woken) is forgotten quietly', async () => {
     sfn.on(SendTaskSuccessCommand).rejects(new TaskTimedOut({ $metadata: {}, message: 'Task Timed Out' }));
     await registry.parkWait(channelId, { name: 'channelStopped', token: 'tok-4' });

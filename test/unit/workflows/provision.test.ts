@@ -268,6 +268,7 @@ const STEPS: [string, string][] = [
   ['CreateDistribution', 'createDistribution'],
   ['AuthorizeCdn', 'authorizeCdn'],
   ['CreateAlarms', 'createAlarms'],
+  ['CreateChannelAlarms', 'createAlarms'],
   ['CreateCdnAlarm', 'createCdnAlarm'],
   ['StartChannel', 'startChannel'],
   ['WaitForRunning', 'waitForRunning'],
@@ -290,7 +291,10 @@ describe('provision: a failure at every step rolls back to nothing', () => {
       n += 1;
       const channelId = `fail-${n}`;
       h.inject({ state, when });
-      const result = await h.run('provision', request(channelId));
+      const calls = h.aws.calls.length;
+      // CreateChannelAlarms is shared delivery's path (the rest of this table runs dedicated).
+      const shared = state === 'CreateChannelAlarms' ? { overrides: { input: CIDRS.input } } : {};
+      const result = await h.run('provision', request(channelId, shared));
       expect(result).toMatchObject({ status: 'FAILED', error: 'InjectedFailure' });
       expect(result.cause).toContain(`${step} failed: injected failure ${when} ${state}`);
       const record = await h.record(channelId);
@@ -310,14 +314,16 @@ describe('provision: a failure at every step rolls back to nothing', () => {
         expect(notice?.Subject).toBe(`OnAir [dev]: ${channelId} FAILED - rolled back (${step})`);
         expect(notice?.Message).toContain(`injected failure ${when} ${state}`);
       }
-      // Teardown ran only for what existed (a Choice per resource), and removed all of it.
+      // Teardown deleted only what existed (a Choice per MediaLive and CloudFront resource; the
+      // packager and alarm steps delete only what the record holds), and removed all of it.
       const ran = new Set(result.tasks.slice(result.tasks.indexOf('RollBack')));
       const reached = new Set(result.tasks.slice(0, result.tasks.indexOf('RecordFailure')));
       const made = (s: string) => reached.has(s) && !(s === state && when === 'before');
+      const deleted = (fn: string) => h.aws.calls.slice(calls).some((c) => c.fn === fn && c.command.startsWith('Delete'));
       expect(ran.has('StopChannel')).toBe(made('CreateChannel'));
-      expect(ran.has('DeletePackager')).toBe(made('CreatePackager'));
+      expect(deleted('deletePackager')).toBe(made('CreatePackager'));
       expect(ran.has('DisableDistribution')).toBe(made('CreateDistribution'));
-      expect(ran.has('DeleteAlarms')).toBe(made('CreateAlarms') || made('CreateCdnAlarm'));
+      expect(deleted('deleteAlarms')).toBe(made('CreateAlarms') || made('CreateChannelAlarms') || made('CreateCdnAlarm'));
       await expectEmptyAccount();
     },
   );

@@ -52,9 +52,12 @@ describe('teardown', () => {
     const channelId = await onAirChannel();
     const result = await h.run('teardown', { channelId });
     expect(result.status).toBe('SUCCEEDED');
-    const ml = result.tasks.filter((t) => ['StopChannel', 'DescribeChannelStopped', 'DeleteChannel', 'DescribeInputDetached', 'DeleteInput', 'DescribeInputSecurityGroupIdle', 'DeleteInputSecurityGroup'].includes(t));
-    // Stop → (wait IDLE) → delete channel (until DELETED) → input DETACHED → delete input (until DELETED) → group IDLE → delete group.
-    expect(ml).toEqual(['StopChannel', 'DescribeChannelStopped', 'DeleteChannel', 'DeleteChannel', 'DescribeInputDetached', 'DeleteInput', 'DeleteInput', 'DescribeInputSecurityGroupIdle', 'DeleteInputSecurityGroup']);
+    const ml = result.tasks.filter((t) => ['StopChannel', 'DescribeChannelStopped', 'DeleteChannel', 'ReleaseInput'].includes(t));
+    // Stop → (wait IDLE) → delete channel (until DELETED) → release the input, one look per call:
+    // DETACHED → delete it → DELETED → group IDLE → delete the group.
+    expect(ml).toEqual(['StopChannel', 'DescribeChannelStopped', 'DeleteChannel', 'DeleteChannel', 'ReleaseInput', 'ReleaseInput']);
+    const order = h.aws.calls.map((c) => c.command).filter((c) => /^Delete(Channel|Input|InputSecurityGroup)$/.test(c));
+    expect(order.filter((c, i) => c !== order[i - 1])).toEqual(['DeleteChannel', 'DeleteInput', 'DeleteInputSecurityGroup']);
     const cdn = result.tasks.filter((t) => /Distribution|OriginAccessControl/.test(t));
     expect(cdn).toEqual(['DisableDistribution', 'DescribeDistribution', 'DescribeDistribution', 'DeleteDistribution', 'DeleteOriginAccessControl']);
     // DeleteDistribution carried the ETag of the disabled, deployed distribution.
@@ -121,10 +124,7 @@ const STEPS: [string, string][] = [
   ['DescribeChannelStopped', 'waitForChannelStopped'],
   ['DeleteChannel', 'deleteChannel'],
   ['WaitForChannelDeleted', 'deleteChannel'],
-  ['DescribeInputDetached', 'waitForInputDetached'],
-  ['DeleteInput', 'deleteInput'],
-  ['DescribeInputSecurityGroupIdle', 'waitForInputSecurityGroupIdle'],
-  ['DeleteInputSecurityGroup', 'deleteInputSecurityGroup'],
+  ['ReleaseInput', 'releaseInput'],
   ['DeletePackager', 'deletePackager'],
   ['DisableDistribution', 'disableDistribution'],
   ['DescribeDistribution', 'waitForDistributionDeployed'],
