@@ -178,10 +178,15 @@ function resolveVariable(expr: string, ctx: Context): Json {
     if (fallback !== undefined) return fallback;
     throw new WorkflowConfigError(`serverless.yml: \${${expr}} has no value (${what})`);
   };
-  const file = /^file\(([^)]+)\)$/.exec(body);
+  // `file(<path>)` or `file(<path>):<key.path>` (the Serverless Framework's "reference properties in
+  // other files"): the statemachines share their Retry policy this way (statemachines/retry.yml).
+  const file = /^file\(([^)]+)\)(?::(.+))?$/.exec(body);
   if (file) {
     const path = resolve(ctx.root, (file[1] as string).trim());
-    return resolveAll(readYaml(path), { ...ctx, depth: ctx.depth + 1 });
+    const whole = readYaml(path);
+    const key = file[2]?.trim();
+    const v = key === undefined ? whole : lookup(whole, key);
+    return resolveAll(orFallback(v, `file(${file[1]}):${key ?? ''}`), { ...ctx, depth: ctx.depth + 1 });
   }
   const [source, ...rest] = body.split(':');
   const address = rest.join(':');
