@@ -5,9 +5,9 @@
  * API (stable):
  *   buildInputSecurityGroupRequest(record, stage)                      → CreateInputSecurityGroupRequest
  *   buildInputRequest({ record, stage, inputSecurityGroupId?, roleArn? }) → CreateInputRequest (with RequestId)
- *   buildChannelRequest({ record, stage, inputId, roleArn, packagerOutput }) → CreateChannelRequest (with RequestId)
+ *   buildChannelRequest({ record, stage, inputId, roleArn, packagerTarget }) → CreateChannelRequest (with RequestId)
  *   buildMediaPackageOutputGroup(profile, target)                      → { destinations, outputGroup }
- *       (used by the packagers' medialiveOutput(); one layout for v1 and v2)
+ *       (one layout for v1 and v2; the target comes from packagerFor(record).medialiveTarget())
  *   videoDescriptionName(rendition), AUDIO_DESCRIPTION_NAME, AUDIO_SELECTOR_NAME, pipelineCount(profile)
  *   h264Level(rendition) → the smallest H.264 level that fits frame size, macroblock rate and bitrate
  */
@@ -20,6 +20,7 @@ import { idempotencyToken, resourceName } from '../ids';
 import type { Profile, Rendition } from '../profile';
 import { LOW_LATENCY_INGEST_SEGMENT_SECONDS, PUSH_INPUT_TYPES } from '../profile-data';
 import type { ChannelRecord } from '../channel/registry';
+import type { MediaPackageTarget } from '../packager/types';
 import { channelTags } from '../tags';
 
 export type BuilderRecord = Pick<ChannelRecord, 'channelId' | 'generation' | 'profileName' | 'profile'>;
@@ -232,11 +233,6 @@ export function buildAudioDescription(profile: Profile): AudioDescription {
   };
 }
 
-/** Where the packager output goes: a MediaPackage v2 channel (CMAF ingest) or a v1 channel (HLS). */
-export type MediaPackageTarget =
-  | { kind: 'mediapackage-v2'; channelGroup: string; channelName: string }
-  | { kind: 'mediapackage-v1'; channelId: string };
-
 export interface PackagerOutput {
   destinations: OutputDestination[];
   outputGroup: OutputGroup;
@@ -309,8 +305,8 @@ export interface ChannelRequestArgs {
   inputId: string;
   /** MediaLive service role (config.medialiveRoleArn). */
   roleArn: string;
-  /** From packagerFor(record).medialiveOutput(record). */
-  packagerOutput: PackagerOutput;
+  /** From packagerFor(record).medialiveTarget(record, stage). */
+  packagerTarget: MediaPackageTarget;
   /** The slate input (profile.recovery.slate), attached second: recovery switches to it. */
   slateInputId?: string;
 }
@@ -363,7 +359,8 @@ export function buildInputSettings(profile: Profile, audioSelectors: AudioSelect
   };
 }
 
-export function buildChannelRequest({ record, stage, inputId, roleArn, packagerOutput, slateInputId }: ChannelRequestArgs): CreateChannelRequest {
+export function buildChannelRequest({ record, stage, inputId, roleArn, packagerTarget, slateInputId }: ChannelRequestArgs): CreateChannelRequest {
+  const packagerOutput = buildMediaPackageOutputGroup(record.profile, packagerTarget);
   const { profile, channelId, generation } = record;
   const standard = profile.channelClass === 'STANDARD';
   const audioDescriptions = [buildAudioDescription(profile)];

@@ -199,7 +199,7 @@ export async function ensureChannel(deps: MediaLiveDeps, record: ChannelRecord):
     stage: config.stage,
     inputId,
     roleArn: config.medialiveRoleArn,
-    packagerOutput: packagerFor(record).medialiveOutput(record, config.stage),
+    packagerTarget: packagerFor(record).medialiveTarget(record, config.stage),
     ...(record.resources.slateInputId ? { slateInputId: record.resources.slateInputId } : {}),
   });
   await registry.forgetMediaLiveStates(record.channelId); // functions/lib/waits.ts: only events after the request count

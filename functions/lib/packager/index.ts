@@ -6,7 +6,7 @@
  * API (stable):
  *   packagerFor(record) → Packager   (record.profile.packager.kind picks the implementation)
  *   Packager.ensure(deps, record)          → { kind, endpoints: { hls?, dash?, cmaf?, llhls? } (origin URLs) }
- *   Packager.medialiveOutput(record)       → { destinations, outputGroup } for CreateChannel
+ *   Packager.medialiveTarget(record, stage) → where MediaLive sends (buildChannelRequest builds the output group)
  *   Packager.cdnOrigin(record)             → { domainName, originPath, protection }
  *   Packager.authorizeCdn(deps, record)    → { authorized, endpoints }
  *   Packager.playbackPaths(record)         → { hls?, dash?, cmaf?, llhls? }

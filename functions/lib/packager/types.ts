@@ -6,9 +6,16 @@ import type { MediaPackageV2Client } from '@aws-sdk/client-mediapackagev2';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Config } from '../config';
 import type { ChannelRecord, ChannelRegistry } from '../channel/registry';
-import type { PackagerOutput } from '../medialive/builders';
 
 export type PackagerKind = 'mediapackage-v2' | 'mediapackage-v1';
+
+/**
+ * Where MediaLive sends the channel's output: a MediaPackage v2 channel (CMAF ingest) or a v1
+ * channel (HLS). The MediaLive builder turns it into the output group (buildChannelRequest).
+ */
+export type MediaPackageTarget =
+  | { kind: 'mediapackage-v2'; channelGroup: string; channelName: string }
+  | { kind: 'mediapackage-v1'; channelId: string };
 
 export interface PackagerDeps {
   /** Needed for mediapackage-v2 records. */
@@ -61,8 +68,8 @@ export interface Packager {
   readonly kind: PackagerKind;
   /** Creates (or finds) everything up to the origin endpoints; every name/ARN recorded as it appears. */
   ensure(deps: PackagerDeps, record: ChannelRecord): Promise<PackagerEnsureResult>;
-  /** The MediaLive destination + output group that feed this packager (pure). */
-  medialiveOutput(record: ChannelRecord, stage: string): PackagerOutput;
+  /** What MediaLive must send to (pure): the MediaLive builder makes the output group of it. */
+  medialiveTarget(record: ChannelRecord, stage: string): MediaPackageTarget;
   /** Where CloudFront points (pure; needs ensure() to have recorded the endpoints). */
   cdnOrigin(record: ChannelRecord): CdnOrigin;
   /** Lets the distribution read the origin (v2: origin endpoint policies; v1: nothing to do). */

@@ -27,7 +27,6 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { isNotFound, ResourceFailedError, undefinedIfNotFound } from '../errors';
 import { resourceName } from '../ids';
-import { buildMediaPackageOutputGroup } from '../medialive/builders';
 import type { ChannelRecord, OriginEndpointRecord, PackagerV1Resources } from '../channel/registry';
 import { channelTags, hasChannelTags, tagList } from '../tags';
 import {
@@ -264,8 +263,8 @@ export const mediaPackageV1: Packager = {
     return { kind: 'mediapackage-v1', endpoints };
   },
 
-  medialiveOutput(record, _stage) {
-    return buildMediaPackageOutputGroup(record.profile, { kind: 'mediapackage-v1', channelId: v1ChannelIdFor(record) });
+  medialiveTarget(record, _stage) {
+    return { kind: 'mediapackage-v1', channelId: v1ChannelIdFor(record) };
   },
 
   cdnOrigin(record) {

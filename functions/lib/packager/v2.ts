@@ -26,7 +26,6 @@ import {
 import { isNotFound, ResourceFailedError, ValidationError, undefinedIfNotFound } from '../errors';
 import { isSharedDelivery, stageChannelGroupName } from '../delivery';
 import { idempotencyToken, resourceName } from '../ids';
-import { buildMediaPackageOutputGroup } from '../medialive/builders';
 import type { ChannelRecord, OriginEndpointRecord, PackagerV2Resources } from '../channel/registry';
 import { channelTags, hasChannelTags } from '../tags';
 import {
@@ -314,10 +313,8 @@ export const mediaPackageV2: Packager = {
     return { kind: 'mediapackage-v2', endpoints };
   },
 
-  medialiveOutput(record, stage) {
-    return buildMediaPackageOutputGroup(record.profile, {
-      kind: 'mediapackage-v2', channelGroup: channelGroupNameFor(record, stage), channelName: v2ChannelNameFor(record),
-    });
+  medialiveTarget(record, stage) {
+    return { kind: 'mediapackage-v2', channelGroup: channelGroupNameFor(record, stage), channelName: v2ChannelNameFor(record) };
   },
 
   cdnOrigin(record) {

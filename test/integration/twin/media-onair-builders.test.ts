@@ -44,7 +44,7 @@ describe('OnAir builders → twin over HTTP → watchable through the CDN', () =
   async function encoder(record: ChannelRecord): Promise<void> {
     const sg = await ml.send(new CreateInputSecurityGroupCommand(buildInputSecurityGroupRequest(record, STAGE)));
     const input = await ml.send(new CreateInputCommand(buildInputRequest({ record, stage: STAGE, inputSecurityGroupId: sg.SecurityGroup!.Id!, roleArn: MEDIALIVE_ROLE })));
-    const req = buildChannelRequest({ record, stage: STAGE, inputId: input.Input!.Id!, roleArn: MEDIALIVE_ROLE, packagerOutput: packagerFor(record).medialiveOutput(record, STAGE) });
+    const req = buildChannelRequest({ record, stage: STAGE, inputId: input.Input!.Id!, roleArn: MEDIALIVE_ROLE, packagerTarget: packagerFor(record).medialiveTarget(record, STAGE) });
     const id = (await ml.send(new CreateChannelCommand(req))).Channel!.Id!;
     await until('started', async () => ml.send(new StartChannelCommand({ ChannelId: id })).then(() => true, (e: unknown) => (e instanceof ConflictException ? undefined : Promise.reject(e))));
     await until('RUNNING on every pipeline', async () => ((await ml.send(new DescribeChannelCommand({ ChannelId: id }))).PipelinesRunningCount === 2 ? true : undefined));

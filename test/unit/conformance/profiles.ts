@@ -50,7 +50,7 @@ export function channelRequest(record: ChannelRecord): CreateChannelRequest {
   const slate = buildSlateInputRequest(record, STAGE);
   return buildChannelRequest({
     record, stage: STAGE, inputId: INPUT_ID, roleArn: MEDIALIVE_ROLE,
-    packagerOutput: packagerFor(record).medialiveOutput(record, STAGE),
+    packagerTarget: packagerFor(record).medialiveTarget(record, STAGE),
     ...(slate ? { slateInputId: SLATE_INPUT_ID } : {}),
   });
 }

@@ -32,7 +32,7 @@ describe('slate input', () => {
 
   it('is attached second, looping, as onair-<channel>-slate', () => {
     const record = makeRecord('default', SLATE);
-    const req = buildChannelRequest({ record, stage: 'dev', inputId: '111', roleArn: 'arn:aws:iam::111122223333:role/ml', packagerOutput: { destinations: [], outputGroup: { OutputGroupSettings: {}, Outputs: [] } } as never, slateInputId: '222' });
+    const req = buildChannelRequest({ record, stage: 'dev', inputId: '111', roleArn: 'arn:aws:iam::111122223333:role/ml', packagerTarget: { kind: 'mediapackage-v1', channelId: 'onair-demo-1' }, slateInputId: '222' });
     expect(req.InputAttachments?.map((a) => [a.InputAttachmentName, a.InputId])).toEqual([['onair-demo-1-input', '111'], ['onair-demo-1-slate', '222']]);
     // With the primary input's audio selectors: MediaLive requires them on every attached input.
     expect(req.InputAttachments?.[1].InputSettings).toEqual({ SourceEndBehavior: 'LOOP', AudioSelectors: req.InputAttachments?.[0].InputSettings?.AudioSelectors });

@@ -10,7 +10,7 @@ import { inputFor, makeRecord, MEDIALIVE_ROLE, STAGE, variations } from './helpe
 import { modelErrors } from './helpers/model-check';
 
 function channelRequest(record: ChannelRecord): CreateChannelRequest {
-  return buildChannelRequest({ record, stage: STAGE, inputId: '1234567', roleArn: MEDIALIVE_ROLE, packagerOutput: packagerFor(record).medialiveOutput(record, STAGE) });
+  return buildChannelRequest({ record, stage: STAGE, inputId: '1234567', roleArn: MEDIALIVE_ROLE, packagerTarget: packagerFor(record).medialiveTarget(record, STAGE) });
 }
 
 /** Cross-references AWS checks at CreateChannel time but the model cannot express. */
@@ -56,8 +56,8 @@ describe.each(variations())('MediaLive builders: $label', ({ record }) => {
 
   it('gives the slate attachment the same audio selectors as the primary input, the ones the audio descriptions use', () => {
     const base = channelRequest(record);
-    const packagerOutput = { destinations: base.Destinations!, outputGroup: base.EncoderSettings!.OutputGroups![0] };
-    const req = buildChannelRequest({ record, stage: STAGE, inputId: '1234567', roleArn: MEDIALIVE_ROLE, packagerOutput, slateInputId: '7654321' });
+    const req = buildChannelRequest({ record, stage: STAGE, inputId: '1234567', roleArn: MEDIALIVE_ROLE, packagerTarget: packagerFor(record).medialiveTarget(record, STAGE), slateInputId: '7654321' });
+    expect(req.EncoderSettings?.OutputGroups).toEqual(base.EncoderSettings?.OutputGroups);
     expect(modelErrors('medialive', 'CreateChannel', req)).toEqual([]);
     expect(referenceErrors(req)).toEqual([]);
     const [primary, slate] = req.InputAttachments!;

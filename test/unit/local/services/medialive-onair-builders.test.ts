@@ -20,7 +20,7 @@ describe.each(variations())('OnAir MediaLive requests in the twin: $label', ({ r
     }
     const input = (await call('CreateInput', buildInputRequest({ record, stage: STAGE, inputSecurityGroupId: groupId, roleArn: MEDIALIVE_ROLE }) as ModelValue)).Input as ModelValue;
     env.clock.advance(env.latency[D.inputCreate] as number);
-    const req = buildChannelRequest({ record, stage: STAGE, inputId: String(input.Id), roleArn: MEDIALIVE_ROLE, packagerOutput: packagerFor(record).medialiveOutput(record, STAGE) });
+    const req = buildChannelRequest({ record, stage: STAGE, inputId: String(input.Id), roleArn: MEDIALIVE_ROLE, packagerTarget: packagerFor(record).medialiveTarget(record, STAGE) });
     const ch = (await call('CreateChannel', req as unknown as ModelValue)).Channel as ModelValue;
     env.clock.advance((env.latency[D.channelCreate] as number) + (env.latency[D.channelStartLockout] as number));
     await call('StartChannel', { ChannelId: ch.Id });

@@ -46,7 +46,7 @@ async function runEncoder(t: ReturnType<typeof twin>, record: ChannelRecord): Pr
   const sg = m((await t.call.ml('CreateInputSecurityGroup', m(buildInputSecurityGroupRequest(record, STAGE)))).SecurityGroup).Id as string;
   const input = m((await t.call.ml('CreateInput', m(buildInputRequest({ record, stage: STAGE, inputSecurityGroupId: sg, roleArn: MEDIALIVE_ROLE })))).Input).Id as string;
   t.wait(D.inputCreate);
-  const req = buildChannelRequest({ record, stage: STAGE, inputId: input, roleArn: MEDIALIVE_ROLE, packagerOutput: packagerFor(record).medialiveOutput(record, STAGE) });
+  const req = buildChannelRequest({ record, stage: STAGE, inputId: input, roleArn: MEDIALIVE_ROLE, packagerTarget: packagerFor(record).medialiveTarget(record, STAGE) });
   const id = m((await t.call.ml('CreateChannel', m(req))).Channel).Id as string;
   t.wait(D.channelCreate);
   t.wait(D.channelStartLockout);
