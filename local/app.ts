@@ -23,6 +23,7 @@ import { deployStack } from './stack';
 import { formatQuotaValues } from '../functions/lib/quotas';
 import { SERVICES } from './services';
 import { registerStackRoles } from './iam/roles';
+import type { CloudFormationService } from './services/cloudformation';
 import type { EventBridgeService } from './services/events';
 import type { LambdaService } from './services/lambda';
 import type { SchedulerService } from './services/scheduler';
@@ -61,6 +62,13 @@ export interface LocalCloud {
   stateMachineArn(key: string): string;
   /** What the stack created (local/stack.ts), by logical id. */
   stack: Record<string, PhysicalResource>;
+  /** The stack's name (`<service>-<stage>`, the Serverless Framework's), served by DescribeStacks in workflows.region. */
+  stackName: string;
+  /**
+   * Records the local API's URL as the stack's `HttpApiUrl` output (the key the Serverless Framework
+   * gives a stage's HTTP API), so `onair --stage` finds it as it does on AWS.
+   */
+  publishApiUrl(url: string): void;
   /**
    * The twin's inventory less the stack's own resources (tables, topic, schedule group, the stage's
    * shared delivery) and topic subscriptions: what channels own, so what must be gone after teardown.
@@ -117,6 +125,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     const physical = await deployStack(twin, loadWorkflows(load));
     const workflows = loadWorkflows({ ...load, physical });
     const environment = applicationEnvironment(workflows, twin.url, logLevel);
+    // The stack itself, as DescribeStacks shows it (local/services/cloudformation.ts).
+    const stackName = `${workflows.service}-${workflows.stage}`;
+    const cloudFormation = service<CloudFormationService>(twin, 'cloudformation');
+    cloudFormation.putStack(workflows.region, stackName, { tags: { 'onair:stage': workflows.stage } });
     // The twin is the account: OnAir plans channels against the quotas it enforces (raised for scale runs).
     if (twin.env.quotas && formatQuotaValues(twin.env.quotas) !== 'default') environment.ONAIR_ACCOUNT_QUOTAS = formatQuotaValues(twin.env.quotas);
     for (const [k, v] of Object.entries(environment)) {
@@ -164,6 +176,10 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     return {
       url: twin.url, twin, workflows, lambda, stepFunctions, eventBridge, scheduler, environment,
       stack: physical,
+      stackName,
+      publishApiUrl(url: string): void {
+        cloudFormation.setOutput(workflows.region, stackName, 'HttpApiUrl', { value: url, description: 'URL of the HTTP API' });
+      },
       channelInventory() {
         // Inventory ids and CloudFormation refs name a resource by ARN or by name: compare the names.
         const name = (id: string): string => id.split(/[:/]/).pop() as string;

@@ -44,6 +44,11 @@ export interface TwinOptions {
   verbose?: boolean;
   /** Account quotas: 'default' (AWS's), 'raised' or a multiplier; omitted = ONAIR_TWIN_QUOTAS (local/core/quotas.ts). */
   quotas?: TwinQuotaOption;
+  /**
+   * The twin's home region (default us-east-1): where in-process calls and unsigned requests go and
+   * where the local stack is deployed. Signed requests still name their own region.
+   */
+  region?: string;
 }
 
 export interface Twin {
@@ -71,6 +76,7 @@ function json(status: number, body: unknown): RawResponse {
 
 export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const port = options.port ?? DEFAULT_PORT;
+  const homeRegion = options.region ?? DEFAULT_REGION;
   const host = options.host ?? '127.0.0.1';
   const persistent = options.dataDir !== undefined;
   const dataDir = persistent ? resolve(options.dataDir!) : mkdtempSync(join(tmpdir(), 'onair-twin-'));
@@ -97,7 +103,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       return { code: 'ThrottlingException', status: 400 };
     },
   });
-  const events = new TwinEventBus(clock, { region: DEFAULT_REGION, account: ACCOUNT_ID });
+  const events = new TwinEventBus(clock, { region: homeRegion, account: ACCOUNT_ID });
 
   // State is saved 250 ms after a change at the earliest, and never more often than every
   // SAVE_COST_RATIO × the last save's own duration: with hundreds of executions in the histories a
@@ -144,7 +150,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const invoke = async (service: string, operation: string, input: ModelValue, opts: { region?: string } = {}): Promise<ModelValue> => {
     const started = Date.now();
     const requestId = randomUUID();
-    const region = opts.region ?? DEFAULT_REGION;
+    const region = opts.region ?? homeRegion;
     try {
       const out = await execute(service, operation, input, { region, headers: {}, requestId });
       requests.add({ time: new Date(clock.now()).toISOString(), service, operation, region, protocol: 'in-process', status: 200, requestId, durationMs: Date.now() - started, via: 'in-process' });
@@ -157,7 +163,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   };
 
   const quotas = resolveTwinQuotas(options.quotas);
-  const env: TwinEnv = { clock, latency: LATENCY, events, faults, accountId: ACCOUNT_ID, region: DEFAULT_REGION, dataDir, persistent, quotas, changed, invoke };
+  const env: TwinEnv = { clock, latency: LATENCY, events, faults, accountId: ACCOUNT_ID, region: homeRegion, dataDir, persistent, quotas, changed, invoke };
   const factories = options.services ?? SERVICES;
   for (const make of factories) {
     const svc = make(env);
@@ -242,7 +248,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       }
       if (wire.rawPath.startsWith('/_twin/')) return send(res, json(404, { error: 'NotFound', message: `no control route ${wire.method} ${wire.rawPath}` }));
     }
-    const addressed = addressService(wire, [...services.keys()], DEFAULT_REGION);
+    const addressed = addressService(wire, [...services.keys()], homeRegion);
     if (!addressed) {
       return send(res, json(400, { __type: 'UnrecognizedClientException', message: 'The twin cannot tell which AWS service this request is for: sign it with SigV4 (the SDKs and CLI do).' }));
     }

@@ -25,7 +25,7 @@ import { localCredentials } from './api/credentials';
 import { startLocalCloud, type LocalCloud } from './app';
 import { DEFAULT_SCALE } from './core/latency';
 import type { InventoryItem } from './core/types';
-import { DEFAULT_PORT } from './server';
+import { DEFAULT_PORT, DEFAULT_REGION } from './server';
 
 interface Args {
   port: number;
@@ -35,6 +35,7 @@ interface Args {
   dataDir: string;
   verbose: boolean;
   demo: boolean;
+  region: string;
 }
 
 const USAGE = `Usage: npm start -- [options]
@@ -44,6 +45,7 @@ const USAGE = `Usage: npm start -- [options]
   --port N           local cloud port (default ${DEFAULT_PORT}); the API listens on N+1
   --api-port N       local API port (default: cloud port + 1)
   --data DIR         state folder (default .onair-local/)
+  --region R         the region the stage is deployed in (default ${DEFAULT_REGION}); onair --local --region R
   --no-demo          do not provision the demo channel
   --verbose          show the handlers' logs and every request
 Environment: ONAIR_TWIN_QUOTAS=raised (or x<N>, or <quota>=<value>,…) raises the account quotas the
@@ -52,7 +54,7 @@ local cloud enforces (default: a fresh account's, functions/lib/quotas.ts) for s
 class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): Args {
-  const args: Args = { port: DEFAULT_PORT, apiPort: -1, fresh: false, scale: DEFAULT_SCALE, dataDir: resolve(__dirname, '..', '.onair-local'), verbose: false, demo: true };
+  const args: Args = { port: DEFAULT_PORT, apiPort: -1, fresh: false, scale: DEFAULT_SCALE, dataDir: resolve(__dirname, '..', '.onair-local'), verbose: false, demo: true, region: DEFAULT_REGION };
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || n < 0) throw new UsageError(`${flag} needs a number, got ${v ?? 'nothing'}`);
@@ -68,6 +70,7 @@ export function parseArgs(argv: string[]): Args {
       case '--api-port': args.apiPort = num(a, argv[++i]); break;
       case '--data': args.dataDir = resolve(argv[++i] ?? ''); break;
       case '--no-demo': args.demo = false; break;
+      case '--region': args.region = argv[++i] ?? ''; if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(args.region)) throw new UsageError(`--region needs a region name (eu-west-1), got ${args.region || 'nothing'}`); break;
       case '--verbose': args.verbose = true; break;
       case '-h': case '--help': throw new UsageError('');
       default: throw new UsageError(`unknown option ${a}`);
@@ -270,7 +273,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   let cloud: LocalCloud;
   try {
-    cloud = await startLocalCloud({ port: args.port, dataDir: args.dataDir, fresh: args.fresh, scale: args.scale, verbose: args.verbose, logLevel: args.verbose ? 'INFO' : 'SILENT' });
+    cloud = await startLocalCloud({ port: args.port, dataDir: args.dataDir, fresh: args.fresh, scale: args.scale, region: args.region, verbose: args.verbose, logLevel: args.verbose ? 'INFO' : 'SILENT' });
   } catch (error) {
     console.error(`npm start: cannot start the local cloud: ${(error as Error).message}`);
     return 1;
@@ -291,9 +294,10 @@ export async function main(argv: string[]): Promise<number> {
     // require, not import(): Node's ESM loader refuses a directory import under tsx.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const api = require('./api') as typeof import('./api');
-    const started = await api.startLocalApi({ port: args.apiPort, endpoint: cloud.url, now: () => cloud.twin.clock.now() });
+    const started = await api.startLocalApi({ port: args.apiPort, endpoint: cloud.url, region: cloud.workflows.region, now: () => cloud.twin.clock.now() });
     stopApi = started.stop;
-    console.log(`Local API on ${started.url} (SigV4 with the local credentials; try: npx onair list --local)`);
+    cloud.publishApiUrl(started.url);
+    console.log(`Local API on ${started.url} (SigV4 with the local credentials; try: npx onair --local${cloud.workflows.region === DEFAULT_REGION ? '' : ` --region ${cloud.workflows.region}`} list)`);
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND') {

@@ -11,3 +11,5 @@ export function localCredentials(env: NodeJS.ProcessEnv = process.env): { access
 }
 
 export const LOCAL_API_URL = 'http://127.0.0.1:4581';
+/** The local cloud's AWS endpoint (`npm start`'s default port, local/server.ts DEFAULT_PORT): where `onair --local --stage` asks CloudFormation. */
+export const LOCAL_TWIN_URL = 'http://127.0.0.1:4580';

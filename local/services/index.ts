@@ -16,6 +16,7 @@ import { createLambda } from './lambda';
 import { createStepFunctions } from './stepfunctions';
 import { createEventBridge } from './events';
 import { createScheduler } from './scheduler';
+import { createCloudFormation } from './cloudformation';
 
 export const SERVICES: ServiceFactory[] = [
   createSts,
@@ -31,4 +32,5 @@ export const SERVICES: ServiceFactory[] = [
   createStepFunctions,
   createEventBridge,
   createScheduler,
+  createCloudFormation,
 ];
