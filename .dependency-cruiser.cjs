@@ -40,7 +40,7 @@ module.exports = {
       name: 'workflows-never-import-http',
       severity: 'error',
       comment: 'functions/lib/api/ is the HTTP layer (routes, schemas, HTTP errors, thin use-cases). Workflow handlers and the rest of functions/lib/ never import it: what both need (the channel lock, lifecycle, schedules) lives in functions/lib/channel/.',
-      from: { path: '^functions/(provision|teardown|lifecycle|recovery|sweeper|waits|lib)/', pathNot: '^functions/lib/api/' },
+      from: { path: '^functions/(channel|medialive|packager|cdn|alarms|recovery|sweeper|lib)/', pathNot: '^functions/lib/api/' },
       to: { path: '^functions/lib/api/' },
     },
     {

@@ -1,7 +1,7 @@
 /**
  * Event-driven waits on MediaLive: a workflow parks a Step Functions task token on the channel
- * record (`.waitForTaskToken`, functions/waits/park.ts); MediaLive's `MediaLive Channel State Change`
- * events (EventBridge, functions/waits/onStateChange.ts) record what each pipeline reported and wake
+ * record (`.waitForTaskToken`, functions/medialive/parkWait.ts); MediaLive's `MediaLive Channel State Change`
+ * events (EventBridge, functions/medialive/onStateChange.ts) record what each pipeline reported and wake
  * the parked task as soon as its goal is met.
  *
  * Why: waiting by polling spent two thirds of the account's MediaLive budget (5 TPS for every API,

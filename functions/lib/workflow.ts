@@ -1,5 +1,5 @@
 /**
- * Glue shared by the workflow task handlers (functions/provision, functions/teardown):
+ * Glue shared by the workflow task handlers (functions/channel, medialive, packager, cdn, alarms):
  * input schemas, the poll schedule every Wait loop follows, and the failure shape the
  * state machines hand to recordFailure.
  *

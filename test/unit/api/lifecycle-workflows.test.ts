@@ -114,7 +114,7 @@ describe('cost guard for provisioned channels (EventBridge)', () => {
     },
   });
   const invoke = async (event: unknown) => {
-    const mod = await import('../../../functions/lifecycle/armCostGuard');
+    const mod = await import('../../../functions/channel/armCostGuard');
     return (mod.handler as unknown as (e: unknown, c: unknown) => Promise<unknown>)(event, { functionName: 'armCostGuard', awsRequestId: 'r', getRemainingTimeInMillis: () => 10_000 });
   };
 

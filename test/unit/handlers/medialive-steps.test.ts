@@ -9,10 +9,10 @@ import {
   StopChannelCommand, TooManyRequestsException,
 } from '@aws-sdk/client-medialive';
 import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { handler as describeMediaLive } from '../../../functions/provision/describeMediaLive';
-import { handler as startChannel } from '../../../functions/provision/startChannel';
-import { handler as stopChannel } from '../../../functions/teardown/stopChannel';
-import { handler as deleteMediaLive } from '../../../functions/teardown/deleteMediaLive';
+import { handler as describeMediaLive } from '../../../functions/medialive/describeMediaLive';
+import { handler as startChannel } from '../../../functions/medialive/startChannel';
+import { handler as stopChannel } from '../../../functions/medialive/stopChannel';
+import { handler as deleteMediaLive } from '../../../functions/medialive/deleteMediaLive';
 import { channelRecord, lambdaContext } from './record';
 
 process.env.CHANNELS_TABLE = 'onair-test-channels';

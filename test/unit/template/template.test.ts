@@ -45,7 +45,7 @@ describe('packaged template', () => {
 
   it('grants no wildcard action, and Resource "*" only to actions AWS cannot scope', () => {
     // List calls and Step Functions' log delivery setup have no resource-level permissions.
-    // Task-token callbacks are authorized by the token (functions/waits), so states:SendTask* has no resource either.
+    // Task-token callbacks are authorized by the token (functions/medialive/parkWait.ts, onStateChange.ts), so states:SendTask* has no resource either.
     const unscopable = /^(medialive|cloudfront|mediapackagev2):List|^states:SendTask(Success|Failure)$|^logs:(CreateLogDelivery|GetLogDelivery|UpdateLogDelivery|DeleteLogDelivery|ListLogDeliveries|PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups)$/;
     // Resource scoping is checked here for the workflows' own roles (each area checks its own).
     const mine = new Set([

@@ -13,7 +13,7 @@ import { ChannelRegistry } from '../../../functions/lib/channel/registry';
 import { resolveProfile } from '../../../functions/lib/profile';
 import { verdict, WAKING_STATES, wakeIfDue, WOKEN_TO_CHECK } from '../../../functions/lib/waits';
 import { EVENT_WAITS, POLLS } from '../../../functions/lib/workflow';
-import { onStateChange } from '../../../functions/waits/onStateChange';
+import { onStateChange } from '../../../functions/medialive/onStateChange';
 import { loadWorkflows } from '../../../local/workflows';
 import type { AslState } from '../../../local/services/stepfunctions-definition';
 import { fixture } from '../recovery/fixtures';

@@ -1,22 +1,32 @@
 /**
  * Writes why a workflow failed onto the channel: status FAILED and `failure {step, error, cause}`.
  * Provisioning then runs teardown (which keeps the failure so the rollback notice can say why);
- * a failed teardown leaves the resources recorded so a rerun or the sweeper can finish.
+ * a failed teardown leaves the resources recorded so a rerun or the sweeper can finish; a failed
+ * start or stop is recorded by the channel's lifecycle (functions/lib/channel/lifecycle.ts).
  */
 import * as z from 'zod/mini';
+import { recordLifecycleFailure } from '../lib/channel/lifecycle';
 import { registry } from '../lib/clients/dynamodb';
 import { stepHandler } from '../lib/handler';
+import { lifecycleDeps } from './deps';
 import { channelIdSchema } from '../lib/ids';
 import { caughtSchema, summarizeCaught, type FailureSummary } from '../lib/workflow';
 
-const input = z.object({
-  channelId: channelIdSchema,
-  workflow: z.enum(['provision', 'teardown']),
-  /** One caught error, or the list a Parallel collected (one per failed branch). */
-  failed: z.union([caughtSchema, z.array(caughtSchema).check(z.minLength(1))]),
-});
+const input = z.union([
+  z.object({
+    channelId: channelIdSchema,
+    workflow: z.enum(['provision', 'teardown']),
+    /** One caught error, or the list a Parallel collected (one per failed branch). */
+    failed: z.union([caughtSchema, z.array(caughtSchema).check(z.minLength(1))]),
+  }),
+  z.object({ channelId: channelIdSchema, workflow: z.enum(['start', 'stop']), failed: caughtSchema }),
+]);
 
-export const handler = stepHandler('recordFailure', input, async ({ channelId, workflow, failed }): Promise<FailureSummary & { message: string; record: 'written' | 'none' }> => {
+type Recorded = FailureSummary & { message: string; record?: 'written' | 'none' };
+
+export const handler = stepHandler('recordFailure', input, async (request): Promise<Recorded> => {
+  if (request.workflow === 'start' || request.workflow === 'stop') return recordLifecycleFailure(lifecycleDeps, request.channelId, request.workflow, request.failed);
+  const { channelId, workflow, failed } = request;
   const all = (Array.isArray(failed) ? failed : [failed]).map(summarizeCaught);
   const first = all[0] as FailureSummary;
   const others = all.slice(1).map((f) => `${f.step}: ${f.error}`);

@@ -1,7 +1,7 @@
 /**
  * Parks a workflow's wait on MediaLive (a `.waitForTaskToken` task): stores the task token on the
  * channel record and, when the events recorded so far already meet the goal (they can arrive before
- * the token), wakes the task at once. Otherwise the task stays parked until functions/waits/
+ * the token), wakes the task at once. Otherwise the task stays parked until functions/medialive/
  * onStateChange.ts wakes it or its TimeoutSeconds (the safety-net look) expires. See functions/lib/waits.ts.
  */
 import * as z from 'zod/mini';
