@@ -1,7 +1,20 @@
 /**
- * Argument parsing for `onair`: `onair <command> [positional] [--flag value|--flag=value|--switch]`.
- * Every mistake is a UsageError (exit 2) that names the flag.
+ * The `onair` command line, declared with commander (https://github.com/tj/commander.js, pinned in
+ * package.json): `onair [global flags] <command> [channel-id] [flags]`, global flags anywhere.
+ * commander gives `--version`, per-command `--help` (and `onair help <command>`) and "Did you mean"
+ * suggestions for mistyped commands and flags; `onair completion bash|zsh` prints a completion
+ * script generated from the same declarations (cli/completion.ts).
+ *
+ * parseArgs never exits the process: help, version and completion come back as text to print, and
+ * every mistake is a UsageError (exit 2) that names the flag.
  */
+import { Command as Program, CommanderError, Option } from 'commander';
+import { version } from '../package.json';
+import { COMMANDS, COMMAND_SPECS, CREATE_ONLY, GLOBAL_FLAGS, SHELLS, type CommandName, type CommandSpec, type FlagSpec, type Shell } from './commands';
+import { completionScript } from './completion';
+
+export { COMMANDS, type CommandName } from './commands';
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);
@@ -9,85 +22,153 @@ export class UsageError extends Error {
   }
 }
 
-export const COMMANDS = ['create', 'list', 'status', 'start', 'stop', 'delete', 'schedule', 'broadcasts', 'events', 'help'] as const;
-export type Command = (typeof COMMANDS)[number];
-
-/** Flags that take a value; the rest are switches. `multi` may repeat. */
-const VALUE_FLAGS = new Set(['endpoint', 'region', 'id', 'profile', 'overrides', 'cidr', 'idempotency-key', 'status', 'limit', 'cursor', 'start', 'end', 'lead', 'cancel', 'move', 'poll-ms']);
-const MULTI = new Set(['cidr']);
-const SWITCHES = new Set(['json', 'local', 'no-wait', 'teardown', 'all', 'help', 'create', 'no-start']);
-
-/** Which flags each command accepts (global ones everywhere). */
-const GLOBAL = ['endpoint', 'region', 'json', 'local', 'help', 'poll-ms'];
-const PER_COMMAND: Record<Command, string[]> = {
-  create: ['id', 'profile', 'overrides', 'cidr', 'idempotency-key', 'no-wait', 'no-start'],
-  list: ['status', 'limit', 'cursor', 'all'],
-  status: [],
-  start: ['no-wait'],
-  stop: ['no-wait'],
-  delete: ['no-wait'],
-  schedule: ['start', 'end', 'lead', 'teardown', 'create', 'move', 'id', 'profile', 'overrides', 'cidr', 'idempotency-key'],
-  broadcasts: ['cancel'],
-  events: [],
-  help: [],
-};
-/** Commands taking a channel id as their positional argument. */
-const NEEDS_ID: Command[] = ['status', 'start', 'stop', 'delete', 'broadcasts', 'events'];
-
 export interface ParsedArgs {
-  command: Command;
+  command: CommandName;
   channelId?: string;
+  /** Flags given on the command line, by their long name (`no-wait`, `poll-ms`, `aws-profile`). */
   flags: Record<string, string | boolean>;
+  /** Repeatable flags (`--cidr`). */
   multi: Record<string, string[]>;
+  /** Text to print for help, version and completion. */
+  text?: string;
+}
+
+const NEEDS_ID = new Set(COMMAND_SPECS.filter((c) => c.operand === 'id').map((c) => c.name));
+
+const AFTER_HELP = `
+Requests are signed with SigV4 (service execute-api) using your AWS credentials (the standard
+chain: environment, ~/.aws profiles, SSO, instance roles; --aws-profile picks a profile).
+
+Exit codes
+  0  success
+  1  the operation failed (workflow FAILED, or a server error)
+  2  usage error, or the API refused the request as invalid (400/422)
+  3  not found, or a conflicting operation is in progress (404/409)
+  4  no credentials, or the API refused them (403)
+  5  the API could not be reached
+`;
+
+function option(flag: FlagSpec): Option {
+  const o = new Option(`--${flag.name}${flag.value ? ` <${flag.value}>` : ''}`, flag.description);
+  if (flag.choices) o.choices(flag.choices);
+  if (!flag.value) return o;
+  return o.argParser((raw: string, previous: unknown) => {
+    const value = raw.trim();
+    if (flag.whole && !/^\d+$/.test(value)) throw new UsageError(`--${flag.name} must be a whole number`);
+    if (flag.choices && !flag.choices.includes(value)) throw new UsageError(`--${flag.name} must be one of ${flag.choices.join(', ')} (got "${value}")`);
+    if (flag.multi) return [...((previous as string[] | undefined) ?? []), value];
+    if (previous !== undefined) throw new UsageError(`--${flag.name} given twice`);
+    return value;
+  });
+}
+
+interface Captured { out: string; err: string; command?: CommandSpec; operands: string[] }
+
+/** The command tree (fresh per parse: commander keeps parsed values on it). */
+export function buildProgram(captured: Captured = { out: '', err: '', operands: [] }): Program {
+  const program = new Program('onair')
+    .description('onair — drive OnAir channels from a terminal')
+    .usage('[global flags] <command> [channel-id] [flags]')
+    .version(version, '-V, --version', 'print the version')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => { captured.out += s; }, writeErr: (s) => { captured.err += s; }, outputError: () => undefined })
+    .showSuggestionAfterError(true)
+    .configureHelp({ showGlobalOptions: true })
+    .addHelpText('after', AFTER_HELP);
+  for (const flag of GLOBAL_FLAGS) program.addOption(option(flag));
+  // The whole tree sees the commands being dispatched to (for messages such as "does not apply to").
+  program.hook('preSubcommand', (_program, sub) => { captured.command = COMMAND_SPECS.find((c) => c.name === sub.name()); });
+  for (const spec of COMMAND_SPECS) {
+    // Excess operands are checked below, for a message that names them.
+    const cmd = program.command(spec.name).description(spec.description).allowExcessArguments(true);
+    if (spec.operand === 'id') cmd.argument('<channel-id>');
+    if (spec.operand === 'optional-id') cmd.argument('[channel-id]', 'the channel (none with --create)');
+    if (spec.operand === 'shell') cmd.addArgument(cmd.createArgument('<shell>', SHELLS.join(' or ')).choices(SHELLS));
+    for (const flag of spec.flags) cmd.addOption(option(flag));
+    if (spec.help) cmd.addHelpText('after', spec.help);
+    cmd.action((...params: unknown[]) => { captured.operands = (params.at(-1) as Program).args; });
+  }
+  return program;
+}
+
+const allFlags = (): FlagSpec[] => [...GLOBAL_FLAGS, ...COMMAND_SPECS.flatMap((c) => c.flags)];
+
+/** commander's error → a UsageError in this CLI's words (commander's "Did you mean" kept). */
+function usageFrom(error: CommanderError, command: CommandSpec | undefined): UsageError {
+  const text = error.message.replace(/^error: /, '');
+  const suggestion = /\n\((Did you mean .*\?)\)/.exec(text)?.[1];
+  const hint = suggestion ? ` ${suggestion}` : '';
+  const quoted = /'([^']*)'/.exec(text)?.[1] ?? '';
+  switch (error.code) {
+    case 'commander.unknownCommand':
+      return new UsageError(`Unknown command "${quoted}".${hint} Commands: ${COMMANDS.join(', ')}`);
+    case 'commander.unknownOption': {
+      const [name, value] = quoted.replace(/^--?/, '').split('=');
+      const known = allFlags().filter((f) => f.name === name);
+      if (value !== undefined && known.length && known.every((f) => !f.value) && (!command || [...GLOBAL_FLAGS, ...command.flags].some((f) => f.name === name))) return new UsageError(`--${name} takes no value`);
+      if (known.length && command) return new UsageError(`--${name} does not apply to "${command.name}"`);
+      return new UsageError(`Unknown flag ${quoted}.${hint}`);
+    }
+    case 'commander.optionMissingArgument':
+      return new UsageError(`${/'(--[a-z-]+)/.exec(text)?.[1] ?? quoted} needs a value`);
+    case 'commander.missingArgument':
+      return new UsageError(command?.operand === 'shell' ? `completion needs a shell: ${SHELLS.join(' or ')}` : `${command?.name ?? 'this command'} needs exactly one channel id`);
+    case 'commander.invalidArgument':
+      return new UsageError(text);
+    default:
+      return new UsageError(text);
+  }
 }
 
 export function parseArgs(argv: string[]): ParsedArgs {
-  const [first, ...rest] = argv;
-  if (first === undefined || first === '--help' || first === '-h') return { command: 'help', flags: {}, multi: {} };
-  if (!(COMMANDS as readonly string[]).includes(first)) throw new UsageError(`Unknown command "${first}". Commands: ${COMMANDS.join(', ')}`);
-  const command = first as Command;
+  const captured: Captured = { out: '', err: '', operands: [] };
+  const program = buildProgram(captured);
+  if (argv.length === 0) {
+    program.outputHelp();
+    return { command: 'help', flags: {}, multi: {}, text: captured.out };
+  }
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    if (error.code === 'commander.version') return { command: 'version', flags: {}, multi: {}, text: captured.out };
+    if ((error.code === 'commander.help' || error.code === 'commander.helpDisplayed') && error.exitCode === 0) return { command: 'help', flags: {}, multi: {}, text: captured.out };
+    if (error.code === 'commander.help') throw new UsageError('No command given.');
+    throw usageFrom(error, captured.command);
+  }
+  const spec = captured.command;
+  if (!spec) throw new UsageError('No command given.');
+  const cmd = program.commands.find((c) => c.name() === spec.name) as Program;
   const flags: Record<string, string | boolean> = {};
   const multi: Record<string, string[]> = {};
-  const positional: string[] = [];
-  const allowed = new Set([...GLOBAL, ...PER_COMMAND[command]]);
-  for (let i = 0; i < rest.length; i += 1) {
-    const arg = rest[i];
-    if (!arg.startsWith('--')) { positional.push(arg); continue; }
-    const eq = arg.indexOf('=');
-    const name = arg.slice(2, eq === -1 ? undefined : eq);
-    if (!VALUE_FLAGS.has(name) && !SWITCHES.has(name)) throw new UsageError(`Unknown flag --${name}`);
-    if (!allowed.has(name)) throw new UsageError(`--${name} does not apply to "${command}"`);
-    if (SWITCHES.has(name)) {
-      if (eq !== -1) throw new UsageError(`--${name} takes no value`);
-      flags[name] = true;
-      continue;
+  for (const [from, list] of [[program, GLOBAL_FLAGS], [cmd, spec.flags]] as const) {
+    for (const flag of list) {
+      const key = new Option(`--${flag.name}`).attributeName();
+      if (from.getOptionValueSource(key) !== 'cli') continue;
+      const value = from.getOptionValue(key) as string | string[] | boolean;
+      if (flag.multi) multi[flag.name] = value as string[];
+      else flags[flag.name] = flag.value ? (value as string) : true;
     }
-    let value: string | undefined = eq === -1 ? rest[i + 1] : arg.slice(eq + 1);
-    if (eq === -1) i += 1;
-    if (value === undefined || (eq === -1 && value.startsWith('--'))) throw new UsageError(`--${name} needs a value`);
-    value = value.trim();
-    if (MULTI.has(name)) (multi[name] ??= []).push(value);
-    else if (name in flags) throw new UsageError(`--${name} given twice`);
-    else flags[name] = value;
   }
-  if (flags.help) return { command: 'help', flags: {}, multi: {} };
-  if (command === 'schedule') {
-    if (flags.create && positional.length > 0) throw new UsageError('schedule --create makes a new channel: give --id instead of a channel id');
+  const operands = captured.operands;
+  if (spec.name === 'completion') {
+    return { command: 'completion', flags, multi, text: completionScript(operands[0] as Shell, GLOBAL_FLAGS, COMMAND_SPECS) };
+  }
+  if (spec.name === 'schedule') {
+    if (flags.create && operands.length > 0) throw new UsageError('schedule --create makes a new channel: give --id instead of a channel id');
     if (flags.create && flags.move) throw new UsageError('--move reschedules an existing broadcast; it does not go with --create');
-    if (!flags.create && positional.length !== 1) throw new UsageError('schedule needs a channel id (or --create for a new channel)');
+    if (!flags.create && operands.length !== 1) throw new UsageError('schedule needs a channel id (or --create for a new channel)');
     for (const f of ['start', 'end']) if (flags[f] === undefined) throw new UsageError(`schedule needs --${f} <ISO time>`);
-    if (!flags.create) for (const f of ['id', 'profile', 'overrides', 'cidr', 'idempotency-key']) {
+    if (!flags.create) for (const f of CREATE_ONLY.map((x) => x.name)) {
       if (flags[f] !== undefined || multi[f] !== undefined) throw new UsageError(`--${f} only applies with schedule --create`);
     }
-  } else if (NEEDS_ID.includes(command)) {
-    if (positional.length !== 1) throw new UsageError(`${command} needs exactly one channel id`);
-  } else if (positional.length > 0) {
-    throw new UsageError(`${command} takes no positional argument (got "${positional[0]}")`);
+  } else if (NEEDS_ID.has(spec.name)) {
+    if (operands.length !== 1) throw new UsageError(`${spec.name} needs exactly one channel id`);
+  } else if (operands.length > 0) {
+    throw new UsageError(`${spec.name} takes no positional argument (got "${operands[0]}")`);
   }
-  for (const n of ['limit', 'lead', 'poll-ms']) {
-    if (flags[n] !== undefined && !/^\d+$/.test(String(flags[n]))) throw new UsageError(`--${n} must be a whole number`);
-  }
-  return { command, ...(positional[0] !== undefined ? { channelId: positional[0] } : {}), flags, multi };
+  if (flags.endpoint !== undefined && flags.stage !== undefined) throw new UsageError('--endpoint and --stage both name the API: give one');
+  return { command: spec.name, ...(operands[0] !== undefined ? { channelId: operands[0] } : {}), flags, multi };
 }
 
 export const EXIT = {
@@ -103,45 +184,3 @@ export const EXIT = {
   /** The API could not be reached. */
   UNREACHABLE: 5,
 } as const;
-
-export const HELP = `onair — drive OnAir channels from a terminal
-
-Usage: onair <command> [channel-id] [flags]
-
-Commands
-  create      [--id ID] [--profile NAME] [--cidr CIDR]... [--overrides JSON|@file] [--idempotency-key KEY]
-              [--no-start] [--no-wait]
-              Create a channel and bring it ON_AIR (IDLE with --no-start); follows the workflow, prints the URLs.
-  list        [--status STATUS] [--limit N] [--cursor C] [--all]
-  status      ID                 Status, desired state, URLs, alarms, cost guard, workflow step.
-  start       ID [--no-wait]     Start an IDLE channel and wait until it is watchable.
-  stop        ID [--no-wait]     Stop an ON_AIR channel (resources kept).
-  delete      ID [--no-wait]     Tear the channel down (every resource removed).
-  schedule    ID --start T --end T [--lead SECONDS] [--teardown]
-              Plan a broadcast on an existing channel. T: ISO 8601 (2026-11-28T19:00:00Z) or relative
-              to the API's clock: +90s, +10m, +2h, +1d (the local cloud's clock runs faster).
-  schedule    ID --move BROADCAST_ID --start T --end T [--lead S] [--teardown]
-              Reschedule a broadcast that has not begun.
-  schedule    --create --start T --end T [--id ID] [--profile NAME] [--cidr CIDR]... [--lead S] [--teardown]
-              Plan a new channel: provisioned at start − lead, stopped (or torn down) at end.
-  broadcasts  ID [--cancel BROADCAST_ID]
-  events      ID                 The channel's workflow steps and its recovery audit (what
-                                 triggered each action, the decision and the result).
-
-Flags
-  --endpoint URL   API base URL (default: $ONAIR_API_URL)
-  --local          Use the local cloud: ${'http://127.0.0.1:4581'} (or --endpoint) with the local credentials
-  --region R       Signing region (default: $AWS_REGION or us-east-1)
-  --json           Machine-readable output on stdout (no progress display)
-
-Requests are signed with SigV4 (service execute-api) using your AWS credentials (the standard
-chain: environment, ~/.aws profiles, SSO, instance roles).
-
-Exit codes
-  0  success
-  1  the operation failed (workflow FAILED, or a server error)
-  2  usage error, or the API refused the request as invalid (400/422)
-  3  not found, or a conflicting operation is in progress (404/409)
-  4  no credentials, or the API refused them (403)
-  5  the API could not be reached
-`;

@@ -1,15 +1,18 @@
 /**
  * `onair`: the OnAir CLI. Thin over the HTTP API: every command is one signed request (plus
- * polling while a workflow runs). Exit codes are in args.ts (EXIT) and `onair help`.
+ * polling while a workflow runs). Exit codes are in args.ts (EXIT) and `onair --help`; where the
+ * requests go and how they are signed, in target.ts.
  */
 import { readFileSync } from 'node:fs';
-import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsCredentialIdentity } from '@smithy/types';
+import { IN_PROGRESS_STATUSES, OPERATION_RULES } from '../functions/lib/channel/lock';
+import type { ChannelStatus } from '../functions/lib/channel/registry';
+import type { Workflow } from '../functions/lib/channel/settings';
 import { ApiClient, UnreachableError, type ApiAnswer } from './client';
-import { EXIT, HELP, parseArgs, UsageError, type ParsedArgs } from './args';
+import { EXIT, parseArgs, UsageError, type ParsedArgs } from './args';
 import { formatElapsed, Progress, type Stream } from './progress';
+import { resolveTarget, TargetError } from './target';
 import { apiSigner } from '../lib/sigv4';
-import { localCredentials, LOCAL_API_URL } from '../local/api/credentials';
 
 export interface Io {
   stdout: Stream;
@@ -28,8 +31,16 @@ class CliFailure extends Error {
 }
 
 const MAX_FOLLOW_MS = 2 * 3600_000;
-const SETTLED_OK: Record<string, string[]> = { provision: ['ON_AIR', 'IDLE'], start: ['ON_AIR'], stop: ['IDLE'], teardown: ['DELETED'] };
-const TRANSITIONAL = new Set(['PROVISIONING', 'STARTING', 'STOPPING', 'TEARING_DOWN']);
+/**
+ * The statuses come from the channel domain (functions/lib/channel/lock.ts): a workflow succeeded
+ * when the channel reached its operation's "done" status; a provision may also end IDLE (create
+ * --no-start). A status in progress is one a workflow holds the channel in.
+ */
+const SETTLED_OK: Record<Workflow, readonly ChannelStatus[]> = {
+  ...Object.fromEntries(Object.entries(OPERATION_RULES).map(([w, rule]) => [w, rule.done])) as Record<Workflow, ChannelStatus[]>,
+  provision: [...OPERATION_RULES.provision.done, 'IDLE'],
+};
+const TRANSITIONAL: ReadonlySet<string> = new Set(IN_PROGRESS_STATUSES);
 
 function codeFor(status: number): number {
   if (status === 400 || status === 422) return EXIT.USAGE;
@@ -147,7 +158,7 @@ async function follow(api: ApiClient, io: Io, json: boolean, accepted: Json, pol
   } finally {
     progress.stop();
   }
-  const ok = SETTLED_OK[accepted.operation]?.includes(last.status) ?? false;
+  const ok = SETTLED_OK[accepted.operation as Workflow]?.includes(last.status) ?? false;
   if (json) {
     io.stdout.write(`${JSON.stringify({ ...last, ok }, null, 2)}\n`);
   } else {
@@ -161,23 +172,18 @@ async function follow(api: ApiClient, io: Io, json: boolean, accepted: Json, pol
   return ok ? EXIT.OK : EXIT.FAILED;
 }
 
-async function credentialsFor(args: ParsedArgs, io: Io): Promise<AwsCredentialIdentity> {
-  if (io.credentials) return io.credentials;
-  if (args.flags.local) return localCredentials(io.env);
-  try {
-    return await fromNodeProviderChain()();
-  } catch (error) {
-    throw new CliFailure(EXIT.AUTH, `No AWS credentials found to sign the request (${error instanceof Error ? error.message : String(error)}). Configure them (aws configure / AWS_PROFILE) or use --local.`);
-  }
-}
+const TARGET_EXIT: Record<TargetError['kind'], number> = { usage: EXIT.USAGE, auth: EXIT.AUTH, 'not-found': EXIT.NOT_FOUND_OR_CONFLICT, failed: EXIT.FAILED };
 
 async function run(args: ParsedArgs, io: Io): Promise<number> {
-  if (args.command === 'help') { io.stdout.write(HELP); return EXIT.OK; }
-  const endpoint = (args.flags.endpoint as string | undefined) ?? (args.flags.local ? LOCAL_API_URL : io.env.ONAIR_API_URL);
-  if (!endpoint) throw new UsageError('No API endpoint: pass --endpoint URL, set ONAIR_API_URL, or use --local');
-  try { new URL(endpoint); } catch { throw new UsageError(`--endpoint ${endpoint} is not a URL`); }
-  const region = (args.flags.region as string | undefined) ?? io.env.AWS_REGION ?? io.env.AWS_DEFAULT_REGION ?? 'us-east-1';
-  const api = new ApiClient(endpoint, apiSigner(await credentialsFor(args, io), region));
+  if (args.text !== undefined) { io.stdout.write(args.text); return EXIT.OK; }
+  let target;
+  try {
+    target = await resolveTarget(args.flags, io.env, io.credentials);
+  } catch (error) {
+    if (error instanceof TargetError) throw new CliFailure(TARGET_EXIT[error.kind], error.message);
+    throw error;
+  }
+  const api = new ApiClient(target.endpoint, apiSigner(target.credentials, target.region));
   const json = Boolean(args.flags.json);
   const pollMs = Number(args.flags['poll-ms'] ?? io.env.ONAIR_POLL_MS ?? 2000);
   const print = (body: unknown, human: () => void) => { if (json) io.stdout.write(`${JSON.stringify(body, null, 2)}\n`); else human(); };
@@ -198,6 +204,10 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
   };
 
   switch (args.command) {
+    case 'help':
+    case 'version':
+    case 'completion':
+      throw new Error(`${args.command} has no text to print`); // parseArgs always gives them one (handled above)
     case 'create': {
       const key = args.flags['idempotency-key'] as string | undefined;
       const body = { ...creationBody(args), ...(args.flags['no-start'] ? { start: false } : {}) };
