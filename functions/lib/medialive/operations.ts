@@ -31,7 +31,7 @@ import {
 } from '@aws-sdk/client-medialive';
 import type { Config } from '../config';
 import { isNotFound, ResourceFailedError, undefinedIfNotFound } from '../errors';
-import type { ChannelRecord, ChannelRegistry } from '../channel/registry';
+import { everyChannel, type ChannelRecord, type ChannelRegistry } from '../channel/registry';
 import { hasStageTag } from '../tags';
 import { packagerFor } from '../packager';
 import {
@@ -40,7 +40,7 @@ import {
 
 export interface MediaLiveDeps {
   medialive: MediaLiveClient;
-  registry: Pick<ChannelRegistry, 'recordResource' | 'update' | 'forgetMediaLiveStates'>;
+  registry: Pick<ChannelRegistry, 'recordResource' | 'update' | 'forgetMediaLiveStates' | 'list'>;
   /** Read lazily: only ensureChannel (and MEDIACONNECT inputs) need the role. */
   config: Pick<Config, 'stage' | 'medialiveRoleArn'>;
 }
@@ -72,7 +72,7 @@ function sameCidrs(group: InputSecurityGroup, cidrs: string[]): boolean {
   return have.length === want.length && have.every((c, i) => c === want[i]);
 }
 
-export async function ensureInputSecurityGroup(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ inputSecurityGroupId: string | null }> {
+export async function ensureInputSecurityGroup(deps: MediaLiveDeps, record: ChannelRecord, options: { skipRegistry?: boolean } = {}): Promise<{ inputSecurityGroupId: string | null }> {
   if (!isPushInput(record.profile)) return { inputSecurityGroupId: null };
   const { medialive, registry, config } = deps;
   const recorded = record.resources.inputSecurityGroupId;
@@ -87,6 +87,15 @@ export async function ensureInputSecurityGroup(deps: MediaLiveDeps, record: Chan
   // reused, whichever channel created it. That also finds again a create whose registry write was
   // lost (CreateInputSecurityGroup takes no name and no idempotency token).
   const cidrs = record.profile.input.allowedCidrs;
+  // First the registry: another channel of this stage with exactly these CIDRs that holds a group.
+  // DynamoDB answers it without spending MediaLive's account-wide 5 TPS, which a ListInputSecurityGroups
+  // per channel did (bench scale: 100 of 400 calls). A group deleted meanwhile by its last channel's
+  // teardown is caught by CreateInput (ensureInput), which comes back here past the registry.
+  const known = options.skipRegistry ? undefined : await groupInRegistry(registry, record, cidrs);
+  if (known) {
+    await registry.recordResource(record.channelId, ['inputSecurityGroupId'], known);
+    return { inputSecurityGroupId: known };
+  }
   const reusable = await reusableGroups(medialive, stage, cidrs);
   if (reusable[0]) {
     await registry.recordResource(record.channelId, ['inputSecurityGroupId'], reusable[0]);
@@ -105,6 +114,27 @@ export async function ensureInputSecurityGroup(deps: MediaLiveDeps, record: Chan
   }
   await registry.recordResource(record.channelId, ['inputSecurityGroupId'], winner);
   return { inputSecurityGroupId: winner };
+}
+
+/** The group another live channel with exactly `cidrs` records (lowest id), if any. */
+async function groupInRegistry(registry: Pick<ChannelRegistry, 'list'>, record: ChannelRecord, cidrs: string[]): Promise<string | undefined> {
+  const key = [...cidrs].sort().join(',');
+  const ids = (await everyChannel(registry))
+    .filter((r) => r.channelId !== record.channelId && r.status !== 'DELETED' && r.resources.inputSecurityGroupId)
+    .filter((r) => [...(r.profile.input.allowedCidrs ?? [])].sort().join(',') === key)
+    .map((r) => r.resources.inputSecurityGroupId as string);
+  return ids.sort(byNumericId)[0];
+}
+
+/**
+ * CreateInput named a security group MediaLive does not have (deleted since it was looked up).
+ * MediaLive answers an invalid request with 422 UnprocessableEntityException and the offending
+ * element in ValidationErrors (API model, CreateInput), or 400/404 naming the group.
+ */
+function isMissingGroup(error: unknown): boolean {
+  const e = error as { name?: string; message?: string; ValidationErrors?: { ElementPath?: string }[] };
+  if (e.name === 'UnprocessableEntityException') return (e.ValidationErrors ?? []).some((v) => /^inputSecurityGroups/i.test(v.ElementPath ?? ''));
+  return (e.name === 'NotFoundException' || e.name === 'BadRequestException') && /security ?group/i.test(e.message ?? '');
 }
 
 /** MediaLive ids are decimal strings: shorter is smaller. */
@@ -155,7 +185,19 @@ export async function ensureInput(deps: MediaLiveDeps, record: ChannelRecord): P
     ...(record.profile.input.type === 'MEDIACONNECT' ? { roleArn: config.medialiveRoleArn } : {}),
   });
   // RequestId makes a retried CreateInput return the input the first attempt created.
-  const created = await medialive.send(new CreateInputCommand(request));
+  let created;
+  try {
+    created = await medialive.send(new CreateInputCommand(request));
+  } catch (error) {
+    if (!sg || !isMissingGroup(error)) throw error;
+    // The group found in the registry went with its last channel: find or create one with MediaLive
+    // itself, then create the input with it (same RequestId: the refused request created nothing).
+    const { inputSecurityGroupId } = await ensureInputSecurityGroup(deps, { ...record, resources: { ...record.resources, inputSecurityGroupId: undefined } }, { skipRegistry: true });
+    created = await medialive.send(new CreateInputCommand(buildInputRequest({
+      record, stage: config.stage, inputSecurityGroupId,
+      ...(record.profile.input.type === 'MEDIACONNECT' ? { roleArn: config.medialiveRoleArn } : {}),
+    })));
+  }
   const input = created.Input;
   if (!input?.Id) throw new ResourceFailedError('CreateInput returned no id');
   await registry.recordResource(record.channelId, ['inputId'], input.Id);

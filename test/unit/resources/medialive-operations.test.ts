@@ -101,6 +101,20 @@ describe('ensureInputSecurityGroup', () => {
     expect(ml).not.toHaveReceivedCommand(CreateInputSecurityGroupCommand);
   });
 
+  it("takes the group another live channel with the same CIDRs records, with no MediaLive call", async () => {
+    const { deps } = setup();
+    const other = (id: string, group: string, cidrs: string[], status: ChannelRecord['status'] = 'ON_AIR') => {
+      const r = makeRecord('default', { input: { allowedCidrs: cidrs } }, id);
+      r.status = status;
+      r.resources.inputSecurityGroupId = group;
+      return r;
+    };
+    registry.others = [other('b', '900', ['198.51.100.0/24']), other('c', '700', ['203.0.113.10/32'], 'DELETED'), other('d', '500', ['203.0.113.10/32']), other('e', '40', ['203.0.113.10/32'])];
+    await expect(ensureInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ inputSecurityGroupId: '40' });
+    expect(ml.calls()).toHaveLength(0);
+    expect(registry.record.resources.inputSecurityGroupId).toBe('40');
+  });
+
   it('is null for pull inputs and calls nothing', async () => {
     const { deps } = setup(makeRecord('default', { input: inputFor('URL_PULL', 'STANDARD') }));
     await expect(ensureInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ inputSecurityGroupId: null });
@@ -119,6 +133,19 @@ describe('ensureInput', () => {
     expect(registry.writes[0]).toEqual({ op: 'record', path: ['inputId'], value: '222' });
     expect(registry.record.ingestUrls).toEqual(out.ingestUrls);
     expect(registry.record.resources.inputArn).toContain(':input:222');
+  });
+
+  it("a group deleted since it was found in the registry: finds or creates one with MediaLive, then creates the input with it", async () => {
+    const { deps } = setup();
+    registry.record.resources.inputSecurityGroupId = '40';
+    const missing = Object.assign(new Error('Invalid input'), { name: 'UnprocessableEntityException', ValidationErrors: [{ ElementPath: 'inputSecurityGroups[0]', ErrorMessage: "Input security group '40' does not exist" }] });
+    ml.on(CreateInputCommand).rejectsOnce(missing).resolves({ Input: { Id: '222', State: 'CREATING', Destinations: [] } });
+    ml.on(ListInputSecurityGroupsCommand).resolves({ InputSecurityGroups: [] });
+    ml.on(CreateInputSecurityGroupCommand).resolves({ SecurityGroup: { Id: '41' } });
+    await expect(ensureInput(deps, registry.reload())).resolves.toMatchObject({ inputId: '222' });
+    expect(ml.commandCalls(CreateInputCommand).map((c) => c.args[0].input.InputSecurityGroups)).toEqual([['40'], ['41']]);
+    expect(registry.record.resources.inputSecurityGroupId).toBe('41');
+    expect(registry.record.resources.inputId).toBe('222');
   });
 
   it('a retry finds the recorded input and creates nothing', async () => {

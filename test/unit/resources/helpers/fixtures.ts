@@ -61,9 +61,15 @@ export function makeRecord(profileName = 'default', overrides: ProfileOverrides 
 export type Write = { op: 'record'; path: string[]; value: unknown } | { op: 'update'; fields: Record<string, unknown> } | { op: 'forgetMediaLiveStates' };
 
 /** ChannelRegistry's write semantics over one record in memory. */
-export class MemoryRegistry implements Pick<ChannelRegistry, 'recordResource' | 'update' | 'forgetMediaLiveStates'> {
+export class MemoryRegistry implements Pick<ChannelRegistry, 'recordResource' | 'update' | 'forgetMediaLiveStates' | 'list'> {
   readonly writes: Write[] = [];
+  /** The stage's other channels, as a scan of the table would return them. */
+  others: ChannelRecord[] = [];
   constructor(public record: ChannelRecord) {}
+
+  async list(): Promise<{ items: ChannelRecord[] }> {
+    return { items: [structuredClone(this.record), ...structuredClone(this.others)] };
+  }
 
   async recordResource(channelId: string, path: string[], value: unknown): Promise<void> {
     if (channelId !== this.record.channelId) throw new Error(`unknown channel ${channelId}`);
