@@ -16,7 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build, type BuildOptions } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { parse } from 'yaml';
 import { loadWorkflows } from '../local/workflows';
 import { QUICK, runBenchmark } from './lib/result';
@@ -40,6 +40,8 @@ export function esbuildOptions(root = ROOT): BuildOptions {
     platform: (o.platform as BuildOptions['platform']) ?? 'node',
     format: (o.format as BuildOptions['format']) ?? 'cjs',
     ...(Array.isArray(o.mainFields) ? { mainFields: o.mainFields as string[] } : {}),
+    // `plugins`: a file exporting an array of esbuild plugins, relative to the service (serverless-esbuild's rule).
+    ...(typeof o.plugins === 'string' ? { plugins: require(join(root, o.plugins)) as Plugin[] } : {}),
     external,
     logLevel: 'silent',
   };
