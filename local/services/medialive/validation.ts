@@ -4,8 +4,8 @@
  * UnprocessableEntityException (422) and a ValidationErrors list of {ElementPath, ErrorMessage}; the
  * element paths use the wire's lowerCamel names, e.g. `outputGroups[0].outputs[1].videoDescriptionName`.
  */
-import { AwsError, type ModelValue } from '../core/types';
-import { arr, obj, str } from './media-util';
+import { AwsError, type ModelValue } from '../../core/types';
+import { arr, obj, str } from '../media-util';
 
 export interface ValidationIssue {
   ElementPath: string;
