@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { AwsError, type DeliveredEvent, type InventoryItem, type ModelValue, type ServiceBehaviour, type TwinEnv, type TwinRoute } from '../core/types';
 import { InvalidEventPatternError, matchesEventPattern, parseEventPattern } from './events-pattern';
-import { readPath } from './stepfunctions-definition';
+import { readPath } from './stepfunctions/definition';
 
 export interface RuleTarget {
   id: string;

@@ -15,7 +15,7 @@ import { verdict, WAKING_STATES, wakeIfDue, WOKEN_TO_CHECK } from '../../../func
 import { EVENT_WAITS, POLLS } from '../../../functions/lib/workflow';
 import { onStateChange } from '../../../functions/medialive/onStateChange';
 import { loadWorkflows } from '../../../local/workflows';
-import type { AslState } from '../../../local/services/stepfunctions-definition';
+import type { AslState } from '../../../local/services/stepfunctions/definition';
 import { fixture } from '../recovery/fixtures';
 
 const seen = (state: string, at: string) => ({ state, at });
