@@ -109,7 +109,7 @@ export const profileSchema = z
       inputLossAutoStopMinutes: z.number().int().min(1).max(1440).optional(),
     }).prefault({}),
     /** Automatic recovery: what to do about which alert or alarm (functions/lib/recovery/policy.ts). */
-    recovery: recoveryPolicySchema.prefault({}),
+    recovery: z.prefault(recoveryPolicySchema, {}),
   })
   .superRefine((p, ctx) => {
     const framesPerGop = (r: Rendition) => (p.video.gopSeconds * r.framerateNumerator) / r.framerateDenominator;

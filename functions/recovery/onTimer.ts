@@ -2,7 +2,7 @@
  * Task of statemachines/recover.asl.yml: a debounce/hold/verify/retry timer came due. Verify timers
  * bring what DescribeChannel says now, so the decision can tell a working restart from a failed one.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { stepHandler } from '../lib/handler';
 import { channelIdSchema } from '../lib/ids';
 import { observeChannel } from '../lib/recovery/actions';
@@ -11,8 +11,8 @@ import { deps } from './deps';
 
 export const timerInput = z.object({
   channelId: channelIdSchema,
-  key: z.string().regex(/^(debounce|hold|verify|retry):[a-z0-9-]{1,32}$/),
-  dueAt: z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'an ISO 8601 time'),
+  key: z.string().check(z.regex(/^(debounce|hold|verify|retry):[a-z0-9-]{1,32}$/)),
+  dueAt: z.string().check(z.refine((t) => !Number.isNaN(Date.parse(t)), 'an ISO 8601 time')),
 });
 
 export async function onTimer(input: z.output<typeof timerInput>, d = deps) {

@@ -4,7 +4,7 @@
  * the teardown workflow (functions/lib/sweeper). `{"dryRun": true}` as the event, or
  * ONAIR_SWEEPER_DRY_RUN=true, only reports.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { cloudfront } from '../lib/clients/cloudfront';
 import { cloudwatch, cloudwatchUsEast1 } from '../lib/clients/cloudwatch';
 import { ddb, registry } from '../lib/clients/dynamodb';
@@ -19,7 +19,7 @@ import { stepHandler } from '../lib/handler';
 import { logger } from '../lib/logger';
 import { sweep } from '../lib/sweeper';
 
-const input = z.object({ dryRun: z.boolean().optional(), graceSeconds: z.number().int().min(0).max(86_400).optional() });
+const input = z.object({ dryRun: z.optional(z.boolean()), graceSeconds: z.optional(z.number().check(z.int(), z.gte(0), z.lte(86_400))) });
 
 export const handler = stepHandler('sweep', input, async ({ dryRun, graceSeconds }) => {
   const report = await sweep({

@@ -3,54 +3,58 @@
  * events/cloudwatch). Anything else is refused with a ValidationError naming the field: a malformed
  * event causes no action.
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../errors';
 import { parseOrThrow } from '../validation';
 import type { AlarmEvent, AlertEvent, InputChangeEvent, StateEvent } from './types';
 
+// zod/mini (the functional form of the same checks and messages): classic zod is ~75 KB of every
+// bundle that imports it (docs/BENCHMARKS.md, cold start).
 const envelope = z.object({
-  id: z.string().min(1).max(128),
+  id: z.string().check(z.minLength(1), z.maxLength(128)),
   'detail-type': z.string(),
   source: z.string(),
-  time: z.string().refine((t) => !Number.isNaN(Date.parse(t)), 'an ISO 8601 time'),
-  resources: z.array(z.string()).default([]),
+  time: z.string().check(z.refine((t) => !Number.isNaN(Date.parse(t)), 'an ISO 8601 time')),
+  resources: z._default(z.array(z.string()), []),
   detail: z.record(z.string(), z.unknown()),
 });
 
-const text = (max: number) => z.string().max(max);
-const channelArn = z.string().regex(/^arn:aws[a-z-]*:medialive:[a-z0-9-]+:\d{12}:channel:[0-9A-Za-z]+$/, 'a MediaLive channel ARN');
+const text = (max: number) => z.string().check(z.maxLength(max));
+const channelArn = z.string().check(z.regex(/^arn:aws[a-z-]*:medialive:[a-z0-9-]+:\d{12}:channel:[0-9A-Za-z]+$/, 'a MediaLive channel ARN'));
+const upper = z.transform((v: string) => v.toUpperCase());
+const pipelineName = z.pipe(z.union([z.string(), z.number()]), z.transform(String));
 
 const alertDetail = z.object({
   // AWS sends SET/CLEARED, but the case varies in the wild: compare case-insensitively.
-  alarm_state: z.string().transform((v) => v.toUpperCase()).pipe(z.enum(['SET', 'CLEARED'])),
-  alarm_id: z.string().min(1).max(128),
+  alarm_state: z.pipe(z.pipe(z.string(), upper), z.enum(['SET', 'CLEARED'])),
+  alarm_id: z.string().check(z.minLength(1), z.maxLength(128)),
   alert_type: text(200),
-  pipeline: z.union([z.string(), z.number()]).transform(String).default('0'),
+  pipeline: z._default(pipelineName, '0'),
   channel_arn: channelArn,
-  message: text(2000).default(''),
+  message: z._default(text(2000), ''),
 });
 
 const stateDetail = z.object({
   channel_arn: channelArn,
-  state: z.string().min(1).max(40).transform((v) => v.toUpperCase()),
-  message: text(2000).default(''),
-  pipelines_running_count: z.number().int().min(0).max(2).default(0),
-  pipeline: z.union([z.string(), z.number()]).transform(String).optional(),
+  state: z.pipe(z.string().check(z.minLength(1), z.maxLength(40)), upper),
+  message: z._default(text(2000), ''),
+  pipelines_running_count: z._default(z.number().check(z.int(), z.gte(0), z.lte(2)), 0),
+  pipeline: z.optional(pipelineName),
 });
 
 const inputDetail = z.object({
   channel_arn: channelArn,
-  message: text(2000).default(''),
-  active_input_attachment_name: text(256).optional(),
-  pipeline: z.union([z.string(), z.number()]).transform(String).optional(),
+  message: z._default(text(2000), ''),
+  active_input_attachment_name: z.optional(text(256)),
+  pipeline: z.optional(pipelineName),
 });
 
 const alarmDetail = z.object({
-  alarmName: z.string().min(1).max(255),
+  alarmName: z.string().check(z.minLength(1), z.maxLength(255)),
   state: z.object({
-    value: z.string().transform((v) => v.toUpperCase()).pipe(z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA'])),
-    reason: text(4000).default(''),
-    timestamp: z.string().optional(),
+    value: z.pipe(z.pipe(z.string(), upper), z.enum(['ALARM', 'OK', 'INSUFFICIENT_DATA'])),
+    reason: z._default(text(4000), ''),
+    timestamp: z.optional(z.string()),
   }),
 });
 

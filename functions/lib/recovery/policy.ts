@@ -18,7 +18,7 @@
  * The cost guard's `inputLossAutoStopMinutes` (profile.costGuard) becomes one more rule: input
  * loss for that long → announce and stop, breaker or not (it caps cost, it does not heal).
  */
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** MediaLive alert types that mean "the source is gone" (MediaLive UG, alert list; aws-facts.md). */
 export const INPUT_LOSS_ALERT_TYPES = [
@@ -38,27 +38,29 @@ export const OUTPUT_ERROR_ALARMS = ['output-4xx', 'output-5xx', 'packager-egress
 export const RECOVERY_ACTIONS = ['SWITCH_INPUT', 'RESTART', 'NOTIFY', 'STOP'] as const;
 export type RecoveryActionKind = (typeof RECOVERY_ACTIONS)[number];
 
-const ruleName = z.string().regex(/^[a-z0-9-]{1,32}$/, 'lowercase letters, digits and hyphens, at most 32');
+// zod/mini: the same checks and messages as classic zod, without its ~75 KB in every bundle that parses a policy.
+const ruleName = z.string().check(z.regex(/^[a-z0-9-]{1,32}$/, 'lowercase letters, digits and hyphens, at most 32'));
+const int = (min: number, max: number) => z.number().check(z.int(), z.gte(min), z.lte(max));
 
 export const recoveryRuleSchema = z.object({
   name: ruleName,
   on: z.object({
-    alertTypes: z.array(z.string().min(1).max(100)).max(50).default([]),
-    alarms: z.array(z.string().regex(/^[a-z0-9-]{1,64}$/, 'an alarm kind such as output-5xx')).max(20).default([]),
-    pipelineDown: z.boolean().default(false),
-  }).refine((on) => on.alertTypes.length > 0 || on.alarms.length > 0 || on.pipelineDown, {
+    alertTypes: z._default(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(50)), []),
+    alarms: z._default(z.array(z.string().check(z.regex(/^[a-z0-9-]{1,64}$/, 'an alarm kind such as output-5xx'))).check(z.maxLength(20)), []),
+    pipelineDown: z._default(z.boolean(), false),
+  }).check(z.refine((on) => on.alertTypes.length > 0 || on.alarms.length > 0 || on.pipelineDown, {
     message: 'name at least one alert type, alarm or pipelineDown',
-  }),
+  })),
   action: z.enum(RECOVERY_ACTIONS),
   /**
    * SWITCH_INPUT: `backup` = the channel's second input attachment; `slate` = an attachment whose
    * name ends in `-slate`. OnAir's provisioning does not create slate inputs yet: a channel
    * without one gets a failed attempt with that reason (and, after `attempts.max`, a page).
    */
-  target: z.enum(['backup', 'slate']).default('backup'),
-  debounceSeconds: z.number().int().min(0).max(86_400).default(10),
-  holdSeconds: z.number().int().min(0).max(3600).default(30),
-  verifySeconds: z.number().int().min(10).max(900).default(120),
+  target: z._default(z.enum(['backup', 'slate']), 'backup'),
+  debounceSeconds: z._default(int(0, 86_400), 10),
+  holdSeconds: z._default(int(0, 3600), 30),
+  verifySeconds: z._default(int(10, 900), 120),
 });
 export type RecoveryRule = z.output<typeof recoveryRuleSchema>;
 
@@ -73,32 +75,32 @@ export const DEFAULT_RECOVERY_RULES: z.input<typeof recoveryRuleSchema>[] = [
 ];
 
 export const recoveryPolicySchema = z.object({
-  enabled: z.boolean().default(true),
-  rules: z.array(recoveryRuleSchema).max(20).prefault(DEFAULT_RECOVERY_RULES),
-  attempts: z.object({
-    max: z.number().int().min(1).max(20).default(3),
-    windowSeconds: z.number().int().min(60).max(86_400).default(900),
-    breakerResetSeconds: z.number().int().min(60).max(604_800).default(3600),
-  }).prefault({}),
-  notifications: z.object({
-    maxPerWindow: z.number().int().min(1).max(100).default(5),
-  }).prefault({}),
+  enabled: z._default(z.boolean(), true),
+  rules: z.prefault(z.array(recoveryRuleSchema).check(z.maxLength(20)), DEFAULT_RECOVERY_RULES),
+  attempts: z.prefault(z.object({
+    max: z._default(int(1, 20), 3),
+    windowSeconds: z._default(int(60, 86_400), 900),
+    breakerResetSeconds: z._default(int(60, 604_800), 3600),
+  }), {}),
+  notifications: z.prefault(z.object({
+    maxPerWindow: z._default(int(1, 100), 5),
+  }), {}),
   /**
    * A slate to switch to: provisioning creates this input (MP4_FILE: an MP4 looped; URL_PULL: an
    * HLS stream) and attaches it as `onair-<channel>-slate`. Pull inputs need no security group
    * and cost nothing while not in use.
    */
-  slate: z.object({
-    url: z.string().url().max(1024).refine((u) => /^(https?|s3|s3ssl):\/\//.test(u), 'an http(s) or s3 URL'),
-    type: z.enum(['MP4_FILE', 'URL_PULL']).default('MP4_FILE'),
-  }).optional(),
-}).superRefine((p, ctx) => {
+  slate: z.optional(z.object({
+    url: z.string().check(z.url(), z.maxLength(1024), z.refine((u) => /^(https?|s3|s3ssl):\/\//.test(u), 'an http(s) or s3 URL')),
+    type: z._default(z.enum(['MP4_FILE', 'URL_PULL']), 'MP4_FILE'),
+  })),
+}).check(z.superRefine((p, ctx) => {
   const names = p.rules.map((r) => r.name);
   if (new Set(names).size !== names.length) ctx.addIssue({ code: 'custom', path: ['rules'], message: 'rule names must be unique' });
   if (p.attempts.breakerResetSeconds < p.attempts.windowSeconds) {
     ctx.addIssue({ code: 'custom', path: ['attempts', 'breakerResetSeconds'], message: 'must be at least attempts.windowSeconds (a breaker that closes sooner could loop)' });
   }
-});
+}));
 export type RecoveryPolicy = z.output<typeof recoveryPolicySchema>;
 
 /** The rules OnAir evaluates for a channel: the policy's, plus the cost guard's input-loss stop. */
