@@ -2,8 +2,13 @@
  * First step of teardown (deliberate deletion and rollback alike): takes the channel's lock and
  * says what the registry holds, so every later step runs only for what exists. A channel
  * already DELETED with nothing left makes the whole run a no-op.
+ *
+ * It also deletes the channel's schedules (cost guard, planned broadcasts), whoever started the
+ * teardown: the API's delete cancels them first, but a rollback, the sweeper or npm start's Ctrl-C
+ * do not, and a schedule left behind would later start or stop a channel that no longer exists.
  */
 import * as z from 'zod/mini';
+import { cancelAllSchedules } from '../lib/channel/broadcasts';
 import { acquire } from '../lib/channel/lock';
 import { ddb, registry } from '../lib/clients/dynamodb';
 import { config } from '../lib/config';
@@ -13,6 +18,7 @@ import { channelIdSchema } from '../lib/ids';
 import { remainingResources } from '../lib/notify';
 import type { ChannelRecord, ExecutionRef, Resources } from '../lib/channel/registry';
 import { freshPolls } from '../lib/workflow';
+import { lifecycleDeps } from './deps';
 
 const input = z.object({
   /** The execution input as given (a parent execution adds AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID). */
@@ -84,5 +90,7 @@ export const handler = stepHandler('beginTeardown', input, async ({ request: { c
   if (reason === 'rollback' && existing.failure && !record.failure) {
     await registry.update(channelId, { failure: existing.failure });
   }
+  // NotFound counts as done (deleteSchedule): a rerun, or the API having cancelled them, is harmless.
+  await cancelAllSchedules(lifecycleDeps, record);
   return { channelId, reason, doneEvent, proceed: true, has: presence(record.resources), polls };
 });

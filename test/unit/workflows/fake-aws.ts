@@ -19,6 +19,7 @@ import * as CF from '@aws-sdk/client-cloudfront';
 import * as CW from '@aws-sdk/client-cloudwatch';
 import * as SNS from '@aws-sdk/client-sns';
 import * as SFN from '@aws-sdk/client-sfn';
+import * as SCH from '@aws-sdk/client-scheduler';
 
 const meta = { $metadata: {} };
 type AnyInput = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- SDK inputs vary per command; each fake reads its own fields
@@ -50,6 +51,8 @@ export class FakeAws {
   readonly distributions = new Map<string, Distribution>();
   readonly alarms = new Map<string, AnyInput>();
   readonly published: AnyInput[] = [];
+  /** EventBridge Scheduler schedules by `<group>/<name>`. */
+  readonly schedules = new Set<string>();
   /** Task tokens redeemed with SendTaskSuccess / SendTaskFailure (callback tasks, harness.ts). */
   readonly taskResults = new Map<string, { ok: true; output: unknown } | { ok: false; error: string; cause: string }>();
   private readonly stubs: AwsStub<any, any, any>[] = []; // eslint-disable-line @typescript-eslint/no-explicit-any -- one list for stubs of different clients
@@ -93,6 +96,7 @@ export class FakeAws {
       ...[...this.oacs.keys()].map((o) => `cloudfront:originAccessControl:${o}`),
       ...[...this.distributions.keys()].map((d) => `cloudfront:distribution:${d}`),
       ...[...this.alarms.keys()].map((a) => `cloudwatch:alarm:${a}`),
+      ...[...this.schedules].map((s) => `scheduler:schedule:${s}`),
     ].sort();
   }
 
@@ -123,6 +127,19 @@ export class FakeAws {
       return {};
     });
     this.stubs.push(sfn);
+    const scheduler = mockClient(SCH.SchedulerClient);
+    scheduler.on(SCH.CreateScheduleCommand).callsFake((input: AnyInput) => {
+      this.log('scheduler', 'CreateSchedule', input);
+      this.schedules.add(`${input.GroupName ?? 'default'}/${input.Name}`);
+      return { ScheduleArn: `arn:aws:scheduler:us-east-1:111122223333:schedule/${input.GroupName ?? 'default'}/${input.Name}` };
+    });
+    scheduler.on(SCH.DeleteScheduleCommand).callsFake((input: AnyInput) => {
+      this.log('scheduler', 'DeleteSchedule', input);
+      // Scheduler's DeleteSchedule on an unknown schedule: ResourceNotFoundException (API reference).
+      if (!this.schedules.delete(`${input.GroupName ?? 'default'}/${input.Name}`)) throw new SCH.ResourceNotFoundException({ ...meta, message: `Schedule ${input.Name} does not exist.` });
+      return {};
+    });
+    this.stubs.push(scheduler);
     return this;
   }
 

@@ -50,6 +50,9 @@ function expectConsistent(record: ChannelRecord): void {
 describe('teardown', () => {
   it('stops, waits and deletes in AWS order, then marks the channel DELETED and says so', async () => {
     const channelId = await onAirChannel();
+    // Armed by the cost guard when it went on air: a teardown not started by the API's delete (a
+    // rollback, the sweeper, npm start's Ctrl-C) must remove it too, or it would stop a deleted channel.
+    h.aws.schedules.add(`onair/${channelId}-costguard`);
     const result = await h.run('teardown', { channelId });
     expect(result.status).toBe('SUCCEEDED');
     const ml = result.tasks.filter((t) => ['StopChannel', 'DescribeChannelStopped', 'DeleteChannel', 'ReleaseInput'].includes(t));
