@@ -136,7 +136,7 @@ export class FakeAws {
     scheduler.on(SCH.DeleteScheduleCommand).callsFake((input: AnyInput) => {
       this.log('scheduler', 'DeleteSchedule', input);
       // Scheduler's DeleteSchedule on an unknown schedule: ResourceNotFoundException (API reference).
-      if (!this.schedules.delete(`${input.GroupName ?? 'default'}/${input.Name}`)) throw new SCH.ResourceNotFoundException({ ...meta, message: `Schedule ${input.Name} does not exist.` });
+      if (!this.schedules.delete(`${input.GroupName ?? 'default'}/${input.Name}`)) throw new SCH.ResourceNotFoundException({ ...meta, message: `Schedule ${input.Name} does not exist.`, Message: `Schedule ${input.Name} does not exist.` });
       return {};
     });
     this.stubs.push(scheduler);
