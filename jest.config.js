@@ -19,7 +19,7 @@ module.exports = {
   // own result decides (0 on success, 1 on any failure).
   forceExit: true,
   projects: [
-    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'], setupFiles: [...shared.setupFiles, '<rootDir>/test/setup-unit.ts'] },
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/test/integration/**/*.test.ts'] },
     // Reliability and security proofs (fault matrix, sweeper, fuzzing, IAM): `npm run prove`, which
     // sets ONAIR_PROVE=1 and regenerates docs/RELIABILITY.md; kept out of a plain `npm test`.

@@ -12,6 +12,7 @@ import { ddb } from '../lib/clients/dynamodb';
 import { config } from '../lib/config';
 import { stepHandler } from '../lib/handler';
 import { channelIdSchema } from '../lib/ids';
+import { recordMetric } from '../lib/metrics';
 import { freshPolls } from '../lib/workflow';
 
 const input = z.object({
@@ -27,6 +28,10 @@ const input = z.object({
 
 export const handler = stepHandler('acquire', input, async ({ workflow, request, execution }) => {
   const taken = await acquire({ ddb, tableName: config.channelsTable, now: () => new Date() }, request.channelId, workflow, { workflow, ...execution });
+  // The cost guard's schedule stops a channel that is on air (not one already stopped).
+  if (workflow === 'stop' && request.reason === 'cost-guard' && taken.outcome === 'acquired') {
+    recordMetric('CostGuardStops', 1, { profile: taken.record.profileName });
+  }
   return {
     channelId: request.channelId,
     reason: request.reason,

@@ -10,6 +10,7 @@ import { registry } from '../lib/clients/dynamodb';
 import { stepHandler } from '../lib/handler';
 import { lifecycleDeps } from './deps';
 import { channelIdSchema } from '../lib/ids';
+import { recordMetric } from '../lib/metrics';
 import { caughtSchema, summarizeCaught, type FailureSummary } from '../lib/workflow';
 
 const input = z.union([
@@ -39,6 +40,8 @@ export const handler = stepHandler('recordFailure', input, async (request): Prom
       failure: { ...summary, at: new Date().toISOString() },
       ...(workflow === 'provision' ? { desiredState: 'DELETED' as const } : {}),
     });
+    // A written record is what the provision's RollBack tears down; a retried task finds it FAILED already.
+    if (workflow === 'provision' && record.status !== 'FAILED') recordMetric('ProvisionsRolledBack', 1, { profile: record.profileName });
   }
   // `message` becomes the failed execution's Cause: the step first, so a CLI shows it as is.
   // `record` (a string: the local engine reads `false` as a missing path in Choice rules) tells the

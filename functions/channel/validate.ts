@@ -12,6 +12,7 @@ import { isSharedDelivery } from '../lib/delivery';
 import { ChannelExistsError } from '../lib/errors';
 import { stepHandler } from '../lib/handler';
 import { channelIdSchema, newGeneration } from '../lib/ids';
+import { recordMetric } from '../lib/metrics';
 import { resolveProfile } from '../lib/profile';
 import type { ChannelRecord, ExecutionRef } from '../lib/channel/registry';
 import { freshPolls } from '../lib/workflow';
@@ -56,6 +57,7 @@ export const handler = stepHandler('validate', input, async ({ request: req, exe
       execution,
     });
   }
+  recordMetric('ProvisionsStarted', 1, { profile: record.profileName });
   return {
     channelId: record.channelId,
     startAfterCreate: req.startAfterCreate,

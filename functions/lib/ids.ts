@@ -29,3 +29,13 @@ export function resourceName(channelId: string, part?: string): string {
 export function idempotencyToken(channelId: string, generation: string, step: string): string {
   return `onair-${channelId}-${generation}-${step}`;
 }
+
+/**
+ * The name of a Step Functions execution from its ARN,
+ * `arn:aws:states:<region>:<account>:execution:<state machine>:<name>` (Express executions add an id
+ * after the name). https://docs.aws.amazon.com/step-functions/latest/dg/concepts-standard-vs-express.html
+ */
+export function executionNameOf(arn: string): string | undefined {
+  const parts = arn.split(':');
+  return parts[5] === 'execution' || parts[5] === 'express' ? parts[7] : undefined;
+}

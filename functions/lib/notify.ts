@@ -8,6 +8,7 @@ import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws
 // zod/mini (functional API): ~15 KB bundled, where classic zod is ~95 KB even tree-shaken.
 import * as z from 'zod/mini';
 import type { ChannelRecord, Resources } from './channel/registry';
+import { executionNameOf } from './ids';
 import { caughtSchema, channelInput, summarizeCaught, type Caught } from './workflow';
 
 export const NOTIFICATION_EVENTS = ['ON_AIR', 'READY', 'DELETED', 'ROLLED_BACK', 'TEARDOWN_FAILED'] as const;
@@ -95,7 +96,7 @@ export async function publishNotification(
   record: ChannelRecord,
   stage: string,
 ): Promise<{ messageId: string | undefined }> {
-  return publishNotice(deps, event, record.channelId, formatNotification(event, record, stage));
+  return publishNotice(deps, event, record.channelId, formatNotification(event, record, stage), record.execution);
 }
 
 /**
@@ -143,25 +144,40 @@ export async function publishRefusal(deps: { sns: SNSClient; topicArn: string; s
  * https://docs.aws.amazon.com/sns/latest/dg/string-value-matching.html
  * https://docs.aws.amazon.com/sns/latest/dg/sns-message-attributes.html (data types)
  */
-export function noticeAttributes(event: string, channelId: string | readonly string[]): Record<string, MessageAttributeValue> {
+export function noticeAttributes(event: string, channelId: string | readonly string[], execution?: { arn: string }): Record<string, MessageAttributeValue> {
+  const name = execution ? executionNameOf(execution.arn) : undefined;
   return {
     event: { DataType: 'String', StringValue: event },
     channelId: typeof channelId === 'string'
       ? { DataType: 'String', StringValue: channelId }
       : { DataType: 'String.Array', StringValue: JSON.stringify(channelId) },
+    // The workflow execution the notice reports on, under the keys its log lines carry
+    // (functions/lib/logger.ts): what to search the logs and the Step Functions console for.
+    ...(execution ? { executionArn: { DataType: 'String', StringValue: execution.arn } } : {}),
+    ...(name ? { executionName: { DataType: 'String', StringValue: name } } : {}),
   };
+}
+
+/** The body's last lines when a notice reports on a workflow execution. */
+export function executionLines(execution: { arn: string }): string[] {
+  return ['', `Execution: ${executionNameOf(execution.arn) ?? execution.arn}`, execution.arn];
 }
 
 /**
  * The one SNS publisher: every notice OnAir sends (workflows, lifecycle, recovery, sweeper) goes
  * through here, so every notice carries the same message attributes ({@link noticeAttributes}).
+ * `execution`: the workflow execution the notice reports on (a workflow outcome, a start/stop),
+ * named at the end of the body and in the attributes. Recovery and the sweeper act outside any
+ * workflow execution and pass none.
  */
-export async function publishNotice(deps: { sns: SNSClient; topicArn: string }, event: string, channelId: string | readonly string[], notice: Notification): Promise<{ messageId: string | undefined }> {
+export async function publishNotice(
+  deps: { sns: SNSClient; topicArn: string }, event: string, channelId: string | readonly string[], notice: Notification, execution?: { arn: string },
+): Promise<{ messageId: string | undefined }> {
   const out = await deps.sns.send(new PublishCommand({
     TopicArn: deps.topicArn,
     Subject: notice.subject,
-    Message: notice.message,
-    MessageAttributes: noticeAttributes(event, channelId),
+    Message: execution ? [notice.message, ...executionLines(execution)].join('\n') : notice.message,
+    MessageAttributes: noticeAttributes(event, channelId, execution),
   }));
   return { messageId: out.MessageId };
 }

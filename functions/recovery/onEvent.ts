@@ -8,6 +8,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { logger } from '../lib/logger';
+import { flushMetricsMiddleware } from '../lib/metrics';
 import { parseOrIgnore } from '../lib/recovery/events';
 import { channelForMediaLive, processEvent, type Outcome } from '../lib/recovery/service';
 import { deps } from './deps';
@@ -23,6 +24,7 @@ export async function onEvent(raw: unknown, d = deps): Promise<Outcome | { ignor
 
 export const handler = middy<unknown, unknown, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(flushMetricsMiddleware())
   .handler(async (event: unknown) => {
     const out = await onEvent(event);
     if ('ignored' in out) logger.warn('event ignored', { reason: out.ignored });

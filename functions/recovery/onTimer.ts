@@ -5,7 +5,7 @@
 import * as z from 'zod/mini';
 import { stepHandler } from '../lib/handler';
 import { channelIdSchema } from '../lib/ids';
-import { observeChannel } from '../lib/recovery/actions';
+import { observeChannel, timerExecutionName } from '../lib/recovery/actions';
 import { processEvent } from '../lib/recovery/service';
 import { deps } from './deps';
 
@@ -26,4 +26,8 @@ export async function onTimer(input: z.output<typeof timerInput>, d = deps) {
   return { channelId: input.channelId, stale: false, actions: out.actions.map((a) => `${a.actionId} ${a.type} ${a.ok ? 'ok' : 'FAILED'}`) };
 }
 
-export const handler = stepHandler('recoveryTimer', timerInput, (input) => onTimer(input));
+// This task runs in the timer's own recover execution, named after the timer (armTimer), not in the
+// workflow that holds the channel.
+export const handler = stepHandler('recoveryTimer', timerInput, (input) => onTimer(input), {
+  execution: (input) => ({ name: timerExecutionName(input.channelId, { key: input.key, dueAt: input.dueAt }) }),
+});

@@ -7,11 +7,13 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { Context } from 'aws-lambda';
 import { logger } from '../lib/logger';
+import { flushMetricsMiddleware } from '../lib/metrics';
 import { reconcileAll } from '../lib/recovery/reconcile';
 import { deps } from './deps';
 
 export const handler = middy<unknown, unknown, Error, Context>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(flushMetricsMiddleware())
   .handler(async () => {
     const out = await reconcileAll(deps);
     logger.info('reconciled', { ...out });

@@ -17,7 +17,8 @@ import { sns } from '../lib/clients/sns';
 import { config, getEnvOrThrow } from '../lib/config';
 import { stepHandler } from '../lib/handler';
 import { logger } from '../lib/logger';
-import { sweep } from '../lib/sweeper';
+import { recordMetric } from '../lib/metrics';
+import { SWEEP_FINDING_KINDS, sweep } from '../lib/sweeper';
 
 const input = z.object({ dryRun: z.optional(z.boolean()), graceSeconds: z.optional(z.number().check(z.int(), z.gte(0), z.lte(86_400))) });
 
@@ -33,6 +34,10 @@ export const handler = stepHandler('sweep', input, async ({ dryRun, graceSeconds
     },
     now: () => new Date(),
   }, { dryRun: dryRun ?? process.env.ONAIR_SWEEPER_DRY_RUN === 'true', ...(graceSeconds !== undefined ? { graceSeconds } : {}) });
+  // Every kind every sweep, 0 included: an alarm on orphans then has data, not INSUFFICIENT_DATA.
+  for (const kind of SWEEP_FINDING_KINDS) {
+    recordMetric('SweeperFindings', report.findings.filter((f) => f.kind === kind).length, { kind }, { stageRollup: true });
+  }
   logger.info('sweep finished', { dryRun: report.dryRun, channelsScanned: report.channelsScanned, taggedResources: report.taggedResources, findings: report.findings });
   return { dryRun: report.dryRun, findings: report.findings.length, teardownsStarted: report.findings.filter((f) => f.action === 'teardown-started').length };
 });

@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { logger } from '../logger';
+import { flushMetricsMiddleware, recordMetric } from '../metrics';
 import { createDispatcher, type ApiRequest, type BoundRoute } from './http';
 
 export function toApiRequest(event: APIGatewayProxyEventV2): ApiRequest {
@@ -22,13 +23,33 @@ export function toApiRequest(event: APIGatewayProxyEventV2): ApiRequest {
   };
 }
 
+function createdChannelId(body: string): string | undefined {
+  if (!body.startsWith('{')) return undefined;
+  try {
+    const id = (JSON.parse(body) as { channelId?: unknown }).channelId;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function httpApiHandler(bound: BoundRoute[]): middy.MiddyfiedHandler<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context> {
   const dispatch = createDispatcher(bound);
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, Context>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(flushMetricsMiddleware())
     .handler(async (event) => {
-      logger.appendKeys({ route: event.routeKey });
+      // API Gateway's request id (`$context.requestId`, the one its access log records) and the
+      // channel in the path, on every line of this request.
+      // https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html
+      const channelId = event.pathParameters?.id;
+      logger.appendKeys({ route: event.routeKey, requestId: event.requestContext.requestId, ...(channelId ? { channelId } : {}) });
       const res = await dispatch(toApiRequest(event));
+      // POST /channels names its channel only in the answer.
+      const created = channelId ? undefined : createdChannelId(res.body);
+      logger.info('request', { status: res.statusCode, ...(created ? { channelId: created } : {}) });
+      // The route key is the route's template (`POST /channels/{id}/start`), never the caller's raw path.
+      recordMetric('ApiRequests', 1, { route: event.routeKey, status: String(res.statusCode) });
       return { statusCode: res.statusCode, headers: res.headers, body: res.body };
     });
 }

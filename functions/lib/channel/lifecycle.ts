@@ -81,6 +81,6 @@ export function formatLifecycleNotice(event: LifecycleEvent, record: ChannelReco
 }
 
 export async function publishLifecycleNotice(deps: { sns: SNSClient; topicArn: string; stage: string }, event: LifecycleEvent, record: ChannelRecord): Promise<{ messageId?: string }> {
-  const { messageId } = await publishNotice(deps, event, record.channelId, formatLifecycleNotice(event, record, deps.stage));
+  const { messageId } = await publishNotice(deps, event, record.channelId, formatLifecycleNotice(event, record, deps.stage), record.execution);
   return messageId ? { messageId } : {};
 }

@@ -155,6 +155,11 @@ export interface RegistryDeps {
   ddb: DynamoDBDocumentClient;
   tableName: string;
   now?: () => Date;
+  /**
+   * Called with every record read (find/get). The deployed functions use it to put the execution
+   * that holds the channel on their log lines (functions/lib/logger.ts noteRecordRead).
+   */
+  onRead?: (record: ChannelRecord) => void;
 }
 
 function emptyResources(kind: Profile['packager']['kind']): Resources {
@@ -213,7 +218,9 @@ export class ChannelRegistry {
 
   async find(channelId: string): Promise<ChannelRecord | undefined> {
     const out = await this.deps.ddb.send(new GetCommand({ TableName: this.deps.tableName, Key: { channelId }, ConsistentRead: true }));
-    return out.Item as ChannelRecord | undefined;
+    const record = out.Item as ChannelRecord | undefined;
+    if (record) this.deps.onRead?.(record);
+    return record;
   }
 
   async get(channelId: string): Promise<ChannelRecord> {

@@ -17,6 +17,7 @@ import { RECOVERY_AUDIT_MAX, RecoveryVersionConflictError, channelForMediaLive a
 import { decide } from './decide';
 import { recoveryPolicySchema } from './policy';
 import { armTimer, executeAction, type RecoveryDeps } from './actions';
+import { recordMetric } from '../metrics';
 import type { AuditEntry, Decision, RecoveryEvent } from './types';
 
 export type { RecoveryDeps } from './actions';
@@ -75,6 +76,11 @@ export async function processEvent(
   }
   if (!decision || !record) throw new RecoveryVersionConflictError(channelId, record?.recovery?.version ?? 0);
   outcome.changed = decision.changed;
+  // Counted by the one invocation whose commit won (a redelivered event commits nothing).
+  const profile = record.profileName;
+  if (decision.changed && decision.state.breaker && decision.state.breaker.openedAt !== record.recovery?.breaker?.openedAt) {
+    recordMetric('CircuitBreakerOpened', 1, { profile }, { channel: channelId });
+  }
 
   // From here on the decision is committed: a redelivery of this event is a no-op, so nothing
   // below may be lost by throwing. A timer that cannot be armed is fired by the reconciler once
@@ -93,6 +99,7 @@ export async function processEvent(
       ok: false, detail: `${(error as Error).name ?? 'Error'}: ${(error as Error).message ?? String(error)}`.slice(0, 300),
     }));
     outcome.actions.push({ actionId: action.actionId, type: action.spec.type, ...result });
+    recordMetric('RecoveryActions', 1, { profile, kind: action.spec.type, outcome: result.ok ? 'OK' : 'FAILED' }, { channel: channelId });
     if (depth >= MAX_DEPTH) continue;
     const fed = await processEvent(deps, channelId, {
       kind: 'result', eventId: `result-${action.actionId}`, at: deps.now().toISOString(), actionId: action.actionId, ok: result.ok, detail: result.detail,

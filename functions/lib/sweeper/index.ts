@@ -103,9 +103,11 @@ export interface TaggedResource {
   region?: string;
 }
 
+export const SWEEP_FINDING_KINDS = ['orphaned', 'stuck', 'abandoned'] as const;
+
 export interface SweepFinding {
   channelId: string;
-  kind: 'orphaned' | 'stuck' | 'abandoned';
+  kind: (typeof SWEEP_FINDING_KINDS)[number];
   status: ChannelStatus | 'MISSING';
   reason: string;
   resources: string[];

@@ -63,6 +63,35 @@ describe('every notice carries the event and channelId message attributes', () =
   });
 });
 
+describe('a notice about a workflow names its execution', () => {
+  const arn = 'arn:aws:states:us-east-1:111122223333:execution:onair-dev-teardown:teardown-show-1-k2';
+  const named = { executionArn: { DataType: 'String', StringValue: arn }, executionName: { DataType: 'String', StringValue: 'teardown-show-1-k2' } };
+
+  it('a workflow outcome: the execution (name and ARN) ends the body and is in the message attributes', async () => {
+    const record = channelRecord({ status: 'DELETED', execution: { workflow: 'teardown', arn, startedAt: '2026-11-24T18:00:00Z' } });
+    await publishNotification({ sns: new SNSClient({}), topicArn }, 'DELETED', record, 'dev');
+    const notice = formatNotification('DELETED', record, 'dev');
+    expect(published()).toEqual([{
+      TopicArn: topicArn, Subject: notice.subject,
+      Message: `${notice.message}\n\nExecution: teardown-show-1-k2\n${arn}`,
+      MessageAttributes: { ...attributes('DELETED', 'show-1'), ...named },
+    }]);
+  });
+
+  it('a start/stop notice names the start or stop execution', async () => {
+    const stopArn = arn.replace(/teardown/g, 'stop');
+    const record = channelRecord({ status: 'IDLE', execution: { workflow: 'stop', arn: stopArn, startedAt: '2026-11-24T18:00:00Z' } });
+    await publishLifecycleNotice({ sns: new SNSClient({}), topicArn, stage: 'dev' }, 'STOPPED', record);
+    expect(published()[0]).toMatchObject({ Message: expect.stringMatching(/\n\nExecution: stop-show-1-k2\n/), MessageAttributes: expect.objectContaining({ executionArn: { DataType: 'String', StringValue: stopArn } }) });
+  });
+
+  it('a recovery notice names none: recovery acts outside the workflow that last held the channel', async () => {
+    const deps = { sns: new SNSClient({}), topicArn, stage: 'dev' } as RecoveryDeps;
+    await executeAction(deps, channelRecord({ execution: { workflow: 'provision', arn, startedAt: '2026-11-24T18:00:00Z' } }), { actionId: 'r1', rule: 'input-loss', spec: { type: 'NOTIFY', subject: 's', lines: ['a'] } });
+    expect(published()[0]).toMatchObject({ Message: 'a', MessageAttributes: attributes('RECOVERY_NOTICE', 'show-1') });
+  });
+});
+
 describe("the sweeper's summary", () => {
   const ml = mockClient(MediaLiveClient);
   // client-mediapackagev2 is pinned to an older SDK release whose types differ from the mock's.
