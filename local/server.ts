@@ -22,6 +22,8 @@ import { RateLimiter } from './core/ratelimit';
 import { RequestLog } from './core/requestlog';
 import { AwsError, type InventoryItem, type ModelValue, type OpContext, type RawResponse, type ServiceBehaviour, type ServiceFactory, type TwinEnv, type TwinRoute } from './core/types';
 import { SERVICES } from './services';
+import { CloudWatchService } from './services/cloudwatch';
+import { LambdaService } from './services/lambda';
 import { addressService, decodeRequest, encodeError, encodeResponse, loadModel, selectProtocol, validateInput, wireRequest, type ProtocolName, type WireResponse } from './protocols';
 
 export const ACCOUNT_ID = '111122223333';
@@ -173,6 +175,14 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     if (persistent && svc.restore && existsSync(file)) {
       try { svc.restore(JSON.parse(readFileSync(file, 'utf8')) as unknown); } catch (e) { throw new Error(`cannot restore ${svc.signingName} from ${file} (start with --fresh to discard it): ${(e as Error).message}`); }
     }
+  }
+
+  // A function's EMF log lines become CloudWatch metrics in the function's region (the twin's home
+  // region), as CloudWatch Logs extracts them from its log group.
+  const lambda = services.get('lambda');
+  const monitoring = services.get('monitoring');
+  if (lambda instanceof LambdaService && monitoring instanceof CloudWatchService) {
+    lambda.onMetricLine((line) => monitoring.putEmf(homeRegion, line));
   }
 
   const inventory = (): InventoryItem[] => [...services.values()].flatMap((s) => s.inventory());

@@ -69,9 +69,9 @@ export interface MetricDimensions {
 }
 
 export interface RecordOptions {
-  /** Also publish a second dimension set with `channel` (see the cardinality note above). */
+  /** Also publish the value under the dimensions plus `channel` (see the cardinality note above). */
   channel?: string;
-  /** Also publish a roll-up dimension set of `stage` alone (all kinds summed), e.g. for SweeperFindings. */
+  /** Also publish the value under `stage` alone (a roll-up: all kinds summed), e.g. for SweeperFindings. */
   stageRollup?: boolean;
 }
 
@@ -83,7 +83,7 @@ export interface RecordOptions {
 export const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: 'onair' });
 metrics.clearDefaultDimensions();
 
-interface Group { dimensions: Record<string, string>; sets: Record<string, string>[]; values: { name: MetricName; value: number }[] }
+interface Group { dimensions: Record<string, string>; values: { name: MetricName; value: number }[] }
 const pending = new Map<string, Group>();
 let lastFlushed: Group[] = [];
 
@@ -92,14 +92,17 @@ export function recordMetric(name: MetricName, value: number, dimensions: Metric
   if (!Number.isFinite(value)) return;
   const base: Record<string, string> = { stage: config.stage };
   for (const [k, v] of Object.entries(dimensions)) if (typeof v === 'string' && v !== '') base[k] = v;
-  const sets: Record<string, string>[] = [];
+  const sets = [base];
   if (options.channel) sets.push({ ...base, channel: options.channel });
   if (options.stageRollup) sets.push({ stage: base.stage as string });
-  // One EMF line holds one value per dimension name: values with other dimensions go in another line.
-  const key = JSON.stringify([base, sets]);
-  const group = pending.get(key) ?? { dimensions: base, sets, values: [] };
-  group.values.push({ name, value });
-  pending.set(key, group);
+  // One EMF line holds one value per dimension name, so each dimension set gets its own line (one
+  // line with several overlapping sets is valid EMF, but Powertools warns on every shared key).
+  for (const dimensions of sets) {
+    const key = JSON.stringify(dimensions);
+    const group = pending.get(key) ?? { dimensions, values: [] };
+    group.values.push({ name, value });
+    pending.set(key, group);
+  }
 }
 
 /** Seconds between an ISO time (an execution's start) and `now`, or undefined when it cannot be read. */
@@ -118,7 +121,6 @@ export function flushMetrics(): void {
   for (const g of groups) {
     try {
       for (const [k, v] of Object.entries(g.dimensions)) metrics.addDimension(k, v);
-      for (const s of g.sets) metrics.addDimensions(s);
       for (const { name, value } of g.values) metrics.addMetric(name, METRIC[name].unit, value);
       metrics.publishStoredMetrics();
     } catch {
@@ -129,9 +131,9 @@ export function flushMetrics(): void {
   }
 }
 
-/** Tests: what the last flush published (dimension sets and values), in recording order. */
-export function flushedMetrics(): { name: MetricName; value: number; dimensions: Record<string, string>; channel?: string }[] {
-  return lastFlushed.flatMap((g) => g.values.map((v) => ({ ...v, dimensions: g.dimensions, ...(g.sets.find((s) => s.channel) ? { channel: g.sets.find((s) => s.channel)!.channel } : {}) })));
+/** Tests: what the last flush published, one entry per value and dimension set. */
+export function flushedMetrics(): { name: MetricName; value: number; dimensions: Record<string, string> }[] {
+  return lastFlushed.flatMap((g) => g.values.map((v) => ({ ...v, dimensions: g.dimensions })));
 }
 
 /** A middy middleware that flushes after the handler, whether it returned or threw. */

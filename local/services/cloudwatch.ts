@@ -2,12 +2,16 @@
  * CloudWatch alarms, per region (CloudFront's metrics exist only in us-east-1, so its alarms live
  * there): PutMetricAlarm, DescribeAlarms, DeleteAlarms, SetAlarmState, tags. Every state change emits
  * `CloudWatch Alarm State Change` shaped as AWS sends it and, when actions are enabled, publishes
- * the alarm's SNS message to its action topics. The twin has no metrics: a new alarm leaves
- * INSUFFICIENT_DATA after its first evaluation only as TreatMissingData says; tests and operators
- * drive states with SetAlarmState (or POST /_twin/alarms/state).
+ * the alarm's SNS message to its action topics. Alarms do not evaluate the stored metrics: a new
+ * alarm leaves INSUFFICIENT_DATA after its first evaluation only as TreatMissingData says; tests and
+ * operators drive states with SetAlarmState (or POST /_twin/alarms/state).
+ *
+ * Metrics (./cloudwatch-metrics.ts): PutMetricData, ListMetrics, GetMetricData, and the EMF lines
+ * Lambda functions write (local/services/lambda.ts hands them over, as CloudWatch Logs would).
  */
 import { page, recordToTags, tagsToRecord } from '../core/paging';
 import { AwsError, type InventoryItem, type OpContext, type ServiceBehaviour, type TwinEnv } from '../core/types';
+import { MetricStore } from './cloudwatch-metrics';
 
 type StateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 interface Alarm {
@@ -34,8 +38,20 @@ export class CloudWatchService implements ServiceBehaviour {
   readonly signingName = 'monitoring';
   private alarms = new Map<string, Alarm>();
   private readonly timers = new Set<() => void>();
+  readonly metrics: MetricStore;
 
-  constructor(private readonly env: TwinEnv) {}
+  constructor(private readonly env: TwinEnv) {
+    // Data points are stamped as their writers stamp them (the functions' own clock); this clock
+    // only stands in when a datum has no timestamp and bounds ListMetrics' "recently active".
+    this.metrics = new MetricStore(() => Math.max(Date.now(), env.clock.now()));
+  }
+
+  /** An EMF log line a Lambda function wrote, in the region the function runs in. */
+  putEmf(region: string, line: string): number {
+    const n = this.metrics.putEmf(region, line);
+    if (n) this.env.changed();
+    return n;
+  }
 
   private key(region: string, name: string): string { return `${region}|${name}`; }
 
@@ -125,6 +141,10 @@ export class CloudWatchService implements ServiceBehaviour {
     },
 
     ListTagsForResource: (input: Record<string, unknown>) => ({ Tags: recordToTags(this.byArn(input.ResourceARN as string).Tags) }),
+
+    PutMetricData: (input: Record<string, unknown>, ctx: OpContext) => { this.metrics.putMetricData(ctx.region, input); return {}; },
+    ListMetrics: (input: Record<string, unknown>, ctx: OpContext) => this.metrics.listMetrics(ctx.region, input),
+    GetMetricData: (input: Record<string, unknown>, ctx: OpContext) => this.metrics.getMetricData(ctx.region, input),
   };
 
   private byArn(arn: string): Alarm {
@@ -219,9 +239,12 @@ export class CloudWatchService implements ServiceBehaviour {
   inventory(): InventoryItem[] {
     return [...this.alarms.values()].map((a) => ({ service: 'monitoring', type: 'alarm', id: a.AlarmArn, state: a.StateValue, tags: { ...a.Tags } }));
   }
-  snapshot(): Alarm[] { return [...this.alarms.values()]; }
+  snapshot(): { alarms: Alarm[]; metrics: ReturnType<MetricStore['snapshot']> } { return { alarms: [...this.alarms.values()], metrics: this.metrics.snapshot() }; }
   restore(state: unknown): void {
-    this.alarms = new Map((state as Alarm[]).map((a) => [this.key(a.region, a.AlarmName), a]));
+    // State saved before metrics existed is the alarm list alone.
+    const saved = Array.isArray(state) ? { alarms: state as Alarm[], metrics: [] } : state as ReturnType<CloudWatchService['snapshot']>;
+    this.metrics.restore(saved.metrics ?? []);
+    this.alarms = new Map(saved.alarms.map((a) => [this.key(a.region, a.AlarmName), a]));
     for (const a of this.alarms.values()) if (a.StateValue === 'INSUFFICIENT_DATA') this.scheduleFirstEvaluation(a);
   }
   stop(): void { for (const c of this.timers) c(); this.timers.clear(); }

@@ -17,7 +17,14 @@
  * error's name. A handler that outlives its configured timeout fails with `Sandbox.Timedout`.
  * A `timeout` fault (local/core/faults.ts) reports the same failure without the wait: Invoke lets
  * the handler run to completion, then answers as the timeout would have.
+ *
+ * A function's output: what a handler writes to stdout while it runs (found by the invocation's
+ * async context, so concurrent invocations do not mix) goes to the twin's terminal as before, except
+ * embedded-metric-format lines (`{"_aws": {"CloudWatchMetrics": …}}`), which go to the listeners of
+ * {@link LambdaService.onMetricLine} — the twin's CloudWatch, as CloudWatch Logs extracts EMF from a
+ * function's log group. https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs.html
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { AwsError, type InventoryItem, type ModelValue, type OpContext, type ServiceBehaviour, type TwinEnv, type TwinRoute } from '../core/types';
@@ -63,6 +70,39 @@ export class LambdaFunctionError extends Error {
 
 type Handler = (event: unknown, context: Context, callback?: (error?: unknown, result?: unknown) => void) => unknown;
 
+/** Where a running invocation's output lines go: true when the line was taken (not printed). */
+type OutputSink = (line: string) => boolean;
+
+/** A cheap test before JSON.parse: Powertools Metrics and other EMF writers put `_aws` in the line. */
+const EMF_HINT = /"_aws"\s*:\s*\{[^]*"CloudWatchMetrics"/;
+
+/**
+ * One stdout tap for the whole process, shared by every twin (and by every copy of this module a
+ * test runner loads): the sink of the invocation whose async context writes, if any.
+ */
+function invocationOutput(): AsyncLocalStorage<OutputSink> {
+  const key = Symbol.for('onair.twin.lambda.output');
+  // Kept on the stream itself: a test runner gives each test file its own globals, not its own stdout.
+  const stdout = process.stdout as unknown as NodeJS.WriteStream & { [k: symbol]: AsyncLocalStorage<OutputSink> | undefined };
+  const existing = stdout[key];
+  if (existing) return existing;
+  const scope = new AsyncLocalStorage<OutputSink>();
+  stdout[key] = scope;
+  const original = stdout.write.bind(stdout) as (...args: unknown[]) => boolean;
+  stdout.write = ((chunk: unknown, ...rest: unknown[]): boolean => {
+    const sink = scope.getStore();
+    if (!sink || (typeof chunk !== 'string' && !(chunk instanceof Uint8Array))) return original(chunk, ...rest);
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    if (!EMF_HINT.test(text)) return original(chunk, ...rest);
+    // Console writes a line at a time; keep what the sink does not take, in order.
+    const kept = text.split('\n').filter((line, i, all) => (i === all.length - 1 && line === '') || !sink(line));
+    const callback = rest.find((r): r is (e?: Error | null) => void => typeof r === 'function');
+    if (kept.length === 1 && kept[0] === '') { callback?.(); return true; }
+    return original(kept.join('\n'), ...rest);
+  }) as typeof stdout.write;
+  return scope;
+}
+
 export interface LambdaServiceOptions {
   region: string;
   accountId: string;
@@ -75,8 +115,26 @@ export class LambdaService implements ServiceBehaviour {
   private readonly functions = new Map<string, LambdaFunctionSpec>();
   private readonly loaded = new Map<string, Handler>();
   private readonly stats = new Map<string, InvocationStats>();
+  private readonly metricListeners = new Set<(line: string, fn: LambdaFunctionSpec) => number>();
 
   constructor(private readonly options: LambdaServiceOptions) {}
+
+  /**
+   * Receives every EMF line a function writes (local/server.ts hands them to CloudWatch). The
+   * listener returns how many data points it took; a line no listener takes is printed as before.
+   */
+  onMetricLine(listener: (line: string, fn: LambdaFunctionSpec) => number): () => void {
+    this.metricListeners.add(listener);
+    return () => this.metricListeners.delete(listener);
+  }
+
+  private sinkFor(fn: LambdaFunctionSpec): OutputSink {
+    return (line) => {
+      let taken = 0;
+      for (const l of this.metricListeners) taken += l(line, fn);
+      return taken > 0;
+    };
+  }
 
   register(fn: LambdaFunctionSpec): void {
     this.functions.set(fn.name, fn);
@@ -165,7 +223,7 @@ export class LambdaService implements ServiceBehaviour {
     });
     let result: InvokeResult;
     try {
-      const returned = handler(JSON.parse(JSON.stringify(event ?? null)), context, (error, value) => (error ? settled.reject(error) : settled.resolve(value)));
+      const returned = invocationOutput().run(this.sinkFor(fn), () => handler(JSON.parse(JSON.stringify(event ?? null)), context, (error, value) => (error ? settled.reject(error) : settled.resolve(value))));
       const outcome = returned !== undefined && typeof (returned as Promise<unknown>).then === 'function'
         ? (returned as Promise<unknown>)
         : returned !== undefined ? Promise.resolve(returned) : settled.promise;
