@@ -6,9 +6,12 @@
  *     functions/lib/api/      the HTTP layer: imported only by the API's handlers (functions/api/),
  *                             never by the workflow handlers or the rest of functions/lib/
  *     functions/lib/channel/  the channel domain (lock, lifecycle, broadcasts and schedules)
- *   lib/        what the tools around it share (the API's SigV4): imports nothing of OnAir's
- *   local/      the local cloud twin and OnAir's local stack: may import functions/ and lib/, never
- *               cli/, bench/, scripts/ or test/
+ *   lib/        what the deployed code, the twin and the tools share (AWS's quota table, the API's
+ *               SigV4): imports nothing of OnAir's
+ *   local/      the generic AWS twin: imports only itself and lib/, never OnAir's code
+ *     local/onair/  OnAir deployed on the twin (serverless.yml reader, npm start, the local API): may
+ *                   import the twin, functions/ and lib/
+ *               neither imports cli/, bench/, scripts/ or test/
  *   cli/, bench/, scripts/  tools around the deployed code
  *   test/       may import anything
  *
@@ -28,6 +31,13 @@ module.exports = {
       comment: 'A module must not import itself through other modules: cut the cycle by moving what both need into a module below them.',
       from: {},
       to: { circular: true },
+    },
+    {
+      name: 'twin-knows-no-onair',
+      severity: 'error',
+      comment: 'local/ (outside local/onair/) is a generic AWS twin: it never imports OnAir\'s code (functions/) or its local stack (local/onair/). What both need (AWS facts such as the quota table) lives in lib/.',
+      from: { path: '^local/', pathNot: '^local/onair/' },
+      to: { path: '^(functions|local/onair)/' },
     },
     {
       name: 'functions-stay-deployable',

@@ -1,7 +1,7 @@
 /**
  * Benchmark 6 — API: GET /channels with 1,000 channels registered, 20 concurrent clients.
  *
- * The local API (local/api: the same route bindings as the deployed Lambdas, SigV4 checked against
+ * The local API (local/onair/api: the same route bindings as the deployed Lambdas, SigV4 checked against
  * the local credentials) in front of the twin's DynamoDB (dynalite). 1,000 channel records are
  * written through the registry (ChannelRegistry.create, then status IDLE with playback URLs for
  * realistic item sizes); no workflow runs. Each of the 20 clients signs every request with SigV4
@@ -9,8 +9,8 @@
  * page size) back to back; latency = request sent → response body read, per request.
  */
 import { DEFAULT_SCALE } from '../local/core/latency';
-import { startLocalApi } from '../local/api';
-import { localCredentials } from '../local/api/credentials';
+import { startLocalApi } from '../local/onair/api';
+import { localCredentials } from '../local/onair/api/credentials';
 import { ApiClient } from '../cli/client';
 import { apiSigner } from '../lib/sigv4';
 import { resolveProfile } from '../functions/lib/profile';

@@ -1,7 +1,7 @@
 /**
  * Benchmark 3 — cold start per deployed function.
  *
- * Every function in serverless.yml (local/workflows.ts) is bundled with esbuild using serverless.yml's
+ * Every function in serverless.yml (local/onair/workflows.ts) is bundled with esbuild using serverless.yml's
  * own `custom.esbuild` options (read from the file: one source), as serverless-esbuild packages it.
  *   bundle bytes   size of the minified handler bundle (the .js inside the deployment zip)
  *   load time      wall time of `node <bundle-loader>` minus that of `node <empty script>`, spawned
@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { parse } from 'yaml';
-import { loadWorkflows } from '../local/workflows';
+import { loadWorkflows } from '../local/onair/workflows';
 import { QUICK, runBenchmark } from './lib/result';
 import { median, round } from './lib/stats';
 

@@ -8,7 +8,7 @@
  *                       AWS bills Standard workflows)
  *   Lambda invocations  the Lambda twin's per-function count
  *   Lambda GB-seconds   measured duration × the function's memory from serverless.yml
- *                       (local/workflows.ts). Durations are measured here, in one Node process with
+ *                       (local/onair/workflows.ts). Durations are measured here, in one Node process with
  *                       the twin answering the handlers' AWS calls: a proxy for AWS's own latency.
  */
 import { DEFAULT_SCALE } from '../local/core/latency';

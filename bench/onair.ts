@@ -79,7 +79,7 @@ void runBenchmark('onair', async () => {
   const profile = resolveProfile('default', provisionInput('x').overrides);
   const bound = onAirBound(profile);
   // 20 channels at once: 4× MediaLive's default of 5 channels, raised as a real event's account would
-  // have them (functions/lib/quotas.ts); on default quotas the 6th is refused before anything is created.
+  // have them (lib/aws-quotas.ts); on default quotas the 6th is refused before anything is created.
   const c = await benchCloud(SCALE, { quotas: 'raised' });
   try {
     const topLevel = Object.keys(c.cloud.workflows.stateMachines.provision!.definition.States);

@@ -29,7 +29,7 @@
  */
 import { resolve } from 'node:path';
 import { DEFAULT_SCALE } from '../local/core/latency';
-import { loadWorkflows } from '../local/workflows';
+import { loadWorkflows } from '../local/onair/workflows';
 import { DEFAULT_RECOVERY_RULES } from '../functions/lib/recovery/policy';
 import type { ModelValue, OpContext } from '../local/core/types';
 import { benchCloud, provisionInput, sleep } from './lib/cloud';

@@ -46,7 +46,7 @@ function failuresByCause(failed: ExecutionRecord[]): Record<string, number> {
 
 void runBenchmark('scale', async () => {
   // 100 channels: 20× MediaLive's default channel and push-input quotas, raised as a real event's
-  // account would have them (ACCOUNT_QUOTAS in functions/lib/quotas.ts).
+  // account would have them (ACCOUNT_QUOTAS in lib/aws-quotas.ts).
   // Scheduled rules off: the reconciler (DescribeChannel + ListAlerts per ON_AIR channel each minute,
   // capped per pass) is steady-state load, not provisioning; counting it would charge every channel
   // for the minutes the others took to come up.

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm start`: the local cloud with OnAir on it (local/start.ts), run through tsx so no build step is needed.
+// `npm start`: the local cloud with OnAir on it (local/onair/start.ts), run through tsx so no build step is needed.
 require('tsx/cjs');
-const { main } = require('../local/start.ts');
+const { main } = require('../local/onair/start.ts');
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

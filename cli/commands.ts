@@ -3,7 +3,7 @@
  * read by the parser (cli/args.ts, commander) and the completion scripts (cli/completion.ts).
  */
 import { CHANNEL_STATUSES } from '../functions/lib/channel/registry';
-import { LOCAL_API_URL } from '../local/api/credentials';
+import { LOCAL_API_URL } from '../local/onair/api/credentials';
 
 export const SHELLS = ['bash', 'zsh'] as const;
 export type Shell = (typeof SHELLS)[number];

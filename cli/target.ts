@@ -24,7 +24,7 @@ import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-clo
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { loadSharedConfigFiles } from '@smithy/core/config';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { localCredentials, LOCAL_API_URL, LOCAL_TWIN_URL } from '../local/api/credentials';
+import { localCredentials, LOCAL_API_URL, LOCAL_TWIN_URL } from '../local/onair/api/credentials';
 
 /** The stage's stack: the Serverless Framework names it `<service>-<stage>` (serverless.yml `service: onair`). */
 export const stackName = (stage: string): string => `onair-${stage}`;

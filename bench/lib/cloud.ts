@@ -1,5 +1,5 @@
 /**
- * The local cloud as the benchmarks use it: OnAir deployed on the twin (local/app.ts), a fresh
+ * The local cloud as the benchmarks use it: OnAir deployed on the twin (local/onair/app.ts), a fresh
  * temporary data folder, handlers' logs silenced, and the SDK clients a caller would use.
  * Workflows are started over HTTP with the Step Functions SDK client, as a booking system would;
  * their records (history, state-transition counts) are read from the twin in-process.
@@ -12,8 +12,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { ChannelRegistry } from '../../functions/lib/channel/registry';
-import { localCredentials } from '../../local/api/credentials';
-import { startLocalCloud, type LocalCloud } from '../../local/app';
+import { localCredentials } from '../../local/onair/api/credentials';
+import { startLocalCloud, type LocalCloud } from '../../local/onair/app';
 import type { ExecutionRecord } from '../../local/services/stepfunctions';
 import type { TwinQuotaOption } from '../../local/core/quotas';
 

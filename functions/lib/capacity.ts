@@ -14,7 +14,7 @@ import { isPushInput } from './medialive/builders';
 import { remainingResources } from './notify';
 import { channelGroupNameFor } from './packager/v2';
 import { stageChannelGroupName } from './delivery';
-import { ACCOUNT_QUOTAS, type AccountQuota, type QuotaId, type QuotaValues } from './quotas';
+import { ACCOUNT_QUOTAS, type AccountQuota, type QuotaId, type QuotaValues } from '../../lib/aws-quotas';
 import { everyChannel, type ChannelRecord, type ChannelRegistry } from './channel/registry';
 
 /** A channel that would exceed an account quota: refused before anything is created. */

@@ -2,7 +2,7 @@
  * Configuration is read once, from the environment serverless.yml (or the local cloud) sets.
  * Domain code receives a Config object; nothing deeper reads process.env.
  */
-import { parseQuotaOverrides, type QuotaValues } from './quotas';
+import { parseQuotaOverrides, type QuotaValues } from '../../lib/aws-quotas';
 
 export class MissingConfigError extends Error {
   constructor(name: string) {

@@ -1,13 +1,13 @@
 /**
  * The twin enforces AWS's default account quotas, from OnAir's one quota table
- * (functions/lib/quotas.ts: values, AWS pages, and the error each service answers).
+ * (lib/aws-quotas.ts: values, AWS pages, and the error each service answers).
  *
  * The switch for scale runs, read here only: the twin option `quotas` (a multiplier of every
  * default, or 'raised' = ×RAISED_MULTIPLIER), else the environment variable ONAIR_TWIN_QUOTAS
  * (`raised`, `x<N>`, `default`). bench/scale.ts and the suites that run more channels than a
  * fresh account allows set it; everything else runs on AWS's defaults, as a new account would.
  */
-import { ACCOUNT_QUOTAS, parseQuotaOverrides, type QuotaId, type QuotaValues } from '../../functions/lib/quotas';
+import { ACCOUNT_QUOTAS, parseQuotaOverrides, type QuotaId, type QuotaValues } from '../../lib/aws-quotas';
 import { AwsError } from './types';
 
 /** 'raised': every default ×100 (500 MediaLive channels, 300 MediaPackage v2 groups …). */

@@ -1,4 +1,4 @@
-import type { QuotaValues } from '../../functions/lib/quotas';
+import type { QuotaValues } from '../../lib/aws-quotas';
 
 /**
  * The contract between the twin's layers:

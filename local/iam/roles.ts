@@ -5,16 +5,13 @@
  *   2. its trust policy admits the service principal with the condition keys the service sends;
  *   3. its identity policies allow every action the service needs on the resource.
  *
- * The roles come from the one place they are defined: serverless.yml's AWS::IAM::Role resources,
- * read through local/workflows.ts and resolved with its intrinsics resolver (`rolesFromWorkflows`).
- * local/app.ts registers them once per twin (`registerStackRoles`); tests register their own
- * (`registerRoles`), which replaces a role of the same ARN.
+ * The twin knows no role until one is registered (`registerRoles`, which replaces a role of the
+ * same ARN). OnAir's local stack registers the roles of serverless.yml (local/onair/roles.ts).
  *
  * One registry per twin (keyed like local/services/media-registry.ts), so two twins in one process
  * never see each other's roles.
  */
 import type { TwinEnv } from '../core/types';
-import type { Workflows } from '../workflows';
 import { identityAllows, trustAllows, type PolicyDocument, type RequestContext } from './policy';
 
 export interface RoleSpec {
@@ -57,30 +54,6 @@ export function registerRoles(env: Pick<TwinEnv, 'clock'>, roles: RoleSpec[]): v
 
 export function roleByArn(env: Pick<TwinEnv, 'clock'>, arn: string): RoleSpec | undefined {
   return registry(env).get(arn);
-}
-
-/** serverless.yml's AWS::IAM::Role resources, intrinsics resolved as CloudFormation would. */
-export function rolesFromWorkflows(workflows: Pick<Workflows, 'resources' | 'resolveIntrinsics'>): RoleSpec[] {
-  return Object.entries(workflows.resources)
-    .filter(([, r]) => r.Type === 'AWS::IAM::Role')
-    .map(([logicalId, r]) => {
-      const props = workflows.resolveIntrinsics(r.Properties) as Record<string, unknown>;
-      const inline = Array.isArray(props.Policies) ? props.Policies as { PolicyDocument?: PolicyDocument }[] : [];
-      return {
-        arn: String(workflows.resolveIntrinsics({ 'Fn::GetAtt': [logicalId, 'Arn'] })),
-        logicalId,
-        trust: props.AssumeRolePolicyDocument as PolicyDocument,
-        // ManagedPolicyArns are not read: the twin knows no managed policy, so they grant nothing here.
-        policies: inline.map((p) => p.PolicyDocument),
-      };
-    });
-}
-
-/** The one call local/app.ts makes: the stack's roles, registered with this twin. */
-export function registerStackRoles(env: Pick<TwinEnv, 'clock'>, workflows: Pick<Workflows, 'resources' | 'resolveIntrinsics'>): RoleSpec[] {
-  const roles = rolesFromWorkflows(workflows);
-  registerRoles(env, roles);
-  return roles;
 }
 
 export interface ServiceAction { action: string; resource: string }

@@ -2,7 +2,7 @@
  * CloudFormation, as far as OnAir's tools read it: DescribeStacks on the local stack, so that
  * `onair --stage <name>` finds the API's URL in the stack's outputs as it does on AWS.
  *
- * The local cloud (local/app.ts) registers its stack (`<service>-<stage>`, the name the Serverless
+ * The local cloud (local/onair/app.ts) registers its stack (`<service>-<stage>`, the name the Serverless
  * Framework gives it) in the region it runs in; the local API adds its URL as the `HttpApiUrl`
  * output when it starts (the output key the Serverless Framework gives a stage's HTTP API).
  * A stack is found only in its own region, as on AWS.

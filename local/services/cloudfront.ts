@@ -326,7 +326,7 @@ export class CloudFrontService implements ServiceBehaviour {
   }
 
   /**
-   * Account quotas a distribution config can exceed (functions/lib/quotas.ts): cache behaviours per
+   * Account quotas a distribution config can exceed (lib/aws-quotas.ts): cache behaviours per
    * distribution, distributions per cache policy (counting the others using it, not `selfId`).
    */
   private enforceConfigQuotas(config: ModelValue, selfId?: string): void {

@@ -1,7 +1,7 @@
 /**
  * EventBridge twin (default event bus only).
  *
- * Rules come from serverless.yml (through local/workflows.ts, registered by app.ts), never
+ * Rules come from serverless.yml (through local/onair/workflows.ts, registered by app.ts), never
  * repeated here. Every event — emitted by a twin service on the core EventBus, or sent with
  * PutEvents — is matched against every enabled rule (events-pattern.ts) and delivered to each
  * target asynchronously and at least once, as EventBridge does: with `duplicateProbability` > 0

@@ -81,7 +81,7 @@ export class MediaPackageV2Service implements ServiceBehaviour {
   private createChannelGroup(input: ModelValue, ctx: OpContext): ModelValue {
     const name = String(input.ChannelGroupName);
     if (this.groups.has(name)) throw conflict(`Channel group ${name} already exists`, 'RESOURCE_ALREADY_EXISTS');
-    // Account quota (functions/lib/quotas.ts mediapackagev2.channelGroups); deleted groups are gone from the map.
+    // Account quota (lib/aws-quotas.ts mediapackagev2.channelGroups); deleted groups are gone from the map.
     enforceQuota(this.env.quotas, 'mediapackagev2.channelGroups', [...this.groups.values()].filter((g) => g.region === ctx.region).length + 1);
     const prefix = randomAlnum(6);
     const suffix = randomAlnum(6);

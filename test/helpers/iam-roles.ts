@@ -1,14 +1,15 @@
 /**
  * Roles for twin tests that create MediaLive channels or MediaPackage v1 endpoints with a role ARN of
- * their own (not the stack's roles, which local/app.ts registers from serverless.yml). The twin
+ * their own (not the stack's roles, which local/onair/app.ts registers from serverless.yml). The twin
  * refuses a role it does not know, as AWS refuses a role that does not exist (local/iam/roles.ts):
  * tests that are not about permissions register theirs as a role that trusts the service and allows
  * everything. Tests about permissions register the real documents instead.
  */
 import { join } from 'node:path';
 import type { TwinEnv } from '../../local/core/types';
-import { registerRoles, rolesFromWorkflows } from '../../local/iam/roles';
-import { loadWorkflows } from '../../local/workflows';
+import { registerRoles } from '../../local/iam/roles';
+import { rolesFromWorkflows } from '../../local/onair/roles';
+import { loadWorkflows } from '../../local/onair/workflows';
 
 const ROOT = join(__dirname, '..', '..');
 

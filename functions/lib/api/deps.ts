@@ -1,6 +1,6 @@
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { ChannelDeps } from '../channel/deps';
-import type { QuotaValues } from '../quotas';
+import type { QuotaValues } from '../../../lib/aws-quotas';
 import type { LifecycleSettings } from './settings';
 import type { IdempotencyStore } from './idempotency';
 

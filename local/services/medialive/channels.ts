@@ -32,7 +32,7 @@ function createChannel(s: MediaLiveStore, input: ModelValue, ctx: OpContext): Mo
 
   const issues = channelIssues(input, { input: (id) => inputFacts(s, id) });
   if (issues.length) throw unprocessable(issues, 'Invalid channel');
-  // Account quota, per Region (functions/lib/quotas.ts medialive.channels).
+  // Account quota, per Region (lib/aws-quotas.ts medialive.channels).
   enforceQuota(s.env.quotas, 'medialive.channels', [...s.channels.values()].filter((c) => c.State !== 'DELETED' && c.region === ctx.region).length + 1);
 
   const id = s.newId(s.channels, 7);

@@ -21,7 +21,7 @@ export function securityGroupOperations(s: MediaLiveStore): Record<string, Opera
 
 function createInputSecurityGroup(s: MediaLiveStore, input: ModelValue, ctx: OpContext): ModelValue {
   const rules = whitelistRules(input.WhitelistRules);
-  // Account quota, per Region (functions/lib/quotas.ts medialive.inputSecurityGroups).
+  // Account quota, per Region (lib/aws-quotas.ts medialive.inputSecurityGroups).
   enforceQuota(s.env.quotas, 'medialive.inputSecurityGroups', [...s.groups.values()].filter((g) => !g.deleted && g.region === ctx.region).length + 1);
   const id = s.newId(s.groups, 6);
   const rec: SecurityGroupRec = {

@@ -108,7 +108,7 @@ function createInput(s: MediaLiveStore, input: ModelValue, ctx: OpContext): Mode
   }
   issues.push(...roleArnIssues(input.RoleArn, 'roleArn'));
   if (issues.length) throw unprocessable(issues, 'Invalid input');
-  // Account quota on push inputs, per Region (functions/lib/quotas.ts medialive.pushInputs).
+  // Account quota on push inputs, per Region (lib/aws-quotas.ts medialive.pushInputs).
   if (push) enforceQuota(s.env.quotas, 'medialive.pushInputs', [...s.inputs.values()].filter((i) => i.State !== 'DELETED' && i.region === ctx.region && isPushType(i.Type)).length + 1);
 
   const id = s.newId(s.inputs, 7);

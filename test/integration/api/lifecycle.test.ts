@@ -4,8 +4,8 @@
  * the workflows run in the twin with the real handlers, schedules fire on the twin's clock.
  */
 import { useLocalCloud } from '../helpers/local-cloud';
-import { startLocalApi, type LocalApi } from '../../../local/api';
-import { localCredentials } from '../../../local/api/credentials';
+import { startLocalApi, type LocalApi } from '../../../local/onair/api';
+import { localCredentials } from '../../../local/onair/api/credentials';
 import { main } from '../../../cli/main';
 import type { SnsService } from '../../../local/services/sns';
 

@@ -1,5 +1,5 @@
 /**
- * Account quotas on a fresh account (the local cloud on AWS's defaults, functions/lib/quotas.ts):
+ * Account quotas on a fresh account (the local cloud on AWS's defaults, lib/aws-quotas.ts):
  *  - the SDK creating one input security group (or MediaPackage v2 channel group) more than the
  *    account allows gets the service's quota error;
  *  - channels with the same CIDRs share one input security group; deleting one leaves the group to
@@ -12,8 +12,8 @@ import { CreateChannelGroupCommand, DeleteChannelGroupCommand, ListChannelGroups
 import { ApiClient } from '../../../cli/client';
 import { apiSigner } from '../../../lib/sigv4';
 import { sweep } from '../../../functions/lib/sweeper';
-import { startLocalApi, type LocalApi } from '../../../local/api';
-import { localCredentials } from '../../../local/api/credentials';
+import { startLocalApi, type LocalApi } from '../../../local/onair/api';
+import { localCredentials } from '../../../local/onair/api/credentials';
 import { clientsFor } from '../../reliability/lib/cloud';
 import { useLocalCloud } from '../helpers/local-cloud';
 

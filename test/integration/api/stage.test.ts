@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { useLocalCloud } from '../helpers/local-cloud';
-import { startLocalApi, type LocalApi } from '../../../local/api';
-import { localCredentials } from '../../../local/api/credentials';
+import { startLocalApi, type LocalApi } from '../../../local/onair/api';
+import { localCredentials } from '../../../local/onair/api/credentials';
 import { main } from '../../../cli/main';
 
 jest.setTimeout(120_000);

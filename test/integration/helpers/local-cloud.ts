@@ -9,8 +9,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../../local/app';
-import { localCredentials } from '../../../local/api/credentials';
+import { startLocalCloud, type LocalCloud, type LocalCloudOptions } from '../../../local/onair/app';
+import { localCredentials } from '../../../local/onair/api/credentials';
 
 /** Twin ms per real ms in tests: AWS's minutes in a fraction of a second, proportions kept. */
 export const TEST_SCALE = 400;

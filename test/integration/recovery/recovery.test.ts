@@ -13,8 +13,8 @@ import type { AuditEntry } from '../../../functions/lib/recovery/types';
 import type { SnsService } from '../../../local/services/sns';
 import { deps } from '../../../functions/recovery/deps';
 import { main } from '../../../cli/main';
-import { startLocalApi, type LocalApi } from '../../../local/api';
-import { localCredentials } from '../../../local/api/credentials';
+import { startLocalApi, type LocalApi } from '../../../local/onair/api';
+import { localCredentials } from '../../../local/onair/api/credentials';
 import { useLocalCloud } from '../helpers/local-cloud';
 import { harness, run } from '../workflows/lifecycle';
 

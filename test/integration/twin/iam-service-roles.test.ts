@@ -1,12 +1,13 @@
 /**
  * Issue 11's headline: the local cloud evaluates the stack's service roles when MediaLive acts.
  * The provision workflow runs in the local cloud with serverless.yml's own MediaLive role (as
- * local/app.ts registers it): the channel plays. With mediapackagev2:GetChannel removed from that
+ * local/onair/app.ts registers it): the channel plays. With mediapackagev2:GetChannel removed from that
  * role, MediaLive's push is refused as AWS refuses it, the playback check never passes, the
  * workflow rolls back, and MediaLive's output alert is listed (ListAlerts) and sent to EventBridge.
  */
 import { ListAlertsCommand, MediaLiveClient } from '@aws-sdk/client-medialive';
-import { registerRoles, rolesFromWorkflows, type RoleSpec } from '../../../local/iam/roles';
+import { registerRoles, type RoleSpec } from '../../../local/iam/roles';
+import { rolesFromWorkflows } from '../../../local/onair/roles';
 import { OUTPUT_ALERT } from '../../../local/playback';
 import { harness, run } from '../workflows/lifecycle';
 import { useLocalCloud } from '../helpers/local-cloud';

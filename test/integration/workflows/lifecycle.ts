@@ -49,7 +49,7 @@ export async function run(h: Harness, machine: string, input: Record<string, unk
   }
 }
 
-/** Every channel-owned resource (local/app.ts: the stack's own resources are not a channel's). */
+/** Every channel-owned resource (local/onair/app.ts: the stack's own resources are not a channel's). */
 export function channelInventory(cloud: TestCloud): InventoryItem[] {
   return cloud.channelInventory();
 }

@@ -21,7 +21,7 @@ import { mockClient, type AwsStub } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadWorkflows } from '../../../local/workflows';
+import { loadWorkflows } from '../../../local/onair/workflows';
 import { logger } from '../../../functions/lib/logger';
 import { recordFigures, ROOT } from '../lib/figures';
 import { captureLogs, hostileString, hostileValue, leaks } from './hostile';

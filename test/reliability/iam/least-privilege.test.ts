@@ -8,7 +8,7 @@
 import { ActionDeriver, actionsFor } from '../lib/derive-actions';
 import { recordFigures, ROOT } from '../lib/figures';
 import { actionsOf, packagedTemplate, resourcesOf, statementsOf, type CfnResource, type Template } from '../lib/template';
-import { loadWorkflows } from '../../../local/workflows';
+import { loadWorkflows } from '../../../local/onair/workflows';
 
 /**
  * Actions AWS offers no resource-level permission for (Service Authorization Reference: their

@@ -83,7 +83,7 @@ export async function killAt(c: Clients, executionArn: string, state: string, ti
   }
 }
 
-/** Every channel-owned resource (local/app.ts: the stack's own resources are not a channel's). */
+/** Every channel-owned resource (local/onair/app.ts: the stack's own resources are not a channel's). */
 export function channelInventory(cloud: TestCloud): InventoryItem[] {
   return cloud.channelInventory();
 }

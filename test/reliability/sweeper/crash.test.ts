@@ -8,8 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startLocalCloud } from '../../../local/app';
-import { localCredentials } from '../../../local/api/credentials';
+import { startLocalCloud } from '../../../local/onair/app';
+import { localCredentials } from '../../../local/onair/api/credentials';
 import type { TestCloud } from '../../integration/helpers/local-cloud';
 import { channelInventory, clientsFor, sleep, start, sweepUntilClean, SweepTally, waitDone } from '../lib/cloud';
 import { recordFigures } from '../lib/figures';

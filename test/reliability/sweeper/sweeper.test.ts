@@ -69,7 +69,7 @@ async function expectOwnedThenTearDown(c: Clients, cloud: TestCloud): Promise<vo
 describe('workflows killed mid-flight, then swept', () => {
   // The scheduled sweeper (rate(15 minutes): seconds here) stays off: it would clean the killed
   // channels before the dry run this suite checks. The suite runs the sweeper itself.
-  // 16 channels ON_AIR at once: more than a fresh account's 5 MediaLive channels (functions/lib/quotas.ts).
+  // 16 channels ON_AIR at once: more than a fresh account's 5 MediaLive channels (lib/aws-quotas.ts).
   const cloud = useLocalCloud({ scale: SCALE, scheduledRules: false, quotas: 'raised' });
   let c: Clients;
   beforeAll(() => { c = clientsFor(cloud()); });

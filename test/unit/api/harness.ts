@@ -14,7 +14,7 @@ import { bindRoutes } from '../../../functions/lib/api/routes';
 import { createDispatcher, type ApiRequest } from '../../../functions/lib/api/http';
 import type { ApiDeps } from '../../../functions/lib/api/deps';
 import { resolveProfile } from '../../../functions/lib/profile';
-import { defaultQuotaValues } from '../../../functions/lib/quotas';
+import { defaultQuotaValues } from '../../../lib/aws-quotas';
 
 export const NOW = new Date('2026-11-24T12:00:00.000Z');
 export const SM = (name: string) => `arn:aws:states:us-east-1:111122223333:stateMachine:onair-dev-${name}`;

@@ -4,9 +4,9 @@
  * error shape — on every route, before any route logic runs.
  */
 import { request } from 'node:http';
-import { verifySignature } from '../../../local/api/auth';
+import { verifySignature } from '../../../local/onair/api/auth';
 import { apiSigner, signRequest } from '../../../lib/sigv4';
-import { startLocalApi, type LocalApi } from '../../../local/api';
+import { startLocalApi, type LocalApi } from '../../../local/onair/api';
 import { routes } from '../../../functions/lib/api/schemas';
 import { ForbiddenError } from '../../../functions/lib/api/errors';
 

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { main } from '../../../cli/main';
 import { parseArgs, UsageError, EXIT } from '../../../cli/args';
-import { verifySignature } from '../../../local/api/auth';
+import { verifySignature } from '../../../local/onair/api/auth';
 
 const credentials = { accessKeyId: 'AKIDCLITEST', secretAccessKey: 'cli-secret' };
 

@@ -11,7 +11,7 @@ import { pipelineCount } from '../../../functions/lib/medialive/builders';
 import { buildV1ChannelRequest } from '../../../functions/lib/packager/v1';
 import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { join } from 'node:path';
-import { loadWorkflows } from '../../../local/workflows';
+import { loadWorkflows } from '../../../local/onair/workflows';
 import { STAGE } from '../resources/helpers/fixtures';
 import { channelRequest, inputCases, profileCases } from './profiles';
 import { intrinsic, resolved } from './stack';

@@ -1,11 +1,12 @@
 /**
- * serverless.yml as CloudFormation would resolve it for the fixtures' stage (local/workflows.ts reads it
+ * serverless.yml as CloudFormation would resolve it for the fixtures' stage (local/onair/workflows.ts reads it
  * offline in well under a second; no `osls package`): the stage's shared-delivery resources, the
  * service roles, and the environment the functions receive.
  */
 import { join } from 'node:path';
-import { rolesFromWorkflows, type RoleSpec } from '../../../local/iam/roles';
-import { loadWorkflows, type Workflows } from '../../../local/workflows';
+import type { RoleSpec } from '../../../local/iam/roles';
+import { rolesFromWorkflows } from '../../../local/onair/roles';
+import { loadWorkflows, type Workflows } from '../../../local/onair/workflows';
 import { ACCOUNT, REGION, STAGE } from '../resources/helpers/fixtures';
 
 const ROOT = join(__dirname, '..', '..', '..');

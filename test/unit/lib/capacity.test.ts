@@ -3,7 +3,7 @@
  * how to raise it, when the stage's live channels already fill an account quota (lib/quotas.ts).
  */
 import { CapacityExceededError, checkCapacity, quotaExceeded } from '../../../functions/lib/capacity';
-import { defaultQuotaValues, parseQuotaOverrides, QuotaConfigError, formatQuotaValues } from '../../../functions/lib/quotas';
+import { defaultQuotaValues, parseQuotaOverrides, QuotaConfigError, formatQuotaValues } from '../../../lib/aws-quotas';
 import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { inputFor, makeRecord, STAGE } from '../resources/helpers/fixtures';
 

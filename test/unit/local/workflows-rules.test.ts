@@ -1,8 +1,8 @@
-/** The local cloud's extension of local/workflows.ts: EventBridge rules and stack resources. */
+/** The local cloud's extension of local/onair/workflows.ts: EventBridge rules and stack resources. */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadWorkflows, WorkflowConfigError } from '../../../local/workflows';
+import { loadWorkflows, WorkflowConfigError } from '../../../local/onair/workflows';
 import { EventBridgeService } from '../../../local/services/events';
 import { testEnv } from './twin-env';
 
@@ -58,7 +58,7 @@ function root(yml: string): string {
   return dir;
 }
 
-describe('local/workflows.ts rules and resources', () => {
+describe('local/onair/workflows.ts rules and resources', () => {
   it('reads eventBridge events of functions (pattern) and state machines (event), with their input transforms', () => {
     const dir = root(YML);
     try {

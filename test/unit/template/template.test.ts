@@ -9,7 +9,7 @@ import { buildAlarmRequests } from '../../../functions/lib/alarms/builders';
 import { resolveProfile } from '../../../functions/lib/profile';
 import { makeRecord } from '../resources/helpers/fixtures';
 import { stageChannelGroupName } from '../../../functions/lib/delivery';
-import { loadWorkflows } from '../../../local/workflows';
+import { loadWorkflows } from '../../../local/onair/workflows';
 import { packagedTemplate, type CfnResource as Resource, type Obj, type Statement } from '../../helpers/packaged-template';
 
 const ROOT = join(__dirname, '..', '..', '..');

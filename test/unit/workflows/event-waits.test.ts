@@ -14,7 +14,7 @@ import { resolveProfile } from '../../../functions/lib/profile';
 import { verdict, WAKING_STATES, wakeIfDue, WOKEN_TO_CHECK } from '../../../functions/lib/waits';
 import { EVENT_WAITS, POLLS } from '../../../functions/lib/workflow';
 import { onStateChange } from '../../../functions/medialive/onStateChange';
-import { loadWorkflows } from '../../../local/workflows';
+import { loadWorkflows } from '../../../local/onair/workflows';
 import type { AslState } from '../../../local/services/stepfunctions/definition';
 import { fixture } from '../recovery/fixtures';
 

@@ -1,5 +1,5 @@
 /**
- * Runs the checked-in state machines (as local/workflows.ts resolves them) with
+ * Runs the checked-in state machines (as local/onair/workflows.ts resolves them) with
  * aws-local-stepfunctions, every Task calling the REAL handler in-process:
  *  - the registry is a real DynamoDB implementation (dynalite, in memory, on a loopback port of
  *    this process) so conditional writes and update expressions behave as on AWS;
@@ -13,7 +13,7 @@ import type { Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { StateMachine } from 'aws-local-stepfunctions';
-import { loadWorkflows, type StateMachineSpec, type Workflows } from '../../../local/workflows';
+import { loadWorkflows, type StateMachineSpec, type Workflows } from '../../../local/onair/workflows';
 import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { currentFunction, FakeAws } from './fake-aws';
 

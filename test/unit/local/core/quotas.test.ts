@@ -1,9 +1,9 @@
 /**
- * The twin enforces AWS's default account quotas from OnAir's one table (functions/lib/quotas.ts),
+ * The twin enforces AWS's default account quotas from OnAir's one table (lib/aws-quotas.ts),
  * answering each service's own error; live resources count, deleted ones free their place; the
  * scale-run switch (option or ONAIR_TWIN_QUOTAS) raises them.
  */
-import { ACCOUNT_QUOTAS, QUOTA_IDS } from '../../../../functions/lib/quotas';
+import { ACCOUNT_QUOTAS, QUOTA_IDS } from '../../../../lib/aws-quotas';
 import { RAISED_MULTIPLIER, resolveTwinQuotas } from '../../../../local/core/quotas';
 import type { ModelValue } from '../../../../local/core/types';
 import { createCloudFront } from '../../../../local/services/cloudfront';

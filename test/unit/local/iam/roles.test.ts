@@ -4,8 +4,9 @@
  */
 import { join } from 'node:path';
 import { testEnv } from '../services/twin-test-env';
-import { registerRoles, registerStackRoles, rolesFromWorkflows, serviceMayAct, type RoleSpec } from '../../../../local/iam/roles';
-import { loadWorkflows } from '../../../../local/workflows';
+import { registerRoles, serviceMayAct, type RoleSpec } from '../../../../local/iam/roles';
+import { registerStackRoles, rolesFromWorkflows } from '../../../../local/onair/roles';
+import { loadWorkflows } from '../../../../local/onair/workflows';
 
 const workflows = loadWorkflows({ root: join(__dirname, '..', '..', '..', '..') });
 const roles = rolesFromWorkflows(workflows);

@@ -9,7 +9,7 @@
  *   await api.stop();
  *
  * Its SDK clients reach the twin through `endpoint`; state machine ARNs, tables and the schedule
- * group come from serverless.yml (local/workflows.ts), the one source. `now` is the twin's clock,
+ * group come from serverless.yml (local/onair/workflows.ts), the one source. `now` is the twin's clock,
  * so planned broadcasts are checked and scheduled on twin time.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -19,13 +19,13 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
 import { ConflictException, CreateScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { ChannelRegistry } from '../../functions/lib/channel/registry';
-import type { ApiDeps } from '../../functions/lib/api/deps';
-import { createDispatcher, errorResponse, MAX_BODY_BYTES, type ApiResponse } from '../../functions/lib/api/http';
-import { IdempotencyStore } from '../../functions/lib/api/idempotency';
-import { bindRoutes } from '../../functions/lib/api/routes';
-import { loadLifecycleSettings } from '../../functions/lib/api/settings';
-import { ValidationError } from '../../functions/lib/errors';
+import { ChannelRegistry } from '../../../functions/lib/channel/registry';
+import type { ApiDeps } from '../../../functions/lib/api/deps';
+import { createDispatcher, errorResponse, MAX_BODY_BYTES, type ApiResponse } from '../../../functions/lib/api/http';
+import { IdempotencyStore } from '../../../functions/lib/api/idempotency';
+import { bindRoutes } from '../../../functions/lib/api/routes';
+import { loadLifecycleSettings } from '../../../functions/lib/api/settings';
+import { ValidationError } from '../../../functions/lib/errors';
 import { loadWorkflows } from '../workflows';
 import { verifySignature } from './auth';
 import { localCredentials } from './credentials';

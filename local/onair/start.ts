@@ -3,7 +3,7 @@
  *
  *   1. starts the local cloud (twin + OnAir from serverless.yml) on 127.0.0.1:4580, state kept in
  *      .onair-local/ between runs (`--fresh` wipes it);
- *   2. starts the local HTTP API on 4581 when local/api is built;
+ *   2. starts the local HTTP API on 4581 when local/onair/api is built;
  *   3. provisions the demo channel `demo` through the real provision state machine, printing each
  *      step as it finishes (read from the execution history), then the ingest and playback URLs,
  *      and fetches the HLS playlist once to show it is served; a demo channel already ON_AIR from
@@ -14,18 +14,18 @@
  * Time: AWS's durations run `scale` times faster (core/latency.ts DEFAULT_SCALE); `--real-pace`
  * runs them as AWS does.
  */
-import './polyfills';
+import '../polyfills';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
 import { resolve } from 'node:path';
-import { isInProgress } from '../functions/lib/channel/lock';
-import { ChannelRegistry, type ChannelRecord } from '../functions/lib/channel/registry';
+import { isInProgress } from '../../functions/lib/channel/lock';
+import { ChannelRegistry, type ChannelRecord } from '../../functions/lib/channel/registry';
 import { localCredentials } from './api/credentials';
 import { startLocalCloud, type LocalCloud } from './app';
-import { DEFAULT_SCALE } from './core/latency';
-import type { InventoryItem } from './core/types';
-import { DEFAULT_PORT, DEFAULT_REGION } from './server';
+import { DEFAULT_SCALE } from '../core/latency';
+import type { InventoryItem } from '../core/types';
+import { DEFAULT_PORT, DEFAULT_REGION } from '../server';
 
 interface Args {
   port: number;
@@ -49,12 +49,12 @@ const USAGE = `Usage: npm start -- [options]
   --no-demo          do not provision the demo channel
   --verbose          show the handlers' logs and every request
 Environment: ONAIR_TWIN_QUOTAS=raised (or x<N>, or <quota>=<value>,…) raises the account quotas the
-local cloud enforces (default: a fresh account's, functions/lib/quotas.ts) for scale runs.`;
+local cloud enforces (default: a fresh account's, lib/aws-quotas.ts) for scale runs.`;
 
 class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): Args {
-  const args: Args = { port: DEFAULT_PORT, apiPort: -1, fresh: false, scale: DEFAULT_SCALE, dataDir: resolve(__dirname, '..', '.onair-local'), verbose: false, demo: true, region: DEFAULT_REGION };
+  const args: Args = { port: DEFAULT_PORT, apiPort: -1, fresh: false, scale: DEFAULT_SCALE, dataDir: resolve(__dirname, '..', '..', '.onair-local'), verbose: false, demo: true, region: DEFAULT_REGION };
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || n < 0) throw new UsageError(`${flag} needs a number, got ${v ?? 'nothing'}`);
@@ -301,7 +301,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND') {
-      console.log('Local API: not built yet (local/api is missing); continuing with the workflows only.');
+      console.log('Local API: not built yet (local/onair/api is missing); continuing with the workflows only.');
     } else {
       console.error(`npm start: cannot start the local API: ${e.message}`);
       await cloud.stop();

@@ -34,7 +34,7 @@ export interface LoadOptions {
   region?: string;
   accountId?: string;
   /**
-   * Physical ids and attributes of stack resources the local cloud created (local/app.ts), by
+   * Physical ids and attributes of stack resources the local cloud created (local/onair/app.ts), by
    * logical id: `Ref` and `Fn::GetAtt` on them resolve to these, as CloudFormation's do after a
    * deploy. Resources not listed get deterministic placeholders (tests that run no twin).
    */
@@ -211,7 +211,7 @@ function resolveVariable(expr: string, ctx: Context): Json {
     default:
       break;
   }
-  throw new WorkflowConfigError(`serverless.yml: unsupported variable \${${expr}} (local/workflows.ts resolves sls:stage, opt:, self:, file(), aws:region/accountId, env:)`);
+  throw new WorkflowConfigError(`serverless.yml: unsupported variable \${${expr}} (local/onair/workflows.ts resolves sls:stage, opt:, self:, file(), aws:region/accountId, env:)`);
 }
 
 function resolveString(s: string, ctx: Context): Json {
@@ -313,7 +313,7 @@ class Intrinsics {
       case 'AWS::CloudFront::CachePolicy': return this.placeholder(logicalId, 14).toLowerCase();
       case 'AWS::MediaPackageV2::ChannelGroup': return `arn:aws:mediapackagev2:${region}:${accountId}:channelGroup/${String(props.ChannelGroupName ?? logicalId)}`;
       case 'AWS::CloudWatch::Alarm': return String(props.AlarmName ?? this.generatedName(logicalId));
-      default: throw new WorkflowConfigError(`Ref to ${logicalId} (${String(res.Type)}): local/workflows.ts does not name this resource type yet`);
+      default: throw new WorkflowConfigError(`Ref to ${logicalId} (${String(res.Type)}): local/onair/workflows.ts does not name this resource type yet`);
     }
   }
 
@@ -348,7 +348,7 @@ class Intrinsics {
       case 'AWS::CloudFront::Distribution.DomainName': return `${this.ref(logicalId).toLowerCase()}.cloudfront.net`;
       case 'AWS::MediaPackageV2::ChannelGroup.Arn': return this.ref(logicalId);
       case 'AWS::MediaPackageV2::ChannelGroup.EgressDomain': return `${this.placeholder(logicalId, 6).toLowerCase()}.egress.${this.placeholder(`${logicalId}.egress`, 6).toLowerCase()}.mediapackagev2.${region}.amazonaws.com`;
-      default: throw new WorkflowConfigError(`Fn::GetAtt ${logicalId}.${attribute} (${String(res.Type)}): not named by local/workflows.ts yet`);
+      default: throw new WorkflowConfigError(`Fn::GetAtt ${logicalId}.${attribute} (${String(res.Type)}): not named by local/onair/workflows.ts yet`);
     }
   }
 
@@ -411,7 +411,7 @@ function walkTasks(states: Record<string, AslState>, visit: (name: string, state
 }
 
 export function loadWorkflows(options: LoadOptions = {}): Workflows {
-  const root = options.root ?? resolve(__dirname, '..');
+  const root = options.root ?? resolve(__dirname, '..', '..');
   const raw = readYaml(join(root, 'serverless.yml'));
   if (!isObj(raw)) throw new WorkflowConfigError('serverless.yml is not a mapping');
   const provider0 = isObj(raw.provider) ? raw.provider : {};
@@ -546,7 +546,7 @@ function readRules(rawFunctions: Obj, machines: Obj, functions: Record<string, F
       const e = ev.eventBridge;
       const where = `${owner} eventBridge[${i}]`;
       if (e.eventBus !== undefined && e.eventBus !== 'default') throw new WorkflowConfigError(`${where}: only the default event bus is served locally`);
-      if (e.schedule !== undefined) throw new WorkflowConfigError(`${where}: scheduled rules are not read by local/workflows.ts (use EventBridge Scheduler)`);
+      if (e.schedule !== undefined) throw new WorkflowConfigError(`${where}: scheduled rules are not read by local/onair/workflows.ts (use EventBridge Scheduler)`);
       const pattern = e[patternKey];
       if (!isObj(pattern)) throw new WorkflowConfigError(`${where}: ${patternKey} is required`);
       rules.push({

@@ -9,7 +9,7 @@
  * Idempotent: a resource that exists (a persisted twin, a second start) is found by the name or
  * comment serverless.yml gives it and reused, never created twice. Like CloudFormation, the deploy
  * waits for a distribution to be Deployed before it completes. Types the twin does not serve
- * (IAM roles, KMS keys, log groups, SQS) are skipped here; local/app.ts reads the roles for IAM.
+ * (IAM roles, KMS keys, log groups, SQS) are skipped here; local/onair/app.ts reads the roles for IAM.
  *
  * CloudFormation's property shapes (CloudFormation User Guide, AWS::CloudFront::Distribution
  * DistributionConfig / Origin / CustomOriginConfig) differ from the API's (plain lists where the API has
@@ -18,11 +18,11 @@
  * refuses any other, so a template change cannot be silently dropped locally.
  */
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException, type CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { allPages } from '../functions/lib/paging';
+import { allPages } from '../../functions/lib/paging';
 import { localCredentials } from './api/credentials';
-import { recordToTags, tagsToRecord } from './core/paging';
-import { AwsError, type ModelValue } from './core/types';
-import type { Twin } from './server';
+import { recordToTags, tagsToRecord } from '../core/paging';
+import { AwsError, type ModelValue } from '../core/types';
+import type { Twin } from '../server';
 import type { PhysicalResource, ResourceSpec, Workflows } from './workflows';
 
 type Obj = Record<string, unknown>;
@@ -88,7 +88,7 @@ const KNOWN_DISTRIBUTION_FIELDS = new Set([
 /** AWS::CloudFront::Distribution DistributionConfig (CloudFormation shape) → the API's DistributionConfig. */
 export function cloudFrontDistributionConfig(cfn: Obj, callerReference: string): ModelValue {
   const unknown = Object.keys(cfn).filter((k) => !KNOWN_DISTRIBUTION_FIELDS.has(k));
-  if (unknown.length) throw new Error(`local/stack.ts does not convert DistributionConfig.${unknown.join(', ')} yet`);
+  if (unknown.length) throw new Error(`local/onair/stack.ts does not convert DistributionConfig.${unknown.join(', ')} yet`);
   const origins = (Array.isArray(cfn.Origins) ? cfn.Origins : []).filter(isObj).map((o) => {
     const c = isObj(o.CustomOriginConfig) ? o.CustomOriginConfig : {};
     return {

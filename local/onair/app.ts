@@ -1,10 +1,10 @@
 /**
  * The local cloud with OnAir deployed on it: the twin (local/server.ts) plus what `osls deploy`
- * would create from serverless.yml — read once through local/workflows.ts:
+ * would create from serverless.yml — read once through local/onair/workflows.ts:
  *   - every function registered with the Lambda twin (the real handler modules, run in-process);
  *   - every state machine registered with the Step Functions twin (the checked-in ASL);
  *   - every EventBridge rule with its target;
- *   - the stack resources the twin serves (local/stack.ts): DynamoDB tables, the SNS topic, the
+ *   - the stack resources the twin serves (local/onair/stack.ts): DynamoDB tables, the SNS topic, the
  *     Scheduler group, the stage's shared delivery (MediaPackage v2 channel group, OAC, cache
  *     policy, CloudFront distribution, its alarm). KMS keys, log groups and the SQS dead-letter
  *     queue are not served (Scheduler keeps dead letters itself).
@@ -15,20 +15,20 @@
  * ARNs …) plus the endpoint override, local credentials and ONAIR_CDN_URL_TEMPLATE. All functions
  * share this one process, so two functions declaring different values for one variable is refused.
  */
-import './polyfills';
+import '../polyfills';
 import { resolve } from 'node:path';
 import { localCredentials } from './api/credentials';
-import { startTwin, type Twin, type TwinOptions } from './server';
+import { startTwin, type Twin, type TwinOptions } from '../server';
 import { deployStack } from './stack';
-import { formatQuotaValues } from '../functions/lib/quotas';
-import { SERVICES } from './services';
-import { registerStackRoles } from './iam/roles';
-import type { CloudFormationService } from './services/cloudformation';
-import type { EventBridgeService } from './services/events';
-import type { LambdaService } from './services/lambda';
-import type { SchedulerService } from './services/scheduler';
-import type { StepFunctionsService } from './services/stepfunctions';
-import type { InventoryItem } from './core/types';
+import { formatQuotaValues } from '../../lib/aws-quotas';
+import { SERVICES } from '../services';
+import { registerStackRoles } from './roles';
+import type { CloudFormationService } from '../services/cloudformation';
+import type { EventBridgeService } from '../services/events';
+import type { LambdaService } from '../services/lambda';
+import type { SchedulerService } from '../services/scheduler';
+import type { StepFunctionsService } from '../services/stepfunctions';
+import type { InventoryItem } from '../core/types';
 import { loadWorkflows, WorkflowConfigError, type PhysicalResource, type Workflows } from './workflows';
 
 export interface LocalCloudOptions extends Omit<TwinOptions, 'services'> {
@@ -60,7 +60,7 @@ export interface LocalCloud {
   /** The environment the handlers run with (also set on process.env). */
   environment: Record<string, string>;
   stateMachineArn(key: string): string;
-  /** What the stack created (local/stack.ts), by logical id. */
+  /** What the stack created (local/onair/stack.ts), by logical id. */
   stack: Record<string, PhysicalResource>;
   /** The stack's name (`<service>-<stage>`, the Serverless Framework's), served by DescribeStacks in workflows.region. */
   stackName: string;
@@ -115,11 +115,11 @@ function service<T>(twin: Twin, name: string): T {
 
 export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<LocalCloud> {
   const { root, stage, logLevel, duplicateProbability, eventLossProbability, scheduledRules = true, ...twinOptions } = options;
-  // Services passed explicitly: server.ts's default `import('./services')` is a directory import,
+  // Services passed explicitly: server.ts's default `import('../services')` is a directory import,
   // which Node's ESM loader refuses when the twin runs under tsx (npm start).
   const twin = await startTwin({ ...twinOptions, services: SERVICES });
   try {
-    const load = { root: root ?? resolve(__dirname, '..'), ...(stage ? { stage } : {}), region: twin.env.region, accountId: twin.env.accountId };
+    const load = { root: root ?? resolve(__dirname, '..', '..'), ...(stage ? { stage } : {}), region: twin.env.region, accountId: twin.env.accountId };
     // The stack first (tables, topic, the stage's shared delivery …), as `osls deploy` does: the
     // functions' environment names what it created (the distribution's domain, for one).
     const physical = await deployStack(twin, loadWorkflows(load));
