@@ -9,7 +9,9 @@
  * Idempotent: a resource that exists (a persisted twin, a second start) is found by the name or
  * comment serverless.yml gives it and reused, never created twice. Like CloudFormation, the deploy
  * waits for a distribution to be Deployed before it completes. Types the twin does not serve
- * (IAM roles, KMS keys, log groups, SQS) are skipped here; local/onair/app.ts reads the roles for IAM.
+ * (IAM roles, KMS keys, log groups, SQS, SNS subscriptions, the CloudWatch dashboard, which only the
+ * console shows) are skipped here; local/onair/app.ts reads the roles for IAM. The stack's alarms (the
+ * shared CDN alarm, the control-plane alarms) are created with PutMetricAlarm.
  *
  * CloudFormation's property shapes (CloudFormation User Guide, AWS::CloudFront::Distribution
  * DistributionConfig / Origin / CustomOriginConfig) differ from the API's (plain lists where the API has
@@ -261,7 +263,7 @@ export async function deployStack(twin: Twin, workflows: Workflows): Promise<Rec
   for (const id of dependencyOrder(workflows.resources)) {
     const spec = workflows.resources[id]!;
     const create = CREATORS[spec.Type];
-    if (!create) continue; // IAM, KMS, logs, SQS: not served by the twin (see the header)
+    if (!create) continue; // IAM, KMS, logs, SQS, subscriptions, dashboard: not served by the twin (see the header)
     if (spec.Condition !== undefined && !workflows.condition(spec.Condition)) continue;
     const props = workflows.resolveIntrinsics(spec.Properties, physical) as Obj;
     const made = await create(twin, workflows, id, props);

@@ -293,6 +293,11 @@ class Intrinsics {
     // A stack parameter: its Default (the local cloud passes no parameter values).
     const param = this.parameters[logicalId];
     if (isObj(param) && param.Default !== undefined) return this.scalar(param.Default as Json);
+    // The HTTP API osls generates from the functions' httpApi events (logical id HttpApi, osls
+    // lib/plugins/aws/lib/naming.js getHttpApiLogicalId), not declared in resources.Resources; its Ref
+    // is the API id (AWS::ApiGatewayV2::Api "Return values"), 10 lowercase alphanumerics. The control-
+    // plane API 5xx alarm names it.
+    if (logicalId === 'HttpApi' && !(logicalId in this.resources)) return this.placeholder(logicalId, 10).toLowerCase();
     const res = this.resources[logicalId];
     if (!isObj(res)) throw new WorkflowConfigError(`Ref to unknown resource ${logicalId}`);
     const props = isObj(res.Properties) ? res.Properties : {};

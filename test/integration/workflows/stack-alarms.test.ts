@@ -1,0 +1,58 @@
+/**
+ * The stack's control-plane alarms on the local cloud (serverless.yml "watching OnAir itself",
+ * created by local/onair/stack.ts with PutMetricAlarm as CloudFormation would): every one exists with
+ * the metric and dimensions of the template, resolved to the twin's names, and notifies the stage's
+ * topic, and SetAlarmState moves it to ALARM (the twin does not evaluate metrics against alarms).
+ * (The dashboard is console-only: local/onair/stack.ts skips it, as it skips log groups.)
+ */
+import { CloudWatchClient, DescribeAlarmsCommand, SetAlarmStateCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
+import { useLocalCloud } from '../helpers/local-cloud';
+
+describe("the stack's control-plane alarms on the local cloud", () => {
+  const cloud = useLocalCloud({ scheduledRules: false });
+  let cw: CloudWatchClient;
+  let alarms: Map<string, MetricAlarm>;
+  beforeAll(async () => {
+    cw = new CloudWatchClient(cloud().clientConfig);
+    const out = await cw.send(new DescribeAlarmsCommand({ AlarmNamePrefix: `onair-${cloud().workflows.stage}-` }));
+    alarms = new Map((out.MetricAlarms ?? []).map((a) => [a.AlarmName!, a]));
+  });
+  afterAll(() => cw.destroy());
+
+  const stage = () => cloud().workflows.stage;
+  const topic = () => String(process.env.NOTIFICATIONS_TOPIC_ARN);
+  const get = (suffix: string): MetricAlarm => {
+    const a = alarms.get(`onair-${stage()}-${suffix}`);
+    expect({ suffix, found: a !== undefined }).toEqual({ suffix, found: true });
+    return a!;
+  };
+
+  it('are created, each notifying the stage topic on ALARM and OK', () => {
+    const names = ['provision', 'teardown', 'start', 'stop', 'recover'].map((m) => `${m}-executions-failed`)
+      .concat(['schedules-dlq-not-empty', 'lambda-errors', 'lambda-throttles', 'sweeper-findings', 'api-5xx']);
+    for (const n of names) {
+      const a = get(n);
+      expect(a.AlarmActions).toEqual([topic()]);
+      expect(a.OKActions).toEqual([topic()]);
+    }
+  });
+
+  it("name the twin's state machines, queue, functions and API", () => {
+    const machine = cloud().workflows.stateMachines.teardown!;
+    expect(get('teardown-executions-failed').Dimensions).toEqual([{ Name: 'StateMachineArn', Value: machine.arn }]);
+    expect(get('schedules-dlq-not-empty').Dimensions).toEqual([{ Name: 'QueueName', Value: `onair-${stage()}-schedules-dlq` }]);
+    const functionNames = (get('lambda-errors').Metrics ?? []).flatMap((m) => m.MetricStat?.Metric?.Dimensions ?? []).map((d) => d.Value);
+    expect(functionNames).toContain(cloud().workflows.functions.sweeper!.name);
+    expect(functionNames).toHaveLength(8);
+    const api = get('api-5xx').Dimensions ?? [];
+    expect(api.find((d) => d.Name === 'Stage')?.Value).toBe('$default');
+    expect(api.find((d) => d.Name === 'ApiId')?.Value).toMatch(/^[a-z0-9]{10}$/);
+  });
+
+  it('go to ALARM when driven there (the twin does not evaluate metrics)', async () => {
+    const name = `onair-${stage()}-schedules-dlq-not-empty`;
+    await cw.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'ALARM', StateReason: 'a schedule landed in the DLQ (test)' }));
+    const out = await cw.send(new DescribeAlarmsCommand({ AlarmNames: [name] }));
+    expect(out.MetricAlarms?.[0]?.StateValue).toBe('ALARM');
+  });
+});
