@@ -8,7 +8,7 @@
  */
 import * as z from 'zod';
 import { parseOrThrow } from './validation';
-import { recoveryPolicySchema } from './recovery/policy';
+import { defaultRecoveryRules, recoveryPolicySchema } from './recovery/policy';
 import { DELIVERY_KINDS, INPUT_TYPES, LOW_LATENCY_INGEST_SEGMENT_SECONDS, PUSH_INPUT_TYPES, UnknownProfileError } from './profile-data';
 
 export { INPUT_TYPES, PUSH_INPUT_TYPES, UnknownProfileError, type InputType } from './profile-data';
@@ -148,6 +148,12 @@ export const profileSchema = z
     if (input.type === 'MEDIACONNECT' && input.mediaConnectFlowArns.length !== pipelines) {
       ctx.addIssue({ code: 'custom', path: ['input', 'mediaConnectFlowArns'], message: `${p.channelClass} needs ${pipelines} flow ARN(s)` });
     }
+    // A rule that switches to the slate needs one: provisioning attaches a slate only from recovery.slate.
+    p.recovery.rules.forEach((r, i) => {
+      if (r.action === 'SWITCH_INPUT' && r.target === 'slate' && !p.recovery.slate) {
+        ctx.addIssue({ code: 'custom', path: ['recovery', 'rules', i, 'target'], message: 'switches to a slate this channel will not have: set recovery.slate (an MP4 or HLS URL), or use NOTIFY' });
+      }
+    });
     if (p.packager.kind === 'mediapackage-v1' && p.packager.lowLatencyHls) {
       ctx.addIssue({ code: 'custom', path: ['packager', 'lowLatencyHls'], message: 'low-latency HLS needs MediaPackage v2' });
     }
@@ -247,6 +253,11 @@ export function resolveProfile(profileName = 'default', overrides: unknown = {})
   if (overrides !== undefined && !isPlainObject(overrides)) {
     return parseOrThrow(profileSchema, overrides, 'profile overrides');
   }
-  const merged = mergeOverrides(structuredClone(base), overrides ?? {});
+  // Copies of both: the defaults filled in below must never reach the caller's objects.
+  const merged = mergeOverrides(structuredClone(base), structuredClone(overrides ?? {}));
+  // Rules nobody named are the defaults for the inputs this channel will have: with a slate, input
+  // loss switches to it (functions/lib/recovery/policy.ts defaultRecoveryRules).
+  const recovery = isPlainObject(merged) && isPlainObject(merged.recovery) ? merged.recovery : undefined;
+  if (recovery?.slate !== undefined && recovery.rules === undefined) recovery.rules = defaultRecoveryRules(true);
   return parseOrThrow(profileSchema, merged, 'profile');
 }

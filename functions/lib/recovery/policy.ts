@@ -53,9 +53,11 @@ export const recoveryRuleSchema = z.object({
   })),
   action: z.enum(RECOVERY_ACTIONS),
   /**
-   * SWITCH_INPUT: `backup` = the channel's second input attachment; `slate` = an attachment whose
-   * name ends in `-slate`. OnAir's provisioning does not create slate inputs yet: a channel
-   * without one gets a failed attempt with that reason (and, after `attempts.max`, a page).
+   * SWITCH_INPUT: `slate` = the attachment provisioning creates from `recovery.slate` (named
+   * `…-slate`; a profile that switches to a slate must configure one, the profile check says so);
+   * `backup` = a second input attachment that is not the slate. OnAir's provisioning never
+   * attaches a backup input: it is for channels whose operators attach their own, and a channel
+   * without one gets a failed attempt saying so (and, after `attempts.max`, a page).
    */
   target: z._default(z.enum(['backup', 'slate']), 'backup'),
   debounceSeconds: z._default(int(0, 86_400), 10),
@@ -64,9 +66,28 @@ export const recoveryRuleSchema = z.object({
 });
 export type RecoveryRule = z.output<typeof recoveryRuleSchema>;
 
+/**
+ * Input loss on a channel with no other input to switch to (every built-in profile: provisioning
+ * creates one input): MediaLive's own input-loss behaviour already covers the picture (the channel's
+ * InputLossBehavior, functions/lib/medialive/builders.ts), so OnAir tells a human. 30 s: an encoder
+ * reconnect is not worth a notice.
+ */
+const INPUT_LOSS_NOTIFY: z.input<typeof recoveryRuleSchema> = { name: 'input-loss', on: { alertTypes: [...INPUT_LOSS_ALERT_TYPES] }, action: 'NOTIFY', debounceSeconds: 30 };
+
+/**
+ * Input loss on a channel with a slate (`recovery.slate`): switch to it, and back once the feed has
+ * stayed for 30 s. 10 s: long enough to ride out an encoder reconnect, short enough that viewers see
+ * the slate, not black.
+ */
+const INPUT_LOSS_TO_SLATE: z.input<typeof recoveryRuleSchema> = { name: 'input-loss', on: { alertTypes: [...INPUT_LOSS_ALERT_TYPES] }, action: 'SWITCH_INPUT', target: 'slate', debounceSeconds: 10, holdSeconds: 30 };
+
+/** The rules a profile gets when it names none: they act only with inputs the channel has. */
+export function defaultRecoveryRules(hasSlate: boolean): z.input<typeof recoveryRuleSchema>[] {
+  return [hasSlate ? INPUT_LOSS_TO_SLATE : INPUT_LOSS_NOTIFY, ...DEFAULT_RECOVERY_RULES.slice(1)];
+}
+
 export const DEFAULT_RECOVERY_RULES: z.input<typeof recoveryRuleSchema>[] = [
-  // 10 s: long enough to ride out an encoder reconnect, short enough that viewers see a slate, not black.
-  { name: 'input-loss', on: { alertTypes: [...INPUT_LOSS_ALERT_TYPES] }, action: 'SWITCH_INPUT', target: 'backup', debounceSeconds: 10, holdSeconds: 30 },
+  INPUT_LOSS_NOTIFY,
   // 15 s: MediaLive restarts a failed pipeline itself (RECOVERING); only a STOPPED one needs OnAir.
   // 180 s verify: a StartChannel takes ~1–2 min to RUNNING (the waiter allows 10).
   { name: 'pipeline-down', on: { pipelineDown: true }, action: 'RESTART', debounceSeconds: 15, verifySeconds: 180 },

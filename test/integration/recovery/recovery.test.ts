@@ -4,6 +4,7 @@
  * → recoveryTimer → MediaLive/SNS/Step Functions, over real HTTP with the SDK clients.
  * One ON_AIR STANDARD channel with a backup input attached (provisioning does not attach one).
  */
+import { DEFAULT_RECOVERY_RULES, INPUT_LOSS_ALERT_TYPES } from '../../../functions/lib/recovery/policy';
 import {
   CreateInputCommand, DescribeChannelCommand, DescribeInputCommand, DescribeScheduleCommand, MediaLiveClient, UpdateChannelCommand,
 } from '@aws-sdk/client-medialive';
@@ -64,7 +65,9 @@ describe('automatic recovery in the local cloud', () => {
     // so the policy's windows and the timers' waits are measured on one clock.
     deps.now = () => new Date(cloud().twin.clock.now());
     medialive = new MediaLiveClient(cloud().clientConfig);
-    const provision = await run(h(), 'provision', { channelId: CHANNEL, profileName: 'default', overrides: { input: { allowedCidrs: ['127.0.0.1/32'] } }, startAfterCreate: false });
+    // Its policy switches to that backup on input loss (the built-in profiles notify instead: they provision no second input).
+    const recovery = { rules: [{ name: 'input-loss', on: { alertTypes: [...INPUT_LOSS_ALERT_TYPES] }, action: 'SWITCH_INPUT', target: 'backup', debounceSeconds: 10, holdSeconds: 30 }, ...DEFAULT_RECOVERY_RULES.slice(1)] };
+    const provision = await run(h(), 'provision', { channelId: CHANNEL, profileName: 'default', overrides: { input: { allowedCidrs: ['127.0.0.1/32'] }, recovery }, startAfterCreate: false });
     expect(provision.status).toBe('SUCCEEDED');
     mlId = (await record()).resources.medialiveChannelId as string;
     // The operator's backup source: a pull input attached as the channel's second input.

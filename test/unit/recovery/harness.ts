@@ -1,7 +1,7 @@
 /** Folds events through the pure decision, the way the service does, recording every action. */
 import { decide } from '../../../functions/lib/recovery/decide';
 import { parseEventBridgeEvent } from '../../../functions/lib/recovery/events';
-import { recoveryPolicySchema, type RecoveryPolicy } from '../../../functions/lib/recovery/policy';
+import { DEFAULT_RECOVERY_RULES, INPUT_LOSS_ALERT_TYPES, recoveryPolicySchema, type RecoveryPolicy } from '../../../functions/lib/recovery/policy';
 import type { ChannelFacts, Decision, PlannedAction, RecoveryEvent, RecoveryState } from '../../../functions/lib/recovery/types';
 
 export const T0 = Date.parse('2026-11-24T20:00:00Z');
@@ -17,11 +17,23 @@ export interface Sim {
   decisions: Decision[];
 }
 
+/**
+ * The policy these decision tests assume unless they give their own: a channel whose operator
+ * attached a backup input (OnAir provisions none; the built-in profiles notify on input loss, or
+ * switch to their slate), so input loss switches to it and back: the richest path decide() has.
+ */
+export const BACKUP_POLICY = {
+  rules: [
+    { name: 'input-loss', on: { alertTypes: [...INPUT_LOSS_ALERT_TYPES] }, action: 'SWITCH_INPUT', target: 'backup', debounceSeconds: 10, holdSeconds: 30 },
+    ...DEFAULT_RECOVERY_RULES.slice(1),
+  ],
+};
+
 export function sim(overrides: { policy?: unknown; facts?: Partial<ChannelFacts>; inputLossAutoStopMinutes?: number } = {}): Sim {
   return {
     state: undefined,
     facts: { channelId: 'show-1', status: 'ON_AIR', desiredState: 'ON_AIR', pipelinesTotal: 2, ...overrides.facts },
-    policy: recoveryPolicySchema.parse(overrides.policy ?? {}),
+    policy: recoveryPolicySchema.parse(overrides.policy ?? BACKUP_POLICY),
     ...(overrides.inputLossAutoStopMinutes !== undefined ? { inputLossAutoStopMinutes: overrides.inputLossAutoStopMinutes } : {}),
     log: [],
     decisions: [],

@@ -2,6 +2,7 @@
  * The service around the decision, with the registry on dynalite (real conditional writes) and
  * MediaLive/SNS/Step Functions mocked: concurrent and redelivered events act once.
  */
+import { BACKUP_POLICY } from './harness';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -46,7 +47,8 @@ beforeEach(async () => {
   ml.on(BatchUpdateScheduleCommand).resolves({});
   sns.on(PublishCommand).resolves({ MessageId: 'm' });
   sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:e' });
-  const profile = resolveProfile('default', { input: { allowedCidrs: ['127.0.0.1/32'] } });
+  // A channel whose operator attached a backup input (DescribeChannel below lists it): its policy switches to it.
+  const profile = resolveProfile('default', { input: { allowedCidrs: ['127.0.0.1/32'] }, recovery: BACKUP_POLICY });
   const id = `show-1`;
   // A fresh record per test: a DELETED channel id may be created again (the item is replaced).
   if (await deps.registry.find(id)) await deps.registry.update(id, { status: 'DELETED' });
