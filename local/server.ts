@@ -24,6 +24,7 @@ import { AwsError, type InventoryItem, type ModelValue, type OpContext, type Raw
 import { SERVICES } from './services';
 import { CloudWatchService } from './services/cloudwatch';
 import { LambdaService } from './services/lambda';
+import { MediaPlane, type MediaOptions } from './media';
 import { addressService, decodeRequest, encodeError, encodeResponse, loadModel, selectProtocol, validateInput, wireRequest, type ProtocolName, type WireResponse } from './protocols';
 
 export const ACCOUNT_ID = '111122223333';
@@ -51,6 +52,11 @@ export interface TwinOptions {
    * where the local stack is deployed. Signed requests still name their own region.
    */
   region?: string;
+  /**
+   * Real media (local/media): RTMP ingest, the channels' own ladders encoded with ffmpeg, real
+   * segments through the CDN path. Omitted = off (placeholder segments, no ffmpeg).
+   */
+  media?: MediaOptions;
 }
 
 export interface Twin {
@@ -62,6 +68,8 @@ export interface Twin {
   services: Map<string, ServiceBehaviour>;
   requests: RequestLog;
   env: TwinEnv;
+  /** The media plane, when `media` was given. */
+  media?: MediaPlane;
   inventory(): InventoryItem[];
   /** Calls an operation in-process (same path as HTTP, without the wire). */
   invoke(service: string, operation: string, input: ModelValue, opts?: { region?: string }): Promise<ModelValue>;
@@ -176,6 +184,9 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
       try { svc.restore(JSON.parse(readFileSync(file, 'utf8')) as unknown); } catch (e) { throw new Error(`cannot restore ${svc.signingName} from ${file} (start with --fresh to discard it): ${(e as Error).message}`); }
     }
   }
+
+  // The media plane registers before the first request: RTMP_PUSH inputs take its listener's URL.
+  const media = options.media ? await MediaPlane.create(env, options.media) : undefined;
 
   // A function's EMF log lines become CloudWatch metrics in the function's region (the twin's home
   // region), as CloudWatch Logs extracts them from its log group.
@@ -343,11 +354,12 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     try { save(); } catch (e) { console.error('[twin] saving state failed:', e); }
     clock.dispose();
     await new Promise<void>((ok) => { server.close(() => ok()); server.closeAllConnections(); });
+    await media?.stop();
     for (const svc of services.values()) await svc.stop?.();
     if (!persistent) rmSync(dataDir, { recursive: true, force: true });
   };
 
-  return { url, port: actualPort, clock, faults, events, services, requests, env, inventory, invoke, save, stop };
+  return { url, port: actualPort, clock, faults, events, services, requests, env, media, inventory, invoke, save, stop };
 }
 
 class TwinControlError extends Error {}

@@ -241,6 +241,13 @@ function serve(env: PlaybackEnv, feed: Feed, spec: ServeSpec): RawResponse {
   const manifestAge = spec.lowLatency ? 1 : Math.max(1, Math.floor(spec.segSeconds / 2));
   const naming = { child: spec.childName, segment: spec.segmentPrefix, cmaf: spec.cmaf };
   if (feed.renditions.length === 0) return originError(404, 'The channel has no video output feeding this endpoint');
+  // With the media plane on (local/media), the content is real: the channel's own ladder, encoded on
+  // the wall clock; the twin clock above only decided that the channel runs and feeds this origin.
+  const plane = mediaRegistry(env).media;
+  if (plane) {
+    return plane.serve(feed.channel.Id, { rest: spec.rest, manifestName: spec.manifestName, childName: spec.childName, kind: spec.kind, cmaf: spec.cmaf, segmentPrefix: spec.segmentPrefix, windowSeconds: spec.windowSeconds })
+      ?? originError(404, 'No segments received yet');
+  }
   // MediaPackage has nothing to serve until the first segment has arrived: manifests are 404 until then.
   if (spec.kind !== undefined && liveWindow(timing).last < 1) return originError(404, 'No segments received yet');
   if (spec.kind === 'HLS' && spec.rest.endsWith(`${spec.manifestName}.m3u8`) && spec.rest === `${spec.manifestName}.m3u8`) {

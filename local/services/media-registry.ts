@@ -3,7 +3,7 @@
  * packager endpoint and the encoder feeding it). Each service registers itself against the TwinEnv it
  * was built with, so two twins in one process (tests) never see each other's resources.
  */
-import type { ModelValue, TwinEnv } from '../core/types';
+import type { ModelValue, RawResponse, TwinEnv } from '../core/types';
 
 // The registry owns the contract between the media services and playback (local/playback): each
 // service implements its part below and registers itself; playback reads only these views. Neither
@@ -33,6 +33,46 @@ export interface MediaLiveChannelView {
   RunningPipelines: string[];
   /** Source URLs of the input the channel is reading now (its active attachment). */
   ActiveInputUrls: string[];
+  /** The attachment the channel reads now. */
+  ActiveAttachmentName?: string;
+  /** Every attached input, with what ingest needs (push destinations, the security group's CIDRs). */
+  Inputs: AttachedInputView[];
+}
+
+export interface AttachedInputView {
+  Id: string;
+  Type: string;
+  AttachmentName?: string;
+  /** Push inputs: one URL per pipeline (RTMP: rtmp://host:port/app/stream). */
+  DestinationUrls: string[];
+  /** Pull and file inputs: one URL per pipeline. */
+  SourceUrls: string[];
+  /** The input security group's allowed CIDRs (push inputs). */
+  Cidrs: string[];
+}
+
+/**
+ * The twin's media plane (local/media), when it runs: where push inputs are reached and the real
+ * content it has produced for a channel. Absent (media off): playback generates placeholder content.
+ */
+export interface MediaPlaneView {
+  /** The RTMP URL a push input's destination gets (`app/instance` stream name). */
+  rtmpUrl(streamName: string): { url: string; ip: string; port: string };
+  /** Real content for a channel's endpoint request, or undefined when the plane has none for it. */
+  serve(channelId: string, request: MediaRequest): RawResponse | undefined;
+}
+
+export interface MediaRequest {
+  /** Path below the endpoint. */
+  rest: string;
+  /** HLS or DASH manifest name of the endpoint (undefined for a segment request). */
+  manifestName?: string;
+  childName: string;
+  kind?: 'HLS' | 'DASH';
+  /** fMP4 (CMAF endpoint) or MPEG-TS. */
+  cmaf: boolean;
+  segmentPrefix: string;
+  windowSeconds: number;
 }
 
 /** What playback learns about a v2 origin endpoint addressed by egress domain and path. */
@@ -91,6 +131,7 @@ export interface MediaRegistry {
   mediapackagev2?: MediaPackageV2Media;
   mediapackage?: MediaPackageMedia;
   cloudfront?: CloudFrontMedia;
+  media?: MediaPlaneView;
 }
 
 const registries = new WeakMap<object, MediaRegistry>();

@@ -222,6 +222,19 @@ export function channelViews(s: MediaLiveStore): MediaLiveChannelView[] {
     startedAt: s.startedAt.get(c.Id),
     RunningPipelines: c.pipelines.filter((p) => p.running).map((p) => p.PipelineId),
     ActiveInputUrls: activeInputUrls(s, c),
+    ActiveAttachmentName: c.activeAttachment,
+    Inputs: arr(c.spec.InputAttachments).flatMap((a) => {
+      const input = s.inputs.get(String(a.InputId));
+      if (!input) return [];
+      return [{
+        Id: input.Id,
+        Type: input.Type,
+        AttachmentName: str(a.InputAttachmentName),
+        DestinationUrls: input.Destinations.map((d) => str(d.Url)).filter((u): u is string => u !== undefined),
+        SourceUrls: input.Sources.map((src) => str(src.Url)).filter((u): u is string => u !== undefined),
+        Cidrs: input.SecurityGroups.flatMap((gid) => (s.groups.get(gid)?.WhitelistRules ?? []).map((r) => r.Cidr)),
+      }];
+    }),
   }));
 }
 

@@ -8,6 +8,7 @@ import { enforceQuota } from '../../core/quotas';
 import { arr, clone, duration, obj, paginate, str, tagsOf } from '../media-util';
 import { MEDIALIVE_DURATIONS, badRequest, conflict, notFound, type ChannelRec, type InputRec } from './model';
 import type { MediaLiveStore } from './store';
+import { mediaRegistry } from '../media-registry';
 import { roleArnIssues, unprocessable, type InputFacts, type ValidationIssue } from './validation';
 
 export function inputOperations(s: MediaLiveStore): Record<string, OperationHandler> {
@@ -53,7 +54,14 @@ function createInput(s: MediaLiveStore, input: ModelValue, ctx: OpContext): Mode
           issues.push({ ElementPath: `destinations[${i}].streamName`, ErrorMessage: `Stream name must have the form 'appName/instanceName'; got '${stream ?? ''}'` });
         }
       });
+      // With the twin's media plane on (local/media), the destinations are its RTMP listener on the
+      // loopback address, so a real encoder can push to the URL DescribeInput returns.
+      const plane = mediaRegistry(s.env).media;
       destinations = reqDest.map((d, i) => {
+        if (plane) {
+          const { url, ip, port } = plane.rtmpUrl(String(d.StreamName));
+          return { Ip: ip, Port: port, Url: url };
+        }
         const ip = ingestIp(i);
         return { Ip: ip, Port: '1935', Url: `rtmp://${ip}:1935/${String(d.StreamName)}` };
       });

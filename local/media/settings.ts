@@ -1,0 +1,286 @@
+/**
+ * Pure: a MediaLive channel's EncoderSettings → what ffmpeg must do to produce exactly that ladder,
+ * and the ffmpeg command lines of the media plane (source, encoder, packagers, demo publisher).
+ * Nothing here spawns a process or touches the disk, so unit tests cover every argument.
+ *
+ * Field meanings are the MediaLive API's (API Reference, "Channels" → EncoderSettings:
+ * VideoDescription Width/Height, H264Settings Bitrate/MaxBitrate/BufSize/RateControlMode/GopSize/
+ * GopSizeUnits/GopClosedCadence/GopNumBFrames/FramerateNumerator/FramerateDenominator/Profile/Level;
+ * AudioDescription AacSettings Bitrate/SampleRate/CodingMode; MediaPackageGroupSettings
+ * MediapackageV2GroupSettings.SegmentLength, HlsGroupSettings.SegmentLength).
+ */
+import type { ModelValue } from '../core/types';
+import { arr, obj, str } from '../services/media-util';
+import { renditionsOf } from '../playback/manifests';
+
+export interface VideoRung {
+  /** 1-based, in the order playback lists the renditions (highest bitrate first). */
+  index: number;
+  name: string;
+  width: number;
+  height: number;
+  /** Target bitrate (CBR/VBR Bitrate, QVBR MaxBitrate), bits/s. */
+  bitrate: number;
+  maxBitrate: number;
+  bufSize: number;
+  fpsNum: number;
+  fpsDen: number;
+  /** Key frame interval in frames (GopSize in SECONDS × frame rate, or FRAMES). */
+  gopFrames: number;
+  closedGop: boolean;
+  bFrames: number;
+  /** x264 profile: baseline, main, high. */
+  profile: string;
+  /** x264 level ("4.0"), or undefined to let x264 choose. */
+  level?: string;
+  /** RFC 6381 codec string playback advertises for it. */
+  codec: string;
+}
+
+export interface AudioTrack {
+  bitrate: number;
+  sampleRate: number;
+  channels: number;
+}
+
+export interface Ladder {
+  video: VideoRung[];
+  audio: AudioTrack;
+  /** Segment length the output group asks for, seconds. */
+  segmentSeconds: number;
+  /** Colour of the input-loss image (InputLossBehavior.InputLossImageColor), `0xRRGGBB`. */
+  lossColor: string;
+}
+
+const DEFAULT_SEGMENT_SECONDS = 6;
+
+/** The ladder the channel was created with: only output groups that send somewhere, highest bitrate first. */
+export function ladderOf(encoder: ModelValue): Ladder {
+  const groups = arr(encoder.OutputGroups);
+  const videos = new Map(arr(encoder.VideoDescriptions).map((v) => [String(v.Name), v]));
+  const video = renditionsOf(encoder, groups).map((r): VideoRung => {
+    const vd = videos.get(r.name) ?? {};
+    const s = obj(obj(vd.CodecSettings)?.H264Settings) ?? obj(obj(vd.CodecSettings)?.H265Settings) ?? {};
+    const fpsNum = num(s.FramerateNumerator) ?? 30;
+    const fpsDen = num(s.FramerateDenominator) ?? 1;
+    const fps = fpsNum / fpsDen;
+    const gop = num(s.GopSize) ?? 2;
+    const gopFrames = Math.max(1, Math.round(str(s.GopSizeUnits) === 'FRAMES' ? gop : gop * fps));
+    const rc = str(s.RateControlMode) ?? 'CBR';
+    const bitrate = (rc === 'QVBR' ? num(s.MaxBitrate) : num(s.Bitrate)) ?? num(s.MaxBitrate) ?? r.videoBitrate;
+    const maxBitrate = rc === 'CBR' ? bitrate : num(s.MaxBitrate) ?? bitrate;
+    const level = /^H264_LEVEL_(\d)(?:_(\d))?$/.exec(str(s.Level) ?? '');
+    return {
+      index: r.index,
+      name: r.name,
+      width: even(num(vd.Width) ?? r.width ?? 1280),
+      height: even(num(vd.Height) ?? r.height ?? 720),
+      bitrate,
+      maxBitrate,
+      bufSize: num(s.BufSize) ?? maxBitrate * 2,
+      fpsNum,
+      fpsDen,
+      gopFrames,
+      closedGop: (num(s.GopClosedCadence) ?? 1) > 0,
+      bFrames: num(s.GopNumBFrames) ?? 0,
+      profile: ({ BASELINE: 'baseline', MAIN: 'main', HIGH: 'high' } as Record<string, string>)[str(s.Profile) ?? 'MAIN'] ?? 'main',
+      level: level ? `${level[1]}.${level[2] ?? '0'}` : undefined,
+      codec: r.videoCodec,
+    };
+  });
+  const ad = arr(encoder.AudioDescriptions)[0];
+  const aac = obj(obj(ad?.CodecSettings)?.AacSettings) ?? {};
+  const mode = str(aac.CodingMode) ?? 'CODING_MODE_2_0';
+  const audio: AudioTrack = {
+    bitrate: num(aac.Bitrate) ?? 192_000,
+    sampleRate: num(aac.SampleRate) ?? 48_000,
+    channels: mode === 'CODING_MODE_1_0' ? 1 : mode === 'CODING_MODE_1_1' || mode === 'CODING_MODE_2_0' ? 2 : 2,
+  };
+  const loss = obj(obj(encoder.GlobalConfiguration)?.InputLossBehavior);
+  const color = str(loss?.InputLossImageColor);
+  return { video, audio, segmentSeconds: segmentSecondsOf(groups), lossColor: `0x${color && /^[0-9a-fA-F]{6}$/.test(color) ? color : '000000'}` };
+}
+
+function segmentSecondsOf(groups: ModelValue[]): number {
+  for (const g of groups) {
+    const settings = obj(g.OutputGroupSettings) ?? {};
+    const mp2 = obj(obj(settings.MediaPackageGroupSettings)?.MediapackageV2GroupSettings);
+    const hls = obj(settings.HlsGroupSettings);
+    const cmaf = obj(settings.CmafIngestGroupSettings);
+    const len = num(mp2?.SegmentLength) ?? num(hls?.SegmentLength) ?? num(cmaf?.SegmentLength);
+    if (len !== undefined) {
+      const units = str(mp2?.SegmentLengthUnits ?? cmaf?.SegmentLengthUnits);
+      // MILLISECONDS exists for CMAF-style ingest; everything else is seconds.
+      return units === 'MILLISECONDS' ? len / 1000 : len;
+    }
+  }
+  return DEFAULT_SEGMENT_SECONDS;
+}
+
+/** What the encoder reads. */
+export type Source =
+  | { kind: 'rtmp'; url: string }
+  | { kind: 'file'; path: string }
+  /** The input-loss image (no input: InputLossBehavior's colour, silence). */
+  | { kind: 'loss' }
+  /** A slate URL the twin cannot fetch (s3://, https://): a generated slate card. */
+  | { kind: 'slate-card'; label: string }
+  /** The demo's synthetic programme, for the pre-encoded loop. */
+  | { kind: 'synthetic'; seconds: number };
+
+export interface EncodeOptions {
+  /** x264 preset (superfast by default: measured ~0.56 CPU-s per second for the 3-rung ladder). */
+  preset?: string;
+  /** Burn the rendition name and the wall clock into each rung (drawtext). */
+  burnIn?: { font?: string };
+  /** Limit the output duration (loop pre-encoding), seconds. */
+  seconds?: number;
+}
+
+/** ffmpeg input arguments for a source; `-re` paces file and generated sources at real time. */
+export function sourceArgs(source: Source, ladder: Ladder, realtime: boolean): string[] {
+  const re = realtime ? ['-re'] : [];
+  const top = ladder.video[0];
+  const size = `${top?.width ?? 1280}x${top?.height ?? 720}`;
+  const rate = top ? `${top.fpsNum}/${top.fpsDen}` : '30';
+  const silence = ['-f', 'lavfi', '-i', `anullsrc=channel_layout=stereo:sample_rate=${ladder.audio.sampleRate}`];
+  switch (source.kind) {
+    case 'rtmp':
+      // Wait at most 5 s for the stream; a publisher that vanishes ends the process (input loss).
+      return ['-rw_timeout', '5000000', '-i', source.url];
+    case 'file':
+      return [...re, '-stream_loop', '-1', '-i', source.path];
+    case 'loss':
+      return [...re, '-f', 'lavfi', '-i', `color=c=${ladder.lossColor}:size=${size}:rate=${rate}`, ...silence];
+    case 'slate-card':
+      return [...re, '-f', 'lavfi', '-i', `smptehdbars=size=${size}:rate=${rate}`, ...silence];
+    case 'synthetic':
+      return [...re, '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=${rate}`, '-f', 'lavfi', '-i', `sine=frequency=440:beep_factor=4:sample_rate=${ladder.audio.sampleRate}`];
+  }
+}
+
+/**
+ * The encoder: one input → every video rung of the ladder + one AAC track, into one MPEG-TS on
+ * stdout that the packagers copy from (so the ladder is encoded once whatever the endpoints).
+ * Output streams: 0..n-1 video in ladder order, n audio.
+ */
+export function encoderArgs(ladder: Ladder, source: Source, opts: EncodeOptions = {}): string[] {
+  const n = ladder.video.length;
+  const input = sourceArgs(source, ladder, source.kind !== 'rtmp' && opts.seconds === undefined);
+  const audioInput = source.kind === 'rtmp' || source.kind === 'file' ? '0:a:0?' : '1:a:0';
+  const split = n > 1 ? `split=${n}${ladder.video.map((_, i) => `[s${i}]`).join('')}` : 'null[s0]';
+  const chains = ladder.video.map((r, i) => {
+    const text = opts.burnIn ? `,${drawtext(`${r.name} ${r.width}x${r.height}`, opts.burnIn.font, r.height)}` : '';
+    return `[s${i}]scale=${r.width}:${r.height},setsar=1${text}[v${i}]`;
+  });
+  const fps = ladder.video[0] ? `fps=${ladder.video[0].fpsNum}/${ladder.video[0].fpsDen},` : '';
+  const graph = [`[0:v]${fps}format=yuv420p,${split}`, ...chains].join(';');
+  const video = ladder.video.flatMap((r, i) => [
+    '-map', `[v${i}]`,
+    `-c:v:${i}`, 'libx264',
+    `-b:v:${i}`, String(r.bitrate),
+    `-maxrate:v:${i}`, String(r.maxBitrate),
+    `-bufsize:v:${i}`, String(r.bufSize),
+    `-g:v:${i}`, String(r.gopFrames),
+    `-keyint_min:v:${i}`, String(r.gopFrames),
+    `-profile:v:${i}`, r.profile,
+    ...(r.level ? [`-level:v:${i}`, r.level] : []),
+    `-bf:v:${i}`, String(r.profile === 'baseline' ? 0 : r.bFrames),
+  ]);
+  return [
+    '-hide_banner', '-nostats', '-loglevel', 'error',
+    ...input,
+    '-filter_complex', graph,
+    ...video,
+    // Fixed GOPs (no scene-cut key frames) so every rung cuts segments at the same instants.
+    '-preset', opts.preset ?? 'superfast', '-tune', 'zerolatency', '-sc_threshold', '0',
+    ...(ladder.video.some((r) => r.closedGop) ? ['-flags', '+cgop'] : []),
+    '-map', audioInput, '-c:a', 'aac', '-b:a', String(ladder.audio.bitrate), '-ar', String(ladder.audio.sampleRate), '-ac', String(ladder.audio.channels),
+    ...(opts.seconds !== undefined ? ['-t', String(opts.seconds)] : []),
+    '-f', 'mpegts', '-muxdelay', '0', 'pipe:1',
+  ];
+}
+
+/** Burnt-in label and wall clock (drawtext; needs a font file). */
+export function drawtext(label: string, font: string | undefined, height: number): string {
+  const size = Math.max(12, Math.round(height / 18));
+  const f = font ? `fontfile=${escapeFilter(font)}:` : '';
+  return `drawtext=${f}text='${escapeFilter(label)}  %{localtime\\:%H\\\\\\:%M\\\\\\:%S}':fontsize=${size}:fontcolor=white:box=1:boxcolor=black@0.6:x=(w-text_w)/2:y=h-${size * 2}`;
+}
+
+function escapeFilter(s: string): string {
+  return s.replace(/[\\':]/g, (c) => `\\${c}`);
+}
+
+/** Replays a pre-encoded loop of the ladder at real time, remuxed (no encoding). */
+export function loopReaderArgs(file: string): string[] {
+  return ['-hide_banner', '-nostats', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', file, '-map', '0', '-c', 'copy', '-f', 'mpegts', '-muxdelay', '0', 'pipe:1'];
+}
+
+export type PackageKind = 'ts' | 'cmaf' | 'dash';
+
+/** How many segments the packagers keep listed (the served window is cut per endpoint from these). */
+export function keptSegments(ladder: Ladder): number {
+  return Math.max(6, Math.ceil(120 / ladder.segmentSeconds));
+}
+
+/**
+ * A packager: copies the encoder's TS (stdin) into one output format in `dir`. HLS (TS or fMP4)
+ * muxes the audio into every variant; DASH has one video adaptation set and one audio set. `run`
+ * prefixes DASH file names so that a restarted pipeline never reuses a cached name.
+ */
+export function packagerArgs(kind: PackageKind, ladder: Ladder, dir: string, run: number): string[] {
+  const n = ladder.video.length;
+  const seg = String(ladder.segmentSeconds);
+  const head = ['-hide_banner', '-nostats', '-loglevel', 'error', '-fflags', '+genpts', '-i', 'pipe:0'];
+  if (kind === 'dash') {
+    const maps = [...ladder.video.map((_, i) => ['-map', `0:v:${i}`]).flat(), '-map', '0:a:0'];
+    return [
+      ...head, ...maps, '-c', 'copy', '-tag:v', 'avc1', '-tag:a', 'mp4a', '-bsf:a', 'aac_adtstoasc',
+      '-f', 'dash', '-seg_duration', seg, '-window_size', String(keptSegments(ladder)), '-extra_window_size', '3',
+      '-use_template', '1', '-use_timeline', '1',
+      '-adaptation_sets', `id=0,streams=${ladder.video.map((_, i) => i).join(',')} id=1,streams=${n}`,
+      '-init_seg_name', `r${run}-init-$RepresentationID$.m4s`, '-media_seg_name', `r${run}-chunk-$RepresentationID$-$Number%05d$.m4s`,
+      `${dir}/manifest.mpd`,
+    ];
+  }
+  const maps = ladder.video.flatMap((_, i) => ['-map', `0:v:${i}`, '-map', '0:a:0']);
+  const fmp4 = kind === 'cmaf';
+  return [
+    ...head, ...maps, '-c', 'copy', ...(fmp4 ? ['-bsf:a', 'aac_adtstoasc'] : []),
+    '-f', 'hls', '-hls_time', seg, '-hls_list_size', String(keptSegments(ladder)),
+    '-hls_flags', 'delete_segments+program_date_time+independent_segments',
+    ...(fmp4 ? ['-hls_segment_type', 'fmp4', '-hls_fmp4_init_filename', 'init.mp4'] : []),
+    '-hls_segment_filename', `${dir}/s%v_%d.${fmp4 ? 'm4s' : 'ts'}`,
+    '-var_stream_map', ladder.video.map((_, i) => `v:${i},a:${i}`).join(' '),
+    `${dir}/p%v.m3u8`,
+  ];
+}
+
+/**
+ * The demo publisher, as a real encoder would push: a moving test pattern with the wall clock burnt
+ * in, a tone, H.264/AAC in FLV over RTMP. One 720p30 stream (what an OBS default sends).
+ */
+export function publisherArgs(url: string, opts: { font?: string; width?: number; height?: number; fps?: number; bitrate?: number } = {}): string[] {
+  const w = opts.width ?? 1280;
+  const h = opts.height ?? 720;
+  const fps = opts.fps ?? 30;
+  const text = opts.font === undefined ? [] : ['-vf', drawtext('OnAir demo source', opts.font, h)];
+  return [
+    '-hide_banner', '-nostats', '-loglevel', 'error',
+    '-re', '-f', 'lavfi', '-i', `testsrc2=size=${w}x${h}:rate=${fps}`,
+    '-re', '-f', 'lavfi', '-i', 'sine=frequency=440:beep_factor=4:sample_rate=48000',
+    ...text,
+    '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-b:v', String(opts.bitrate ?? 2_500_000), '-g', String(fps * 2), '-pix_fmt', 'yuv420p',
+    '-c:a', 'aac', '-b:a', '128000', '-ar', '48000',
+    '-f', 'flv', url,
+  ];
+}
+
+function num(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isFinite(v) ? v : undefined;
+}
+
+function even(v: number): number {
+  return Math.max(2, Math.round(v / 2) * 2);
+}
