@@ -5,8 +5,10 @@
  * available once complete, and playlists list the last `window` seconds of them, so
  * EXT-X-MEDIA-SEQUENCE advances by one every segment duration once the window is full. Audio is muxed
  * into every video rendition in the twin (one AAC track), so there is no separate audio group.
- * Segment bodies are tiny placeholder bytes (a TS null packet, an MP4 `ftyp`/`styp` box) with the
- * right content type: players parse playlists, nothing here encodes video.
+ * Segment bodies are placeholder bytes (MPEG-TS null packets, an MP4 `styp` box and an empty-filled
+ * `mdat`) with the right content type and the containers' own signatures, 1.5 KB each: above the
+ * smallest body OnAir's playback check accepts as a segment (MIN_SEGMENT_BYTES, functions/lib/cdn/
+ * playback.ts, which a real segment exceeds many times over). Nothing here encodes video.
  */
 import type { ModelValue } from '../core/types';
 import { arr, obj, str } from '../services/media-util';
@@ -172,16 +174,30 @@ export function segmentBody(rest: string, rungs: number, t: LiveTiming, naming: 
   const { first, last } = liveWindow(t);
   // Segments stay fetchable a little past the window (players lag the playlist), never before they exist.
   if (n < Math.max(1, first - 2) || n > last) return undefined;
-  return { contentType, bytes: ext === 'ts' ? tsNullPacket() : mp4Box('styp') };
+  return { contentType, bytes: ext === 'ts' ? tsNullPackets(PLACEHOLDER_TS_PACKETS) : Buffer.concat([mp4Box('styp'), mdat(PLACEHOLDER_MDAT_BYTES)]) };
 }
 
-/** One MPEG-TS null packet (PID 0x1FFF): a valid, empty transport stream. Placeholder content. */
-function tsNullPacket(): Buffer {
-  const b = Buffer.alloc(188, 0xff);
-  b[0] = 0x47;
-  b[1] = 0x1f;
-  b[2] = 0xff;
-  b[3] = 0x10;
+/** Placeholder segment sizes: 8 TS packets (1504 bytes); styp + a 1.5 KB mdat. */
+const PLACEHOLDER_TS_PACKETS = 8;
+const PLACEHOLDER_MDAT_BYTES = 1500;
+
+/** MPEG-TS null packets (PID 0x1FFF): a valid, empty transport stream. Placeholder content. */
+function tsNullPackets(count: number): Buffer {
+  const b = Buffer.alloc(188 * count, 0xff);
+  for (let i = 0; i < count; i++) {
+    b[i * 188] = 0x47;
+    b[i * 188 + 1] = 0x1f;
+    b[i * 188 + 2] = 0xff;
+    b[i * 188 + 3] = 0x10;
+  }
+  return b;
+}
+
+/** An `mdat` box of `size` bytes, zero-filled. Placeholder content. */
+function mdat(size: number): Buffer {
+  const b = Buffer.alloc(size);
+  b.writeUInt32BE(size, 0);
+  b.write('mdat', 4, 'ascii');
   return b;
 }
 

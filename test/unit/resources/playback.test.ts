@@ -1,4 +1,4 @@
-import { checkPlayback, playbackUrls, type FetchFn } from '../../../functions/lib/cdn/playback';
+import { checkPlayback, MIN_SEGMENT_BYTES, newestSegment, playbackUrls, type FetchFn } from '../../../functions/lib/cdn/playback';
 import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { makeRecord } from './helpers/fixtures';
 
@@ -26,26 +26,37 @@ const MULTIVARIANT = [
 const MEDIA_LIVE = '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXT-X-MEDIA-SEQUENCE:42\n#EXTINF:6.000,\nsegment_42.ts\n#EXTINF:6.000,\nsegment_43.ts\n';
 const MPD = '<?xml version="1.0"?><MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="dynamic" minimumUpdatePeriod="PT6S"></MPD>';
 
-function fakeFetch(routes: Record<string, { status?: number; body?: string; hang?: boolean }>): FetchFn & { urls: string[] } {
+type Route = { status?: number; body?: string | Uint8Array; type?: string; hang?: boolean };
+
+function fakeFetch(routes: Record<string, Route>): FetchFn & { urls: string[] } {
   const urls: string[] = [];
+  const reply = (status: number, body: string | Uint8Array, type: string | null) => {
+    const bytes = typeof body === 'string' ? Buffer.from(body) : Buffer.from(body);
+    return { ok: status < 400, status, text: async () => bytes.toString('utf8'), arrayBuffer: async () => bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), headers: { get: (n: string) => (n.toLowerCase() === 'content-type' ? type : null) } };
+  };
   const fn = (async (url: string, init?: { signal?: AbortSignal }) => {
     urls.push(url);
     const route = routes[url];
-    if (!route) return { ok: false, status: 404, text: async () => 'not found' };
+    if (!route) return reply(404, 'not found', 'text/plain');
     if (route.hang) {
       return new Promise((_, reject) => init?.signal?.addEventListener('abort', () => reject(new Error('aborted'))));
     }
-    const status = route.status ?? 200;
-    return { ok: status < 400, status, text: async () => route.body ?? '' };
+    return reply(route.status ?? 200, route.body ?? '', route.type ?? null);
   }) as FetchFn & { urls: string[] };
   fn.urls = urls;
   return fn;
 }
 
 const base = 'https://d111.cloudfront.net';
-const healthy = () => ({
+/** The lowest rung (480p, BANDWIDTH 1400000) is the one checked: its segments are the smallest. */
+const VARIANT = `${base}/out/v1/onair-demo-1/onair-demo-1/onair-demo-1-hls/index_3.m3u8`;
+const SEGMENT = `${base}/out/v1/onair-demo-1/onair-demo-1/onair-demo-1-hls/segment_43.ts`;
+/** MPEG-TS: 188-byte packets each opening with the sync byte 0x47. */
+const tsBytes = (packets: number) => { const b = Buffer.alloc(188 * packets, 0xff); for (let i = 0; i < packets; i++) b[i * 188] = 0x47; return b; };
+const healthy = (): Record<string, Route> => ({
   [`${base}${HLS_PATH}`]: { body: MULTIVARIANT },
-  [`${base}/out/v1/onair-demo-1/onair-demo-1/onair-demo-1-hls/index_1.m3u8`]: { body: MEDIA_LIVE },
+  [VARIANT]: { body: MEDIA_LIVE },
+  [SEGMENT]: { body: tsBytes(400), type: 'video/MP2T' },
   [`${base}${DASH_PATH}`]: { body: MPD },
 });
 
@@ -70,7 +81,23 @@ describe('checkPlayback', () => {
   it('is watchable when the multivariant playlist lists every rendition, the variant is live and the MPD dynamic', async () => {
     const fetchFn = fakeFetch(healthy());
     await expect(checkPlayback(fetchFn, onAir(), { cfg })).resolves.toEqual({ watchable: true, checked: fetchFn.urls });
-    expect(fetchFn.urls).toHaveLength(3);
+    // Four requests: multivariant, the lowest rung's media playlist, its newest segment, the MPD.
+    expect(fetchFn.urls).toEqual([`${base}${HLS_PATH}`, VARIANT, SEGMENT, `${base}${DASH_PATH}`]);
+  });
+
+  it('needs the newest segment to arrive whole: status, media type, container signature and a plausible size', async () => {
+    const reason = async (seg: Route) => (await checkPlayback(fakeFetch({ ...healthy(), [SEGMENT]: seg }), onAir(), { cfg })).reason;
+    expect(await reason({ status: 404 })).toBe(`${SEGMENT} answered HTTP 404`);
+    expect(await reason({ body: tsBytes(1), type: 'video/MP2T' })).toBe(`${SEGMENT} is 188 bytes, less than a media segment (${MIN_SEGMENT_BYTES})`);
+    expect(await reason({ body: '<Error><Code>AccessDenied</Code></Error>'.padEnd(2000), type: 'application/xml' })).toBe(`${SEGMENT} is application/xml, not a media segment`);
+    expect(await reason({ body: Buffer.alloc(2000, 0x20), type: 'video/MP2T' })).toBe(`${SEGMENT} is neither MPEG-TS, MP4 nor AAC`);
+    const fmp4 = Buffer.alloc(4000); fmp4.writeUInt32BE(24, 0); fmp4.write('styp', 4, 'ascii');
+    expect(await reason({ body: fmp4, type: 'video/mp4' })).toBeUndefined();
+  });
+
+  it('finds the newest segment after the last #EXTINF, skipping tags', () => {
+    expect(newestSegment('#EXTM3U\n#EXTINF:6.0,\na.ts\n#EXT-X-PROGRAM-DATE-TIME:2026-12-04T00:00:00Z\n#EXTINF:6.0,\nb.ts\n#EXT-X-PRELOAD-HINT:TYPE=PART,URI="c.ts"\n')).toBe('b.ts');
+    expect(newestSegment('#EXTM3U\n#EXT-X-TARGETDURATION:6\n')).toBeUndefined();
   });
 
   it('says why when a rendition is missing', async () => {
@@ -81,7 +108,7 @@ describe('checkPlayback', () => {
   });
 
   it('refuses an ended (VOD-like) playlist, an empty one, a static MPD and HTTP errors', async () => {
-    const variant = `${base}/out/v1/onair-demo-1/onair-demo-1/onair-demo-1-hls/index_1.m3u8`;
+    const variant = VARIANT;
     const ended = { ...healthy(), [variant]: { body: `${MEDIA_LIVE}#EXT-X-ENDLIST\n` } };
     expect((await checkPlayback(fakeFetch(ended), onAir(), { cfg })).reason).toContain('ENDLIST');
     const empty = { ...healthy(), [variant]: { body: '#EXTM3U\n#EXT-X-TARGETDURATION:6\n' } };

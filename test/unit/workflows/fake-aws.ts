@@ -608,14 +608,26 @@ export class FakeAws {
   }
 
   /** What a viewer's GET gets: live HLS/DASH while the channel runs behind a deployed distribution. */
-  async fetch(url: string): Promise<{ ok: boolean; status: number; text(): Promise<string> }> {
+  async fetch(url: string): Promise<{ ok: boolean; status: number; text(): Promise<string>; arrayBuffer(): Promise<ArrayBuffer>; headers: { get(name: string): string | null } }> {
     this.log('cdn', 'GET', { url });
-    if (!this.isServing(url)) return { ok: false, status: 403, text: async () => 'Forbidden' };
+    const answer = (status: number, body: string | Uint8Array, type: string) => ({
+      ok: status < 400, status,
+      text: async () => (typeof body === 'string' ? body : Buffer.from(body).toString('latin1')),
+      arrayBuffer: async () => { const b = typeof body === 'string' ? Buffer.from(body) : body; return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer; },
+      headers: { get: (name: string) => (name.toLowerCase() === 'content-type' ? type : null) },
+    });
+    if (!this.isServing(url)) return answer(403, 'Forbidden', 'text/plain');
+    // A segment: 8 MPEG-TS packets (sync byte 0x47 every 188 bytes), as a real one starts.
+    if (url.endsWith('.ts')) {
+      const ts = Buffer.alloc(188 * 8, 0xff);
+      for (let i = 0; i < 8; i++) ts[i * 188] = 0x47;
+      return answer(200, ts, 'video/MP2T');
+    }
     const body = url.endsWith('.mpd')
       ? '<?xml version="1.0"?><MPD xmlns="urn:mpeg:dash:schema:mpd:2011" type="dynamic"></MPD>'
       : /\/index_\d+\.m3u8$/.test(url)
         ? '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:6\n#EXT-X-MEDIA-SEQUENCE:1\n#EXTINF:6.0,\nsegment_1.ts\n'
         : `#EXTM3U\n${[1, 2, 3].map((k) => `#EXT-X-STREAM-INF:BANDWIDTH=${k * 1000000}\nindex_${k}.m3u8`).join('\n')}\n`;
-    return { ok: true, status: 200, text: async () => body };
+    return answer(200, body, url.endsWith('.mpd') ? 'application/dash+xml' : 'application/vnd.apple.mpegurl');
   }
 }
