@@ -27,6 +27,9 @@ import { bindRoutes } from '../../../functions/lib/api/routes';
 import { loadLifecycleSettings } from '../../../functions/lib/api/settings';
 import { ValidationError } from '../../../functions/lib/errors';
 import { loadWorkflows } from '../workflows';
+import { apiSigner } from '../../../lib/sigv4';
+import { createConsoleHandler } from '../../../console/server';
+import { buildConsole } from '../../../console/build';
 import { verifySignature } from './auth';
 import { localCredentials } from './credentials';
 
@@ -56,10 +59,17 @@ export interface LocalApiOptions {
    * (default true; both calls are no-ops when they exist).
    */
   ensureResources?: boolean;
+  /**
+   * Serve the operator console at /console/ (default true): the page, built on its first request,
+   * and a same-origin proxy that signs its calls with the local credentials (console/server.ts).
+   */
+  console?: boolean;
 }
 
 export interface LocalApi {
   url: string;
+  /** The operator console's URL with its token (absent with console: false). */
+  consoleUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -154,7 +164,19 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
   const api = createLocalApiHandler(opts);
   if (opts.ensureResources !== false) await api.ensureResources();
   const host = opts.host ?? '127.0.0.1';
-  const server: Server = createServer((req, res) => { void api.handle(req, res); });
+  let port = 0;
+  const consoleHandler = opts.console === false ? undefined : createConsoleHandler({
+    files: () => buildConsole(),
+    apiEndpoint: () => `http://${host}:${port}`,
+    signer: apiSigner(opts.credentials ?? localCredentials(), opts.region ?? 'us-east-1'),
+    port: () => port,
+  });
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      if (consoleHandler && await consoleHandler.handle(req, res)) return;
+      await api.handle(req, res);
+    })();
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(error.code === 'EADDRINUSE'
@@ -163,9 +185,10 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
     });
     server.listen(opts.port ?? LOCAL_API_PORT, host, () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  port = (server.address() as AddressInfo).port;
   return {
     url: `http://${host}:${port}`,
+    ...(consoleHandler ? { consoleUrl: consoleHandler.url() } : {}),
     stop: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());
