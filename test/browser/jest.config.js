@@ -1,0 +1,15 @@
+/**
+ * The browser suite (`npm run test:browser`, run by .ci/run): headless Chromium plays real live
+ * video in the viewer page. Kept out of the root jest config, so a plain `npm test` stays offline
+ * and needs no browser. One worker: the suite shares one encoder and one browser.
+ */
+const path = require('node:path');
+
+module.exports = {
+  rootDir: path.join(__dirname, '..', '..'),
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+  transform: { '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' }, keepClassNames: true }, module: { type: 'commonjs' } }] },
+  maxWorkers: 1,
+  forceExit: true,
+};
