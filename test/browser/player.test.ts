@@ -17,7 +17,7 @@ import type { Browser } from 'puppeteer-core';
 import { resolveProfile } from '../../functions/lib/profile';
 import { startPlayerServer, type PlayerServer } from '../../player/server';
 import type { PlayerStats } from '../../player/src/types';
-import { launchChromium, openPlayer, type PlayerPage } from './harness/browser';
+import { chromiumMissing, launchChromium, openPlayer, type PlayerPage } from './harness/browser';
 import { startLiveLadder, type LiveLadder } from './harness/ladder';
 
 // The demo channel's profile, with its ingest address as npm start gives it.
@@ -32,6 +32,9 @@ let server: PlayerServer;
 let browser: Browser;
 
 beforeAll(async () => {
+  // No browser: every test fails with how to get one (never a silent pass or skip).
+  const missing = chromiumMissing();
+  if (missing) throw new Error(missing);
   const started = Date.now();
   [live, server] = await Promise.all([
     startLiveLadder({ renditions: rungs, gopSeconds: profile.video.gopSeconds, audioBitrate: profile.audio.bitrate, segmentSeconds: 2 }),
