@@ -6,112 +6,119 @@
  * what builders import stays small) and are re-exported from here; the built-in profiles, typed by
  * the schema, live at the end of this file.
  */
-import * as z from 'zod';
+// zod/mini: the same core checks and messages as classic zod, without its ~75 KB in every bundle that
+// resolves a profile (validate, the API functions, the sweeper).
+import * as z from 'zod/mini';
 import { parseOrThrow } from './validation';
 import { defaultRecoveryRules, recoveryPolicySchema } from './recovery/policy';
 import { DELIVERY_KINDS, INPUT_TYPES, LOW_LATENCY_INGEST_SEGMENT_SECONDS, PUSH_INPUT_TYPES, UnknownProfileError } from './profile-data';
 
 export { INPUT_TYPES, PUSH_INPUT_TYPES, UnknownProfileError, type InputType } from './profile-data';
 
-const cidr = z.string().regex(
+const cidr = z.string().check(z.regex(
   /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/,
   'an IPv4 CIDR such as 203.0.113.10/32',
-);
+));
+/** An integer in [min, max]: classic zod's `.int().min().max()`. */
+const int = (min: number, max: number) => z.number().check(z.int(), z.gte(min), z.lte(max));
+/** A number in [min, max]: classic zod's `.min().max()`. */
+const num = (min: number, max: number) => z.number().check(z.gte(min), z.lte(max));
 
 export const renditionSchema = z.object({
   /** Used in MediaLive names (`video_1080p30`) and output name modifiers. */
-  name: z.string().regex(/^[a-z0-9_]{1,32}$/, 'lowercase letters, digits and underscores, at most 32'),
-  width: z.number().int().min(160).max(3840),
-  height: z.number().int().min(90).max(2160),
+  name: z.string().check(z.regex(/^[a-z0-9_]{1,32}$/, 'lowercase letters, digits and underscores, at most 32')),
+  width: int(160, 3840),
+  height: int(90, 2160),
   /** Frames per second as a fraction (30000/1001 for 29.97). */
-  framerateNumerator: z.number().int().min(1).max(60000).default(30),
-  framerateDenominator: z.number().int().min(1).max(1001).default(1),
+  framerateNumerator: z._default(int(1, 60000), 30),
+  framerateDenominator: z._default(int(1, 1001), 1),
   /** Target bitrate in bits per second (QVBR maximum, or CBR rate). */
-  bitrate: z.number().int().min(100_000).max(40_000_000),
-  h264Profile: z.enum(['BASELINE', 'MAIN', 'HIGH']).default('HIGH'),
-  rateControl: z.enum(['QVBR', 'CBR']).default('QVBR'),
+  bitrate: int(100_000, 40_000_000),
+  h264Profile: z._default(z.enum(['BASELINE', 'MAIN', 'HIGH']), 'HIGH'),
+  rateControl: z._default(z.enum(['QVBR', 'CBR']), 'QVBR'),
 });
 export type Rendition = z.output<typeof renditionSchema>;
 
 export const profileSchema = z
   .object({
-    name: z.string().regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and hyphens'),
-    description: z.string().max(200).default(''),
+    name: z.string().check(z.regex(/^[a-z0-9-]{1,40}$/, 'lowercase letters, digits and hyphens')),
+    description: z._default(z.string().check(z.maxLength(200)), ''),
     /** STANDARD runs two redundant pipelines; SINGLE_PIPELINE one (cheaper, no redundancy). */
-    channelClass: z.enum(['STANDARD', 'SINGLE_PIPELINE']).default('STANDARD'),
-    input: z.object({
-      type: z.enum(INPUT_TYPES).default('RTMP_PUSH'),
+    channelClass: z._default(z.enum(['STANDARD', 'SINGLE_PIPELINE']), 'STANDARD'),
+    input: z.prefault(z.object({
+      type: z._default(z.enum(INPUT_TYPES), 'RTMP_PUSH'),
       /**
        * Sources allowed to push (RTMP_PUSH, RTP_PUSH). Required for push inputs: OnAir never
        * opens an input to the world unless 0.0.0.0/0 is listed here explicitly.
        */
-      allowedCidrs: z.array(cidr).max(10).default([]),
+      allowedCidrs: z._default(z.array(cidr).check(z.maxLength(10)), []),
       /** URL_PULL: one HLS source URL per pipeline (two for STANDARD). */
-      sourceUrls: z.array(z.string().url()).max(2).default([]),
+      sourceUrls: z._default(z.array(z.string().check(z.url())).check(z.maxLength(2)), []),
       /** SRT_CALLER: the listener OnAir's input calls, one per pipeline. */
-      srtSources: z
-        .array(z.object({ host: z.string().min(1).max(253), port: z.number().int().min(1).max(65535), streamId: z.string().max(512).optional() }))
-        .max(2)
-        .default([]),
+      srtSources: z._default(
+        z.array(z.object({ host: z.string().check(z.minLength(1), z.maxLength(253)), port: int(1, 65535), streamId: z.optional(z.string().check(z.maxLength(512))) }))
+          .check(z.maxLength(2)),
+        [],
+      ),
       /** MEDIACONNECT: flow ARNs, one per pipeline. */
-      mediaConnectFlowArns: z.array(z.string().regex(/^arn:aws[a-z-]*:mediaconnect:/, 'a MediaConnect flow ARN')).max(2).default([]),
+      mediaConnectFlowArns: z._default(z.array(z.string().check(z.regex(/^arn:aws[a-z-]*:mediaconnect:/, 'a MediaConnect flow ARN'))).check(z.maxLength(2)), []),
       /** MediaLive InputSpecification: what the source sends (drives pricing and decoder setup). */
-      codec: z.enum(['AVC', 'HEVC', 'MPEG2']).default('AVC'),
-      resolution: z.enum(['SD', 'HD', 'UHD']).default('HD'),
-      maximumBitrate: z.enum(['MAX_10_MBPS', 'MAX_20_MBPS', 'MAX_50_MBPS']).default('MAX_10_MBPS'),
-    }).prefault({}),
+      codec: z._default(z.enum(['AVC', 'HEVC', 'MPEG2']), 'AVC'),
+      resolution: z._default(z.enum(['SD', 'HD', 'UHD']), 'HD'),
+      maximumBitrate: z._default(z.enum(['MAX_10_MBPS', 'MAX_20_MBPS', 'MAX_50_MBPS']), 'MAX_10_MBPS'),
+    }), {}),
     video: z.object({
-      codec: z.literal('H264').default('H264'),
-      gopSeconds: z.number().min(0.5).max(10).default(2),
-      renditions: z.array(renditionSchema).min(1).max(8),
+      codec: z._default(z.literal('H264'), 'H264'),
+      gopSeconds: z._default(num(0.5, 10), 2),
+      renditions: z.array(renditionSchema).check(z.minLength(1), z.maxLength(8)),
     }),
-    audio: z.object({
-      codec: z.literal('AAC').default('AAC'),
-      bitrate: z.number().int().min(32_000).max(320_000).default(128_000),
-      sampleRate: z.union([z.literal(44100), z.literal(48000)]).default(48000),
-      codingMode: z.enum(['CODING_MODE_1_0', 'CODING_MODE_2_0']).default('CODING_MODE_2_0'),
-    }).prefault({}),
+    audio: z.prefault(z.object({
+      codec: z._default(z.literal('AAC'), 'AAC'),
+      bitrate: z._default(int(32_000, 320_000), 128_000),
+      sampleRate: z._default(z.union([z.literal(44100), z.literal(48000)]), 48000),
+      codingMode: z._default(z.enum(['CODING_MODE_1_0', 'CODING_MODE_2_0']), 'CODING_MODE_2_0'),
+    }), {}),
     /** Segment length in seconds; a whole number of GOPs so every segment starts on an IDR. */
-    segmentSeconds: z.number().int().min(1).max(30).default(6),
-    packager: z.object({
-      kind: z.enum(['mediapackage-v2', 'mediapackage-v1']).default('mediapackage-v2'),
+    segmentSeconds: z._default(int(1, 30), 6),
+    packager: z.prefault(z.object({
+      kind: z._default(z.enum(['mediapackage-v2', 'mediapackage-v1']), 'mediapackage-v2'),
       /** v2: channel group to use; OnAir creates (and later deletes) it when absent. */
-      channelGroup: z.string().regex(/^[A-Za-z0-9_-]{1,256}$/).optional(),
+      channelGroup: z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,256}$/))),
       /** v2 only: low-latency HLS endpoint (1 s parts). */
-      lowLatencyHls: z.boolean().default(false),
+      lowLatencyHls: z._default(z.boolean(), false),
       /** Live window served in manifests, seconds. */
-      manifestWindowSeconds: z.number().int().min(30).max(3600).default(60),
+      manifestWindowSeconds: z._default(int(30, 3600), 60),
       /** Endpoints to create: HLS and DASH always; CMAF HLS on v1 as its own endpoint. */
-      endpoints: z.array(z.enum(['HLS', 'DASH', 'CMAF'])).min(1).max(3).default(['HLS', 'DASH']),
-    }).prefault({}),
+      endpoints: z._default(z.array(z.enum(['HLS', 'DASH', 'CMAF'])).check(z.minLength(1), z.maxLength(3)), ['HLS', 'DASH']),
+    }), {}),
     /**
      * shared: the stage's distribution and channel group serve the channel (lib/delivery.ts);
      * dedicated: a distribution of the channel's own (custom domain, price class, geo/WAF; v1).
      */
-    delivery: z.enum(DELIVERY_KINDS).default('shared'),
-    cdn: z.object({
-      priceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),
-    }).prefault({}),
-    alarms: z.object({
+    delivery: z._default(z.enum(DELIVERY_KINDS), 'shared'),
+    cdn: z.prefault(z.object({
+      priceClass: z._default(z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']), 'PriceClass_100'),
+    }), {}),
+    alarms: z.prefault(z.object({
       /** InputLossSeconds summed over a minute above which the input-loss alarm fires. */
-      inputLossSecondsPerMinute: z.number().min(1).max(60).default(10),
+      inputLossSecondsPerMinute: z._default(num(1, 60), 10),
       /** CloudFront 5xxErrorRate (percent) averaged over a minute. */
-      cdn5xxErrorRatePercent: z.number().min(0.1).max(100).default(5),
-    }).prefault({}),
+      cdn5xxErrorRatePercent: z._default(num(0.1, 100), 5),
+    }), {}),
     /**
      * Caps what a forgotten channel can cost. maxOnAirMinutes: when a channel goes ON_AIR, a
      * one-time schedule stops it this many minutes later (announced on SNS first). Strict, so
      * a field OnAir cannot act on yet is refused instead of silently ignored.
      */
-    costGuard: z.strictObject({
-      maxOnAirMinutes: z.number().int().min(10).max(10_080).optional(),
+    costGuard: z.prefault(z.strictObject({
+      maxOnAirMinutes: z.optional(int(10, 10_080)),
       /** Continuous input loss for this long → announce on SNS and stop (functions/lib/recovery). */
-      inputLossAutoStopMinutes: z.number().int().min(1).max(1440).optional(),
-    }).prefault({}),
+      inputLossAutoStopMinutes: z.optional(int(1, 1440)),
+    }), {}),
     /** Automatic recovery: what to do about which alert or alarm (functions/lib/recovery/policy.ts). */
     recovery: z.prefault(recoveryPolicySchema, {}),
   })
-  .superRefine((p, ctx) => {
+  .check(z.superRefine((p, ctx) => {
     const framesPerGop = (r: Rendition) => (p.video.gopSeconds * r.framerateNumerator) / r.framerateDenominator;
     p.video.renditions.forEach((r, i) => {
       if (!Number.isInteger(Math.round(framesPerGop(r) * 1000) / 1000)) {
@@ -173,7 +180,7 @@ export const profileSchema = z
     if (p.packager.kind === 'mediapackage-v1' && p.packager.channelGroup !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['packager', 'channelGroup'], message: 'channel groups exist only in MediaPackage v2' });
     }
-  });
+  }));
 
 export type Profile = z.output<typeof profileSchema>;
 /** What a caller may send: every field optional, deep. */

@@ -11,7 +11,7 @@ import { newGeneration } from '../ids';
 import { resolveProfile } from '../profile';
 import { ChannelBusyError, ValidationError } from '../errors';
 import type { ChannelRecord, DesiredState, ExecutionRef } from '../channel/registry';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { ApiDeps } from './deps';
 import { acquire, executionArnFor, executionName, isInProgress, release, refuse, type GuardDeps } from '../channel/lock';
 import { describeExecution, executionSteps, type ExecutionStep } from './executions';

@@ -4,7 +4,7 @@
  */
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, type SFNClient } from '@aws-sdk/client-sfn';
 import type { ExecutionRef } from '../channel/registry';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { executionViewSchema } from './schemas';
 
 export type ExecutionView = z.infer<typeof executionViewSchema>;

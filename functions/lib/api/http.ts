@@ -3,7 +3,7 @@
  * the local API server: match the route, validate params/query/headers/body with the route's
  * schemas, run the domain function, and turn every error into `{error, message, details}`.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { ValidationError } from '../errors';
 import { issuesToDetails } from '../validation';
 import { logger } from '../logger';
@@ -26,7 +26,7 @@ export interface ApiResponse {
   body: string;
 }
 
-type Out<T> = T extends z.ZodType ? z.output<T> : undefined;
+type Out<T> = T extends z.ZodMiniType ? z.output<T> : undefined;
 export interface RouteInput<S extends RouteSpec> {
   params: Out<S['params']>;
   query: Out<S['query']>;
@@ -63,7 +63,7 @@ function pathRegex(path: string): { re: RegExp; names: string[] } {
   return { re: new RegExp(`^${source}/?$`), names };
 }
 
-function parsePart(schema: z.ZodType | undefined, value: unknown, part: string): unknown {
+function parsePart(schema: z.ZodMiniType | undefined, value: unknown, part: string): unknown {
   if (!schema) return undefined;
   const result = schema.safeParse(value);
   if (result.success) return result.data;

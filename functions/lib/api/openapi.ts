@@ -3,8 +3,8 @@
  * uses JSON Schema 2020-12, which is what z.toJSONSchema emits). scripts/openapi.ts writes it
  * to docs/openapi.yaml; a unit test fails when the committed file drifts from this output.
  */
-// Namespace import: it lets esbuild drop zod's unused parts (its locales alone are ~270 KB).
-import * as z from 'zod';
+// zod/mini, as the schemas: z.registry and z.toJSONSchema are zod's core, the same as classic zod's.
+import * as z from 'zod/mini';
 import { profileSchema } from '../profile';
 import * as s from './schemas';
 import type { RouteSpec } from './schemas';
@@ -12,13 +12,13 @@ import type { RouteSpec } from './schemas';
 type Json = Record<string, unknown>;
 
 /** Named components: nested uses become $refs. Requests are rendered as input, responses as output. */
-const INPUT_COMPONENTS: Record<string, z.ZodType> = {
+const INPUT_COMPONENTS: Record<string, z.ZodMiniType> = {
   CreateChannelRequest: s.createChannelBody,
   CreateBroadcastRequest: s.createBroadcastBody,
   CreatePlannedBroadcastRequest: s.createPlannedChannelBody,
   ProfileOverrides: s.profileOverridesSchema,
 };
-const OUTPUT_COMPONENTS: Record<string, z.ZodType> = {
+const OUTPUT_COMPONENTS: Record<string, z.ZodMiniType> = {
   Error: s.errorBodySchema,
   Profile: profileSchema,
   Execution: s.executionViewSchema,
@@ -36,9 +36,9 @@ const OUTPUT_COMPONENTS: Record<string, z.ZodType> = {
 
 const uri = (id: string) => `#/components/schemas/${id}`;
 
-function components(defs: Record<string, z.ZodType>, io: 'input' | 'output'): { schemas: Record<string, Json>; ids: Map<z.ZodType, string> } {
+function components(defs: Record<string, z.ZodMiniType>, io: 'input' | 'output'): { schemas: Record<string, Json>; ids: Map<z.ZodMiniType, string> } {
   const reg = z.registry<{ id: string }>();
-  const ids = new Map<z.ZodType, string>();
+  const ids = new Map<z.ZodMiniType, string>();
   for (const [id, schema] of Object.entries(defs)) { reg.add(schema, { id }); ids.set(schema, id); }
   const out = z.toJSONSchema(reg, { io, uri, unrepresentable: 'throw', target: 'draft-2020-12' }) as { schemas: Record<string, Json> };
   const schemas: Record<string, Json> = {};
@@ -51,14 +51,14 @@ function components(defs: Record<string, z.ZodType>, io: 'input' | 'output'): { 
 }
 
 /** Inline JSON schema of a route part (params/query/headers), without meta keys. */
-function inline(schema: z.ZodType, io: 'input' | 'output'): Json {
+function inline(schema: z.ZodMiniType, io: 'input' | 'output'): Json {
   const { $schema: _s, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'throw', target: 'draft-2020-12' }) as Json;
   return rest;
 }
 
 function parameters(spec: RouteSpec): Json[] {
   const out: Json[] = [];
-  const add = (schema: z.ZodType | undefined, where: 'path' | 'query' | 'header') => {
+  const add = (schema: z.ZodMiniType | undefined, where: 'path' | 'query' | 'header') => {
     if (!schema) return;
     const js = inline(schema, 'input') as { properties?: Record<string, Json>; required?: string[] };
     for (const [name, prop] of Object.entries(js.properties ?? {})) {
@@ -81,7 +81,7 @@ function parameters(spec: RouteSpec): Json[] {
 export function buildOpenApi(): Json {
   const input = components(INPUT_COMPONENTS, 'input');
   const output = components(OUTPUT_COMPONENTS, 'output');
-  const ref = (schema: z.ZodType, io: 'input' | 'output'): Json => {
+  const ref = (schema: z.ZodMiniType, io: 'input' | 'output'): Json => {
     const id = (io === 'input' ? input : output).ids.get(schema);
     return id ? { $ref: uri(id) } : inline(schema, io);
   };

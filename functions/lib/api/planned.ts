@@ -3,7 +3,7 @@
  * (so its id is reserved and GET shows the plan) and nothing is created on AWS until the
  * prepare schedule starts the provision workflow at startAt − lead.
  */
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { newGeneration } from '../ids';
 import type { ApiDeps } from './deps';
 import { channelLocation, newChannelId, profileFromRequest } from './channels';

@@ -3,8 +3,9 @@
  * responses. The dispatcher validates with these schemas and docs/openapi.yaml is generated
  * from them (scripts/openapi.ts), so the document cannot say something the code does not do.
  */
-// Namespace import: it lets esbuild drop zod's unused parts (its locales alone are ~270 KB).
-import * as z from 'zod';
+// zod/mini, namespace import: esbuild keeps only the parts used (classic zod added ~75 KB to each API
+// function); the same core checks, messages and JSON Schema as classic zod.
+import * as z from 'zod/mini';
 import { channelIdSchema } from '../ids';
 import { profileSchema, BUILTIN_PROFILES } from '../profile';
 import { CHANNEL_STATUSES } from '../channel/registry';
@@ -12,130 +13,143 @@ import type { Broadcast as DomainBroadcast } from '../channel/broadcasts';
 
 // ---------------------------------------------------------------- shared pieces
 
-export const errorBodySchema = z.object({
-  error: z.string().meta({ description: 'Stable error name: ValidationError, Forbidden, NotFound, Conflict, IdempotencyKeyReused, UnprocessableEntity, InternalError' }),
-  message: z.string().meta({ description: 'What went wrong, for a human' }),
-  details: z.array(z.object({
-    field: z.string().meta({ description: 'Dotted path of the bad field (`body.overrides.video.renditions.0.bitrate`, `header.idempotency-key`)' }),
+/**
+ * Classic zod's `.meta(data)`, exactly: a copy of the schema (it inherits the original's metadata but
+ * not its id) with `data` in the global registry, where z.toJSONSchema finds descriptions and
+ * component ids. zod/mini's own `z.meta()` is a check instead, and checks are copied into every
+ * schema derived from this one: `z.extend(channelSummarySchema, …)` would be registered under the
+ * id ChannelSummary as well (zod 4.6.7: the registry then maps that id to the extended copy).
+ */
+function meta<T extends z.ZodMiniType>(schema: T, data: z.core.GlobalMeta): T {
+  const copy = schema.clone();
+  z.globalRegistry.add(copy, data);
+  return copy;
+}
+
+export const errorBodySchema = meta(z.object({
+  error: meta(z.string(), { description: 'Stable error name: ValidationError, Forbidden, NotFound, Conflict, IdempotencyKeyReused, UnprocessableEntity, InternalError' }),
+  message: meta(z.string(), { description: 'What went wrong, for a human' }),
+  details: meta(z.array(z.object({
+    field: meta(z.string(), { description: 'Dotted path of the bad field (`body.overrides.video.renditions.0.bitrate`, `header.idempotency-key`)' }),
     message: z.string(),
-  })).meta({ description: 'One entry per bad field; empty when no single field is at fault' }),
-}).meta({ id: 'Error' });
+  })), { description: 'One entry per bad field; empty when no single field is at fault' }),
+}), { id: 'Error' });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
 const isoDateTime = z.iso.datetime({ offset: true });
 
-export const channelStatusSchema = z.enum(CHANNEL_STATUSES).meta({
+export const channelStatusSchema = meta(z.enum(CHANNEL_STATUSES), {
   description: 'PLANNED: created by POST /broadcasts, provisioned at its lead time. PROVISIONING, STARTING, STOPPING, TEARING_DOWN: a workflow is running (conflicting requests get 409). ON_AIR, IDLE, DELETED, FAILED: settled.',
 });
 
 export const channelIdParams = z.strictObject({ id: channelIdSchema });
-export const broadcastIdSchema = z.string().regex(/^b-[a-z0-9]{6,20}$/, 'a broadcast id such as b-lq2x9k3a');
+export const broadcastIdSchema = z.string().check(z.regex(/^b-[a-z0-9]{6,20}$/, 'a broadcast id such as b-lq2x9k3a'));
 export const broadcastParams = z.strictObject({ id: channelIdSchema, broadcastId: broadcastIdSchema });
 
 export const idempotencyHeaders = z.object({
-  'idempotency-key': z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, '8–128 characters: letters, digits, _ . : -').optional()
-    .meta({ description: 'Same key and same body within 24 h return the same channel; the same key with another body is a 422.' }),
+  'idempotency-key': meta(z.optional(z.string().check(z.regex(/^[A-Za-z0-9_.:-]{8,128}$/, '8–128 characters: letters, digits, _ . : -'))),
+    { description: 'Same key and same body within 24 h return the same channel; the same key with another body is a 422.' }),
 });
 
 /** Profile overrides: any subset of Profile (arrays replace). Validated as a whole after merging. */
-export const profileOverridesSchema = z.record(z.string(), z.unknown()).meta({
+export const profileOverridesSchema = meta(z.record(z.string(), z.unknown()), {
   id: 'ProfileOverrides',
   description: 'Any subset of the Profile fields (objects merge deeply, arrays replace). The merged profile is validated as a whole; errors name `body.overrides.<path>`.',
 });
 
-const profileNameSchema = z.enum(Object.keys(BUILTIN_PROFILES) as [string, ...string[]]).default('default')
-  .meta({ description: 'Built-in profile the overrides apply to' });
+const profileNameSchema = meta(z._default(z.enum(Object.keys(BUILTIN_PROFILES) as [string, ...string[]]), 'default'),
+  { description: 'Built-in profile the overrides apply to' });
 
 // ---------------------------------------------------------------- requests
 
-export const createChannelBody = z.strictObject({
-  channelId: z.optional(channelIdSchema).meta({ description: 'Caller-chosen id; generated when absent' }),
+export const createChannelBody = meta(z.strictObject({
+  channelId: meta(z.optional(channelIdSchema), { description: 'Caller-chosen id; generated when absent' }),
   profile: profileNameSchema,
-  overrides: profileOverridesSchema.optional(),
-  start: z.boolean().default(true)
-    .meta({ description: 'false: create everything and leave the channel IDLE (no encoder minutes billed) until POST /channels/{id}/start' }),
-}).meta({ id: 'CreateChannelRequest' });
+  overrides: z.optional(profileOverridesSchema),
+  start: meta(z._default(z.boolean(), true),
+    { description: 'false: create everything and leave the channel IDLE (no encoder minutes billed) until POST /channels/{id}/start' }),
+}), { id: 'CreateChannelRequest' });
 
 export const listChannelsQuery = z.strictObject({
-  status: channelStatusSchema.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(25),
-  cursor: z.string().max(2048).optional().meta({ description: 'nextCursor of the previous page' }),
+  status: z.optional(channelStatusSchema),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(100)), 25),
+  cursor: meta(z.optional(z.string().check(z.maxLength(2048))), { description: 'nextCursor of the previous page' }),
 });
 
 export const broadcastWindowFields = {
-  startAt: isoDateTime.meta({ description: 'When the channel must be ON_AIR (ISO 8601 with offset)' }),
-  endAt: isoDateTime.meta({ description: 'When the channel is stopped' }),
-  leadSeconds: z.number().int().min(0).max(86_400).optional()
-    .meta({ description: 'How long before startAt the workflow starts. Default covers a channel start on AWS (ONAIR_DEFAULT_LEAD_SECONDS, 900 s unless configured).' }),
-  teardownAfter: z.boolean().default(false).meta({ description: 'Tear the channel down at endAt instead of only stopping it' }),
+  startAt: meta(isoDateTime, { description: 'When the channel must be ON_AIR (ISO 8601 with offset)' }),
+  endAt: meta(isoDateTime, { description: 'When the channel is stopped' }),
+  leadSeconds: meta(z.optional(z.number().check(z.int(), z.gte(0), z.lte(86_400))),
+    { description: 'How long before startAt the workflow starts. Default covers a channel start on AWS (ONAIR_DEFAULT_LEAD_SECONDS, 900 s unless configured).' }),
+  teardownAfter: meta(z._default(z.boolean(), false), { description: 'Tear the channel down at endAt instead of only stopping it' }),
 };
-export const createBroadcastBody = z.strictObject(broadcastWindowFields).meta({ id: 'CreateBroadcastRequest' });
-export const createPlannedChannelBody = z.strictObject({
+export const createBroadcastBody = meta(z.strictObject(broadcastWindowFields), { id: 'CreateBroadcastRequest' });
+export const createPlannedChannelBody = meta(z.strictObject({
   ...broadcastWindowFields,
-  channelId: z.optional(channelIdSchema).meta({ description: 'Caller-chosen id; generated when absent' }),
+  channelId: meta(z.optional(channelIdSchema), { description: 'Caller-chosen id; generated when absent' }),
   profile: profileNameSchema,
-  overrides: profileOverridesSchema.optional(),
-}).meta({ id: 'CreatePlannedBroadcastRequest' });
+  overrides: z.optional(profileOverridesSchema),
+}), { id: 'CreatePlannedBroadcastRequest' });
 
 // ---------------------------------------------------------------- responses
 
-export const executionViewSchema = z.object({
-  workflow: z.string().meta({ description: 'provision, start, stop or teardown' }),
+export const executionViewSchema = meta(z.object({
+  workflow: meta(z.string(), { description: 'provision, start, stop or teardown' }),
   executionArn: z.string(),
   startedAt: z.string(),
-  status: z.string().meta({ description: 'Step Functions status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, or UNKNOWN when it cannot be read' }),
-  currentStep: z.string().optional().meta({ description: 'The state the execution is in (or last entered)' }),
-  stoppedAt: z.string().optional(),
-  error: z.string().optional(),
-  cause: z.string().optional(),
-}).meta({ id: 'Execution' });
+  status: meta(z.string(), { description: 'Step Functions status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, or UNKNOWN when it cannot be read' }),
+  currentStep: meta(z.optional(z.string()), { description: 'The state the execution is in (or last entered)' }),
+  stoppedAt: z.optional(z.string()),
+  error: z.optional(z.string()),
+  cause: z.optional(z.string()),
+}), { id: 'Execution' });
 
 export const scheduleRefSchema = z.object({
   name: z.string(),
-  phase: z.enum(['prepare', 'end']).meta({ description: 'prepare: provision or start at startAt − lead; end: stop (or teardown) at endAt' }),
+  phase: meta(z.enum(['prepare', 'end']), { description: 'prepare: provision or start at startAt − lead; end: stop (or teardown) at endAt' }),
   at: z.string(),
   workflow: z.enum(['provision', 'start', 'stop', 'teardown']),
 });
 
-export const broadcastSchema = z.object({
+export const broadcastSchema = meta(z.object({
   broadcastId: broadcastIdSchema,
   channelId: channelIdSchema,
   startAt: z.string(),
   endAt: z.string(),
-  leadSeconds: z.number().int(),
+  leadSeconds: z.number().check(z.int()),
   teardownAfter: z.boolean(),
-  status: z.enum(['SCHEDULED', 'IN_PROGRESS', 'DONE']).meta({ description: 'Derived from the clock: before its prepare time, between it and endAt, after endAt' }),
+  status: meta(z.enum(['SCHEDULED', 'IN_PROGRESS', 'DONE']), { description: 'Derived from the clock: before its prepare time, between it and endAt, after endAt' }),
   schedules: z.array(scheduleRefSchema),
   createdAt: z.string(),
-}).meta({ id: 'Broadcast' });
+}), { id: 'Broadcast' });
 export type Broadcast = z.infer<typeof broadcastSchema>;
 // The schema describes the channel domain's Broadcast (channel/broadcasts.ts): a change to either
 // that the other does not follow fails to compile here.
 true satisfies (Broadcast extends DomainBroadcast ? (DomainBroadcast extends Broadcast ? true : false) : false);
 
 /** One entry of a channel's recovery audit (functions/lib/recovery/types.ts AuditEntry). */
-export const recoveryActionSchema = z.object({
+export const recoveryActionSchema = meta(z.object({
   at: z.string(),
   trigger: z.object({
     kind: z.enum(['alert', 'state', 'input', 'alarm', 'timer', 'observed', 'result']),
     eventId: z.string(),
-    summary: z.string().meta({ description: 'The event in words, e.g. MediaLive alert SET "Video Not Detected" on pipeline 0' }),
+    summary: meta(z.string(), { description: 'The event in words, e.g. MediaLive alert SET "Video Not Detected" on pipeline 0' }),
   }),
-  decision: z.string().meta({ description: 'What recovery decided, in words' }),
-  actionId: z.string().optional(),
-  rule: z.string().optional().meta({ description: 'The policy rule (profile.recovery.rules[].name) or circuit-breaker' }),
-  action: z.string().optional().meta({ description: 'SWITCH_INPUT → backup|slate|primary, RESTART …, NOTIFY, PAGE, STOP' }),
+  decision: meta(z.string(), { description: 'What recovery decided, in words' }),
+  actionId: z.optional(z.string()),
+  rule: meta(z.optional(z.string()), { description: 'The policy rule (profile.recovery.rules[].name) or circuit-breaker' }),
+  action: meta(z.optional(z.string()), { description: 'SWITCH_INPUT → backup|slate|primary, RESTART …, NOTIFY, PAGE, STOP' }),
   result: z.enum(['PENDING', 'OK', 'FAILED', 'NONE']),
-  detail: z.string().optional(),
-}).meta({ id: 'RecoveryAction' });
+  detail: z.optional(z.string()),
+}), { id: 'RecoveryAction' });
 
-export const costGuardViewSchema = z.object({
-  maxOnAirMinutes: z.number().int().optional(),
-  stopScheduledAt: z.string().optional().meta({ description: 'When the cost guard will stop the channel (while ON_AIR)' }),
-  inputLossAutoStopMinutes: z.number().int().optional().meta({ description: 'Stop after this many minutes of continuous input loss (announced on SNS first); acted on by automatic recovery' }),
-}).meta({ id: 'CostGuard' });
+export const costGuardViewSchema = meta(z.object({
+  maxOnAirMinutes: z.optional(z.number().check(z.int())),
+  stopScheduledAt: meta(z.optional(z.string()), { description: 'When the cost guard will stop the channel (while ON_AIR)' }),
+  inputLossAutoStopMinutes: meta(z.optional(z.number().check(z.int())), { description: 'Stop after this many minutes of continuous input loss (announced on SNS first); acted on by automatic recovery' }),
+}), { id: 'CostGuard' });
 
-export const channelSummarySchema = z.object({
+export const channelSummarySchema = meta(z.object({
   channelId: channelIdSchema,
   status: channelStatusSchema,
   desiredState: z.enum(['ON_AIR', 'IDLE', 'DELETED']),
@@ -143,59 +157,59 @@ export const channelSummarySchema = z.object({
   playback: z.record(z.string(), z.string()),
   createdAt: z.string(),
   updatedAt: z.string(),
-}).meta({ id: 'ChannelSummary' });
+}), { id: 'ChannelSummary' });
 
-export const channelDetailSchema = channelSummarySchema.extend({
+export const channelDetailSchema = meta(z.extend(channelSummarySchema, {
   profile: profileSchema,
-  resources: z.record(z.string(), z.unknown()).meta({ description: 'Every AWS resource id OnAir created for the channel' }),
+  resources: meta(z.record(z.string(), z.unknown()), { description: 'Every AWS resource id OnAir created for the channel' }),
   ingestUrls: z.array(z.string()),
-  alarms: z.record(z.string(), z.array(z.string())).meta({ description: 'CloudWatch alarm names by region' }),
+  alarms: meta(z.record(z.string(), z.array(z.string())), { description: 'CloudWatch alarm names by region' }),
   costGuard: costGuardViewSchema,
-  execution: executionViewSchema.optional().meta({ description: 'The running or last workflow execution' }),
-  failure: z.object({ step: z.string(), error: z.string(), cause: z.string(), at: z.string() }).optional(),
+  execution: meta(z.optional(executionViewSchema), { description: 'The running or last workflow execution' }),
+  failure: z.optional(z.object({ step: z.string(), error: z.string(), cause: z.string(), at: z.string() })),
   broadcasts: z.array(broadcastSchema),
-  recoveryActions: z.array(recoveryActionSchema).meta({
+  recoveryActions: meta(z.array(recoveryActionSchema), {
     description: 'Recent automatic recovery decisions and actions, newest first (at most 50): what triggered each, what was decided, and the result',
   }),
-  onAirAt: z.string().optional(),
-}).meta({ id: 'Channel' });
+  onAirAt: z.optional(z.string()),
+}), { id: 'Channel' });
 export type ChannelDetail = z.infer<typeof channelDetailSchema>;
 export type ChannelSummary = z.infer<typeof channelSummarySchema>;
 
-export const channelListSchema = z.object({
+export const channelListSchema = meta(z.object({
   items: z.array(channelSummarySchema),
-  nextCursor: z.string().optional().meta({ description: 'Pass as ?cursor= for the next page; absent on the last page. A filtered page may hold fewer than `limit` items.' }),
-}).meta({ id: 'ChannelList' });
+  nextCursor: meta(z.optional(z.string()), { description: 'Pass as ?cursor= for the next page; absent on the last page. A filtered page may hold fewer than `limit` items.' }),
+}), { id: 'ChannelList' });
 
-export const acceptedSchema = z.object({
+export const acceptedSchema = meta(z.object({
   channelId: channelIdSchema,
   operation: z.enum(['provision', 'start', 'stop', 'teardown']),
   executionArn: z.string(),
-  location: z.string().meta({ description: 'Poll this (GET) for status; also sent as the Location header' }),
-}).meta({ id: 'Accepted' });
+  location: meta(z.string(), { description: 'Poll this (GET) for status; also sent as the Location header' }),
+}), { id: 'Accepted' });
 
-export const channelEventsSchema = z.object({
-  execution: z.object({ workflow: z.string(), executionArn: z.string() }).optional()
-    .meta({ description: 'The running or last workflow execution; absent when none ran yet' }),
-  steps: z.array(z.object({
-    name: z.string().meta({ description: 'State name (empty for execution-level events)' }),
-    type: z.string().meta({ description: 'Step Functions history event type (TaskStateEntered, ExecutionSucceeded …)' }),
+export const channelEventsSchema = meta(z.object({
+  execution: meta(z.optional(z.object({ workflow: z.string(), executionArn: z.string() })),
+    { description: 'The running or last workflow execution; absent when none ran yet' }),
+  steps: meta(z.array(z.object({
+    name: meta(z.string(), { description: 'State name (empty for execution-level events)' }),
+    type: meta(z.string(), { description: 'Step Functions history event type (TaskStateEntered, ExecutionSucceeded …)' }),
     at: z.string(),
-    elapsedSeconds: z.number().meta({ description: 'Since the execution started' }),
-    repeats: z.number().int().optional().meta({ description: 'A poll loop entering this Task again and again is one step, entered this many times' }),
-  })).meta({ description: 'Tasks entered, failures and the end, oldest first' }),
-  recoveryActions: z.array(recoveryActionSchema).meta({
+    elapsedSeconds: meta(z.number(), { description: 'Since the execution started' }),
+    repeats: meta(z.optional(z.number().check(z.int())), { description: 'A poll loop entering this Task again and again is one step, entered this many times' }),
+  })), { description: 'Tasks entered, failures and the end, oldest first' }),
+  recoveryActions: meta(z.array(recoveryActionSchema), {
     description: 'Automatic recovery audit, newest first (at most 50)',
   }),
-}).meta({ id: 'ChannelEvents' });
+}), { id: 'ChannelEvents' });
 
-export const broadcastListSchema = z.object({ items: z.array(broadcastSchema) }).meta({ id: 'BroadcastList' });
-export const plannedBroadcastSchema = z.object({ channel: channelSummarySchema, broadcast: broadcastSchema, location: z.string() })
-  .meta({ id: 'PlannedBroadcast' });
+export const broadcastListSchema = meta(z.object({ items: z.array(broadcastSchema) }), { id: 'BroadcastList' });
+export const plannedBroadcastSchema = meta(z.object({ channel: channelSummarySchema, broadcast: broadcastSchema, location: z.string() }),
+  { id: 'PlannedBroadcast' });
 
 // ---------------------------------------------------------------- routes
 
-export interface ResponseSpec { description: string; schema?: z.ZodType; location?: boolean }
+export interface ResponseSpec { description: string; schema?: z.ZodMiniType; location?: boolean }
 
 export interface RouteSpec {
   operationId: string;
@@ -204,10 +218,10 @@ export interface RouteSpec {
   path: string;
   summary: string;
   description?: string;
-  params?: z.ZodType;
-  query?: z.ZodType;
-  headers?: z.ZodType;
-  body?: z.ZodType;
+  params?: z.ZodMiniType;
+  query?: z.ZodMiniType;
+  headers?: z.ZodMiniType;
+  body?: z.ZodMiniType;
   responses: Record<number, ResponseSpec>;
 }
 
