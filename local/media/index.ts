@@ -11,14 +11,14 @@
  *   (the slate) encodes that file.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { TwinEnv } from '../core/types';
 import { mediaRegistry, registerMedia, type MediaLiveChannelView, type MediaPlaneView, type MediaRequest } from '../services/media-registry';
 import { admitPublish, appAndStream, freePort, RtmpIngest, type IngestTarget } from './ingest';
 import { ChannelPipeline } from './pipeline';
-import { encoderArgs, ladderOf, type Ladder, type Source } from './settings';
+import { encoderArgs, ladderOf, loopList, type Ladder, type Source } from './settings';
 
 export type MediaMode = 'live' | 'loop' | 'off';
 
@@ -61,6 +61,10 @@ export class MediaPlane implements MediaPlaneView {
   private readonly unsubscribe: () => void;
   private pending = false;
 
+  get mode(): MediaOptions['mode'] {
+    return this.opts.mode;
+  }
+
   constructor(private readonly env: TwinEnv, readonly port: number, private readonly opts: MediaOptions) {
     this.ffmpeg = opts.ffmpeg ?? ffmpegPath();
     this.ingest = new RtmpIngest(port, {
@@ -76,8 +80,17 @@ export class MediaPlane implements MediaPlaneView {
     registerMedia(env, { media: this });
   }
 
+  /**
+   * Chooses the RTMP port once per twin: the one asked for, else (persisted twin) the one its inputs
+   * were given in an earlier run, else a free one; a persisted twin remembers it for the next run.
+   */
   static async create(env: TwinEnv, opts: MediaOptions): Promise<MediaPlane> {
-    return new MediaPlane(env, await freePort(opts.rtmpPort), opts);
+    const file = join(env.dataDir, 'state', '_media.json');
+    let remembered: number | undefined;
+    try { remembered = (JSON.parse(readFileSync(file, 'utf8')) as { rtmpPort?: number }).rtmpPort; } catch { remembered = undefined; }
+    const port = await freePort(opts.rtmpPort ?? (env.persistent ? remembered : undefined));
+    if (env.persistent) writeFileSync(file, JSON.stringify({ rtmpPort: port }));
+    return new MediaPlane(env, port, opts);
   }
 
   private get workDir(): string {
@@ -208,7 +221,14 @@ export class MediaPlane implements MediaPlaneView {
     const file = join(dir, `${key}.ts`);
     const known = this.loops.get(file);
     if (known) return known;
-    const made = existsSync(file) ? Promise.resolve(file) : new Promise<string>((ok, fail) => {
+    // About 8 hours of repetitions; the reader ends after them and the pipeline starts it again.
+    const list = join(this.workDir, `${key}.concat`);
+    const withList = (f: string): string => {
+      mkdirSync(this.workDir, { recursive: true });
+      writeFileSync(list, loopList(f, seconds, Math.ceil(8 * 3600 / seconds)));
+      return list;
+    };
+    const made: Promise<string> = (existsSync(file) ? Promise.resolve(file) : new Promise<string>((ok, fail) => {
       mkdirSync(dir, { recursive: true });
       const args = encoderArgs(ladder, src, { seconds, burnIn: FONT && (src.kind === 'synthetic' || src.kind === 'slate-card') ? { font: FONT } : undefined });
       args[args.length - 1] = `${file}.part`;
@@ -219,7 +239,7 @@ export class MediaPlane implements MediaPlaneView {
       p.on('exit', (code) => {
         if (code === 0) { renameSync(`${file}.part`, file); ok(file); } else fail(new Error(`pre-encoding the loop failed (${code}): ${err.trim()}`));
       });
-    });
+    })).then(withList);
     made.catch((e: Error) => { this.loops.delete(file); this.log(`[media] ${e.message}`); });
     this.loops.set(file, made);
     return made;

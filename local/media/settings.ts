@@ -212,9 +212,20 @@ function escapeFilter(s: string): string {
   return s.replace(/[\\':]/g, (c) => `\\${c}`);
 }
 
-/** Replays a pre-encoded loop of the ladder at real time, remuxed (no encoding). */
-export function loopReaderArgs(file: string): string[] {
-  return ['-hide_banner', '-nostats', '-loglevel', 'error', '-re', '-stream_loop', '-1', '-i', file, '-map', '0', '-c', 'copy', '-f', 'mpegts', '-muxdelay', '0', 'pipe:1'];
+/**
+ * Replays a pre-encoded loop of the ladder at real time, remuxed (no encoding). The input is a concat
+ * list naming the loop many times with its exact duration: the concat demuxer then offsets each
+ * repetition's timestamps by exactly that much, where `-stream_loop` offsets by the longest stream
+ * (B-frame delay, AAC priming) and the key frames drift off the segment grid (8 s/4 s segments).
+ */
+export function loopReaderArgs(concatList: string): string[] {
+  return ['-hide_banner', '-nostats', '-loglevel', 'error', '-re', '-f', 'concat', '-safe', '0', '-i', concatList, '-map', '0', '-c', 'copy', '-f', 'mpegts', '-muxdelay', '0', 'pipe:1'];
+}
+
+/** The concat list for loopReaderArgs: `file` repeated `times`, each exactly `seconds` long. */
+export function loopList(file: string, seconds: number, times: number): string {
+  const entry = `file '${file.replace(/'/g, "'\\''")}'\nduration ${seconds}\n`;
+  return entry.repeat(times);
 }
 
 export type PackageKind = 'ts' | 'cmaf' | 'dash';

@@ -18,12 +18,16 @@ import '../polyfills';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { GetExecutionHistoryCommand, SFNClient, StartExecutionCommand, type HistoryEvent } from '@aws-sdk/client-sfn';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { isInProgress } from '../../functions/lib/channel/lock';
 import { ChannelRegistry, type ChannelRecord } from '../../functions/lib/channel/registry';
 import { localCredentials } from './api/credentials';
 import { startLocalCloud, type LocalCloud } from './app';
 import { DEFAULT_SCALE } from '../core/latency';
+import { FONT, ffmpegPath, type MediaMode } from '../media';
+import { publisherArgs } from '../media/settings';
 import type { InventoryItem } from '../core/types';
 import { DEFAULT_PORT, DEFAULT_REGION } from '../server';
 
@@ -36,6 +40,8 @@ interface Args {
   verbose: boolean;
   demo: boolean;
   region: string;
+  /** Real media in the local cloud (local/media): live encoding, a pre-encoded loop, or none. */
+  media: MediaMode;
 }
 
 const USAGE = `Usage: npm start -- [options]
@@ -47,6 +53,11 @@ const USAGE = `Usage: npm start -- [options]
   --data DIR         state folder (default .onair-local/)
   --region R         the region the stage is deployed in (default ${DEFAULT_REGION}); onair --local --region R
   --no-demo          do not provision the demo channel
+  --media MODE       real video: live (encode each channel's ladder from what is pushed), loop (a
+                     pre-encoded loop of the ladder while a feed is pushed: no encoder CPU at run
+                     time) or off (placeholder segments, no ffmpeg). Default: live with 4 cores or
+                     more, loop below (the live 3-rung ladder needs ~0.6 of a core, the demo feed
+                     ~0.2 more)
   --verbose          show the handlers' logs and every request
 Environment: ONAIR_TWIN_QUOTAS=raised (or x<N>, or <quota>=<value>,…) raises the account quotas the
 local cloud enforces (default: a fresh account's, lib/aws-quotas.ts) for scale runs.`;
@@ -54,7 +65,7 @@ local cloud enforces (default: a fresh account's, lib/aws-quotas.ts) for scale r
 class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): Args {
-  const args: Args = { port: DEFAULT_PORT, apiPort: -1, fresh: false, scale: DEFAULT_SCALE, dataDir: resolve(__dirname, '..', '..', '.onair-local'), verbose: false, demo: true, region: DEFAULT_REGION };
+  const args: Args = { port: DEFAULT_PORT, apiPort: -1, fresh: false, scale: DEFAULT_SCALE, dataDir: resolve(__dirname, '..', '..', '.onair-local'), verbose: false, demo: true, region: DEFAULT_REGION, media: defaultMediaMode() };
   const num = (flag: string, v: string | undefined): number => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || n < 0) throw new UsageError(`${flag} needs a number, got ${v ?? 'nothing'}`);
@@ -70,6 +81,12 @@ export function parseArgs(argv: string[]): Args {
       case '--api-port': args.apiPort = num(a, argv[++i]); break;
       case '--data': args.dataDir = resolve(argv[++i] ?? ''); break;
       case '--no-demo': args.demo = false; break;
+      case '--media': {
+        const m = argv[++i];
+        if (m !== 'live' && m !== 'loop' && m !== 'off') throw new UsageError(`--media needs live, loop or off, got ${m ?? 'nothing'}`);
+        args.media = m;
+        break;
+      }
       case '--region': args.region = argv[++i] ?? ''; if (!/^[a-z]{2}(-[a-z]+)+-\d+$/.test(args.region)) throw new UsageError(`--region needs a region name (eu-west-1), got ${args.region || 'nothing'}`); break;
       case '--verbose': args.verbose = true; break;
       case '-h': case '--help': throw new UsageError('');
@@ -82,6 +99,11 @@ export function parseArgs(argv: string[]): Args {
 }
 
 const DEMO = 'demo';
+
+/** Live encoding where the machine has room for it (4 cores or more), the pre-encoded loop below. */
+export function defaultMediaMode(cores = availableParallelism()): MediaMode {
+  return cores >= 4 ? 'live' : 'loop';
+}
 const bold = (s: string): string => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const dim = (s: string): string => (process.stdout.isTTY ? `\x1b[2m${s}\x1b[0m` : s);
 const secs = (ms: number): string => (ms >= 60_000 ? `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s` : `${(ms / 1000).toFixed(1)}s`);
@@ -95,6 +117,8 @@ interface Ctx {
   sfn: SFNClient;
   registry: ChannelRegistry;
   ddb: DynamoDBClient;
+  /** The demo's synthetic feed (media live or loop). */
+  publisher?: ChildProcess;
 }
 
 /** Follows an execution's history over the API, printing each Task as it finishes. */
@@ -175,6 +199,7 @@ async function provisionDemo(ctx: Ctx): Promise<void> {
   if (existing?.status === 'ON_AIR') {
     console.log(`\nThe demo channel is ON_AIR from an earlier run (state in the data folder): reusing it.`);
     await showChannel(existing);
+    startFeed(ctx, existing);
     return;
   }
   if (existing && isInProgress(existing.status)) {
@@ -198,7 +223,36 @@ async function provisionDemo(ctx: Ctx): Promise<void> {
     console.log(`\nProvisioning ${outcome.status}: ${outcome.error ?? ''} ${outcome.cause ?? ''}`);
     return;
   }
-  await showChannel(await ctx.registry.get(DEMO));
+  const record = await ctx.registry.get(DEMO);
+  await showChannel(record);
+  startFeed(ctx, record);
+}
+
+/**
+ * The demo's feed, pushed over RTMP as a real encoder would (local/media/settings.ts publisherArgs:
+ * testsrc2 with the wall clock burnt in, a tone). It takes the input's last destination, so a feed
+ * of your own pushed to the first one takes over the picture (the twin encodes the first
+ * destination that has a publisher).
+ */
+function startFeed(ctx: Ctx, record: ChannelRecord | undefined): void {
+  const media = ctx.cloud.twin.media;
+  const urls = record?.ingestUrls ?? [];
+  const feedUrl = urls[urls.length - 1];
+  if (!media || !feedUrl || ctx.stopping) return;
+  const feed = spawn(ffmpegPath(), publisherArgs(feedUrl, { font: FONT }), { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  feed.stderr?.on('data', (d: Buffer) => { err = `${err}${d.toString()}`.slice(-2000); });
+  feed.on('exit', (code) => { if (!ctx.stopping && code !== 0) console.log(`  demo feed stopped (${String(code)}): ${err.trim().split('\n').pop() ?? ''}`); });
+  ctx.publisher = feed;
+  const own = urls[0]!;
+  const m = /^(rtmp:\/\/[^/]+\/[^/]+)\/(.+)$/.exec(own);
+  console.log('');
+  console.log(bold(`Real video (--media ${media.mode}): RTMP ingest on 127.0.0.1:${media.port}`));
+  console.log(`  demo feed → ${feedUrl}  ${dim('(testsrc2 + wall clock + tone, 720p30)')}`);
+  console.log(`  play the HLS or DASH URL above in a player (VLC, ffplay, hls.js, dash.js) after ~${media.mode === 'loop' ? '10–30' : '5–10'} s`);
+  console.log(`  your own feed: ffmpeg -re -i input.mp4 -c:v libx264 -preset veryfast -b:v 4500k -g 60 -keyint_min 60 -c:a aac -ar 48000 -f flv ${own}`);
+  if (m) console.log(`  OBS: Settings → Stream → Custom, Server ${m[1]}, Stream Key ${m[2]}; Output x264 CBR 4500 Kbps, keyframe interval 2 s; Audio 48 kHz`);
+  if (media.mode === 'loop') console.log(dim('  loop mode: while a feed is pushed the channel plays its ladder pre-encoded once from the demo programme (no encoder CPU); --media live encodes what you push'));
 }
 
 async function liveChannels(ctx: Ctx): Promise<ChannelRecord[]> {
@@ -243,6 +297,7 @@ async function shutdown(ctx: Ctx, stopApi: () => Promise<void>): Promise<void> {
   await ctx.demo?.catch(() => undefined);
   const before = channelResources(ctx.cloud);
   await teardown(ctx, await liveChannels(ctx), 'Ctrl-C: tearing down every live channel');
+  if (ctx.publisher?.exitCode === null) ctx.publisher.kill('SIGKILL');
   const after = channelResources(ctx.cloud);
   const left = new Set(after.map((i) => `${i.service}/${i.type}/${i.id}`));
   const removed = before.filter((i) => !left.has(`${i.service}/${i.type}/${i.id}`));
@@ -273,7 +328,10 @@ export async function main(argv: string[]): Promise<number> {
   }
   let cloud: LocalCloud;
   try {
-    cloud = await startLocalCloud({ port: args.port, dataDir: args.dataDir, fresh: args.fresh, scale: args.scale, region: args.region, verbose: args.verbose, logLevel: args.verbose ? 'INFO' : 'SILENT' });
+    cloud = await startLocalCloud({
+      port: args.port, dataDir: args.dataDir, fresh: args.fresh, scale: args.scale, region: args.region, verbose: args.verbose, logLevel: args.verbose ? 'INFO' : 'SILENT',
+      ...(args.media === 'off' ? {} : { media: { mode: args.media, ...(args.verbose ? { log: (line: string) => console.log(dim(line)) } : {}) } }),
+    });
   } catch (error) {
     console.error(`npm start: cannot start the local cloud: ${(error as Error).message}`);
     return 1;
@@ -298,6 +356,7 @@ export async function main(argv: string[]): Promise<number> {
     stopApi = started.stop;
     cloud.publishApiUrl(started.url);
     console.log(`Local API on ${started.url} (SigV4 with the local credentials; try: npx onair --local${cloud.workflows.region === DEFAULT_REGION ? '' : ` --region ${cloud.workflows.region}`} list)`);
+    if (started.consoleUrl) console.log(bold(`Operator console: ${started.consoleUrl}`) + dim('  (open it in a browser on this machine; the token in the link is its key)'));
   } catch (error) {
     const e = error as NodeJS.ErrnoException;
     if (e.code === 'MODULE_NOT_FOUND' || e.code === 'ERR_MODULE_NOT_FOUND') {

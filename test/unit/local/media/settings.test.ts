@@ -1,5 +1,5 @@
 /** The ffmpeg command lines the media plane builds from a channel's EncoderSettings (local/media/settings.ts). */
-import { encoderArgs, ladderOf, packagerArgs, publisherArgs, sourceArgs } from '../../../../local/media/settings';
+import { encoderArgs, ladderOf, loopList, loopReaderArgs, packagerArgs, publisherArgs, sourceArgs } from '../../../../local/media/settings';
 import { parsePlaylist } from '../../../../local/media/pipeline';
 import { encoderSettings } from '../services/media-fixtures';
 
@@ -87,6 +87,14 @@ describe('packagerArgs: copies, never re-encodes', () => {
     expect(after(dash, '-adaptation_sets')).toBe('id=0,streams=0,1,2 id=1,streams=3');
     expect(after(dash, '-media_seg_name')).toBe('r3-chunk-$RepresentationID$-$Number%05d$.m4s');
     for (const a of [ts, cmaf, dash]) expect(a).not.toContain('libx264');
+  });
+
+  it('loop mode replays the cached ladder by copy, each repetition exactly the loop length (concat demuxer durations)', () => {
+    const reader = loopReaderArgs('/c/list.concat');
+    expect(after(reader, '-f')).toBe('concat');
+    expect(after(reader, '-c')).toBe('copy');
+    expect(reader).not.toContain('libx264');
+    expect(loopList("/c/it's.ts", 12, 2)).toBe("file '/c/it'\\''s.ts'\nduration 12\nfile '/c/it'\\''s.ts'\nduration 12\n");
   });
 
   it('the demo publisher pushes H.264/AAC in FLV to the URL it is given', () => {
