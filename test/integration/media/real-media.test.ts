@@ -118,7 +118,7 @@ maybe('real media: RTMP ingest → the channel ladder → segments through the C
       InputAttachments: [{ InputId: input.Input!.Id!, InputAttachmentName: 'primary', InputSettings: { AudioSelectors: [{ Name: 'default' }] } }],
       Destinations: [{ Id: 'mp', MediaPackageSettings: [{ ChannelGroup: 'real', ChannelName: 'demo' }] }],
       EncoderSettings: encoderSettings(),
-    } as CreateChannelCommandInput)).catch(() => undefined));
+    } as unknown as CreateChannelCommandInput)).catch(() => undefined));
     const id = ch.Channel!.Id!;
     await until('Deployed', async () => ((await cf.send(new GetDistributionCommand({ Id: dist.Distribution!.Id }))).Distribution!.Status === 'Deployed' ? true : undefined));
 
