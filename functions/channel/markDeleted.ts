@@ -8,13 +8,7 @@ import { stepHandler } from '../lib/handler';
 import { recordMetric, secondsSince } from '../lib/metrics';
 import { remainingResources } from '../lib/notify';
 import { channelInput } from '../lib/workflow';
-
-export class ResourcesRemainError extends Error {
-  constructor(readonly channelId: string, readonly remaining: string[]) {
-    super(`Channel ${channelId} still has: ${remaining.join(', ')}`);
-    this.name = 'ResourcesRemainError';
-  }
-}
+import { ResourcesRemainError } from '../lib/errors';
 
 export const handler = stepHandler('markDeleted', channelInput, async ({ channelId }) => {
   const record = await registry.get(channelId);

@@ -14,19 +14,9 @@ import { isPushInput } from './medialive/builders';
 import { remainingResources } from './notify';
 import { channelGroupNameFor } from './packager/v2';
 import { stageChannelGroupName } from './delivery';
-import { ACCOUNT_QUOTAS, type AccountQuota, type QuotaId, type QuotaValues } from '../../lib/aws-quotas';
+import { ACCOUNT_QUOTAS, type QuotaId, type QuotaValues } from '../../lib/aws-quotas';
 import { everyChannel, type ChannelRecord, type ChannelRegistry } from './channel/registry';
-
-/** A channel that would exceed an account quota: refused before anything is created. */
-export class CapacityExceededError extends Error {
-  readonly quota: AccountQuota;
-  constructor(readonly channelId: string, readonly quotaId: QuotaId, readonly value: number, readonly used: number) {
-    const quota = ACCOUNT_QUOTAS[quotaId];
-    super(`Channel ${channelId} does not fit the account's quota ${quota.service} "${quota.name}" (${quota.per}): ${value}, of which ${used} already used by this stage's channels. To raise it: ${quota.raise}; then set serverless.yml custom.accountQuotas (${quotaId}=<new value>).`);
-    this.name = 'CapacityExceededError';
-    this.quota = quota;
-  }
-}
+import { CapacityExceededError } from './errors';
 
 type Candidate = Pick<ChannelRecord, 'channelId' | 'profile'>;
 
@@ -42,7 +32,7 @@ const cidrKey = (cidrs: readonly string[]): string => [...cidrs].sort().join(','
 /** The first quota the candidate would exceed next to `others` (the live channels), if any. */
 export function quotaExceeded(others: ChannelRecord[], candidate: Candidate, stage: string, values: QuotaValues): CapacityExceededError | undefined {
   const live = others.filter((r) => r.channelId !== candidate.channelId && holdsCapacity(r));
-  const over = (id: QuotaId, used: number) => (used + 1 > values[id] ? new CapacityExceededError(candidate.channelId, id, values[id], used) : undefined);
+  const over = (id: QuotaId, used: number) => (used + 1 > values[id] ? new CapacityExceededError(candidate.channelId, id, ACCOUNT_QUOTAS[id], values[id], used) : undefined);
 
   const found = over('medialive.channels', live.length);
   if (found) return found;

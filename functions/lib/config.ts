@@ -3,13 +3,7 @@
  * Domain code receives a Config object; nothing deeper reads process.env.
  */
 import { parseQuotaOverrides, type QuotaValues } from '../../lib/aws-quotas';
-
-export class MissingConfigError extends Error {
-  constructor(name: string) {
-    super(`Environment variable ${name} is required but not set`);
-    this.name = 'MissingConfigError';
-  }
-}
+import { MissingConfigError } from './errors';
 
 export function getEnvOrThrow(name: string, env: NodeJS.ProcessEnv = process.env): string {
   const value = env[name];

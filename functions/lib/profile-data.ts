@@ -25,9 +25,6 @@ export const PUSH_INPUT_TYPES: readonly InputType[] = ['RTMP_PUSH', 'RTP_PUSH'];
  */
 export const LOW_LATENCY_INGEST_SEGMENT_SECONDS = 1;
 
-export class UnknownProfileError extends Error {
-  constructor(readonly profileName: string, knownProfiles: readonly string[]) {
-    super(`Unknown profile "${profileName}"; known profiles: ${knownProfiles.join(', ')}`);
-    this.name = 'UnknownProfileError';
-  }
-}
+
+// Defined in the errors catalogue; re-exported for the profile module that reads it from here.
+export { UnknownProfileError } from './errors';

@@ -10,6 +10,7 @@
  */
 import * as z from 'zod/mini';
 import { channelIdSchema } from './ids';
+import { WaitTimeoutError } from './errors';
 
 export const channelInput = z.object({ channelId: channelIdSchema });
 
@@ -97,14 +98,6 @@ export function previousOf(input: { previous?: PreviousPoll | undefined; attempt
   return input.previous ?? { attempt: input.attempt ?? 0 };
 }
 
-/** A wait ran past its bound: caught by the state machine like any failed step. */
-export class WaitTimeoutError extends Error {
-  constructor(readonly poll: PollName, readonly lastState: string | undefined) {
-    super(`Gave up waiting for ${POLLS[poll].goal} after ${POLLS[poll].maxSeconds} s (last state: ${lastState ?? 'unknown'})`);
-    this.name = 'WaitTimeoutError';
-  }
-}
-
 /**
  * One poll: ready → done; not ready → wait `intervalSeconds` (or the interval the caller knows
  * fits better) and look again, until the waits add up to the bound, then WaitTimeoutError.
@@ -118,7 +111,7 @@ export function nextPoll(
   const extra = { ...(state !== undefined ? { state } : {}), ...(reason !== undefined ? { reason } : {}), ...(previous.since !== undefined ? { since: previous.since } : {}) };
   const attempt = previous.attempt + 1;
   if (ready) return { ready: true, attempt, waited, waitSeconds: 0, ...extra };
-  if (waited + interval > maxSeconds) throw new WaitTimeoutError(poll, state ?? reason);
+  if (waited + interval > maxSeconds) throw new WaitTimeoutError(poll, POLLS[poll].goal, maxSeconds, state ?? reason);
   return { ready: false, attempt, waited: waited + interval, waitSeconds: interval, ...extra };
 }
 

@@ -4,10 +4,10 @@
  * schemas, run the domain function, and turn every error into `{error, message, details}`.
  */
 import type * as z from 'zod/mini';
-import { ValidationError } from '../errors';
+import { RouteNotFoundError, ValidationError } from '../errors';
 import { issuesToDetails } from '../validation';
 import { logger } from '../logger';
-import { INTERNAL_ERROR, RouteNotFoundError, toHttpError } from './errors';
+import { INTERNAL_ERROR, toHttpError } from './errors';
 import type { RouteSpec } from './schemas';
 
 export interface ApiRequest {

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { IdempotencyKeyReusedError } from './errors';
+import { IdempotencyKeyReusedError } from '../errors';
 
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 

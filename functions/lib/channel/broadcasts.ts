@@ -18,7 +18,7 @@ import { ChannelBusyError, ChannelNotFoundError } from '../errors';
 import type { ChannelRecord, StoredBroadcast, StoredSchedule } from './registry';
 import {
   BroadcastNotFoundError, BroadcastOverlapError, BroadcastTimeError, ChannelStateError,
-} from './errors';
+} from '../errors';
 import type { ChannelDeps } from './deps';
 import type { Workflow, WorkflowSettings } from './settings';
 

@@ -9,7 +9,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ChannelBusyError, ChannelNotFoundError } from '../errors';
 import { ChannelRegistry, type ChannelRecord, type ChannelStatus, type DesiredState, type ExecutionRef } from './registry';
-import { ChannelStateError } from './errors';
+import { ChannelStateError } from '../errors';
 import type { Workflow } from './settings';
 
 interface OperationRule {

@@ -7,7 +7,7 @@ import {
   DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand, ScanCommand, type UpdateCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { ChannelExistsError, ChannelNotFoundError } from '../errors';
+import { ChannelExistsError, ChannelNotFoundError, RecoveryVersionConflictError } from '../errors';
 import type { Profile } from '../profile';
 import type { AuditEntry, RecoveryState } from '../recovery/types';
 import type { EventWait } from '../workflow';
@@ -142,14 +142,6 @@ export interface ChannelRecord {
 
 /** How many recovery audit entries a channel keeps (newest first). */
 export const RECOVERY_AUDIT_MAX = 50;
-
-/** Another writer committed a recovery decision first: reload and decide again. */
-export class RecoveryVersionConflictError extends Error {
-  constructor(readonly channelId: string, readonly expectedVersion: number) {
-    super(`Recovery state of ${channelId} changed since version ${expectedVersion}`);
-    this.name = 'RecoveryVersionConflictError';
-  }
-}
 
 export interface RegistryDeps {
   ddb: DynamoDBDocumentClient;

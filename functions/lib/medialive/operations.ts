@@ -30,7 +30,7 @@ import {
   ConflictException, type MediaLiveClient, type DescribeInputResponse, type InputSecurityGroup,
 } from '@aws-sdk/client-medialive';
 import type { Config } from '../config';
-import { isNotFound, ResourceFailedError, undefinedIfNotFound } from '../errors';
+import { ChannelNotReadyError, isNotFound, MissingResourceError, ResourceFailedError, undefinedIfNotFound } from '../errors';
 import { everyChannel, type ChannelRecord, type ChannelRegistry } from '../channel/registry';
 import { hasStageTag } from '../tags';
 import { packagerFor } from '../packager';
@@ -43,25 +43,6 @@ export interface MediaLiveDeps {
   registry: Pick<ChannelRegistry, 'recordResource' | 'update' | 'forgetMediaLiveStates' | 'list'>;
   /** Read lazily: only ensureChannel (and MEDIACONNECT inputs) need the role. */
   config: Pick<Config, 'stage' | 'medialiveRoleArn'>;
-}
-
-/**
- * A channel that cannot start yet: just created (MediaLive answers 409 for a few seconds after
- * CREATING → IDLE) or still stopping. Retryable: the state machine waits and calls again.
- */
-export class ChannelNotReadyError extends Error {
-  constructor(readonly channelId: string, readonly state: string | undefined, options?: { cause?: unknown }) {
-    super(`MediaLive channel ${channelId} cannot start yet (state ${state ?? 'unknown'})`, options);
-    this.name = 'ChannelNotReadyError';
-  }
-}
-
-/** A step that needs a resource an earlier step should have recorded. */
-export class MissingResourceError extends Error {
-  constructor(readonly resource: string, readonly step: string) {
-    super(`${step} needs ${resource}, which the registry does not hold yet`);
-    this.name = 'MissingResourceError';
-  }
 }
 
 const GONE = new Set(['DELETED']);

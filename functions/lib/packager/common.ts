@@ -1,5 +1,5 @@
 /** Helpers shared by both packagers: endpoint keys, playback paths and the CDN origin domain. */
-import { ValidationError } from '../errors';
+import { PackagerNotReadyError, ValidationError } from '../errors';
 import type { ChannelRecord, OriginEndpointRecord } from '../channel/registry';
 import { hasChannelTags } from '../tags';
 import type { PlaybackPaths } from './types';
@@ -11,13 +11,6 @@ export const FORMAT_OF: Record<EndpointKey, string> = { hls: 'HLS', dash: 'DASH'
 
 /** Manifest file name on every endpoint: `index.m3u8` / `index.mpd`. */
 export const MANIFEST_NAME = 'index';
-
-export class PackagerNotReadyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PackagerNotReadyError';
-  }
-}
 
 export function recordedEndpoints(record: Pick<ChannelRecord, 'resources'>): Partial<Record<EndpointKey, OriginEndpointRecord>> {
   return record.resources.packager.originEndpoints as Partial<Record<EndpointKey, OriginEndpointRecord>>;

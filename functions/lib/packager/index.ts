@@ -22,7 +22,6 @@ export type {
   Packager, PackagerDeps, PackagerEnsureResult, PackagerKind, PlaybackPaths, CdnOrigin, CdnOriginProtection,
 } from './types';
 export { CDN_IDENTIFIER_HEADER, CDN_SECRET_KEY, readCdnIdentifier } from './v1';
-export { PackagerNotReadyError } from './common';
 
 export function packagerFor(record: Pick<ChannelRecord, 'profile'>): Packager {
   return record.profile.packager.kind === 'mediapackage-v1' ? mediaPackageV1 : mediaPackageV2;

@@ -25,13 +25,11 @@ import {
   CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ResourceExistsException,
   type CreateSecretRequest, type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { isNotFound, ResourceFailedError, undefinedIfNotFound } from '../errors';
+import { isNotFound, PackagerNotReadyError, ResourceFailedError, undefinedIfNotFound } from '../errors';
 import { resourceName } from '../ids';
 import type { ChannelRecord, OriginEndpointRecord, PackagerV1Resources } from '../channel/registry';
 import { channelTags, hasChannelTags, tagList } from '../tags';
-import {
-  assertOwned, endpointNames, FORMAT_OF, MANIFEST_NAME, originDomainOf, PackagerNotReadyError, playbackPathsOf, type EndpointKey,
-} from './common';
+import { assertOwned, endpointNames, FORMAT_OF, MANIFEST_NAME, originDomainOf, playbackPathsOf, type EndpointKey } from './common';
 import type { Packager, PackagerDeps } from './types';
 
 export const CDN_IDENTIFIER_HEADER = 'X-MediaPackage-CDNIdentifier' as const;

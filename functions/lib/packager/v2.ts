@@ -23,14 +23,12 @@ import {
   ConflictException, type CreateChannelGroupRequest, type CreateChannelRequest, type CreateOriginEndpointRequest,
   type GetChannelResponse, type GetOriginEndpointResponse, type MediaPackageV2Client,
 } from '@aws-sdk/client-mediapackagev2';
-import { isNotFound, ResourceFailedError, ValidationError, undefinedIfNotFound } from '../errors';
+import { isNotFound, PackagerNotReadyError, ResourceFailedError, undefinedIfNotFound, ValidationError } from '../errors';
 import { isSharedDelivery, stageChannelGroupName } from '../delivery';
 import { idempotencyToken, resourceName } from '../ids';
 import type { ChannelRecord, OriginEndpointRecord, PackagerV2Resources } from '../channel/registry';
 import { channelTags, hasChannelTags } from '../tags';
-import {
-  assertOwned, endpointNames, FORMAT_OF, originDomainOf, PackagerNotReadyError, playbackPathsOf, recordedEndpoints, type EndpointKey,
-} from './common';
+import { assertOwned, endpointNames, FORMAT_OF, originDomainOf, playbackPathsOf, recordedEndpoints, type EndpointKey } from './common';
 import type { Packager, PackagerDeps } from './types';
 
 type Rec = Pick<ChannelRecord, 'channelId' | 'generation' | 'profileName' | 'profile'>;

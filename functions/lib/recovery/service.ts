@@ -13,12 +13,13 @@
  * whose execution was lost.
  */
 import { pipelineCount } from '../medialive/builders';
-import { RECOVERY_AUDIT_MAX, RecoveryVersionConflictError, channelForMediaLive as lookupChannelForMediaLive, type ChannelRecord } from '../channel/registry';
+import { RECOVERY_AUDIT_MAX, channelForMediaLive as lookupChannelForMediaLive, type ChannelRecord } from '../channel/registry';
 import { decide } from './decide';
 import { recoveryPolicySchema } from './policy';
 import { armTimer, executeAction, type RecoveryDeps } from './actions';
 import { recordMetric } from '../metrics';
 import type { AuditEntry, Decision, RecoveryEvent } from './types';
+import { RecoveryVersionConflictError } from '../errors';
 
 export type { RecoveryDeps } from './actions';
 

@@ -6,8 +6,8 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { ForbiddenError } from '../../../functions/lib/api/errors';
 import { API_SIGNING_SERVICE, apiSigner } from '../../../lib/sigv4';
+import { ForbiddenError } from '../../../functions/lib/errors';
 
 const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/\s]+)\/(\d{8})\/([^/\s]+)\/([^/\s]+)\/aws4_request,\s*SignedHeaders=([a-z0-9;-]+),\s*Signature=([0-9a-f]{64})$/;
 /** API Gateway refuses signatures more than 15 minutes off. */

@@ -8,7 +8,7 @@ import { verifySignature } from '../../../local/onair/api/auth';
 import { apiSigner, signRequest } from '../../../lib/sigv4';
 import { startLocalApi, type LocalApi } from '../../../local/onair/api';
 import { routes } from '../../../functions/lib/api/schemas';
-import { ForbiddenError } from '../../../functions/lib/api/errors';
+import { ForbiddenError } from '../../../functions/lib/errors';
 
 const creds = { accessKeyId: 'AKIDLOCALTEST', secretAccessKey: 'local-secret' };
 const region = 'us-east-1';

@@ -2,10 +2,11 @@
  * Capacity (functions/lib/capacity.ts): one more channel is refused, naming the quota, its value and
  * how to raise it, when the stage's live channels already fill an account quota (lib/quotas.ts).
  */
-import { CapacityExceededError, checkCapacity, quotaExceeded } from '../../../functions/lib/capacity';
+import { checkCapacity, quotaExceeded } from '../../../functions/lib/capacity';
 import { defaultQuotaValues, parseQuotaOverrides, QuotaConfigError, formatQuotaValues } from '../../../lib/aws-quotas';
 import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { inputFor, makeRecord, STAGE } from '../resources/helpers/fixtures';
+import { CapacityExceededError } from '../../../functions/lib/errors';
 
 const Q = defaultQuotaValues();
 const pull = (id: string, status: ChannelRecord['status'] = 'ON_AIR') => ({ ...makeRecord('default', { input: inputFor('URL_PULL', 'STANDARD') }, id), status });

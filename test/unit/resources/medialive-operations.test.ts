@@ -5,13 +5,10 @@ import {
   DescribeInputSecurityGroupCommand, ListInputSecurityGroupsCommand, MediaLiveClient, NotFoundException,
   StartChannelCommand, StopChannelCommand,
 } from '@aws-sdk/client-medialive';
-import {
-  ChannelNotReadyError, deleteChannel, deleteInput, deleteInputSecurityGroup, describeChannel, describeInput, releaseInput,
-  describeInputSecurityGroup, ensureChannel, ensureInput, ensureInputSecurityGroup, MissingResourceError, startChannel,
-  stopChannel, type MediaLiveDeps,
-} from '../../../functions/lib/medialive/operations';
+import { deleteChannel, deleteInput, deleteInputSecurityGroup, describeChannel, describeInput, releaseInput, describeInputSecurityGroup, ensureChannel, ensureInput, ensureInputSecurityGroup, startChannel, stopChannel, type MediaLiveDeps } from '../../../functions/lib/medialive/operations';
 import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { CONFIG, inputFor, makeRecord, MemoryRegistry, STAGE } from './helpers/fixtures';
+import { ChannelNotReadyError, MissingResourceError } from '../../../functions/lib/errors';
 
 const ml = mockClient(MediaLiveClient);
 const medialive = new MediaLiveClient({ region: 'us-east-1' });
