@@ -41,6 +41,7 @@ export function esbuildOptions(root = ROOT): BuildOptions {
     format: (o.format as BuildOptions['format']) ?? 'cjs',
     ...(Array.isArray(o.mainFields) ? { mainFields: o.mainFields as string[] } : {}),
     // `plugins`: a file exporting an array of esbuild plugins, relative to the service (serverless-esbuild's rule).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- serverless.yml names a CommonJS file, loaded as osls loads it
     ...(typeof o.plugins === 'string' ? { plugins: require(join(root, o.plugins)) as Plugin[] } : {}),
     external,
     logLevel: 'silent',

@@ -13,6 +13,7 @@ import { EXIT, parseArgs, UsageError, type ParsedArgs } from './args';
 import { formatElapsed, Progress, type Stream } from './progress';
 import { resolveTarget, TargetError } from './target';
 import { apiSigner } from '../lib/sigv4';
+import { startConsoleServer } from './console';
 
 export interface Io {
   stdout: Stream;
@@ -139,7 +140,7 @@ async function follow(api: ApiClient, io: Io, json: boolean, accepted: Json, pol
   const progress = new Progress(io.stderr, !json);
   progress.start();
   const started = Date.now();
-  let last: Json = {};
+  let last: Json;
   try {
     for (;;) {
       last = expect(await api.call('GET', `/channels/${accepted.channelId}`), 200);
@@ -268,6 +269,20 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
         if (!list.items.length) io.stdout.write('No broadcasts.\n');
         for (const b of list.items as Json[]) io.stdout.write(`${b.broadcastId}  ${b.startAt} → ${b.endAt}  lead ${b.leadSeconds}s  ${b.status}${b.teardownAfter ? '  teardown after' : ''}\n`);
       });
+      return EXIT.OK;
+    }
+    case 'console': {
+      const server = await startConsoleServer({ endpoint: target.endpoint, signer: apiSigner(target.credentials, target.region), ...(args.flags.port !== undefined ? { port: Number(args.flags.port) } : {}) });
+      print({ url: server.url, endpoint: target.endpoint }, () => {
+        io.stdout.write(`OnAir console for ${target.endpoint}\n  ${server.url}\n`);
+        io.stdout.write('Open it in a browser on this machine; API calls are signed here, your credentials stay in this process. Ctrl-C stops it.\n');
+      });
+      await new Promise<void>((resolve) => {
+        const stop = (): void => { process.off('SIGINT', stop); process.off('SIGTERM', stop); resolve(); };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      await server.stop();
       return EXIT.OK;
     }
     case 'events': {

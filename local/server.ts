@@ -181,7 +181,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
     services.set(svc.signingName, svc);
     const file = join(dataDir, 'state', `${svc.signingName}.json`);
     if (persistent && svc.restore && existsSync(file)) {
-      try { svc.restore(JSON.parse(readFileSync(file, 'utf8')) as unknown); } catch (e) { throw new Error(`cannot restore ${svc.signingName} from ${file} (start with --fresh to discard it): ${(e as Error).message}`); }
+      try { svc.restore(JSON.parse(readFileSync(file, 'utf8')) as unknown); } catch (e) { throw new Error(`cannot restore ${svc.signingName} from ${file} (start with --fresh to discard it): ${(e as Error).message}`, { cause: e }); }
     }
   }
 

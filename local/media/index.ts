@@ -45,6 +45,7 @@ export const RTMP_INPUT_LOSS_ALERTS = ['RTMP Stream Not Found', 'Video Not Detec
 export const FONT = ['/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf', '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'].find((f) => existsSync(f));
 
 export function ffmpegPath(): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on first use: a twin without media never needs the binary
   return (require('@ffmpeg-installer/ffmpeg') as { path: string }).path;
 }
 

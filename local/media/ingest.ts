@@ -107,9 +107,11 @@ export class RtmpIngest {
   constructor(readonly port: number, private readonly events: IngestEvents) {
     // node-media-server 2.7 ships CommonJS without types; these are the parts it documents in its
     // README (events prePublish/postPublish/donePublish, session.reject()).
+    /* eslint-disable @typescript-eslint/no-require-imports -- untyped CommonJS internals, loaded only when a channel runs */
     this.ctx = require('node-media-server/src/node_core_ctx') as NmsContext;
     this.Session = require('node-media-server/src/node_rtmp_session') as new (config: object, socket: Socket) => RtmpSession;
     (require('node-media-server/src/node_core_logger') as NmsLogger).setLogType(0);
+    /* eslint-enable @typescript-eslint/no-require-imports */
     this.handlers = {
       prePublish: (id, path) => {
         const session = this.mine(id);

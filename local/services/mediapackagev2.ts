@@ -215,7 +215,7 @@ export class MediaPackageV2Service implements ServiceBehaviour {
 
   // ───────────────────────────── origin endpoints ─────────────────────────────
 
-  private createOriginEndpoint(input: ModelValue, ctx: OpContext): ModelValue {
+  private createOriginEndpoint(input: ModelValue, _ctx: OpContext): ModelValue {
     const c = this.channel(input.ChannelGroupName, input.ChannelName);
     const name = String(input.OriginEndpointName);
     const key = `${c.ChannelGroupName}/${c.ChannelName}/${name}`;

@@ -62,8 +62,8 @@ describe('a channel driven by the CLI', () => {
     expect(started.stdout).toMatch(/it-cli-1 is ON_AIR/);
 
     const events = await onair('events', 'it-cli-1');
-    expect(events.stdout).toMatch(/s  StartChannel\n/);
-    expect(events.stdout).toMatch(/s  ExecutionSucceeded\n/);
+    expect(events.stdout).toMatch(/s {2}StartChannel\n/);
+    expect(events.stdout).toMatch(/s {2}ExecutionSucceeded\n/);
 
     const deleted = await onair('delete', 'it-cli-1');
     expect(deleted.code).toBe(0);

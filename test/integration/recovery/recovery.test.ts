@@ -50,7 +50,7 @@ describe('automatic recovery in the local cloud', () => {
       return await until('audit entry', async () => (await audit()).find(pred));
     } catch (error) {
       const trail = (await audit()).map((a) => `${a.at} ${a.trigger.summary} → ${a.decision} [${a.action ?? ''} ${a.result} ${a.detail ?? ''}]`).join('\n');
-      throw new Error(`${(error as Error).message}; audit so far (newest first):\n${trail}`);
+      throw new Error(`${(error as Error).message}; audit so far (newest first):\n${trail}`, { cause: error });
     }
   };
   const control = async (path: string, body: Record<string, unknown> = {}) => {

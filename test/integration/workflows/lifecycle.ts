@@ -137,7 +137,7 @@ export function lifecycleSuite(profileName: 'default' | 'mediapackage-v1', prefi
         failure: rec?.failure ? `${rec.failure.step}: ${rec.failure.error}` : '',
       });
     }
-    // eslint-disable-next-line no-console -- the table is the evidence
+    // The table is the evidence.
     console.log(outcomes.map((o) => `${o.step.padEnd(44)} ${o.status.padEnd(10)} registry ${o.registry.padEnd(8)} left ${o.left} recorded ${o.recorded}  ${o.failure}`).join('\n'));
     for (const o of outcomes) {
       // Nothing left on AWS, nothing left in the registry, the channel closed as DELETED.

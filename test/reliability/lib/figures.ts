@@ -15,7 +15,7 @@ export function recordFigures(suite: string, figures: Record<string, unknown>): 
 
 export function readAllFigures(): Record<string, Record<string, unknown>> {
   const out: Record<string, Record<string, unknown>> = {};
-  let files: string[] = [];
+  let files: string[];
   try { files = readdirSync(FIGURES_DIR); } catch { return out; }
   for (const f of files.filter((x) => x.endsWith('.json') && !x.startsWith('jest-'))) {
     out[f.replace(/\.json$/, '')] = JSON.parse(readFileSync(join(FIGURES_DIR, f), 'utf8')) as Record<string, unknown>;

@@ -248,7 +248,7 @@ describe('list, status, schedule, broadcasts, events', () => {
     script.push(() => ({ status: 200, body: { execution: { workflow: 'stop', executionArn: 'arn:e' }, steps: [{ name: 'Acquire', type: 'TaskStateEntered', at: 'x', elapsedSeconds: 0.1 }, { name: 'DescribeChannelStopped', type: 'TaskStateEntered', at: 'x', elapsedSeconds: 2, repeats: 3 }], recoveryActions: [] } }));
     const r = await cli(['events', 'show-1']);
     expect(r.stdout).toMatch(/\+\s+0.1s\s+Acquire\n/);
-    expect(r.stdout).toMatch(/\+\s+2s\s+DescribeChannelStopped  ×3\n/);
+    expect(r.stdout).toMatch(/\+\s+2s\s+DescribeChannelStopped {2}×3\n/);
     expect(r.stdout).toContain('Recovery: no automatic action so far.');
   });
 });

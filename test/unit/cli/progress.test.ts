@@ -12,6 +12,7 @@ describe('Progress', () => {
     p.update('provision', 'PROVISIONING', 'CreateChannel');
     p.update('provision', 'PROVISIONING', 'WaitForRunning');
     p.stop();
+    // eslint-disable-next-line no-control-regex -- the ANSI escape the progress line writes is what is checked
     expect(out[0]).toMatch(/^\r\x1b\[2K[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] provision · PROVISIONING · CreateChannel {2}\d+s$/);
     expect(out[1]).toContain('WaitForRunning');
     expect(out.at(-1)).toBe('\r\x1b[2K');
