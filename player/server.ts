@@ -55,7 +55,7 @@ export interface PlayerServerOptions {
 export interface PlayerServer {
   /** http://127.0.0.1:<port>/player/ */
   url: string;
-  /** The page for one stream: …/player/?src=<url> (a local cloud playback URL goes through the relay). */
+  /** The page for one stream: …/player/?src=<url> (a local cloud playback URL becomes /cdn/…, the relay). */
   urlFor(src: string): string;
   stop(): Promise<void>;
 }
@@ -132,7 +132,8 @@ export async function startPlayerServer(options: PlayerServerOptions = {}): Prom
   const local = cdn ? `${cdn}/_cdn/` : undefined;
   return {
     url,
-    urlFor: (src) => `${url}?src=${encodeURIComponent(local && src.startsWith(local) ? `http://127.0.0.1:${port}/cdn/${src.slice(local.length)}` : src)}`,
+    // '/' and ':' may stay as they are in a query value: the printed link stays readable.
+    urlFor: (src) => `${url}?src=${encodeURIComponent(local && src.startsWith(local) ? `/cdn/${src.slice(local.length)}` : src).replace(/%2F/g, '/').replace(/%3A/g, ':')}`,
     stop: () => new Promise<void>((resolve) => {
       server.closeAllConnections();
       server.close(() => resolve());

@@ -29,6 +29,7 @@ import { DEFAULT_SCALE } from '../core/latency';
 import { FONT, ffmpegPath, type MediaMode } from '../media';
 import { publisherArgs } from '../media/settings';
 import type { InventoryItem } from '../core/types';
+import type { PlayerServer } from '../../player/server';
 import { DEFAULT_PORT, DEFAULT_REGION } from '../server';
 
 interface Args {
@@ -48,7 +49,7 @@ const USAGE = `Usage: npm start -- [options]
   --fresh            wipe the local state (.onair-local/) first
   --real-pace        run AWS's durations at their real pace (a channel start takes minutes)
   --scale N          twin seconds per real second (default ${DEFAULT_SCALE})
-  --port N           local cloud port (default ${DEFAULT_PORT}); the API listens on N+1
+  --port N           local cloud port (default ${DEFAULT_PORT}); the API listens on N+1, the player page on N+2
   --api-port N       local API port (default: cloud port + 1)
   --data DIR         state folder (default .onair-local/)
   --region R         the region the stage is deployed in (default ${DEFAULT_REGION}); onair --local --region R
@@ -119,6 +120,8 @@ interface Ctx {
   ddb: DynamoDBClient;
   /** The demo's synthetic feed (media live or loop). */
   publisher?: ChildProcess;
+  /** The viewer page's server (player/server.ts), when it started. */
+  player?: PlayerServer;
 }
 
 /** Follows an execution's history over the API, printing each Task as it finishes. */
@@ -175,11 +178,13 @@ async function follow(ctx: Ctx, executionArn: string, title: string): Promise<{ 
   }
 }
 
-async function showChannel(record: ChannelRecord): Promise<void> {
+async function showChannel(record: ChannelRecord, player?: PlayerServer): Promise<void> {
   console.log('');
   console.log(bold(`Channel ${record.channelId} is ${record.status}`));
   for (const url of record.ingestUrls ?? []) console.log(`  ingest    ${url}`);
   for (const [kind, url] of Object.entries(record.playback ?? {})) if (url) console.log(`  ${kind.padEnd(9)} ${url}`);
+  // The viewer page for each playback URL (the player server relays the local CDN onto its own origin).
+  if (player) for (const kind of ['hls', 'dash'] as const) { const url = record.playback?.[kind]; if (url) console.log(`  ${bold(`player ${kind}`.padEnd(9))} ${player.urlFor(url)}`); }
   const hls = record.playback?.hls;
   if (hls) {
     try {
@@ -198,7 +203,7 @@ async function provisionDemo(ctx: Ctx): Promise<void> {
   const existing = await ctx.registry.find(DEMO);
   if (existing?.status === 'ON_AIR') {
     console.log(`\nThe demo channel is ON_AIR from an earlier run (state in the data folder): reusing it.`);
-    await showChannel(existing);
+    await showChannel(existing, ctx.player);
     startFeed(ctx, existing);
     return;
   }
@@ -224,7 +229,7 @@ async function provisionDemo(ctx: Ctx): Promise<void> {
     return;
   }
   const record = await ctx.registry.get(DEMO);
-  await showChannel(record);
+  await showChannel(record, ctx.player);
   startFeed(ctx, record);
 }
 
@@ -368,11 +373,27 @@ export async function main(argv: string[]): Promise<number> {
     }
   }
 
+  // The viewer page (player/: hls.js and dash.js, built here with esbuild, a dev dependency) on
+  // 127.0.0.1:<port + 2>; npm start goes on without it when it cannot start.
+  let player: PlayerServer | undefined;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { startPlayerServer } = require('../../player/server') as typeof import('../../player/server');
+    player = await startPlayerServer({ port: args.port === 0 ? 0 : args.port + 2, cdn: cloud.url });
+    const stopApiOnly = stopApi;
+    const started = player;
+    stopApi = async () => { await stopApiOnly(); await started.stop(); };
+    console.log(`Player page on ${player.url}?src=<HLS or DASH URL>  ${dim('(hls.js + dash.js; the demo channel\'s links follow)')}`);
+  } catch (error) {
+    console.log(`Player page: not started (${(error as Error).message.split('\n')[0]})`);
+  }
+
   const creds = localCredentials();
   const config = { endpoint: cloud.url, region: cloud.workflows.region, credentials: creds };
   const ddb = new DynamoDBClient(config);
   const ctx: Ctx = {
     stopping: false,
+    ...(player ? { player } : {}),
     cloud, ddb,
     sfn: new SFNClient(config),
     registry: new ChannelRegistry({ ddb: DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }), tableName: cloud.environment.CHANNELS_TABLE ?? 'onair-dev-channels' }),
