@@ -4,7 +4,8 @@
  *   1. starts the local cloud (twin + OnAir from serverless.yml) on 127.0.0.1:4580, state kept in
  *      .onair-local/ between runs (`--fresh` wipes it);
  *   2. starts the local HTTP API on 4581 when local/onair/api is built;
- *   3. provisions the demo channel `demo` through the real provision state machine, printing each
+ *   3. creates the demo channel `demo` through the local API (POST /channels, SigV4-signed, the
+ *      request a user makes), then follows its provision state machine, printing each
  *      step as it finishes (read from the execution history), then the ingest and playback URLs,
  *      and fetches the HLS playlist once to show it is served; a demo channel already ON_AIR from
  *      an earlier run is reused;
@@ -23,6 +24,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { isInProgress } from '../../functions/lib/channel/lock';
 import { ChannelRegistry, type ChannelRecord } from '../../functions/lib/channel/registry';
+import { apiSigner, signRequest } from '../../lib/sigv4';
 import { localCredentials } from './api/credentials';
 import { startLocalCloud, type LocalCloud } from './app';
 import { DEFAULT_SCALE } from '../core/latency';
@@ -122,6 +124,26 @@ interface Ctx {
   publisher?: ChildProcess;
   /** The viewer page's server (player/server.ts), when it started. */
   player?: PlayerServer;
+  /** The local HTTP API's base URL, when it started: the demo is created through it, as a user would. */
+  apiUrl?: string;
+}
+
+/**
+ * POST /channels on the local API, SigV4-signed with the local credentials (lib/sigv4.ts, as the
+ * CLI signs): the request a user makes, so the demo goes through the API's validation, capacity
+ * check, lock and idempotency before its provisioning starts.
+ */
+async function createThroughApi(apiUrl: string, region: string, body: Record<string, unknown>): Promise<{ executionArn: string }> {
+  const url = new URL('/channels', apiUrl);
+  const payload = JSON.stringify(body);
+  const headers = await signRequest(apiSigner(localCredentials(), region), { method: 'POST', url, headers: { 'content-type': 'application/json' }, body: payload });
+  const res = await fetch(url, { method: 'POST', headers, body: payload });
+  const answer = await res.json().catch(() => ({})) as { executionArn?: string; error?: string; message?: string; details?: { field: string; message: string }[] };
+  if (res.status !== 202 || !answer.executionArn) {
+    const details = (answer.details ?? []).map((d) => `${d.field}: ${d.message}`).join('; ');
+    throw new Error(`POST /channels answered ${res.status} ${answer.error ?? ''} ${answer.message ?? ''}${details ? ` (${details})` : ''}`);
+  }
+  return { executionArn: answer.executionArn };
 }
 
 /** Follows an execution's history over the API, printing each Task as it finishes. */
@@ -217,12 +239,25 @@ async function provisionDemo(ctx: Ctx): Promise<void> {
   if (existing && existing.status !== 'DELETED') {
     await teardown(ctx, [existing], `The demo channel was left ${existing.status} by an earlier run: tearing it down first`);
   }
-  const { executionArn } = await ctx.sfn.send(new StartExecutionCommand({
-    stateMachineArn: ctx.cloud.stateMachineArn('provision'),
-    name: `demo-${Date.now()}`,
-    input: JSON.stringify({ channelId: DEMO, profileName: 'default', overrides: { input: { allowedCidrs: ['127.0.0.1/32'] } } }),
-  }));
-  const outcome = await follow(ctx, executionArn!, `\nProvisioning channel "${DEMO}" (profile default, RTMP push from 127.0.0.1/32):`);
+  const overrides = { input: { allowedCidrs: ['127.0.0.1/32'] } };
+  let executionArn: string;
+  if (ctx.apiUrl) {
+    try {
+      ({ executionArn } = await createThroughApi(ctx.apiUrl, ctx.cloud.workflows.region, { channelId: DEMO, profile: 'default', overrides }));
+    } catch (error) {
+      console.log(`\nThe demo channel could not be created: ${(error as Error).message}`);
+      return;
+    }
+  } else {
+    // No local API (not built): the provision state machine directly, as the API would start it.
+    ({ executionArn } = await ctx.sfn.send(new StartExecutionCommand({
+      stateMachineArn: ctx.cloud.stateMachineArn('provision'),
+      name: `demo-${Date.now()}`,
+      input: JSON.stringify({ channelId: DEMO, profileName: 'default', overrides }),
+    })) as { executionArn: string });
+  }
+  const via = ctx.apiUrl ? 'POST /channels on the local API' : 'the provision state machine';
+  const outcome = await follow(ctx, executionArn, `\nProvisioning channel "${DEMO}" (profile default, RTMP push from 127.0.0.1/32; ${via}):`);
   if (ctx.stopping) return;
   if (outcome.status !== 'SUCCEEDED') {
     console.log(`\nProvisioning ${outcome.status}: ${outcome.error ?? ''} ${outcome.cause ?? ''}`);
@@ -352,6 +387,7 @@ export async function main(argv: string[]): Promise<number> {
   console.log(dim(`  ${Object.keys(cloud.workflows.functions).length} functions, state machines: ${Object.keys(cloud.workflows.stateMachines).join(', ')}; control API ${cloud.url}/_twin/inventory`));
 
   let stopApi = async (): Promise<void> => undefined;
+  let apiUrl: string | undefined;
   try {
     // The API helper's module: guarded, so the twin works before (or without) it.
     // require, not import(): Node's ESM loader refuses a directory import under tsx.
@@ -359,6 +395,7 @@ export async function main(argv: string[]): Promise<number> {
     const api = require('./api') as typeof import('./api');
     const started = await api.startLocalApi({ port: args.apiPort, endpoint: cloud.url, region: cloud.workflows.region, now: () => cloud.twin.clock.now() });
     stopApi = started.stop;
+    apiUrl = started.url;
     cloud.publishApiUrl(started.url);
     console.log(`Local API on ${started.url} (SigV4 with the local credentials; try: npx onair --local${cloud.workflows.region === DEFAULT_REGION ? '' : ` --region ${cloud.workflows.region}`} list)`);
     if (started.consoleUrl) console.log(bold(`Operator console: ${started.consoleUrl}`) + dim('  (open it in a browser on this machine; the token in the link is its key)'));
@@ -394,6 +431,7 @@ export async function main(argv: string[]): Promise<number> {
   const ctx: Ctx = {
     stopping: false,
     ...(player ? { player } : {}),
+    ...(apiUrl ? { apiUrl } : {}),
     cloud, ddb,
     sfn: new SFNClient(config),
     registry: new ChannelRegistry({ ddb: DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } }), tableName: cloud.environment.CHANNELS_TABLE ?? 'onair-dev-channels' }),

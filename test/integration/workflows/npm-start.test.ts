@@ -55,6 +55,8 @@ describe('npm start', () => {
     try {
       await waitFor(child, () => out, 'Ready. Ctrl-C', 90_000);
       expect(out).toContain(`OnAir local cloud on http://127.0.0.1:${port}`);
+      // Created as a user would: POST /channels on the local API (then its provision workflow, followed).
+      expect(out).toContain('Provisioning channel "demo" (profile default, RTMP push from 127.0.0.1/32; POST /channels on the local API)');
       expect(out).toMatch(/✓ CreateChannel/);
       expect(out).toContain('Channel demo is ON_AIR');
       expect(out).toMatch(/GET hls → 200 .*HLS multivariant playlist, 3 variants/);
