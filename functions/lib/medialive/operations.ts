@@ -24,88 +24,21 @@
  *   describeInputSecurityGroup(deps, record) → { exists, state?, sharedWith }
  */
 import {
-  CreateChannelCommand, CreateInputCommand, CreateInputSecurityGroupCommand, DeleteChannelCommand,
-  DeleteInputCommand, DeleteInputSecurityGroupCommand, DescribeChannelCommand, DescribeInputCommand,
-  DescribeInputSecurityGroupCommand, ListInputSecurityGroupsCommand, StartChannelCommand, StopChannelCommand,
-  ConflictException, type MediaLiveClient, type DescribeInputResponse, type InputSecurityGroup,
+  CreateChannelCommand, CreateInputCommand, DeleteChannelCommand, DeleteInputCommand, DescribeChannelCommand,
+  DescribeInputCommand, StartChannelCommand, StopChannelCommand, ConflictException, type DescribeInputResponse,
 } from '@aws-sdk/client-medialive';
-import type { Config } from '../config';
 import { ChannelNotReadyError, isNotFound, MissingResourceError, ResourceFailedError, undefinedIfNotFound } from '../errors';
-import { everyChannel, type ChannelRecord, type ChannelRegistry } from '../channel/registry';
-import { hasStageTag } from '../tags';
+import type { ChannelRecord } from '../channel/registry';
 import { packagerFor } from '../packager';
 import {
-  buildChannelRequest, buildInputRequest, buildInputSecurityGroupRequest, buildSlateInputRequest, isPushInput, pipelineCount,
+  buildChannelRequest, buildInputRequest, buildSlateInputRequest, isPushInput, pipelineCount,
 } from './builders';
+import { GONE, type DeleteResult, type MediaLiveDeps } from './deps';
+import { deleteInputSecurityGroup, ensureInputSecurityGroup } from './input-security-groups';
 
-export interface MediaLiveDeps {
-  medialive: MediaLiveClient;
-  registry: Pick<ChannelRegistry, 'recordResource' | 'update' | 'forgetMediaLiveStates' | 'list'>;
-  /** Read lazily: only ensureChannel (and MEDIACONNECT inputs) need the role. */
-  config: Pick<Config, 'stage' | 'medialiveRoleArn'>;
-}
+export type { DeleteResult, MediaLiveDeps } from './deps';
 
-const GONE = new Set(['DELETED']);
 
-function sameCidrs(group: InputSecurityGroup, cidrs: string[]): boolean {
-  const have = (group.WhitelistRules ?? []).map((r) => r.Cidr).sort();
-  const want = [...cidrs].sort();
-  return have.length === want.length && have.every((c, i) => c === want[i]);
-}
-
-export async function ensureInputSecurityGroup(deps: MediaLiveDeps, record: ChannelRecord, options: { skipRegistry?: boolean } = {}): Promise<{ inputSecurityGroupId: string | null }> {
-  if (!isPushInput(record.profile)) return { inputSecurityGroupId: null };
-  const { medialive, registry, config } = deps;
-  const recorded = record.resources.inputSecurityGroupId;
-  if (recorded) {
-    const found = await undefinedIfNotFound(() => medialive.send(new DescribeInputSecurityGroupCommand({ InputSecurityGroupId: recorded })));
-    if (found && !GONE.has(found.State ?? '')) return { inputSecurityGroupId: recorded };
-  }
-  const stage = config.stage;
-  // One group serves any number of inputs (MediaLive UG "Working with input security groups":
-  // "You can attach the same input security group to any number of inputs"), and an account has
-  // 5 per Region by default (lib/quotas.ts): a group of this stage with exactly the same CIDRs is
-  // reused, whichever channel created it. That also finds again a create whose registry write was
-  // lost (CreateInputSecurityGroup takes no name and no idempotency token).
-  const cidrs = record.profile.input.allowedCidrs;
-  // First the registry: another channel of this stage with exactly these CIDRs that holds a group.
-  // DynamoDB answers it without spending MediaLive's account-wide 5 TPS, which a ListInputSecurityGroups
-  // per channel did (bench scale: 100 of 400 calls). A group deleted meanwhile by its last channel's
-  // teardown is caught by CreateInput (ensureInput), which comes back here past the registry.
-  const known = options.skipRegistry ? undefined : await groupInRegistry(registry, record, cidrs);
-  if (known) {
-    await registry.recordResource(record.channelId, ['inputSecurityGroupId'], known);
-    return { inputSecurityGroupId: known };
-  }
-  const reusable = await reusableGroups(medialive, stage, cidrs);
-  if (reusable[0]) {
-    await registry.recordResource(record.channelId, ['inputSecurityGroupId'], reusable[0]);
-    return { inputSecurityGroupId: reusable[0] };
-  }
-  const created = await medialive.send(new CreateInputSecurityGroupCommand(buildInputSecurityGroupRequest(record, stage)));
-  const id = created.SecurityGroup?.Id;
-  if (!id) throw new ResourceFailedError('CreateInputSecurityGroup returned no id');
-  // Provisions that start together each find no group and each create one, against a default of 5
-  // per Region. Settle on one: the lowest id of the matching groups wins, and a loser deletes its own
-  // (no input uses it yet) to take the winner's. Two that create without seeing each other can still
-  // both keep theirs: that leaves two groups, never one per channel.
-  const winner = [id, ...(await reusableGroups(medialive, stage, cidrs))].sort(byNumericId)[0] as string;
-  if (winner !== id) {
-    await undefinedIfNotFound(() => medialive.send(new DeleteInputSecurityGroupCommand({ InputSecurityGroupId: id })));
-  }
-  await registry.recordResource(record.channelId, ['inputSecurityGroupId'], winner);
-  return { inputSecurityGroupId: winner };
-}
-
-/** The group another live channel with exactly `cidrs` records (lowest id), if any. */
-async function groupInRegistry(registry: Pick<ChannelRegistry, 'list'>, record: ChannelRecord, cidrs: string[]): Promise<string | undefined> {
-  const key = [...cidrs].sort().join(',');
-  const ids = (await everyChannel(registry))
-    .filter((r) => r.channelId !== record.channelId && r.status !== 'DELETED' && r.resources.inputSecurityGroupId)
-    .filter((r) => [...(r.profile.input.allowedCidrs ?? [])].sort().join(',') === key)
-    .map((r) => r.resources.inputSecurityGroupId as string);
-  return ids.sort(byNumericId)[0];
-}
 
 /**
  * CreateInput named a security group MediaLive does not have (deleted since it was looked up).
@@ -116,25 +49,6 @@ function isMissingGroup(error: unknown): boolean {
   const e = error as { name?: string; message?: string; ValidationErrors?: { ElementPath?: string }[] };
   if (e.name === 'UnprocessableEntityException') return (e.ValidationErrors ?? []).some((v) => /^inputSecurityGroups/i.test(v.ElementPath ?? ''));
   return (e.name === 'NotFoundException' || e.name === 'BadRequestException') && /security ?group/i.test(e.message ?? '');
-}
-
-/** MediaLive ids are decimal strings: shorter is smaller. */
-function byNumericId(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
-
-/** This stage's live groups whose whitelist is exactly `cidrs`, every page, lowest id first. */
-async function reusableGroups(medialive: MediaLiveClient, stage: string, cidrs: string[]): Promise<string[]> {
-  const ids: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await medialive.send(new ListInputSecurityGroupsCommand({ NextToken: nextToken, MaxResults: 100 }));
-    for (const g of page.InputSecurityGroups ?? []) {
-      if (g.Id && !GONE.has(g.State ?? '') && hasStageTag(g.Tags, stage) && sameCidrs(g, cidrs)) ids.push(g.Id);
-    }
-    nextToken = page.NextToken;
-  } while (nextToken);
-  return ids.sort(byNumericId);
 }
 
 function ingestUrlsOf(input: Pick<DescribeInputResponse, 'Destinations'>): string[] {
@@ -311,8 +225,6 @@ export async function stopChannel(deps: MediaLiveDeps, record: ChannelRecord, no
   }
 }
 
-export interface DeleteResult { deleted: boolean; state?: string }
-
 export async function deleteChannel(deps: MediaLiveDeps, record: ChannelRecord): Promise<DeleteResult> {
   const id = record.resources.medialiveChannelId;
   if (!id) return { deleted: true };
@@ -385,45 +297,6 @@ export async function deleteInput(deps: MediaLiveDeps, record: ChannelRecord): P
     if (isNotFound(error)) return forget();
     throw error;
   }
-}
-
-/** Inputs other than this channel's that use the group: it is shared, and stays. */
-function otherInputs(group: { Inputs?: string[] }, record: ChannelRecord): string[] {
-  return (group.Inputs ?? []).filter((i) => i !== record.resources.inputId);
-}
-
-/** `sharedWith`: how many other inputs use the group (teardown leaves a shared group alone). */
-export async function describeInputSecurityGroup(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ exists: boolean; state?: string; sharedWith: number }> {
-  const id = record.resources.inputSecurityGroupId;
-  if (!id) return { exists: false, sharedWith: 0 };
-  const found = await undefinedIfNotFound(() => deps.medialive.send(new DescribeInputSecurityGroupCommand({ InputSecurityGroupId: id })));
-  if (!found) return { exists: false, sharedWith: 0 };
-  return { exists: !GONE.has(found.State ?? ''), ...(found.State ? { state: found.State } : {}), sharedWith: otherInputs(found, record).length };
-}
-
-export async function deleteInputSecurityGroup(deps: MediaLiveDeps, record: ChannelRecord): Promise<DeleteResult> {
-  const id = record.resources.inputSecurityGroupId;
-  if (!id) return { deleted: true };
-  const forget = async (): Promise<DeleteResult> => {
-    await deps.registry.recordResource(record.channelId, ['inputSecurityGroupId'], undefined);
-    return { deleted: true };
-  };
-  const found = await undefinedIfNotFound(() => deps.medialive.send(new DescribeInputSecurityGroupCommand({ InputSecurityGroupId: id })));
-  if (!found || GONE.has(found.State ?? '')) return forget();
-  // Shared with another channel's input (ensureInputSecurityGroup reuses groups): this channel no
-  // longer holds it; the last channel using it deletes it.
-  if (otherInputs(found, record).length > 0) return forget();
-  // The group stays IN_USE for a few seconds after its last input is deleted: not deletable yet.
-  if (found.State === 'IN_USE' || found.State === 'UPDATING') return { deleted: false, state: found.State };
-  try {
-    // An input that took the group since the look (a concurrent provision reusing it) answers
-    // ConflictException: it propagates and the state machine retries (then finds it shared).
-    await deps.medialive.send(new DeleteInputSecurityGroupCommand({ InputSecurityGroupId: id }));
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
-  // DeleteInputSecurityGroup is synchronous: a 200 means the group is gone.
-  return forget();
 }
 
 /**

@@ -5,7 +5,10 @@ import {
   DescribeInputSecurityGroupCommand, ListInputSecurityGroupsCommand, MediaLiveClient, NotFoundException,
   StartChannelCommand, StopChannelCommand,
 } from '@aws-sdk/client-medialive';
-import { deleteChannel, deleteInput, deleteInputSecurityGroup, describeChannel, describeInput, releaseInput, describeInputSecurityGroup, ensureChannel, ensureInput, ensureInputSecurityGroup, startChannel, stopChannel, type MediaLiveDeps } from '../../../functions/lib/medialive/operations';
+import {
+  deleteChannel, deleteInput, describeChannel, describeInput, releaseInput, ensureChannel, ensureInput, startChannel, stopChannel, type MediaLiveDeps,
+} from '../../../functions/lib/medialive/operations';
+import { deleteInputSecurityGroup, describeInputSecurityGroup, ensureInputSecurityGroup } from '../../../functions/lib/medialive/input-security-groups';
 import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { CONFIG, inputFor, makeRecord, MemoryRegistry, STAGE } from './helpers/fixtures';
 import { ChannelNotReadyError, MissingResourceError } from '../../../functions/lib/errors';
