@@ -251,7 +251,7 @@ export const routes = {
   },
   channelEvents: {
     operationId: 'channelEvents', method: 'GET', path: '/channels/{id}/events',
-    summary: "The steps of the channel's running or last workflow (and, with issue 5, its recovery audit)", params: channelIdParams,
+    summary: "The steps of the channel's running or last workflow, and its recovery audit", params: channelIdParams,
     responses: { 200: { description: 'Steps, oldest first', schema: channelEventsSchema }, ...common, 404: E('No such channel') },
   },
   startChannel: {

@@ -6,9 +6,8 @@
  *   ensureDistribution(deps, record)        → { distributionId, distributionDomain, distributionArn }
  *       manifests use the stage's cache policy (config.manifestCachePolicyId: serverless.yml
  *       DeliveryManifestCachePolicy, never created here); creates the OAC (v2) when missing; v1 reads the CDN identifier from
- *       its secret here and puts it only into the request. Does NOT grant the origin: call
- *       packagerFor(record).authorizeCdn after it (or use ensureCdn, which does all three).
- *   ensureCdn(deps, record)                 → { distributionId, distributionDomain, distributionArn, originAccessControlId }
+ *       its secret here and puts it only into the request. Does NOT grant the origin: the
+ *       workflow's next step does (packagerFor(record).authorizeCdn, functions/cdn/createDistribution.ts).
  *   describeDistribution(deps, record)      → { exists, status?, enabled? }   (status InProgress | Deployed)
  *   disableDistribution(deps, record)       → { exists, status?, enabled }
  *   deleteDistribution(deps, record)        → { deleted }   DistributionNotDisabled propagates (wait Deployed, retry)
@@ -22,8 +21,6 @@ import {
   OriginAccessControlAlreadyExists, PreconditionFailed, type CloudFrontClient,
 } from '@aws-sdk/client-cloudfront';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { MediaPackageClient } from '@aws-sdk/client-mediapackage';
-import type { MediaPackageV2Client } from '@aws-sdk/client-mediapackagev2';
 import type { Config } from '../config';
 import { isNotFound, ResourceFailedError } from '../errors';
 import { packagerFor, readCdnIdentifier } from '../packager';
@@ -37,9 +34,6 @@ export interface CdnDeps {
   cloudfront: CloudFrontClient;
   /** v1 only: reads the CDN identifier when the distribution is created. */
   secretsmanager?: SecretsManagerClient;
-  /** For ensureCdn's origin authorization (v2). */
-  mediapackagev2?: MediaPackageV2Client;
-  mediapackage?: MediaPackageClient;
   registry: Pick<ChannelRegistry, 'recordResource' | 'update'>;
   /** manifestCachePolicyId: the stage's (serverless.yml DeliveryManifestCachePolicy). */
   config: Pick<Config, 'stage' | 'medialiveRoleArn' | 'mediapackageSecretsRoleArn' | 'deliveryDistributionArn' | 'manifestCachePolicyId'>;
@@ -152,17 +146,6 @@ export async function ensureDistribution(deps: CdnDeps, record: ChannelRecord): 
   if (!created) throw new ResourceFailedError('CreateDistributionWithTags returned no distribution');
   await recordDistribution(deps, record, created);
   return { distributionId: created.Id, distributionDomain: created.DomainName, distributionArn: created.ARN };
-}
-
-/** OAC (v2) → distribution → origin authorization: everything the CDN side needs, in order. */
-export async function ensureCdn(deps: CdnDeps, record: ChannelRecord): Promise<DistributionRef & { originAccessControlId: string | null }> {
-  const { originAccessControlId } = await ensureOriginAccessControl(deps, record);
-  const withOac: ChannelRecord = originAccessControlId
-    ? { ...record, resources: { ...record.resources, originAccessControlId } }
-    : record;
-  const dist = await ensureDistribution(deps, withOac);
-  await packagerFor(record).authorizeCdn(deps, { ...withOac, resources: { ...withOac.resources, distributionArn: dist.distributionArn } });
-  return { ...dist, originAccessControlId };
 }
 
 export async function describeDistribution(deps: CdnDeps, record: ChannelRecord): Promise<{ exists: boolean; status?: string; enabled?: boolean }> {

@@ -13,10 +13,10 @@ import {
   buildDistributionConfig, buildManifestCachePolicyConfig, buildOriginAccessControlConfig, CACHE_KEY_QUERY_STRINGS, liveOriginTimeouts, MANAGED_CACHE_POLICIES,
 } from '../../../functions/lib/cdn/builders';
 import {
-  deleteDistribution, deleteOriginAccessControl, describeDistribution, disableDistribution, ensureCdn, ensureDistribution,
+  deleteDistribution, deleteOriginAccessControl, describeDistribution, disableDistribution, ensureDistribution,
   ensureOriginAccessControl, type CdnDeps,
 } from '../../../functions/lib/cdn/operations';
-import type { CdnOrigin } from '../../../functions/lib/packager';
+import { authorizePackagerCdn, type CdnOrigin } from '../../../functions/lib/packager';
 import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { CONFIG, makeRecord, MemoryRegistry, STAGE } from './helpers/fixtures';
 import { looseMock, sent } from './helpers/loose-mock';
@@ -210,11 +210,13 @@ describe('ensureDistribution', () => {
     expect(cf.commandCalls(CreateDistributionWithTagsCommand)[0].args[0].input.DistributionConfigWithTags!.DistributionConfig!.CacheBehaviors!.Items![0].CachePolicyId).toBe('STACK-CP');
   });
 
-  it('ensureCdn also authorizes the v2 origin for this distribution', async () => {
+  it('the workflow\'s three CDN steps — OAC, distribution, then the packager\'s authorization — grant the v2 origin to this distribution', async () => {
     const deps = setup(packaged('v2'));
     mockCreates();
     v2.on(PutOriginEndpointPolicyCommand).resolves({});
-    await expect(ensureCdn(deps, registry.reload())).resolves.toMatchObject({ distributionId: DIST.Id, originAccessControlId: 'OAC1' });
+    await expect(ensureOriginAccessControl(deps, registry.reload())).resolves.toEqual({ originAccessControlId: 'OAC1' });
+    await expect(ensureDistribution(deps, registry.reload())).resolves.toMatchObject({ distributionId: DIST.Id });
+    await authorizePackagerCdn({ ...deps, mediapackagev2: new MediaPackageV2Client({}) }, registry.reload());
     const policies = sent(v2, PutOriginEndpointPolicyCommand).map((i) => JSON.parse(i.Policy as string).Statement[0].Condition.StringEquals['AWS:SourceArn']);
     expect(policies).toEqual([DIST.ARN, DIST.ARN]);
   });
