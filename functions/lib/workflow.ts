@@ -81,8 +81,8 @@ export interface PollResult {
 }
 
 /**
- * Each poll task gets the previous result back (`previous.$: $.polls.<name>`); absent on a first
- * look. A bare `attempt` (the older form) still works: its bound is then counted in attempts.
+ * Each poll task gets the previous result back (`previous.$: $.polls.<name>`), the one way every
+ * state machine passes poll state; absent on a first look.
  */
 export const pollInput = z.extend(channelInput, {
   previous: z.optional(z.looseObject({
@@ -90,12 +90,11 @@ export const pollInput = z.extend(channelInput, {
     waited: z.optional(z.number().check(z.minimum(0))),
     since: z.optional(z.iso.datetime()),
   })),
-  attempt: z.optional(z.number().check(z.int(), z.minimum(0))),
 });
 export interface PreviousPoll { attempt: number; waited?: number; since?: string }
 
-export function previousOf(input: { previous?: PreviousPoll | undefined; attempt?: number | undefined }): PreviousPoll {
-  return input.previous ?? { attempt: input.attempt ?? 0 };
+export function previousOf(input: { previous?: PreviousPoll | undefined }): PreviousPoll {
+  return input.previous ?? { attempt: 0 };
 }
 
 /**

@@ -3,6 +3,8 @@
  * results the state machine's Choice/Wait read, and the errors its Retry/Catch match — with the
  * SDK's own exception classes.
  */
+import { join } from 'node:path';
+import { loadWorkflows } from '../../../local/onair/workflows';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   ConflictException, DeleteChannelCommand, DescribeChannelCommand, MediaLiveClient, NotFoundException, StartChannelCommand,
@@ -74,11 +76,25 @@ describe('describeMediaLive: teardown waits', () => {
     await expect(describe_('channelStopped', 3, 0)).resolves.toEqual({ ready: false, attempt: 4, waited: 60, waitSeconds: 60, state: 'STOPPING' });
   });
 
-  it('still accepts the older bare `attempt` form, bounded in attempts', async () => {
-    ml.on(DescribeChannelCommand).resolves({ State: 'STARTING', ChannelClass: 'STANDARD', PipelinesRunningCount: 0 });
-    const legacy = (attempt: number) => describeMediaLive({ channelId: 'show-1', poll: 'channelRunning', attempt }, lambdaContext as never);
-    await expect(legacy(3)).resolves.toEqual({ ready: false, attempt: 4, waited: 480, waitSeconds: 120, state: 'STARTING 0/2 pipelines' });
-    await expect(legacy(5)).rejects.toMatchObject({ name: 'WaitTimeoutError' });
+  it('takes poll state only as `previous`, which every poll Task of every state machine passes', () => {
+    const workflows = loadWorkflows({ root: join(__dirname, '..', '..', '..') });
+    const POLLERS = new Set(['describeMediaLive', 'deleteMediaLive', 'checkPlayback', 'deleteDistribution']);
+    const seen: string[] = [];
+    const visit = (states: Record<string, Record<string, unknown>>, machine: string): void => {
+      for (const [name, st] of Object.entries(states)) {
+        for (const b of (st.Branches as { States: Record<string, Record<string, unknown>> }[] | undefined) ?? []) visit(b.States, machine);
+        const fn = workflows.stateMachines[machine]?.taskFunctions[name];
+        if (!fn || !POLLERS.has(fn)) continue;
+        const params = st.Parameters as Record<string, unknown>;
+        // deleteMediaLive/deleteDistribution's one-shot actions (disable, delete OAC …) carry no poll.
+        if (fn === 'deleteDistribution' && params.action !== 'describe') continue;
+        if (fn === 'deleteMediaLive' && !('previous.$' in params) && params.resource === 'inputSecurityGroup') continue;
+        seen.push(`${machine}.${name}`);
+        expect({ state: `${machine}.${name}`, previous: typeof params['previous.$'], attempt: params['attempt.$'] }).toEqual({ state: `${machine}.${name}`, previous: 'string', attempt: undefined });
+      }
+    };
+    for (const [key, sm] of Object.entries(workflows.stateMachines)) visit(sm.definition.States as Record<string, Record<string, unknown>>, key);
+    expect(seen).toEqual(expect.arrayContaining(['start.CheckPlayback', 'provision.CheckPlayback', 'teardown.ReleaseInput']));
   });
 
   it('refuses an input without a channelId', async () => {
