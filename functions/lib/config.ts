@@ -33,8 +33,12 @@ export interface Config {
   deliveryDomain: string;
   /** The stage's manifest cache policy (DeliveryManifestCachePolicy), used by dedicated distributions too. */
   manifestCachePolicyId: string;
-  /** The account quotas in force (lib/quotas.ts defaults + serverless.yml `custom.accountQuotas`). */
+  /** The account quotas in force (lib/aws-quotas.ts defaults + serverless.yml `custom.accountQuotas`). */
   accountQuotas: QuotaValues;
+  /** The teardown state machine (the sweeper starts it for what it finds). */
+  teardownStateMachineArn: string;
+  /** The sweeper reports what it would do and does nothing (ONAIR_SWEEPER_DRY_RUN=true). */
+  sweeperDryRun: boolean;
 }
 
 /** Each field is read lazily so a function only needs the variables it uses. */
@@ -51,6 +55,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     get deliveryDomain() { return getEnvOrThrow('DELIVERY_DOMAIN', env); },
     get manifestCachePolicyId() { return getEnvOrThrow('MANIFEST_CACHE_POLICY_ID', env); },
     get accountQuotas() { return parseQuotaOverrides(env.ONAIR_ACCOUNT_QUOTAS); },
+    get teardownStateMachineArn() { return getEnvOrThrow('TEARDOWN_STATE_MACHINE_ARN', env); },
+    get sweeperDryRun() { return env.ONAIR_SWEEPER_DRY_RUN === 'true'; },
   };
 }
 

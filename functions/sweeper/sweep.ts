@@ -14,7 +14,7 @@ import { mediapackagev2 } from '../lib/clients/mediapackagev2';
 import { secretsmanager } from '../lib/clients/secretsmanager';
 import { sfn } from '../lib/clients/sfn';
 import { sns } from '../lib/clients/sns';
-import { config, getEnvOrThrow } from '../lib/config';
+import { config } from '../lib/config';
 import { stepHandler } from '../lib/handler';
 import { logger } from '../lib/logger';
 import { recordMetric } from '../lib/metrics';
@@ -30,10 +30,10 @@ export const handler = stepHandler('sweep', input, async ({ dryRun, graceSeconds
       region: config.region,
       channelsTable: config.channelsTable,
       notificationsTopicArn: config.notificationsTopicArn,
-      teardownStateMachineArn: getEnvOrThrow('TEARDOWN_STATE_MACHINE_ARN'),
+      teardownStateMachineArn: config.teardownStateMachineArn,
     },
     now: () => new Date(),
-  }, { dryRun: dryRun ?? process.env.ONAIR_SWEEPER_DRY_RUN === 'true', ...(graceSeconds !== undefined ? { graceSeconds } : {}) });
+  }, { dryRun: dryRun ?? config.sweeperDryRun, ...(graceSeconds !== undefined ? { graceSeconds } : {}) });
   // Every kind every sweep, 0 included: an alarm on orphans then has data, not INSUFFICIENT_DATA.
   for (const kind of SWEEP_FINDING_KINDS) {
     recordMetric('SweeperFindings', report.findings.filter((f) => f.kind === kind).length, { kind }, { stageRollup: true });
