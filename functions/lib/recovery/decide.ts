@@ -19,6 +19,7 @@
  * SET after its CLEARED is stale; STOPPED (not IDLE) and RUNNING per pipeline; redelivered events
  * (same id) change nothing; older per-pipeline/per-alarm reports than the last one are ignored.
  */
+import { breakerPage, costGuardStop, ruleNotice, unknownPipelineDown, type Message } from './messages';
 import { effectiveRules, type RecoveryPolicy, type RecoveryRule } from './policy';
 import type {
   ActionSpec, AuditEntry, ChannelFacts, Decision, PlannedAction, RecoveryEvent, RecoveryState, RuleState, Timer,
@@ -217,17 +218,7 @@ export function decide(input: DecideInput): Decision {
     if (s.breaker) return;
     s.breaker = { openedAt: iso(now), reason };
     s.pages.push(iso(now));
-    const page = plan('circuit-breaker', {
-      type: 'PAGE',
-      subject: `ACTION NEEDED - ${facts.channelId}: automatic recovery gave up`,
-      lines: [
-        `Channel ${facts.channelId}: ${reason}.`,
-        'OnAir has stopped trying to fix it automatically. A human is needed.',
-        '', 'Problem now:', ...(causes.length ? causes.map((c) => `- ${c}`) : ['- (none active right now)']),
-        '', `Tried in the last ${Math.round(policy.attempts.windowSeconds / 60)} min:`, ...(triedLines().length ? triedLines() : ['- nothing']),
-        '', `Automatic recovery resumes in ${Math.round(policy.attempts.breakerResetSeconds / 60)} min. Check the source, then: onair events ${facts.channelId}`,
-      ],
-    });
+    const page = plan('circuit-breaker', { type: 'PAGE', ...breakerPage(facts.channelId, reason, causes, triedLines(), policy.attempts) });
     note(`circuit breaker opened: ${reason}; paging`, { actionId: page.actionId, rule: 'circuit-breaker', action: 'PAGE', result: 'PENDING' });
   };
 
@@ -279,7 +270,7 @@ export function decide(input: DecideInput): Decision {
 
     const act = () => {
       /** A NOTIFY for this rule, within the policy's notifications per window. */
-      const notifyHuman = (subject: string, lines: string[], decision: string): void => {
+      const notifyHuman = ({ subject, lines }: Message, decision: string): void => {
         set({ phase: 'ACTIVE', since: iso(now), acted: true });
         if (s.notifications.length >= policy.notifications.maxPerWindow) {
           note(`notification suppressed: ${policy.notifications.maxPerWindow} already sent in ${Math.round(policy.attempts.windowSeconds / 60)} min`, { rule: rule.name });
@@ -314,14 +305,7 @@ export function decide(input: DecideInput): Decision {
             // The reconciler saw fewer pipelines running than the channel has, but not which one
             // stopped (its state-change event was lost; DescribeChannel gives a count only).
             // Restarting them all would take the healthy pipeline down too: tell a human instead.
-            notifyHuman(
-              `ACTION NEEDED - ${facts.channelId}: a pipeline is down`,
-              [`Channel ${facts.channelId} is on air on fewer pipelines than it has, and OnAir cannot tell which one stopped.`,
-                'It did not restart the channel: that would interrupt the pipeline still running.', '',
-                'Restart the stopped pipeline from the MediaLive console (Restart pipelines), or the CLI:',
-                '  aws medialive restart-channel-pipelines --channel-id <id> --pipeline-ids PIPELINE_0|PIPELINE_1', `Details: onair events ${facts.channelId}`],
-              `${causes[0]}, but not which pipeline: not restarting the channel (it would stop the running one too); notifying`,
-            );
+            notifyHuman(unknownPipelineDown(facts.channelId), `${causes[0]}, but not which pipeline: not restarting the channel (it would stop the running one too); notifying`);
             return;
           }
           const a = plan(rule.name, { type: 'RESTART', pipelines });
@@ -332,11 +316,7 @@ export function decide(input: DecideInput): Decision {
           return;
         }
         case 'NOTIFY':
-          notifyHuman(
-            `${facts.channelId}: ${rule.name} for ${Math.round(rule.debounceSeconds / 60) || rule.debounceSeconds + ' s'}${rule.debounceSeconds >= 60 ? ' min' : ''}`,
-            [`Channel ${facts.channelId} has had a problem for ${rule.debounceSeconds} s that automation cannot fix:`, ...causes.map((c) => `- ${c}`), '', 'Viewers may see errors. Check the origin/CDN and the source.', `Details: onair events ${facts.channelId}`],
-            `${causes[0]} for ${rule.debounceSeconds} s: notifying`,
-          );
+          notifyHuman(ruleNotice(facts.channelId, rule, causes), `${causes[0]} for ${rule.debounceSeconds} s: notifying`);
           return;
         case 'STOP': {
           set({ phase: 'ACTIVE', since: iso(now), acted: true });
@@ -348,8 +328,7 @@ export function decide(input: DecideInput): Decision {
           const minutes = Math.round(rule.debounceSeconds / 60);
           const a = plan(rule.name, {
             type: 'STOP',
-            subject: `cost guard stopping ${facts.channelId}: no input for ${minutes} min`,
-            lines: [`Cost guard: channel ${facts.channelId} has had no input for ${minutes} min (costGuard.inputLossAutoStopMinutes).`, ...causes.map((c) => `- ${c}`), '', 'OnAir is stopping it now so it stops costing money.', `When the source is back: onair start ${facts.channelId}`],
+            ...costGuardStop(facts.channelId, minutes, causes),
           });
           note(`input lost for ${minutes} min (cost guard): announcing and stopping the channel`, { actionId: a.actionId, rule: rule.name, action: 'STOP', result: 'PENDING' });
           return;
