@@ -8,7 +8,7 @@ import { LOCAL_API_URL } from '../local/onair/api/credentials';
 export const SHELLS = ['bash', 'zsh'] as const;
 export type Shell = (typeof SHELLS)[number];
 
-export const COMMANDS = ['create', 'list', 'status', 'start', 'stop', 'delete', 'schedule', 'broadcasts', 'events', 'completion', 'help'] as const;
+export const COMMANDS = ['create', 'list', 'status', 'start', 'stop', 'delete', 'schedule', 'broadcasts', 'events', 'console', 'completion', 'help'] as const;
 /** What to run; `help` and `version` print `text`, as `completion` does. */
 export type CommandName = (typeof COMMANDS)[number] | 'version';
 
@@ -88,6 +88,14 @@ Times: ISO 8601 (2026-11-28T19:00:00Z) or relative to the API's clock: +90s, +10
   },
   { name: 'broadcasts', operand: 'id', description: 'The channel\'s planned broadcasts; --cancel removes one.', flags: [{ name: 'cancel', value: 'broadcast-id', description: 'cancel this broadcast' }] },
   { name: 'events', operand: 'id', description: 'The workflow steps and the recovery audit (what triggered each action, the decision, the result).', flags: [] },
+  {
+    name: 'console', description: 'Serve the operator console on 127.0.0.1 for this API; its calls are signed here with your credentials.',
+    flags: [{ name: 'port', value: 'n', description: 'local port (default 4590; 0 picks a free one)', whole: true }],
+    help: `
+The page opens at the printed URL (its token is in the link: keep it to yourself). Ctrl-C stops it.
+  onair console --stage prod          a deployed stage, with your AWS credentials
+  onair console --local               the local cloud (npm start also serves it itself)`,
+  },
   {
     name: 'completion', operand: 'shell', description: 'Print a shell completion script (bash or zsh).', flags: [],
     help: `

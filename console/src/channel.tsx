@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { mountPlayer } from 'onair-player';
 import { apiNow, call } from './api';
 import { usePoll } from './hooks';
-import { ganttBars, IN_PROGRESS, pipelines, recoveryState, statusSince } from './derive';
+import { ganttBars, IN_PROGRESS, pipelines, recoveryState, resourceList, statusSince } from './derive';
 import { clock, relative } from './format';
 import { StatusBadge } from './channels';
 import { CopyRow, Gantt } from './widgets';
@@ -78,7 +78,7 @@ function DeleteDialog({ channel, onClose, onDone }: { channel: ChannelDetail; on
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ErrorBody>();
   useEffect(() => { ref.current?.showModal(); }, []);
-  const what = Object.keys(channel.resources).filter((k) => channel.resources[k] !== undefined && channel.resources[k] !== null);
+  const what = resourceList(channel.resources);
   const confirm = async () => {
     setBusy(true);
     const r = await call<{ operation?: string }>('DELETE', `/channels/${encodeURIComponent(channel.channelId)}`);
@@ -91,7 +91,7 @@ function DeleteDialog({ channel, onClose, onDone }: { channel: ChannelDetail; on
     <dialog ref={ref} aria-labelledby="del-h" onClose={onClose} onCancel={onClose}>
       <h2 id="del-h">Delete channel “{channel.channelId}”?</h2>
       <p>Its planned broadcasts are cancelled and the teardown workflow removes every AWS resource OnAir created for it{what.length ? ':' : '.'}</p>
-      {what.length > 0 && <ul class="resources">{what.map((k) => <li><code>{k}</code></li>)}</ul>}
+      {what.length > 0 && <ul class="resources">{what.map((k) => <li>{k}</li>)}</ul>}
       <p>Viewers lose the stream; the channel id can be used again afterwards.</p>
       {error && <p role="alert" class="error">{error.message}</p>}
       <div class="actions">

@@ -111,3 +111,31 @@ export function fieldFor(errorField: string, paths: string[]): string | undefine
   const f = errorField.replace(/^body\./, '');
   return paths.filter((p) => f === p || f.startsWith(`${p}.`)).sort((a, b) => b.length - a.length)[0];
 }
+
+const RESOURCE_LABELS: Record<string, string> = {
+  medialiveChannelId: 'MediaLive channel',
+  inputId: 'MediaLive input',
+  slateInputId: 'MediaLive slate input',
+  inputSecurityGroupId: 'MediaLive input security group',
+  distributionId: 'CloudFront distribution',
+  originAccessControlId: 'CloudFront origin access control',
+};
+
+/** What a teardown removes, in words, from the channel's `resources` (the registry's record of what exists). */
+export function resourceList(resources: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  for (const [key, label] of Object.entries(RESOURCE_LABELS)) {
+    const v = resources[key];
+    if (typeof v === 'string' && v) out.push(`${label} ${v}`);
+  }
+  const packager = resources.packager as Record<string, unknown> | undefined;
+  const packagerChannel = packager?.channelName ?? packager?.channelId;
+  if (typeof packagerChannel === 'string') {
+    const endpoints = Object.keys((packager?.originEndpoints ?? {}) as Record<string, unknown>).length;
+    out.push(`MediaPackage ${packager?.kind === 'mediapackage-v1' ? 'v1' : 'v2'} channel ${packagerChannel} and its ${endpoints} endpoint${endpoints === 1 ? '' : 's'}`);
+  }
+  const alarms = resources.alarms as Record<string, string[]> | undefined;
+  const n = Object.values(alarms ?? {}).reduce((s, a) => s + a.length, 0);
+  if (n > 0) out.push(`${n} CloudWatch alarm${n > 1 ? 's' : ''}`);
+  return out;
+}
