@@ -236,7 +236,12 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
     }
     case 'status': {
       const c = expect(await api.call('GET', `/channels/${encodeURIComponent(id)}`), 200);
-      print(c, () => printChannel(io.stdout, c));
+      // The stage's dashboard (its ChannelId variable selects this channel's MediaLive id).
+      const dashboard = target.dashboardUrl;
+      print(dashboard ? { ...c, dashboardUrl: dashboard } : c, () => {
+        printChannel(io.stdout, c);
+        if (dashboard) io.stdout.write(`${'Dashboard'.padEnd(14)}${dashboard}\n`);
+      });
       return EXIT.OK;
     }
     case 'start':

@@ -30,6 +30,8 @@ import { localCredentials, LOCAL_API_URL, LOCAL_TWIN_URL } from '../local/onair/
 export const stackName = (stage: string): string => `onair-${stage}`;
 /** The output the Serverless Framework gives a stage's HTTP API (`https://{api-id}.execute-api.{region}.amazonaws.com`). */
 export const API_URL_OUTPUT = 'HttpApiUrl';
+/** The stage's CloudWatch dashboard (serverless.yml Outputs.DashboardUrl). */
+export const DASHBOARD_URL_OUTPUT = 'DashboardUrl';
 export const DEFAULT_REGION = 'us-east-1';
 
 const EXECUTE_API_HOST = /^(?:[a-z0-9-]+\.)?execute-api\.([a-z]{2}(?:-[a-z]+)+-\d+)\.(?:vpce\.)?amazonaws\.com(?:\.cn)?$/;
@@ -83,6 +85,8 @@ export interface Target {
   /** How the region was chosen (for messages). */
   regionSource: string;
   credentials: AwsCredentialIdentity;
+  /** The stage's CloudWatch dashboard, when the stage was found through its stack (--stage). */
+  dashboardUrl?: string;
 }
 
 /** The credentials: the test seam, --local's, or the AWS chain (with the chosen profile). */
@@ -108,7 +112,7 @@ export async function credentialsFor(flags: Record<string, string | boolean>, en
  * With --local the local cloud answers ($AWS_ENDPOINT_URL_CLOUDFORMATION, $AWS_ENDPOINT_URL, or
  * npm start's http://127.0.0.1:4580).
  */
-export async function apiUrlOfStage(stage: string, where: Region, credentials: AwsCredentialIdentity, options: { local: boolean; env: NodeJS.ProcessEnv }): Promise<string> {
+export async function apiUrlOfStage(stage: string, where: Region, credentials: AwsCredentialIdentity, options: { local: boolean; env: NodeJS.ProcessEnv }): Promise<{ url: string; dashboardUrl?: string }> {
   // Service-specific endpoint variables (AWS SDKs and Tools Reference Guide, "Service-specific endpoints").
   const endpoint = options.env.AWS_ENDPOINT_URL_CLOUDFORMATION || options.env.AWS_ENDPOINT_URL || (options.local ? LOCAL_TWIN_URL : undefined);
   const client = new CloudFormationClient({ region: where.region, credentials, maxAttempts: 2, ...(endpoint ? { endpoint } : {}) });
@@ -118,7 +122,8 @@ export async function apiUrlOfStage(stage: string, where: Region, credentials: A
     const stack = out.Stacks?.[0];
     const url = stack?.Outputs?.find((o) => o.OutputKey === API_URL_OUTPUT)?.OutputValue;
     if (!url) throw new TargetError('not-found', `Stack ${name} in ${where.region} has no ${API_URL_OUTPUT} output (is the API deployed?${options.local ? ' is the local API running?' : ''})`);
-    return url;
+    const dashboardUrl = stack?.Outputs?.find((o) => o.OutputKey === DASHBOARD_URL_OUTPUT)?.OutputValue;
+    return { url, ...(dashboardUrl ? { dashboardUrl } : {}) };
   } catch (error) {
     if (error instanceof TargetError) throw error;
     const e = error as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
@@ -141,9 +146,10 @@ export async function resolveTarget(flags: Record<string, string | boolean>, env
   const credentials = await credentialsFor(flags, env, given);
   let endpoint = typeof flags.endpoint === 'string' ? flags.endpoint : undefined;
   let stackRegion: Region | undefined;
+  let dashboardUrl: string | undefined;
   if (typeof flags.stage === 'string') {
     stackRegion = await configuredRegion(flags, env);
-    endpoint = await apiUrlOfStage(flags.stage, stackRegion, credentials, { local, env });
+    ({ url: endpoint, dashboardUrl } = await apiUrlOfStage(flags.stage, stackRegion, credentials, { local, env }));
   }
   endpoint ??= local ? LOCAL_API_URL : env.ONAIR_API_URL;
   if (!endpoint) throw new TargetError('usage', 'No API endpoint: pass --endpoint URL or --stage NAME, set ONAIR_API_URL, or use --local');
@@ -153,5 +159,5 @@ export async function resolveTarget(flags: Record<string, string | boolean>, env
     : fromHost ? { region: fromHost, source: `the endpoint ${new URL(endpoint).hostname}` }
       : stackRegion ? { region: stackRegion.region, source: `the stack's region (${stackRegion.source})` }
         : await configuredRegion(flags, env);
-  return { endpoint, region: region.region, regionSource: region.source, credentials };
+  return { endpoint, region: region.region, regionSource: region.source, credentials, ...(dashboardUrl ? { dashboardUrl } : {}) };
 }

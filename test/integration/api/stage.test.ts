@@ -88,6 +88,13 @@ describe('a stage in eu-west-1 of the local cloud', () => {
     expect(status).toMatchObject({ code: 0, stderr: '' });
     expect(status.stdout).toMatch(/Channel\s+demo\n/);
     expect(status.stdout).toMatch(/Status\s+IDLE\n/);
+    // The local stack has no dashboard (CloudWatch dashboards are not modelled), so no line for it;
+    // a deployed stack's DashboardUrl output (serverless.yml Outputs) is printed under the channel.
+    expect(status.stdout).not.toMatch(/Dashboard/);
+    const dashboard = 'https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/onair-dev';
+    (cloud().twin.services.get('cloudformation') as unknown as { setOutput(region: string, name: string, key: string, o: { value: string }): void }).setOutput(REGION, 'onair-dev', 'DashboardUrl', { value: dashboard });
+    const withDashboard = await onair(env, '--stage', 'dev', 'status', 'demo');
+    expect(withDashboard.stdout).toContain(`Dashboard     ${dashboard}\n`);
 
     // Every request went where the stage is: the stack looked up in eu-west-1, the channel's
     // MediaLive input made there.
