@@ -296,6 +296,10 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
         if (!ev.execution) io.stdout.write('No workflow has run for this channel yet.\n');
         else {
           io.stdout.write(`${ev.execution.workflow} ${ev.execution.executionArn}\n`);
+          // The keys every log line of a workflow step carries (functions/lib/handler.ts), as a
+          // CloudWatch Logs Insights filter over the stage's function log groups.
+          const executionName = String(ev.execution.executionArn).split(':').pop();
+          io.stdout.write(`  logs: filter channelId = "${id}" and executionName = "${executionName}"\n`);
           for (const s of ev.steps as Json[]) {
             const what = s.type === 'TaskStateEntered' ? s.name : `${s.type}${s.name ? ` (${s.name})` : ''}`;
             io.stdout.write(`  +${String(s.elapsedSeconds).padStart(7)}s  ${what}${s.repeats ? `  ×${s.repeats}` : ''}\n`);
@@ -305,7 +309,8 @@ async function run(args: ParsedArgs, io: Io): Promise<number> {
         io.stdout.write(actions.length ? 'Recovery (newest first):\n' : 'Recovery: no automatic action so far.\n');
         for (const a of actions) {
           io.stdout.write(`  ${a.at}  ${a.decision}${a.action ? `  [${a.action} → ${a.result}${a.detail ? `: ${a.detail}` : ''}]` : ''}\n`);
-          io.stdout.write(`      after: ${(a.trigger as Json | undefined)?.summary ?? ''}\n`);
+          const trigger = a.trigger as Json | undefined;
+          io.stdout.write(`      after: ${trigger?.summary ?? ''}${trigger?.eventId ? `  (event ${trigger.eventId}${a.actionId ? `, action ${a.actionId}` : ''})` : ''}\n`);
         }
       });
       return EXIT.OK;

@@ -251,4 +251,15 @@ describe('list, status, schedule, broadcasts, events', () => {
     expect(r.stdout).toMatch(/\+\s+2s\s+DescribeChannelStopped {2}×3\n/);
     expect(r.stdout).toContain('Recovery: no automatic action so far.');
   });
+
+  it('events gives the ids to search the logs for: the channel and execution, each recovery event and action', async () => {
+    script.push(() => ({ status: 200, body: {
+      execution: { workflow: 'provision', executionArn: 'arn:aws:states:us-east-1:111122223333:execution:onair-dev-provision:show-1-1796394385559' },
+      steps: [],
+      recoveryActions: [{ at: '2026-12-04T17:00:10Z', decision: 'Video Not Detected for 30 s: notifying', action: 'NOTIFY', result: 'OK', actionId: 'r3', trigger: { kind: 'timer', eventId: 'timer-debounce:input-loss-1', summary: 'debounce input-loss due' } }],
+    } }));
+    const r = await cli(['events', 'show-1']);
+    expect(r.stdout).toContain('  logs: filter channelId = "show-1" and executionName = "show-1-1796394385559"\n');
+    expect(r.stdout).toContain('after: debounce input-loss due  (event timer-debounce:input-loss-1, action r3)\n');
+  });
 });
