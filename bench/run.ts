@@ -4,7 +4,7 @@
  * figures against their targets, writes bench/results.json and refreshes the results block of
  * docs/BENCHMARKS.md (between its `results:start` / `results:end` markers) from that file.
  *
- *   names    coldstart onair cost scale recover api (default: all, in that order)
+ *   names    coldstart onair cost scale recover api media (default: all, in that order)
  *   --quick  small counts to check that the benchmarks run; results are not written
  *
  * Exit code: 0 when every benchmark ran (targets missed or not), 1 when one could not run.
@@ -18,9 +18,9 @@ import { execFileSync } from 'node:child_process';
 import { verdict, type BenchResult, type Figure } from './lib/result';
 
 const ROOT = resolve(__dirname, '..');
-const ALL = ['coldstart', 'onair', 'cost', 'scale', 'recover', 'api'] as const;
+const ALL = ['coldstart', 'onair', 'cost', 'scale', 'recover', 'api', 'media'] as const;
 /** Per-benchmark ceiling (real seconds): a stuck benchmark is killed and reported, the rest still run. */
-const TIMEOUT_S: Record<string, number> = { coldstart: 180, onair: 200, cost: 150, scale: 300, recover: 200, api: 120 };
+const TIMEOUT_S: Record<string, number> = { coldstart: 180, onair: 200, cost: 150, scale: 300, recover: 200, api: 120, media: 240 };
 
 interface Results {
   date: string;

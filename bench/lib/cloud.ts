@@ -16,6 +16,7 @@ import { localCredentials } from '../../local/onair/api/credentials';
 import { startLocalCloud, type LocalCloud } from '../../local/onair/app';
 import type { ExecutionRecord } from '../../local/services/stepfunctions';
 import type { TwinQuotaOption } from '../../local/core/quotas';
+import type { MediaOptions } from '../../local/media';
 
 export interface BenchCloud {
   cloud: LocalCloud;
@@ -29,8 +30,9 @@ export interface BenchCloud {
   stop(): Promise<void>;
 }
 
-/** `quotas: 'raised'` for runs with more channels than a fresh account allows (local/core/quotas.ts). */
-export async function benchCloud(scale: number, options: { scheduledRules?: boolean; quotas?: TwinQuotaOption } = {}): Promise<BenchCloud> {
+/** `quotas: 'raised'` for runs with more channels than a fresh account allows (local/core/quotas.ts);
+ * `media`: real video (local/media), for the media benchmark. */
+export async function benchCloud(scale: number, options: { scheduledRules?: boolean; quotas?: TwinQuotaOption; media?: MediaOptions } = {}): Promise<BenchCloud> {
   const dataDir = mkdtempSync(join(tmpdir(), 'onair-bench-'));
   const cloud = await startLocalCloud({ port: 0, scale, dataDir, fresh: true, logLevel: 'SILENT', ...options });
   // Handlers load lazily on first invoke, like a cold start; load them now so no benchmark
