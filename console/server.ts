@@ -20,6 +20,7 @@ import { request as httpRequest, type IncomingMessage, type ServerResponse } fro
 import { request as httpsRequest } from 'node:https';
 import type { SignatureV4 } from '@smithy/signature-v4';
 import { signRequest } from '../lib/sigv4';
+import { relay } from '../player/server';
 
 export const CONSOLE_PREFIX = '/console/';
 export const CONSOLE_API_PREFIX = '/console/api/';
@@ -70,6 +71,12 @@ export interface ConsoleOptions {
   port: () => number;
   /** Default: 32 random bytes, hex. */
   token?: string;
+  /**
+   * The local cloud's URL: GET /console/cdn/<domain>/<path> relays its CloudFront path
+   * (<cdn>/_cdn/<domain>/<path>, player/server.ts relay), so the preview plays the local streams
+   * from this origin (the local CDN sends no CORS headers). Unset for a deployed stage.
+   */
+  cdn?: () => string | undefined;
 }
 
 export interface ConsoleHandler {
@@ -183,6 +190,12 @@ export function createConsoleHandler(options: ConsoleOptions): ConsoleHandler {
       return true;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') { refuse(res, 405, 'MethodNotAllowed', 'The page is read-only'); return true; }
+    const cdnPath = /^\/console\/cdn\/([a-z0-9.-]+\/.+)$/i.exec(path);
+    const cdn = options.cdn?.();
+    if (cdnPath && cdn) {
+      await relay(cdn.replace(/\/+$/, ''), cdnPath[1]!, url.search, req, res);
+      return true;
+    }
     files ??= options.files();
     let built: ConsoleFiles;
     try {

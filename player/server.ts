@@ -68,7 +68,8 @@ function refuse(res: ServerResponse, status: number, message: string): void {
 /** Playback headers worth passing on from the local CDN. */
 const RELAYED = ['content-type', 'cache-control', 'content-length', 'x-cache', 'via', 'age', 'last-modified', 'etag'];
 
-async function relay(cdn: string, path: string, search: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
+/** GET/HEAD <cdn>/_cdn/<path><search>, answered as is (status, playback headers, body): the local CDN on this origin. */
+export async function relay(cdn: string, path: string, search: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   try {
     const answer = await fetch(`${cdn}/_cdn/${path}${search}`, { method: req.method === 'HEAD' ? 'HEAD' : 'GET', redirect: 'manual' });
     const headers: Record<string, string> = { 'x-content-type-options': 'nosniff', 'cross-origin-resource-policy': 'same-origin' };

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { mountPlayer } from 'onair-player';
 import { apiNow, call } from './api';
 import { usePoll } from './hooks';
-import { ganttBars, IN_PROGRESS, pipelines, recoveryState, resourceList, statusSince } from './derive';
+import { IN_PROGRESS, ganttBars, pipelines, previewUrl, recoveryState, resourceList, statusSince } from './derive';
 import { clock, relative } from './format';
 import { StatusBadge } from './channels';
 import { CopyRow, Gantt } from './widgets';
@@ -119,7 +119,7 @@ export function ChannelView({ id }: { id: string }) {
   const busy = IN_PROGRESS.includes(c.status);
   const g = data.events ? ganttBars(data.events, c.execution?.status, apiNow()) : undefined;
   const rec = recoveryState(c.recoveryActions);
-  const src = c.playback.hls ?? Object.values(c.playback)[0];
+  const src = previewUrl(c.playback.hls ?? Object.values(c.playback)[0]);
   return (
     <article aria-labelledby="ch-h" class="channel">
       <div class="bar">

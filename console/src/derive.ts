@@ -139,3 +139,13 @@ export function resourceList(resources: Record<string, unknown>): string[] {
   if (n > 0) out.push(`${n} CloudWatch alarm${n > 1 ? 's' : ''}`);
   return out;
 }
+
+/**
+ * A local cloud playback URL (http://127.0.0.1:<port>/_cdn/<domain>/…) becomes this page's relay of
+ * it (/console/cdn/<domain>/…, console/server.ts): the local CDN sends no CORS headers. A deployed
+ * stage's CloudFront URL is played as it is.
+ */
+export function previewUrl(src: string | undefined): string | undefined {
+  const local = src ? /^http:\/\/(?:127\.0\.0\.1|localhost):\d+\/_cdn\/(.+)$/.exec(src) : null;
+  return local ? `/console/cdn/${local[1]}` : src;
+}

@@ -122,12 +122,20 @@ test('create (bad CIDR refused beside the field, then valid) → ON_AIR without 
   expect(await text('.urls')).toMatch(/rtmp:\/\/.*\n?[\s\S]*HLS/);
   await shot('channel-desktop');
   await shot('channel-phone', PHONE);
-  // The viewer player's component mounts on the page and reports its state. It does not play here:
-  // the local cloud's CDN path is another origin without CORS headers (and --media off serves
-  // placeholder segments); playing real video is the player suite's job.
+  // The viewer player's component mounts on the page and reports its state; its manifest comes
+  // through the console's own origin (/console/cdn/…, the relay of the local CDN). It does not
+  // play here: this cloud runs without media (placeholder segments); playing real video is the
+  // player and input-loss suites' job.
   await page.click('#pv-h ~ button');
   await page.waitForSelector('.preview video', { timeout: 10_000 });
   await waitForText('[data-stat=state]', /loading|playing|waiting|paused|error/, 10_000);
+  const manifest = await page.evaluate(async () => {
+    const hls = [...document.querySelectorAll('.urls li.copy code')].map((c) => c.textContent ?? '').find((u) => u.endsWith('.m3u8')) ?? '';
+    const src = hls.replace(/^http:\/\/(?:127\.0\.0\.1|localhost):\d+\/_cdn\//, '/console/cdn/');
+    const r = await fetch(src);
+    return { src, status: r.status, head: (await r.text()).slice(0, 7) };
+  });
+  expect(manifest).toMatchObject({ src: expect.stringMatching(/^\/console\/cdn\//), status: 200, head: '#EXTM3U' });
 
   await page.waitForSelector('#bc-h ~ button');
   await page.click('#bc-h ~ button');

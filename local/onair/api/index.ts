@@ -170,6 +170,8 @@ export async function startLocalApi(opts: LocalApiOptions): Promise<LocalApi> {
     apiEndpoint: () => `http://${host}:${port}`,
     signer: apiSigner(opts.credentials ?? localCredentials(), opts.region ?? 'us-east-1'),
     port: () => port,
+    // The preview plays the local cloud's streams through the console's own origin.
+    cdn: () => opts.endpoint,
   });
   const server: Server = createServer((req, res) => {
     void (async () => {

@@ -1,5 +1,5 @@
 /** console/src/derive.ts: what the console computes from the API's answers. */
-import { broadcastOutcome, fieldFor, ganttBars, recoveryState, resourceList } from '../../../console/src/derive';
+import { broadcastOutcome, fieldFor, ganttBars, previewUrl, recoveryState, resourceList } from '../../../console/src/derive';
 import type { Broadcast, ChannelDetail, ChannelEvents, RecoveryAction } from '../../../console/src/types';
 
 const T0 = Date.parse('2026-12-04T10:00:00Z');
@@ -67,4 +67,10 @@ test('resourceList: what a teardown removes, in words', () => {
     alarms: { 'us-east-1': ['a', 'b', 'c'] },
   })).toEqual(['MediaLive channel 1234567', 'MediaLive input 7654321', 'MediaLive input security group 42', 'MediaPackage v2 channel onair-show-1 and its 2 endpoints', '3 CloudWatch alarms']);
   expect(resourceList({ packager: { kind: 'mediapackage-v2', originEndpoints: {} }, alarms: {} })).toEqual([]);
+});
+
+test('previewUrl: a local cloud playback URL is played through the console\'s relay; a CloudFront one as it is', () => {
+  expect(previewUrl('http://127.0.0.1:4580/_cdn/d1.cloudfront.net/out/v1/g/c/e/index.m3u8')).toBe('/console/cdn/d1.cloudfront.net/out/v1/g/c/e/index.m3u8');
+  expect(previewUrl('https://d1.cloudfront.net/out/v1/g/c/e/index.m3u8')).toBe('https://d1.cloudfront.net/out/v1/g/c/e/index.m3u8');
+  expect(previewUrl(undefined)).toBeUndefined();
 });

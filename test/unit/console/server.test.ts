@@ -28,6 +28,10 @@ beforeAll(async () => {
       url.searchParams.forEach((v, k) => { query[k] = v; });
       const headers: Record<string, string | undefined> = {};
       for (const [k, v] of Object.entries(req.headers)) headers[k] = Array.isArray(v) ? v.join(',') : v;
+      if (url.pathname.startsWith('/_cdn/')) {
+        res.writeHead(200, { 'content-type': 'application/vnd.apple.mpegurl', 'cache-control': 'max-age=1' }).end(`#EXTM3U\n# ${url.pathname}${url.search}\n`);
+        return;
+      }
       verifySignature({ method: req.method ?? 'GET', path: url.pathname, query, headers, body }, credentials, 'eu-west-1').then(
         () => true, () => false,
       ).then((signatureOk) => {
@@ -40,7 +44,8 @@ beforeAll(async () => {
   apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}/prod`;
   const files: ConsoleFiles = new Map([['index.html', { body: Buffer.from('<!doctype html>'), contentType: 'text/html' }]]);
   let port = 0;
-  const handler = createConsoleHandler({ files: async () => files, apiEndpoint: () => apiUrl, signer: apiSigner(credentials, 'eu-west-1'), port: () => port });
+  // The "local cloud" serves its CloudFront path under /_cdn/ on the same test server as the API.
+  const handler = createConsoleHandler({ files: async () => files, apiEndpoint: () => apiUrl, signer: apiSigner(credentials, 'eu-west-1'), port: () => port, cdn: () => apiUrl.replace(/\/prod$/, '') });
   proxy = createServer((req, res) => { void handler.handle(req, res).then((done) => { if (!done) res.writeHead(404).end(); }); });
   await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
   port = (proxy.address() as AddressInfo).port;
@@ -109,4 +114,14 @@ test('the page is served with the security headers; other methods and files are 
   expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
   expect((await fetch(`${base}nothing.js`)).status).toBe(404);
   expect((await fetch(base, { method: 'POST' })).status).toBe(405);
+});
+
+test('the preview plays the local cloud\'s streams from the console\'s origin: /console/cdn/<domain>/… relays <cloud>/_cdn/<domain>/…', async () => {
+  const res = await fetch(`${base}cdn/d1234.cloudfront.net/out/v1/g/c/e/index.m3u8?x=1`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toBe('application/vnd.apple.mpegurl');
+  expect(await res.text()).toBe('#EXTM3U\n# /_cdn/d1234.cloudfront.net/out/v1/g/c/e/index.m3u8?x=1\n');
+  // Only GET/HEAD, and only under a domain-shaped first segment.
+  expect((await fetch(`${base}cdn/d1234.cloudfront.net/x.m3u8`, { method: 'POST' })).status).toBe(405);
+  expect((await fetch(`${base}cdn/`)).status).toBe(404);
 });
