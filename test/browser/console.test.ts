@@ -130,7 +130,9 @@ test('create (bad CIDR refused beside the field, then valid) → ON_AIR without 
   await page.waitForSelector('.preview video', { timeout: 10_000 });
   await waitForText('[data-stat=state]', /loading|playing|waiting|paused|error/, 10_000);
   const manifest = await page.evaluate(async () => {
-    const hls = [...document.querySelectorAll('.urls li.copy code')].map((c) => c.textContent ?? '').find((u) => u.endsWith('.m3u8')) ?? '';
+    // (Runs in the page: the browser's document, typed here without the DOM library.)
+    const doc = (globalThis as unknown as { document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }> } }).document;
+    const hls = Array.from(doc.querySelectorAll('.urls li.copy code')).map((c) => c.textContent ?? '').find((u) => u.endsWith('.m3u8')) ?? '';
     const src = hls.replace(/^http:\/\/(?:127\.0\.0\.1|localhost):\d+\/_cdn\//, '/console/cdn/');
     const r = await fetch(src);
     return { src, status: r.status, head: (await r.text()).slice(0, 7) };
