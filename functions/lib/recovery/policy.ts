@@ -81,9 +81,15 @@ const INPUT_LOSS_NOTIFY: z.input<typeof recoveryRuleSchema> = { name: 'input-los
  */
 const INPUT_LOSS_TO_SLATE: z.input<typeof recoveryRuleSchema> = { name: 'input-loss', on: { alertTypes: [...INPUT_LOSS_ALERT_TYPES] }, action: 'SWITCH_INPUT', target: 'slate', debounceSeconds: 10, holdSeconds: 30 };
 
-/** The rules a profile gets when it names none: they act only with inputs the channel has. */
+/**
+ * The rules a profile gets when it names none: they act only with inputs the channel has. With a
+ * slate, input loss both puts it on air and (if it lasts 30 s) tells a human, who should know the
+ * audience is watching the slate.
+ */
 export function defaultRecoveryRules(hasSlate: boolean): z.input<typeof recoveryRuleSchema>[] {
-  return [hasSlate ? INPUT_LOSS_TO_SLATE : INPUT_LOSS_NOTIFY, ...DEFAULT_RECOVERY_RULES.slice(1)];
+  return hasSlate
+    ? [INPUT_LOSS_TO_SLATE, { ...INPUT_LOSS_NOTIFY, name: 'input-loss-notice' }, ...DEFAULT_RECOVERY_RULES.slice(1)]
+    : [INPUT_LOSS_NOTIFY, ...DEFAULT_RECOVERY_RULES.slice(1)];
 }
 
 export const DEFAULT_RECOVERY_RULES: z.input<typeof recoveryRuleSchema>[] = [

@@ -51,6 +51,13 @@ describe.each(cases)('%s (%s)', (name, _variant, overrides) => {
     }
     // With a slate, input loss puts it on air; without one, MediaLive's input-loss behaviour covers the picture and OnAir notifies.
     if (signal.rule === 'input-loss') expect(planned[0]?.type).toBe(policy.slate ? 'SWITCH_INPUT' : 'NOTIFY');
+    // With a slate a human is told too: the audience is watching the slate.
+    if (signal.rule === 'input-loss-notice') expect(planned[0]?.type).toBe('NOTIFY');
+  });
+
+  it('tells a human about input loss, slate or not', () => {
+    const notifies = rules.filter((r) => r.action === 'NOTIFY' && r.on.alertTypes.includes('RTMP Stream Not Found'));
+    expect(notifies.map((r) => r.name)).toEqual([policy.slate ? 'input-loss-notice' : 'input-loss']);
   });
 });
 
