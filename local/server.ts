@@ -13,7 +13,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { TwinClock } from './core/clock';
+import { TwinClock, type ManualClock } from './core/clock';
 import { TwinEventBus } from './core/events';
 import { FaultRegistry, type FaultSpec } from './core/faults';
 import { DEFAULT_SCALE, LATENCY, RATE_LIMITS } from './core/latency';
@@ -37,6 +37,11 @@ export interface TwinOptions {
   host?: string;
   /** Twin milliseconds per real millisecond (default DEFAULT_SCALE; 1 = AWS's real pace). */
   scale?: number;
+  /**
+   * A clock the caller moves itself (core/clock.ts ManualClock), instead of one running `scale` times
+   * real time: twin time then passes only when the caller advances it. `scale` is ignored.
+   */
+  clock?: ManualClock;
   /** Folder for persisted state; omitted = in memory only. */
   dataDir?: string;
   /** Deletes the data folder first. */
@@ -62,7 +67,7 @@ export interface TwinOptions {
 export interface Twin {
   url: string;
   port: number;
-  clock: TwinClock;
+  clock: TwinClock | ManualClock;
   faults: FaultRegistry;
   events: TwinEventBus;
   services: Map<string, ServiceBehaviour>;
@@ -97,7 +102,7 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   // that is later), so persisted deadlines (a secret's purge, a schedule) never move backwards.
   const clockFile = join(dataDir, 'state', '_clock.json');
   const savedNow = persistent && existsSync(clockFile) ? (JSON.parse(readFileSync(clockFile, 'utf8')) as { now?: number }).now : undefined;
-  const clock = new TwinClock(options.scale ?? DEFAULT_SCALE, typeof savedNow === 'number' ? Math.max(Date.now(), savedNow) : undefined);
+  const clock = options.clock ?? new TwinClock(options.scale ?? DEFAULT_SCALE, typeof savedNow === 'number' ? Math.max(Date.now(), savedNow) : undefined);
   const services = new Map<string, ServiceBehaviour>();
   const requests = new RequestLog();
   const limiter = new RateLimiter(clock);

@@ -59,3 +59,61 @@ export class TwinClock implements Clock {
 
   get pendingTimers(): number { return this.timers.size; }
 }
+
+/**
+ * Twin time that moves only when told to (`advanceTo`): AWS's latencies take no real time and the
+ * caller decides when they have passed. For a harness that drives time itself (a unit test runs a
+ * workflow's Wait states and timeouts as jumps of twin time). Timers fire in due order, each with
+ * `now()` at its due time; a timer armed while advancing fires in the same advance when due by then.
+ */
+export class ManualClock implements Clock {
+  /** No real time passes for twin time: a latency divided by this is 0 real milliseconds. */
+  readonly scale = Number.POSITIVE_INFINITY;
+  private current: number;
+  private timers: { due: number; seq: number; fn: () => void }[] = [];
+  private seq = 0;
+  private disposed = false;
+
+  constructor(startAt = Date.now()) {
+    this.current = startAt;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  setTimer(twinMs: number, fn: () => void): () => void {
+    if (this.disposed) return () => undefined;
+    const timer = { due: this.current + Math.max(0, twinMs), seq: ++this.seq, fn };
+    this.timers.push(timer);
+    return () => { this.timers = this.timers.filter((t) => t !== timer); };
+  }
+
+  sleep(twinMs: number): Promise<void> {
+    return new Promise((resolve) => { this.setTimer(twinMs, resolve); });
+  }
+
+  /** The due time of the next timer, if any. */
+  nextDue(): number | undefined {
+    return this.timers.reduce<number | undefined>((min, t) => (min === undefined || t.due < min ? t.due : min), undefined);
+  }
+
+  /** Moves twin time forward to `at` (never back), firing every timer due by then in order. */
+  advanceTo(at: number): void {
+    for (;;) {
+      const next = this.timers.filter((t) => t.due <= at).sort((a, b) => a.due - b.due || a.seq - b.seq)[0];
+      if (!next) break;
+      this.timers = this.timers.filter((t) => t !== next);
+      this.current = Math.max(this.current, next.due);
+      try { next.fn(); } catch (e) { console.error('[twin] timer failed:', e); }
+    }
+    this.current = Math.max(this.current, at);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.timers = [];
+  }
+
+  get pendingTimers(): number { return this.timers.length; }
+}

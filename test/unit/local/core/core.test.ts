@@ -1,5 +1,5 @@
 /** The twin's shared machinery: clock, rate limiter, faults, event bus, model pruning. No network. */
-import { TwinClock } from '../../../../local/core/clock';
+import { ManualClock, TwinClock } from '../../../../local/core/clock';
 import { TwinEventBus } from '../../../../local/core/events';
 import { FaultRegistry } from '../../../../local/core/faults';
 import { DEFAULT_SCALE, LATENCY, RATE_LIMITS } from '../../../../local/core/latency';
@@ -52,6 +52,30 @@ describe('TwinClock', () => {
   it('refuses a scale that is not a positive number', () => {
     expect(() => new TwinClock(0)).toThrow(/positive/);
     expect(() => new TwinClock(Number.NaN)).toThrow(/positive/);
+  });
+});
+
+describe('ManualClock', () => {
+  it('moves only when advanced, firing due timers in order at their due time, those armed meanwhile too', () => {
+    const clock = new ManualClock(1_000);
+    const fired: string[] = [];
+    clock.setTimer(300, () => fired.push(`b@${clock.now()}`));
+    clock.setTimer(100, () => { fired.push(`a@${clock.now()}`); clock.setTimer(50, () => fired.push(`a2@${clock.now()}`)); });
+    const cancel = clock.setTimer(200, () => fired.push('cancelled'));
+    cancel();
+    clock.setTimer(1_000, () => fired.push('late'));
+    expect(clock.now()).toBe(1_000);
+    expect(clock.nextDue()).toBe(1_100);
+    clock.advanceTo(1_500);
+    expect(fired).toEqual(['a@1100', 'a2@1150', 'b@1300']);
+    expect(clock.now()).toBe(1_500);
+    clock.advanceTo(1_200); // never back
+    expect(clock.now()).toBe(1_500);
+    expect(clock.pendingTimers).toBe(1);
+    expect(clock.scale).toBe(Number.POSITIVE_INFINITY);
+    clock.dispose();
+    expect(clock.pendingTimers).toBe(0);
+    expect(fired).not.toContain('late');
   });
 });
 
