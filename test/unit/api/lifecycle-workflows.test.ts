@@ -1,16 +1,17 @@
 /**
  * The checked-in start and stop state machines, executed with the real handlers (the workflows
- * helper's harness: dynalite registry, in-memory AWS, zeroed waits): start → RUNNING + watchable →
+ * helper's harness: the twin in-process, waits on its clock): start → RUNNING + watchable →
  * ON_AIR with the cost guard armed; stop → IDLE with it disarmed; the cost guard announcing
  * itself before it stops; the lock refusing a conflicting operation; failures recorded and told.
  */
-import { mockClient } from 'aws-sdk-client-mock';
-import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { WorkflowHarness } from '../workflows/harness';
 
-const h = new WorkflowHarness();
-const scheduler = mockClient(SchedulerClient);
+// This suite keeps its channels (no teardown): more than MediaLive's default 5 per account, so the
+// twin's account has raised quotas, and OnAir plans against them (as `npm start --quotas raised`).
+const h = new WorkflowHarness({ quotas: 'raised' });
+/** What the functions asked Scheduler (the twin's) since `from` (an index into h.calls). */
+const schedulerCalls = (command: 'CreateSchedule' | 'DeleteSchedule', from = 0) => h.calls.slice(from).filter((c) => c.service === 'scheduler' && c.command === command).map((c) => c.input);
 const overrides = (extra: Record<string, unknown> = {}) => ({ input: { allowedCidrs: ['203.0.113.10/32'] }, ...extra });
 
 async function onAir(channelId: string, extra: Record<string, unknown> = {}) {
@@ -19,22 +20,18 @@ async function onAir(channelId: string, extra: Record<string, unknown> = {}) {
 }
 const medialiveState = async (channelId: string) => {
   const record = await h.record(channelId);
-  return [...h.aws.channels.values()].find((c) => c.Id === record?.resources.medialiveChannelId)?.State;
+  return (await h.invoke('medialive', 'DescribeChannel', { ChannelId: record?.resources.medialiveChannelId as string })).State;
 };
 
 beforeAll(async () => {
   await h.start();
-  // The harness exports the provisioning functions' environment; the lifecycle functions add theirs
-  // (serverless.yml `lifecycleEnvironment`), read lazily by the handlers.
-  // (ONAIR_ACCOUNT_QUOTAS stays the harness's: its fake account holds this suite's many channels.)
-  for (const [k, v] of Object.entries(h.workflows.functions.armCostGuard.env)) if (!k.startsWith('POWERTOOLS_') && k !== 'ONAIR_ACCOUNT_QUOTAS') process.env[k] = v;
+  // The harness exports every function's environment (serverless.yml, the lifecycle functions'
+  // `lifecycleEnvironment` included), as the local cloud does.
+  expect(process.env.SCHEDULER_ROLE_ARN).toBe(h.workflows.functions.armCostGuard.env.SCHEDULER_ROLE_ARN);
 });
 afterAll(async () => { await h.stop(); });
-beforeEach(() => {
-  scheduler.reset();
-  scheduler.on(CreateScheduleCommand).resolves({ ScheduleArn: 'arn:aws:scheduler:us-east-1:111122223333:schedule/onair-dev/x' });
-  scheduler.on(DeleteScheduleCommand).resolves({});
-});
+let callsBefore = 0;
+beforeEach(() => { callsBefore = h.calls.length; });
 afterEach(() => h.clearFaults());
 
 describe('checked-in definitions', () => {
@@ -52,8 +49,8 @@ describe('stop then start', () => {
     expect(stopped.tasks).toEqual(['Acquire', 'StopChannel', 'WaitForIdle', 'DescribeChannelStopped', 'MarkIdle', 'NotifyStopped']);
     expect(await h.record('cycle-1')).toMatchObject({ status: 'IDLE', desiredState: 'IDLE', execution: { workflow: 'stop' } });
     expect(await medialiveState('cycle-1')).toBe('IDLE');
-    expect(scheduler).toHaveReceivedCommandWith(DeleteScheduleCommand, { Name: 'cycle-1-costguard', GroupName: 'onair-dev' });
-    expect(h.aws.published.at(-1)?.Subject).toBe('OnAir [dev]: cycle-1 stopped (IDLE)');
+    expect(schedulerCalls('DeleteSchedule', callsBefore)).toContainEqual({ Name: 'cycle-1-costguard', GroupName: 'onair-dev' });
+    expect(h.published().at(-1)?.Subject).toBe('OnAir [dev]: cycle-1 stopped (IDLE)');
 
     const started = await h.run('start', { channelId: 'cycle-1', reason: 'broadcast', broadcastId: 'b-12345678' });
     expect(started.status).toBe('SUCCEEDED');
@@ -61,7 +58,8 @@ describe('stop then start', () => {
     expect(await h.record('cycle-1')).toMatchObject({ status: 'ON_AIR', desiredState: 'ON_AIR', execution: { workflow: 'start' } });
     expect(await medialiveState('cycle-1')).toBe('RUNNING');
     // No maxOnAirMinutes in this profile: nothing to arm.
-    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
+    expect(schedulerCalls('CreateSchedule', callsBefore)).toHaveLength(0);
+    expect(h.inventory().filter((r) => r.startsWith('scheduler:'))).toEqual([]);
   });
 
   it('is a no-op when the channel is already where the workflow would take it', async () => {
@@ -79,21 +77,23 @@ describe('cost guard', () => {
     expect(started.status).toBe('SUCCEEDED');
     const record = (await h.record('guard-1')) as unknown as { onAirAt: string; costGuardStopAt: string };
     expect(new Date(record.costGuardStopAt).getTime() - new Date(record.onAirAt).getTime()).toBe(90 * 60_000);
-    const create = scheduler.commandCalls(CreateScheduleCommand)[0].args[0].input;
+    const create = schedulerCalls('CreateSchedule', callsBefore)[0] as { Target: { Input: string } };
+    // The twin's Scheduler accepted it: the schedule exists.
+    expect(h.inventory()).toContain('scheduler:schedule:onair-dev/guard-1-costguard');
     expect(create).toMatchObject({
       Name: 'guard-1-costguard', GroupName: 'onair-dev', FlexibleTimeWindow: { Mode: 'OFF' }, ActionAfterCompletion: 'DELETE',
       Target: { Arn: expect.stringMatching(/stateMachine:onair-dev-stop$/), DeadLetterConfig: { Arn: expect.stringMatching(/onair-dev-schedules-dlq$/) } },
     });
-    expect(JSON.parse(create.Target!.Input!)).toEqual({ channelId: 'guard-1', reason: 'cost-guard' });
+    expect(JSON.parse(create.Target.Input)).toEqual({ channelId: 'guard-1', reason: 'cost-guard' });
 
     // The schedule fires: the stop workflow with reason cost-guard.
-    const before = h.aws.published.length;
-    const stopped = await h.run('stop', JSON.parse(create.Target!.Input!));
+    const before = h.published().length;
+    const stopped = await h.run('stop', JSON.parse(create.Target.Input) as { channelId: string });
     expect(stopped.status).toBe('SUCCEEDED');
     expect(stopped.tasks.slice(0, 3)).toEqual(['Acquire', 'AnnounceCostGuard', 'StopChannel']);
-    const notices = h.aws.published.slice(before).map((p) => p.Subject);
+    const notices = h.published().slice(before).map((p) => p.Subject);
     expect(notices).toEqual(['OnAir [dev]: cost guard stopping guard-1', 'OnAir [dev]: guard-1 stopped (IDLE)']);
-    expect(h.aws.published[before].Message).toContain('its limit of 90 minutes');
+    expect(h.published()[before]?.Message).toContain('its limit of 90 minutes');
     const after = (await h.record('guard-1')) as unknown as { status: string; costGuardStopAt?: string };
     expect(after.status).toBe('IDLE');
     expect(after.costGuardStopAt).toBeUndefined();
@@ -122,7 +122,7 @@ describe('cost guard for provisioned channels (EventBridge)', () => {
     await onAir('guard-2', { costGuard: { maxOnAirMinutes: 30 } });
     expect(await invoke(succeeded('guard-2'))).toMatchObject({ armed: true });
     expect(await invoke(succeeded('guard-2'))).toMatchObject({ armed: true });
-    const creates = scheduler.commandCalls(CreateScheduleCommand).map((c) => c.args[0].input);
+    const creates = schedulerCalls('CreateSchedule', callsBefore) as { Name: string; ScheduleExpression: string }[];
     expect(creates.map((c) => [c.Name, c.ScheduleExpression])).toEqual([
       ['guard-2-costguard', creates[0].ScheduleExpression], ['guard-2-costguard', creates[0].ScheduleExpression],
     ]);
@@ -136,7 +136,7 @@ describe('cost guard for provisioned channels (EventBridge)', () => {
     expect(await invoke(succeeded('guard-3'))).toEqual({ armed: false });
     await onAir('guard-4');
     expect(await invoke(succeeded('guard-4'))).toEqual({ armed: false });
-    expect(scheduler.commandCalls(CreateScheduleCommand)).toHaveLength(0);
+    expect(schedulerCalls('CreateSchedule', callsBefore)).toHaveLength(0);
   });
 
   it('serverless.yml routes exactly the provision machine\'s SUCCEEDED events to it', () => {
@@ -167,7 +167,7 @@ describe('the registry lock', () => {
     expect(started.tasks.filter((t) => t !== 'Acquire')).toEqual(['NotifyRefused']);
     expect(started.cause).toContain('stop is in progress');
     expect(await h.record('busy-1')).toMatchObject({ status: 'STOPPING' });
-    const notice = h.aws.published.at(-1);
+    const notice = h.published().at(-1);
     expect(notice?.Subject).toBe('OnAir [dev]: ACTION NEEDED - busy-1 was not started');
     expect(notice?.Message).toContain('Error: ChannelBusyError');
     expect(notice?.Message).toContain('stop is in progress');
@@ -176,14 +176,14 @@ describe('the registry lock', () => {
   it('refuses an unknown channel', async () => {
     const started = await h.run('start', { channelId: 'ghost-1' });
     expect(started).toMatchObject({ status: 'FAILED', error: 'ChannelNotFoundError' });
-    expect(h.aws.published.at(-1)?.Subject).toBe('OnAir [dev]: ACTION NEEDED - ghost-1 was not started');
+    expect(h.published().at(-1)?.Subject).toBe('OnAir [dev]: ACTION NEEDED - ghost-1 was not started');
     expect(await h.record('ghost-1')).toBeUndefined();
   });
 
   it('tells when a planned stop cannot take the channel (it may still be on air and billed)', async () => {
     const stopped = await h.run('stop', { channelId: 'ghost-2', reason: 'broadcast' });
     expect(stopped).toMatchObject({ status: 'FAILED', error: 'ChannelNotFoundError' });
-    const notice = h.aws.published.at(-1);
+    const notice = h.published().at(-1);
     expect(notice?.Subject).toBe('OnAir [dev]: ACTION NEEDED - ghost-2 was not stopped');
     expect(notice?.Message).toContain('still billed');
   });
@@ -200,7 +200,7 @@ describe('failures', () => {
     expect(started.cause).toBe('start failed at waitForRunning: injected failure before DescribeChannelRunning');
     expect(await h.record('fail-1')).toMatchObject({ status: 'FAILED', failure: { step: 'waitForRunning', error: 'InjectedFailure' } });
     expect(await medialiveState('fail-1')).not.toBe('RUNNING');
-    expect(h.aws.published.at(-1)?.Subject).toBe('OnAir [dev]: fail-1 FAILED to start');
+    expect(h.published().at(-1)?.Subject).toBe('OnAir [dev]: fail-1 FAILED to start');
     // From FAILED a stop settles the channel again.
     h.clearFaults();
     expect((await h.run('stop', { channelId: 'fail-1' })).status).toBe('SUCCEEDED');
@@ -213,6 +213,6 @@ describe('failures', () => {
     const stopped = await h.run('stop', { channelId: 'fail-2' });
     expect(stopped.status).toBe('FAILED');
     expect(await h.record('fail-2')).toMatchObject({ status: 'FAILED', failure: { step: 'stopChannel' } });
-    expect(h.aws.published.at(-1)?.Subject).toBe('OnAir [dev]: ACTION NEEDED - fail-2 did not stop');
+    expect(h.published().at(-1)?.Subject).toBe('OnAir [dev]: ACTION NEEDED - fail-2 did not stop');
   });
 });

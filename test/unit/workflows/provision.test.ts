@@ -4,9 +4,11 @@
  * every step rolled back by the teardown machine to an empty account and a consistent registry.
  */
 import { remainingResources } from '../../../functions/lib/notify';
+import { LATENCY } from '../../../local/core/latency';
+import { POLLS } from '../../../functions/lib/workflow';
 import { WorkflowHarness } from './harness';
 
-// Each test runs whole workflows (dozens of handler invocations against dynalite): generous on a busy machine.
+// Each test runs whole workflows (dozens of handler invocations against the in-process twin): generous on a busy machine.
 jest.setTimeout(60_000);
 const h = new WorkflowHarness();
 // A distribution of the channel's own: these suites prove rollback around every CloudFront step too
@@ -20,7 +22,7 @@ afterEach(() => h.clearFaults());
 
 /** Nothing of any channel may be left in the account after each test. */
 async function expectEmptyAccount(): Promise<void> {
-  expect(h.aws.inventory()).toEqual([]);
+  expect(h.inventory()).toEqual([]);
 }
 
 describe('checked-in definitions', () => {
@@ -56,14 +58,14 @@ describe('checked-in definitions', () => {
 
 describe('provision: shared delivery (the default)', () => {
   it("goes ON_AIR on the stage's distribution with no CloudFront call, and teardown leaves only the stage's resources", async () => {
-    const before = h.aws.calls.length;
+    const before = h.calls.length;
     const result = await h.run('provision', { channelId: 'shared-1', profileName: 'default', overrides: { input: { allowedCidrs: ['203.0.113.10/32'] } } });
     expect(result).toMatchObject({ status: 'SUCCEEDED' });
     const record = await h.record('shared-1');
     expect(record?.status).toBe('ON_AIR');
     // Viewers use the stage's domain; the channel's paths carry its generation (lib/delivery.ts).
     expect(record?.playback?.hls).toMatch(new RegExp(`^https://${process.env.DELIVERY_DOMAIN}/out/v1/onair-dev/onair-shared-1-${record?.generation}/`));
-    const calls = h.aws.calls.slice(before);
+    const calls = h.calls.slice(before);
     expect(calls.filter((c) => c.service === 'cloudfront')).toEqual([]);
     expect(calls.filter((c) => c.command === 'CreateChannelGroup')).toEqual([]);
     // Every endpoint names the stage's distribution in its policy from the moment it exists.
@@ -73,7 +75,8 @@ describe('provision: shared delivery (the default)', () => {
     expect(result.tasks).not.toContain('CreateDistribution');
     expect((await h.run('teardown', { channelId: 'shared-1' })).status).toBe('SUCCEEDED');
     await expectEmptyAccount();
-    expect(h.aws.groups.has('onair-dev')).toBe(true);
+    // The stage's channel group is the stack's: still there.
+    expect(h.account()).toContain('mediapackagev2:channelGroup:onair-dev');
   });
 });
 
@@ -87,19 +90,21 @@ describe('provision: happy path', () => {
     expect(record?.playback?.dash).toMatch(/\.mpd$/);
     expect(record?.ingestUrls).toHaveLength(2);
     expect(record?.onAirAt).toBeDefined();
-    const ch = h.aws.channels.get(record?.resources.medialiveChannelId as string);
-    expect(ch?.State).toBe('RUNNING');
+    const ch = await h.invoke('medialive', 'DescribeChannel', { ChannelId: record?.resources.medialiveChannelId as string });
+    expect(ch.State).toBe('RUNNING');
     // StartChannel waited for the channel to be created (no event in this harness: the safety-net
-    // look, DescribeChannelCreated, until this fake's CREATING settles), so one start, accepted at once.
-    expect(result.tasks.filter((t) => t === 'DescribeChannelCreated').length).toBeGreaterThanOrEqual(1);
+    // look, DescribeChannelCreated, after each parked interval until the twin's CREATING settles:
+    // medialive.channel.create, 8 s, within the first 15 s), so one start, accepted at once.
+    const looks = Math.ceil(LATENCY['medialive.channel.create'] / 1000 / POLLS.channelCreated.intervalSeconds);
+    expect(result.tasks.filter((t) => t === 'DescribeChannelCreated')).toHaveLength(looks);
     expect(result.tasks.filter((t) => t === 'StartChannel')).toHaveLength(1);
-    expect(h.aws.calls.filter((c) => c.command === 'StartChannel' && c.input.ChannelId === ch?.Id)).toHaveLength(1);
+    expect(h.calls.filter((c) => c.command === 'StartChannel' && c.input.ChannelId === ch.Id)).toHaveLength(1);
     // Watchable was checked through the CDN URL viewers use, not the origin.
-    expect(h.aws.calls.filter((c) => c.command === 'GET').map((c) => c.input.url)).toContain(record?.playback?.hls);
-    const notice = h.aws.published.at(-1);
+    expect(h.calls.filter((c) => c.command === 'GET').map((c) => c.input.url)).toContain(record?.playback?.hls);
+    const notice = h.published().at(-1);
     expect(notice?.Subject).toBe('OnAir [dev]: happy-1 is ON AIR');
     expect(notice?.Message).toContain(record?.playback?.hls);
-    const kinds = h.aws.inventory().map((r) => r.split(':').slice(0, 2).join(':'));
+    const kinds = h.inventory().map((r) => r.split(':').slice(0, 2).join(':'));
     const count = (k: string) => kinds.filter((x) => x === k).length;
     expect([
       count('medialive:inputSecurityGroup'), count('medialive:input'), count('medialive:channel'),
@@ -116,25 +121,25 @@ describe('provision: happy path', () => {
     const after = await h.record('happy-1');
     expect(after?.status).toBe('DELETED');
     expect(remainingResources(after!.resources)).toEqual([]);
-    expect(h.aws.published.at(-1)?.Subject).toBe('OnAir [dev]: happy-1 deleted');
+    expect(h.published().at(-1)?.Subject).toBe('OnAir [dev]: happy-1 deleted');
     await expectEmptyAccount();
   });
 
   it('creates without starting when asked: IDLE, nothing encoding, READY notice', async () => {
-    const startsBefore = h.aws.count('StartChannel');
+    const startsBefore = h.count('StartChannel');
     const result = await h.run('provision', request('idle-1', { startAfterCreate: false }));
     expect(result.status).toBe('SUCCEEDED');
     expect(result.tasks).not.toContain('StartChannel');
     const record = await h.record('idle-1');
     expect(record).toMatchObject({ status: 'IDLE', desiredState: 'IDLE' });
-    expect(h.aws.count('StartChannel')).toBe(startsBefore);
-    expect(h.aws.published.at(-1)?.Subject).toBe('OnAir [dev]: idle-1 is ready (IDLE)');
+    expect(h.count('StartChannel')).toBe(startsBefore);
+    expect(h.published().at(-1)?.Subject).toBe('OnAir [dev]: idle-1 is ready (IDLE)');
     expect((await h.run('teardown', { channelId: 'idle-1' })).status).toBe('SUCCEEDED');
     await expectEmptyAccount();
   });
 
   it('retries a transient fault and a throttle, and still goes ON_AIR', async () => {
-    const starts = h.aws.count('StartChannel');
+    const starts = h.count('StartChannel');
     h.inject(
       { state: 'CreateChannel', when: 'before', times: 1, name: 'AwsTransientError' },
       { state: 'CreateDistribution', when: 'after', times: 2, name: 'AwsThrottledError' },
@@ -143,9 +148,9 @@ describe('provision: happy path', () => {
     expect(result.status).toBe('SUCCEEDED');
     expect(result.tasks.filter((t) => t === 'CreateChannel')).toHaveLength(2);
     // The retried create found what the first attempt made: one distribution, not three.
-    expect(h.aws.count('CreateDistributionWithTags')).toBeGreaterThanOrEqual(1);
-    expect([...h.aws.distributions.values()]).toHaveLength(1);
-    expect(h.aws.count('StartChannel')).toBe(starts + 1);
+    expect(h.count('CreateDistributionWithTags')).toBeGreaterThanOrEqual(1);
+    expect(h.inventory().filter((r) => r.startsWith('cloudfront:distribution:'))).toHaveLength(1);
+    expect(h.count('StartChannel')).toBe(starts + 1);
     expect((await h.record('retry-1'))?.status).toBe('ON_AIR');
     expect((await h.run('teardown', { channelId: 'retry-1' })).status).toBe('SUCCEEDED');
     await expectEmptyAccount();
@@ -154,7 +159,7 @@ describe('provision: happy path', () => {
 
 describe('provision: every create is idempotent when retried', () => {
   const kinds = () => {
-    const all = h.aws.inventory().map((r) => r.split(':').slice(0, 2).join(':'));
+    const all = h.inventory().map((r) => r.split(':').slice(0, 2).join(':'));
     return Object.fromEntries([...new Set(all)].map((k) => [k, all.filter((x) => x === k).length]));
   };
 
@@ -188,8 +193,10 @@ describe('provision: MediaPackage v1', () => {
     expect(record?.resources.originAccessControlId).toBeUndefined();
     expect(record?.playback).toMatchObject({ hls: expect.stringMatching(/^https:\/\/.+\.cloudfront\.net\/out\/v1\//), dash: expect.stringMatching(/\.mpd$/), cmaf: expect.any(String) });
     // The identifier never lands in the registry: only the secret's ARN does.
-    const secret = [...h.aws.secrets.values()][0];
-    expect(JSON.stringify(record)).not.toContain(JSON.parse(secret!.SecretString).MediaPackageCDNIdentifier);
+    const secret = await h.invoke('secretsmanager', 'GetSecretValue', { SecretId: h.calls.filter((c) => c.command === 'CreateSecret').at(-1)?.output?.ARN as string });
+    const identifier = JSON.parse(String(secret.SecretString)).MediaPackageCDNIdentifier as string;
+    expect(identifier).toEqual(expect.any(String));
+    expect(JSON.stringify(record)).not.toContain(identifier);
     expect((await h.run('teardown', { channelId: 'v1-1' })).status).toBe('SUCCEEDED');
     await expectEmptyAccount();
   });
@@ -222,15 +229,16 @@ describe('provision: refused requests create nothing', () => {
     ['a bad channel id', { channelId: 'Bad_Id!', overrides: CIDRS }, 'channelId'],
     ['a bad override', { channelId: 'bad-3', overrides: { ...CIDRS, segmentSeconds: 5 } }, 'segmentSeconds'],
   ])('%s: ValidationError naming the field', async (_what, input, field) => {
-    const calls = h.aws.calls.length;
+    const calls = h.calls.length;
     const result = await h.run('provision', input);
     expect(result).toMatchObject({ status: 'FAILED', error: 'ValidationError' });
     expect(result.cause).toContain(field);
     // Nothing created or started; the one other step tells someone (a valid channel id only).
     expect(result.tasks).toEqual(['Validate', 'NotifyRefused']);
-    const made = h.aws.calls.slice(calls);
+    // The registry was read (the id is free), nothing else but the notice.
+    const made = h.actionsSince(calls);
     expect(made.filter((c) => c.command !== 'Publish')).toEqual([]);
-    if (field !== 'channelId') expect(h.aws.published.at(-1)?.Subject).toBe(`OnAir [dev]: ACTION NEEDED - ${String(input.channelId)} was not created`);
+    if (field !== 'channelId') expect(h.published().at(-1)?.Subject).toBe(`OnAir [dev]: ACTION NEEDED - ${String(input.channelId)} was not created`);
     expect(await h.record(String(input.channelId))).toBeUndefined();
   });
 
@@ -238,18 +246,18 @@ describe('provision: refused requests create nothing', () => {
     const result = await h.run('provision', { channelId: 'bad-4', profileName: 'nope', overrides: CIDRS });
     expect(result).toMatchObject({ status: 'FAILED', error: 'UnknownProfileError' });
     expect(result.tasks).toEqual(['Validate', 'NotifyRefused']);
-    expect(h.aws.published.at(-1)?.Message).toContain('UnknownProfileError');
+    expect(h.published().at(-1)?.Message).toContain('UnknownProfileError');
   });
 
   it('a channel id in use is refused and the live channel is left alone', async () => {
     expect((await h.run('provision', request('taken-1'))).status).toBe('SUCCEEDED');
     const before = await h.record('taken-1');
-    const inventory = h.aws.inventory();
+    const inventory = h.inventory();
     const result = await h.run('provision', request('taken-1'));
     expect(result).toMatchObject({ status: 'FAILED', error: 'ChannelExistsError' });
     expect(result.tasks).toEqual(['Validate', 'NotifyRefused']);
     expect(await h.record('taken-1')).toEqual(before);
-    expect(h.aws.inventory()).toEqual(inventory);
+    expect(h.inventory()).toEqual(inventory);
     expect((await h.run('teardown', { channelId: 'taken-1' })).status).toBe('SUCCEEDED');
     await expectEmptyAccount();
   });
@@ -291,7 +299,7 @@ describe('provision: a failure at every step rolls back to nothing', () => {
       n += 1;
       const channelId = `fail-${n}`;
       h.inject({ state, when });
-      const calls = h.aws.calls.length;
+      const calls = h.calls.length;
       // CreateChannelAlarms is shared delivery's path (the rest of this table runs dedicated).
       const shared = state === 'CreateChannelAlarms' ? { overrides: { input: CIDRS.input } } : {};
       const result = await h.run('provision', request(channelId, shared));
@@ -302,7 +310,7 @@ describe('provision: a failure at every step rolls back to nothing', () => {
         // Nothing was created, not even the record: nothing to roll back, only someone to tell.
         expect(record).toBeUndefined();
         expect(result.tasks).toEqual(['Validate', 'RecordFailure', 'NotifyNotCreated']);
-        const notice = h.aws.published.at(-1);
+        const notice = h.published().at(-1);
         expect(notice?.Subject).toBe(`OnAir [dev]: ACTION NEEDED - ${channelId} was not created`);
         expect(notice?.Message).toContain(`validate failed: injected failure ${when} ${state}`);
         return;
@@ -310,7 +318,7 @@ describe('provision: a failure at every step rolls back to nothing', () => {
         expect(record).toMatchObject({ status: 'DELETED', desiredState: 'DELETED', failure: { step, error: 'InjectedFailure' } });
         expect(remainingResources(record!.resources)).toEqual([]);
         expect(record?.playback).toBeUndefined();
-        const notice = h.aws.published.at(-1);
+        const notice = h.published().at(-1);
         expect(notice?.Subject).toBe(`OnAir [dev]: ${channelId} FAILED - rolled back (${step})`);
         expect(notice?.Message).toContain(`injected failure ${when} ${state}`);
       }
@@ -319,7 +327,7 @@ describe('provision: a failure at every step rolls back to nothing', () => {
       const ran = new Set(result.tasks.slice(result.tasks.indexOf('RollBack')));
       const reached = new Set(result.tasks.slice(0, result.tasks.indexOf('RecordFailure')));
       const made = (s: string) => reached.has(s) && !(s === state && when === 'before');
-      const deleted = (fn: string) => h.aws.calls.slice(calls).some((c) => c.fn === fn && c.command.startsWith('Delete'));
+      const deleted = (fn: string) => h.calls.slice(calls).some((c) => c.fn === fn && c.command.startsWith('Delete'));
       expect(ran.has('StopChannel')).toBe(made('CreateChannel'));
       expect(deleted('deletePackager')).toBe(made('CreatePackager'));
       expect(ran.has('DisableDistribution')).toBe(made('CreateDistribution'));
@@ -331,7 +339,7 @@ describe('provision: a failure at every step rolls back to nothing', () => {
 
 describe('least privilege, observed', () => {
   it('every AWS call a function made in these runs is allowed by its own role in serverless.yml', () => {
-    expect(h.aws.calls.filter((c) => c.fn).length).toBeGreaterThan(100);
+    expect(h.calls.filter((c) => c.fn).length).toBeGreaterThan(100);
     expect(h.unauthorizedCalls()).toEqual({});
   });
 });
