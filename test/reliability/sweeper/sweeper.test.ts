@@ -16,10 +16,13 @@ const CONCURRENCY = 3;
 
 const input = (channelId: string, profileName: string, delivery?: 'dedicated') => ({ channelId, profileName, overrides: { ...(delivery ? { delivery } : {}), input: { allowedCidrs: ['127.0.0.1/32'] } } });
 /** Task states that run on every successful provisioning / teardown (failure-only states excluded). */
-const PROVISION_STATES = ['Validate', 'CreateInputSecurityGroup', 'CreateInput', 'CreatePackager', 'CreateChannel', 'CreateOriginAccessControl', 'CreateDistribution', 'AuthorizeCdn', 'CreateAlarms', 'CreateCdnAlarm', 'WaitForCreated', 'StartChannel', 'WaitForRunning', 'CheckPlayback', 'MarkOnAir', 'NotifyOnAir'];
+const PROVISION_STATES = ['Validate', 'CreateInputSecurityGroup', 'CreateInput', 'CreatePackager', 'CreateChannel', 'CreateOriginAccessControl', 'CreateDistribution', 'AuthorizeCdn', 'CreateAlarms', 'CreateChannelAlarms', 'CreateCdnAlarm', 'WaitForCreated', 'StartChannel', 'WaitForRunning', 'CheckPlayback', 'MarkOnAir', 'NotifyOnAir'];
 const TEARDOWN_STATES = ['BeginTeardown', 'StopChannel', 'WaitForChannelStopped', 'DeleteChannel', 'WaitForChannelDeleted', 'ReleaseInput', 'DeletePackager', 'DisableDistribution', 'DescribeDistribution', 'DeleteDistribution', 'DeleteOriginAccessControl', 'DeleteAlarms', 'MarkDeleted'];
-/** States that run only for a channel with a distribution of its own (delivery dedicated; lib/delivery.ts). */
-const DEDICATED_ONLY = new Set(['CreateOriginAccessControl', 'CreateDistribution', 'AuthorizeCdn', 'CreateCdnAlarm', 'DisableDistribution', 'DescribeDistribution', 'DeleteDistribution', 'DeleteOriginAccessControl']);
+/**
+ * States that run only for a channel with a distribution of its own (delivery dedicated; lib/delivery.ts).
+ * (Shared delivery creates its alarms in CreateChannelAlarms; dedicated in the CDN Parallel's CreateAlarms.)
+ */
+const DEDICATED_ONLY = new Set(['CreateOriginAccessControl', 'CreateDistribution', 'AuthorizeCdn', 'CreateAlarms', 'CreateCdnAlarm', 'DisableDistribution', 'DescribeDistribution', 'DeleteDistribution', 'DeleteOriginAccessControl']);
 /** v2 kills: shared delivery (the default) at its states, a dedicated distribution at the CDN ones. */
 const v2Kills = (states: string[]) => states.map((state) => (DEDICATED_ONLY.has(state) ? { tag: 'v2d', delivery: 'dedicated' as const, state } : { tag: 'v2', state }));
 
