@@ -29,7 +29,7 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartE
 import type { Browser } from 'puppeteer-core';
 import { ChannelRegistry } from '../../functions/lib/channel/registry';
 import { deps } from '../../functions/recovery/deps';
-import { defaultRecoveryRules, INPUT_LOSS_ALERT_TYPES } from '../../functions/lib/recovery/policy';
+import { defaultRecoveryRules } from '../../functions/lib/recovery/policy';
 import type { AuditEntry } from '../../functions/lib/recovery/types';
 import { ffmpegPath } from '../../local/media';
 import { publisherArgs } from '../../local/media/settings';
@@ -50,7 +50,6 @@ const CHANNEL = 'browser-loss';
 const SCALE = 20;
 const SEGMENT_SECONDS = 2;
 const SLATE_RULE = defaultRecoveryRules(true)[0]!;
-const NOTICE_RULE = { name: 'input-loss-notice', on: { alertTypes: [...INPUT_LOSS_ALERT_TYPES] }, action: 'NOTIFY', debounceSeconds: 10 };
 const overrides = {
   input: { allowedCidrs: ['127.0.0.1/32'] },
   channelClass: 'SINGLE_PIPELINE',
@@ -65,7 +64,7 @@ const overrides = {
   audio: { bitrate: 96_000 },
   recovery: {
     slate: { url: 'https://media.example.com/slates/be-right-back.mp4' },
-    rules: [...defaultRecoveryRules(true), NOTICE_RULE],
+    // The defaults with a slate: switch to it after 10 s, and tell a human after 30 s (input-loss-notice).
   },
 };
 /**
