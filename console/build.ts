@@ -19,6 +19,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import type { ConsoleFiles } from './server';
 import type { FormSpec, FieldSpec } from './src/types';
+import { BROWSER_TARGETS, pageFiles } from '../player/build';
 
 const ROOT = __dirname;
 const REPO = resolve(ROOT, '..');
@@ -85,7 +86,7 @@ export async function buildConsole(options: { minify?: boolean } = {}): Promise<
     outdir: '/out',
     format: 'iife',
     platform: 'browser',
-    target: ['chrome100', 'firefox100', 'safari15', 'edge100'],
+    target: BROWSER_TARGETS,
     jsx: 'automatic',
     jsxImportSource: 'preact',
     minify: options.minify ?? true,
@@ -98,14 +99,7 @@ export async function buildConsole(options: { minify?: boolean } = {}): Promise<
       __PLAYER_BUILT_IN__: JSON.stringify(existsSync(PLAYER)),
     },
   });
-  const files: ConsoleFiles = new Map();
-  for (const f of result.outputFiles) {
-    if (f.path.endsWith('/console.js')) files.set('console.js', { body: Buffer.from(f.contents), contentType: 'text/javascript; charset=utf-8' });
-    if (f.path.endsWith('/console-style.css')) files.set('console.css', { body: Buffer.from(f.contents), contentType: 'text/css; charset=utf-8' });
-  }
-  files.set('index.html', { body: readFileSync(join(ROOT, 'index.html')), contentType: 'text/html; charset=utf-8' });
-  if (files.size !== 3) throw new Error(`console build produced ${[...files.keys()].join(', ')}`);
-  return files;
+  return pageFiles('console', result.outputFiles, ROOT);
 }
 
 if (require.main === module) {

@@ -20,7 +20,7 @@ import { request as httpRequest, type IncomingMessage, type ServerResponse } fro
 import { request as httpsRequest } from 'node:https';
 import type { SignatureV4 } from '@smithy/signature-v4';
 import { signRequest } from '../lib/sigv4';
-import { relay } from '../player/server';
+import { CONTENT_SECURITY_POLICY, relay } from '../player/server';
 
 export const CONSOLE_PREFIX = '/console/';
 export const CONSOLE_API_PREFIX = '/console/api/';
@@ -28,21 +28,8 @@ export const TOKEN_HEADER = 'x-onair-console-token';
 /** The API's own clock (its Date header; the local cloud's runs faster than the wall clock). */
 export const API_DATE_HEADER = 'x-onair-api-date';
 
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  // The preview player fetches the stream from the CDN: any https origin (CloudFront), or the
-  // local cloud's loopback CDN path.
-  "media-src 'self' blob:",
-  "connect-src 'self' https: http://127.0.0.1:* http://localhost:*",
-  "font-src 'none'",
-  "object-src 'none'",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+// The page policy is the player's (the console embeds it): one source, player/server.ts.
+export { CONTENT_SECURITY_POLICY };
 
 export const SECURITY_HEADERS: Record<string, string> = {
   'content-security-policy': CONTENT_SECURITY_POLICY,

@@ -20,6 +20,13 @@ export type PlayerFiles = Map<string, PlayerFile>;
 
 const ROOT = __dirname;
 
+/**
+ * Browsers of the last few years, for every local page (player and console): dash.js 5's modern
+ * build needs Safari 15; older iPhones play HLS natively below iOS 17.1, which brought
+ * ManagedMediaSource to hls.js.
+ */
+export const BROWSER_TARGETS = ['chrome100', 'firefox100', 'safari15', 'edge100'];
+
 export async function buildPlayer(options: { minify?: boolean } = {}): Promise<PlayerFiles> {
   const result = await build({
     entryPoints: { player: join(ROOT, 'src', 'main.ts'), 'player-style': join(ROOT, 'src', 'player.css') },
@@ -28,21 +35,28 @@ export async function buildPlayer(options: { minify?: boolean } = {}): Promise<P
     outdir: '/out',
     format: 'iife',
     platform: 'browser',
-    // Browsers of the last few years (dash.js 5's modern build needs Safari 15; older iPhones play
-    // HLS natively below iOS 17.1, which brought ManagedMediaSource to hls.js).
-    target: ['chrome100', 'firefox100', 'safari15', 'edge100'],
+    target: BROWSER_TARGETS,
     minify: options.minify ?? true,
     legalComments: 'eof',
     logLevel: 'silent',
     define: { 'process.env.NODE_ENV': '"production"' },
   });
+  return pageFiles('player', result.outputFiles, ROOT);
+}
+
+/**
+ * A local page's three files from an esbuild run with entry points `<name>` (script) and
+ * `<name>-style` (CSS), plus the folder's index.html: `<name>.js`, `<name>.css`, `index.html`.
+ * Shared with the console (console/build.ts).
+ */
+export function pageFiles(name: string, outputFiles: { path: string; contents: Uint8Array }[], root: string): PlayerFiles {
   const files: PlayerFiles = new Map();
-  for (const f of result.outputFiles) {
-    if (f.path.endsWith('/player.js')) files.set('player.js', { body: Buffer.from(f.contents), contentType: 'text/javascript; charset=utf-8' });
-    if (f.path.endsWith('/player-style.css')) files.set('player.css', { body: Buffer.from(f.contents), contentType: 'text/css; charset=utf-8' });
+  for (const f of outputFiles) {
+    if (f.path.endsWith(`/${name}.js`)) files.set(`${name}.js`, { body: Buffer.from(f.contents), contentType: 'text/javascript; charset=utf-8' });
+    if (f.path.endsWith(`/${name}-style.css`)) files.set(`${name}.css`, { body: Buffer.from(f.contents), contentType: 'text/css; charset=utf-8' });
   }
-  files.set('index.html', { body: readFileSync(join(ROOT, 'index.html')), contentType: 'text/html; charset=utf-8' });
-  if (files.size !== 3) throw new Error(`player build produced ${[...files.keys()].join(', ')}`);
+  files.set('index.html', { body: readFileSync(join(root, 'index.html')), contentType: 'text/html; charset=utf-8' });
+  if (files.size !== 3) throw new Error(`${name} build produced ${[...files.keys()].join(', ')}`);
   return files;
 }
 

@@ -22,6 +22,12 @@ import { buildPlayer, type PlayerFiles } from './build';
 
 export const PLAYER_PORT = 4582;
 
+/**
+ * The one policy of OnAir's local pages (this player and the console, console/server.ts): scripts,
+ * styles and requests from this server only, the stream from this origin, any https origin
+ * (CloudFront) or the local cloud's loopback CDN; nothing else (default-src 'none' also refuses
+ * fonts, plugins and frames).
+ */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
   "script-src 'self'",
