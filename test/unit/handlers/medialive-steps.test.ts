@@ -88,7 +88,6 @@ describe('describeMediaLive: teardown waits', () => {
         const params = st.Parameters as Record<string, unknown>;
         // deleteMediaLive/deleteDistribution's one-shot actions (disable, delete OAC …) carry no poll.
         if (fn === 'deleteDistribution' && params.action !== 'describe') continue;
-        if (fn === 'deleteMediaLive' && !('previous.$' in params) && params.resource === 'inputSecurityGroup') continue;
         seen.push(`${machine}.${name}`);
         expect({ state: `${machine}.${name}`, previous: typeof params['previous.$'], attempt: params['attempt.$'] }).toEqual({ state: `${machine}.${name}`, previous: 'string', attempt: undefined });
       }

@@ -6,7 +6,7 @@
  * (Before: the default input-loss rule switched to a `backup` input default provisioning never
  * creates, so every input blip logged a failed recovery and counted toward the breaker's page.)
  */
-import { buildChannelRequest } from '../../../functions/lib/medialive/builders';
+import { buildChannelRequest, pipelineCount } from '../../../functions/lib/medialive/builders';
 import { packagerFor } from '../../../functions/lib/packager';
 import { BUILTIN_PROFILES } from '../../../functions/lib/profile';
 import { pickAttachment } from '../../../functions/lib/recovery/actions';
@@ -41,7 +41,7 @@ describe.each(cases)('%s (%s)', (name, _variant, overrides) => {
   });
 
   it.each(signals.map((s) => [s.label, s] as const))('%s → an action this channel can take', (_label, signal) => {
-    const s = sim({ policy, facts: { channelId: record.channelId, pipelinesTotal: attachments.length ? (record.profile.channelClass === 'STANDARD' ? 2 : 1) : 1 } });
+    const s = sim({ policy, facts: { channelId: record.channelId, pipelinesTotal: pipelineCount(record.profile) } });
     step(s, 0, signal.event);
     advance(s, 3600, { channelState: 'RUNNING', pipelinesRunning: 0 });
     const planned = s.log.map((l) => l.action.spec);
