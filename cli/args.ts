@@ -13,6 +13,9 @@ import { version } from '../package.json';
 import { COMMANDS, COMMAND_SPECS, CREATE_ONLY, GLOBAL_FLAGS, SHELLS, type CommandName, type CommandSpec, type FlagSpec, type Shell } from './commands';
 import { completionScript } from './completion';
 
+/** Columns the help text wraps at. */
+const HELP_WIDTH = 80;
+
 export { COMMANDS, type CommandName } from './commands';
 
 export class UsageError extends Error {
@@ -71,7 +74,12 @@ export function buildProgram(captured: Captured = { out: '', err: '', operands: 
     .usage('[global flags] <command> [channel-id] [flags]')
     .version(version, '-V, --version', 'print the version')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => { captured.out += s; }, writeErr: (s) => { captured.err += s; }, outputError: () => undefined })
+    // Help is captured, then written by main: wrap it at 80 columns whatever commander guesses of the
+    // terminal (its guess made the help text depend on where the process ran).
+    .configureOutput({
+      writeOut: (s) => { captured.out += s; }, writeErr: (s) => { captured.err += s; }, outputError: () => undefined,
+      getOutHelpWidth: () => HELP_WIDTH, getErrHelpWidth: () => HELP_WIDTH,
+    })
     .showSuggestionAfterError(true)
     .configureHelp({ showGlobalOptions: true })
     .addHelpText('after', AFTER_HELP);
