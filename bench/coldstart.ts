@@ -13,40 +13,17 @@
  * the figure is the module's own cost relative to an empty process on the same machine.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { build, type BuildOptions, type Plugin } from 'esbuild';
-import { parse } from 'yaml';
+import { build } from 'esbuild';
 import { loadWorkflows } from '../local/onair/workflows';
+import { esbuildOptions } from './lib/esbuild';
 import { QUICK, runBenchmark } from './lib/result';
 import { median, round } from './lib/stats';
 
 const RUNS = Number(process.env.BENCH_COLD_RUNS ?? (QUICK ? 2 : 5));
 const ROOT = resolve(__dirname, '..');
-
-/** serverless.yml custom.esbuild → esbuild BuildOptions (the options serverless-esbuild passes through). */
-export function esbuildOptions(root = ROOT): BuildOptions {
-  const doc = parse(readFileSync(join(root, 'serverless.yml'), 'utf8')) as { custom?: { esbuild?: Record<string, unknown> } };
-  const o = doc.custom?.esbuild;
-  if (!o) throw new Error('serverless.yml has no custom.esbuild block');
-  const external = Array.isArray(o.exclude) ? (o.exclude as string[]) : ['aws-sdk']; // serverless-esbuild's default
-  return {
-    bundle: o.bundle !== false,
-    minify: o.minify === true,
-    keepNames: o.keepNames === true,
-    sourcemap: o.sourcemap === true,
-    target: String(o.target ?? 'node22'),
-    platform: (o.platform as BuildOptions['platform']) ?? 'node',
-    format: (o.format as BuildOptions['format']) ?? 'cjs',
-    ...(Array.isArray(o.mainFields) ? { mainFields: o.mainFields as string[] } : {}),
-    // `plugins`: a file exporting an array of esbuild plugins, relative to the service (serverless-esbuild's rule).
-    // eslint-disable-next-line @typescript-eslint/no-require-imports -- serverless.yml names a CommonJS file, loaded as osls loads it
-    ...(typeof o.plugins === 'string' ? { plugins: require(join(root, o.plugins)) as Plugin[] } : {}),
-    external,
-    logLevel: 'silent',
-  };
-}
 
 function wallMs(args: string[], env: NodeJS.ProcessEnv): number {
   const t = process.hrtime.bigint();
