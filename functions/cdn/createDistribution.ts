@@ -6,7 +6,6 @@
 import * as z from 'zod/mini';
 import { cloudfront } from '../lib/clients/cloudfront';
 import { registry } from '../lib/clients/dynamodb';
-import { mediapackage } from '../lib/clients/mediapackage';
 import { mediapackagev2 } from '../lib/clients/mediapackagev2';
 import { secretsmanager } from '../lib/clients/secretsmanager';
 import { config } from '../lib/config';
@@ -18,7 +17,8 @@ import { channelInput } from '../lib/workflow';
 const input = z.extend(channelInput, { action: z.enum(['originAccessControl', 'distribution', 'authorize']) });
 
 export const handler = stepHandler('createDistribution', input, async ({ channelId, action }) => {
-  const deps = { cloudfront, mediapackagev2, mediapackage, secretsmanager, registry, config };
+  // No MediaPackage v1 client: v1 endpoints need no per-distribution grant (packager/v1.ts authorizeV1Cdn).
+  const deps = { cloudfront, mediapackagev2, secretsmanager, registry, config };
   const record = await registry.get(channelId);
   switch (action) {
     case 'originAccessControl': return ensureOriginAccessControl(deps, record);

@@ -23,7 +23,7 @@ import {
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Config } from '../config';
 import { isNotFound, ResourceFailedError } from '../errors';
-import { packagerFor, readCdnIdentifier } from '../packager';
+import { packagerLayoutFor, readCdnIdentifier } from '../packager';
 import type { ChannelRecord, ChannelRegistry } from '../channel/registry';
 import { hasChannelTags } from '../tags';
 import {
@@ -43,7 +43,7 @@ export interface CdnDeps {
 const ETAG_ATTEMPTS = 3;
 
 export async function ensureOriginAccessControl(deps: CdnDeps, record: ChannelRecord): Promise<{ originAccessControlId: string | null }> {
-  if (packagerFor(record).kind !== 'mediapackage-v2') return { originAccessControlId: null };
+  if (packagerLayoutFor(record).kind !== 'mediapackage-v2') return { originAccessControlId: null };
   const { cloudfront, registry } = deps;
   const recorded = record.resources.originAccessControlId;
   if (recorded) {
@@ -115,7 +115,7 @@ export async function ensureDistribution(deps: CdnDeps, record: ChannelRecord): 
       if (!isNotFound(error)) throw error;
     }
   }
-  const packager = packagerFor(record);
+  const packager = packagerLayoutFor(record);
   const origin = packager.cdnOrigin(record);
   let originAccessControlId: string | undefined;
   let cdnIdentifier: string | undefined;

@@ -29,7 +29,7 @@ import {
 } from '@aws-sdk/client-medialive';
 import { ChannelNotReadyError, isNotFound, MissingResourceError, ResourceFailedError, undefinedIfNotFound } from '../errors';
 import type { ChannelRecord } from '../channel/registry';
-import { packagerFor } from '../packager';
+import { packagerLayoutFor } from '../packager';
 import {
   buildChannelRequest, buildInputRequest, buildSlateInputRequest, isPushInput, pipelineCount,
 } from './builders';
@@ -136,7 +136,7 @@ export async function ensureChannel(deps: MediaLiveDeps, record: ChannelRecord):
     stage: config.stage,
     inputId,
     roleArn: config.medialiveRoleArn,
-    packagerTarget: packagerFor(record).medialiveTarget(record, config.stage),
+    packagerTarget: packagerLayoutFor(record).medialiveTarget(record, config.stage),
     ...(record.resources.slateInputId ? { slateInputId: record.resources.slateInputId } : {}),
   });
   await registry.forgetMediaLiveStates(record.channelId); // functions/lib/waits.ts: only events after the request count

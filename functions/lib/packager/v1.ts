@@ -25,22 +25,19 @@ import {
   CreateSecretCommand, DeleteSecretCommand, DescribeSecretCommand, GetSecretValueCommand, ResourceExistsException,
   type CreateSecretRequest, type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { isNotFound, PackagerNotReadyError, ResourceFailedError, undefinedIfNotFound } from '../errors';
+import { isNotFound, ResourceFailedError, undefinedIfNotFound } from '../errors';
 import { resourceName } from '../ids';
 import type { ChannelRecord, OriginEndpointRecord, PackagerV1Resources } from '../channel/registry';
 import { channelTags, hasChannelTags, tagList } from '../tags';
-import { assertOwned, endpointNames, FORMAT_OF, MANIFEST_NAME, originDomainOf, playbackPathsOf, type EndpointKey } from './common';
+import { assertOwned, endpointNames, FORMAT_OF, MANIFEST_NAME, playbackPathsOf, type EndpointKey } from './common';
+import { v1CdnOrigin, v1MedialiveTarget, v1ChannelIdFor } from './layout';
 import type { Packager, PackagerDeps } from './types';
 
-export const CDN_IDENTIFIER_HEADER = 'X-MediaPackage-CDNIdentifier' as const;
+export { CDN_IDENTIFIER_HEADER, v1ChannelIdFor } from './layout';
 /** The JSON key MediaPackage v1 reads from the secret. */
 export const CDN_SECRET_KEY = 'MediaPackageCDNIdentifier';
 
 type Rec = Pick<ChannelRecord, 'channelId' | 'generation' | 'profileName' | 'profile'>;
-
-export function v1ChannelIdFor(record: Pick<ChannelRecord, 'channelId'>): string {
-  return resourceName(record.channelId);
-}
 
 export function cdnSecretNameFor(record: Pick<ChannelRecord, 'channelId'>, stage: string): string {
   return `onair/${stage}/${record.channelId}/cdn-identifier`;
@@ -203,8 +200,16 @@ function endpointUrl(ep: Pick<DescribeOriginEndpointResponse, 'Url' | 'CmafPacka
   return ep.Url;
 }
 
+/** v1 endpoints are created with CDN authorization already: nothing to grant per distribution. */
+export async function authorizeV1Cdn(_deps: PackagerDeps, _record: ChannelRecord): Promise<{ authorized: boolean; endpoints: string[] }> {
+  return { authorized: true, endpoints: [] };
+}
+
 export const mediaPackageV1: Packager = {
   kind: 'mediapackage-v1',
+  medialiveTarget: v1MedialiveTarget,
+  cdnOrigin: v1CdnOrigin,
+  playbackPaths: playbackPathsOf,
 
   async ensure(deps, record) {
     const { mp, sm } = clients(deps);
@@ -261,28 +266,7 @@ export const mediaPackageV1: Packager = {
     return { kind: 'mediapackage-v1', endpoints };
   },
 
-  medialiveTarget(record, _stage) {
-    return { kind: 'mediapackage-v1', channelId: v1ChannelIdFor(record) };
-  },
-
-  cdnOrigin(record) {
-    const secretArn = (record.resources.packager as PackagerV1Resources).cdnSecretArn;
-    if (!secretArn) throw new PackagerNotReadyError(`Channel ${record.channelId} has no CDN-identifier secret recorded yet`);
-    return {
-      domainName: originDomainOf(record),
-      originPath: '',
-      protection: { kind: 'cdn-identifier-header', headerName: CDN_IDENTIFIER_HEADER, secretArn },
-    };
-  },
-
-  // The endpoints were created with CDN authorization already: nothing to grant per distribution.
-  async authorizeCdn() {
-    return { authorized: true, endpoints: [] };
-  },
-
-  playbackPaths(record) {
-    return playbackPathsOf(record);
-  },
+  authorizeCdn: authorizeV1Cdn,
 
   async delete(deps, record) {
     const { mp, sm } = clients(deps);

@@ -24,28 +24,21 @@ import {
   type GetChannelResponse, type GetOriginEndpointResponse, type MediaPackageV2Client,
 } from '@aws-sdk/client-mediapackagev2';
 import { isNotFound, PackagerNotReadyError, ResourceFailedError, undefinedIfNotFound, ValidationError } from '../errors';
-import { isSharedDelivery, stageChannelGroupName } from '../delivery';
+import { isSharedDelivery } from '../delivery';
 import { idempotencyToken, resourceName } from '../ids';
 import type { ChannelRecord, OriginEndpointRecord, PackagerV2Resources } from '../channel/registry';
 import { channelTags, hasChannelTags } from '../tags';
-import { assertOwned, endpointNames, FORMAT_OF, originDomainOf, playbackPathsOf, recordedEndpoints, type EndpointKey } from './common';
+import { assertOwned, endpointNames, FORMAT_OF, recordedEndpoints, playbackPathsOf, type EndpointKey } from './common';
+import { channelGroupNameFor, v2CdnOrigin, v2MedialiveTarget, v2ChannelNameFor } from './layout';
 import type { Packager, PackagerDeps } from './types';
 
-type Rec = Pick<ChannelRecord, 'channelId' | 'generation' | 'profileName' | 'profile'>;
+export { channelGroupNameFor, v2ChannelNameFor } from './layout';
 
-export function channelGroupNameFor(record: Pick<ChannelRecord, 'channelId' | 'profile'>, stage: string): string {
-  if (isSharedDelivery(record.profile)) return stageChannelGroupName(stage);
-  return record.profile.packager.channelGroup ?? resourceName(record.channelId);
-}
+type Rec = Pick<ChannelRecord, 'channelId' | 'generation' | 'profileName' | 'profile'>;
 
 /** Does OnAir create (and delete) this channel's group? Not the stage's, not one the profile names. */
 function ownsGroup(record: Pick<ChannelRecord, 'profile'>): boolean {
   return !isSharedDelivery(record.profile) && record.profile.packager.channelGroup === undefined;
-}
-
-/** The generation in the name keeps each re-creation's paths apart (lib/delivery.ts). */
-export function v2ChannelNameFor(record: Pick<ChannelRecord, 'channelId' | 'generation'>): string {
-  return resourceName(record.channelId, record.generation);
 }
 
 export function buildChannelGroupRequest(record: Rec, stage: string): CreateChannelGroupRequest {
@@ -265,8 +258,30 @@ async function ensureV2Channel(deps: PackagerDeps, record: ChannelRecord, mp: Me
   return channel.Arn;
 }
 
+/** Lets the distribution read the origin: one origin endpoint policy per recorded endpoint, naming it. */
+export async function authorizeV2Cdn(deps: PackagerDeps, record: ChannelRecord): Promise<{ authorized: boolean; endpoints: string[] }> {
+  const mp = client(deps);
+  const distributionArn = record.resources.distributionArn;
+  if (!distributionArn) throw new PackagerNotReadyError(`Channel ${record.channelId} has no distribution ARN recorded yet`);
+  const byName = new Map<string, OriginEndpointRecord>();
+  for (const ep of Object.values(recordedEndpoints(record))) if (ep) byName.set(ep.name, ep);
+  for (const ep of byName.values()) {
+    if (!ep.arn) throw new PackagerNotReadyError(`Origin endpoint ${ep.name} has no ARN recorded`);
+    await mp.send(new PutOriginEndpointPolicyCommand({
+      ChannelGroupName: channelGroupNameFor(record, deps.config.stage),
+      ChannelName: v2ChannelNameFor(record),
+      OriginEndpointName: ep.name,
+      Policy: buildOriginEndpointPolicy(ep.arn, distributionArn),
+    }));
+  }
+  return { authorized: true, endpoints: [...byName.keys()] };
+}
+
 export const mediaPackageV2: Packager = {
   kind: 'mediapackage-v2',
+  medialiveTarget: v2MedialiveTarget,
+  cdnOrigin: v2CdnOrigin,
+  playbackPaths: playbackPathsOf,
 
   async ensure(deps, record) {
     const mp = client(deps);
@@ -311,35 +326,7 @@ export const mediaPackageV2: Packager = {
     return { kind: 'mediapackage-v2', endpoints };
   },
 
-  medialiveTarget(record, stage) {
-    return { kind: 'mediapackage-v2', channelGroup: channelGroupNameFor(record, stage), channelName: v2ChannelNameFor(record) };
-  },
-
-  cdnOrigin(record) {
-    return { domainName: originDomainOf(record), originPath: '', protection: { kind: 'oac' } };
-  },
-
-  async authorizeCdn(deps, record) {
-    const mp = client(deps);
-    const distributionArn = record.resources.distributionArn;
-    if (!distributionArn) throw new PackagerNotReadyError(`Channel ${record.channelId} has no distribution ARN recorded yet`);
-    const byName = new Map<string, OriginEndpointRecord>();
-    for (const ep of Object.values(recordedEndpoints(record))) if (ep) byName.set(ep.name, ep);
-    for (const ep of byName.values()) {
-      if (!ep.arn) throw new PackagerNotReadyError(`Origin endpoint ${ep.name} has no ARN recorded`);
-      await mp.send(new PutOriginEndpointPolicyCommand({
-        ChannelGroupName: channelGroupNameFor(record, deps.config.stage),
-        ChannelName: v2ChannelNameFor(record),
-        OriginEndpointName: ep.name,
-        Policy: buildOriginEndpointPolicy(ep.arn, distributionArn),
-      }));
-    }
-    return { authorized: true, endpoints: [...byName.keys()] };
-  },
-
-  playbackPaths(record) {
-    return playbackPathsOf(record);
-  },
+  authorizeCdn: authorizeV2Cdn,
 
   async delete(deps, record) {
     const mp = client(deps);

@@ -57,6 +57,18 @@ describe('deployed bundles', () => {
     expect(withEventStreams).toEqual([]);
   });
 
+  it('bundle only the packager clients a function calls (packager/layout.ts holds the pure half)', () => {
+    const clientsOf = (entry: string): string[] => {
+      const out = Object.values(metafile.outputs).find((o) => o.entryPoint === entry);
+      if (!out) throw new Error(`no bundle for ${entry}`);
+      return [...new Set(Object.keys(out.inputs).map((p) => /@aws-sdk\/(client-[^/]+)\//.exec(p)?.[1]).filter((c): c is string => !!c))].sort();
+    };
+    // createChannel needs only medialiveTarget (where MediaLive sends), no packager call.
+    expect(clientsOf('functions/medialive/createChannel.ts')).toEqual(['client-dynamodb', 'client-medialive']);
+    // The CDN step: v2 origin endpoint policies, the v1 CDN-identifier secret; never a v1 MediaPackage call.
+    expect(clientsOf('functions/cdn/createDistribution.ts')).toEqual(['client-cloudfront', 'client-dynamodb', 'client-mediapackagev2', 'client-secrets-manager']);
+  });
+
   it('the event-stream check recognises an event stream (Lambda InvokeWithResponseStream)', () => {
     // client-lambda is a devDependency (tests only), bundled by no function.
     expect(hasEventStream(readFileSync(join(ROOT, 'node_modules/@aws-sdk/client-lambda/dist-es/schemas/schemas_0.js'), 'utf8'))).toBe(true);
