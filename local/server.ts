@@ -24,6 +24,7 @@ import { AwsError, type InventoryItem, type ModelValue, type OpContext, type Raw
 import { SERVICES } from './services';
 import { CloudWatchService } from './services/cloudwatch';
 import { LambdaService } from './services/lambda';
+import { SqsService } from './services/sqs';
 import { MediaPlane, type MediaOptions } from './media';
 import { addressService, decodeRequest, encodeError, encodeResponse, loadModel, selectProtocol, validateInput, wireRequest, type ProtocolName, type WireResponse } from './protocols';
 
@@ -199,6 +200,11 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
   const monitoring = services.get('monitoring');
   if (lambda instanceof LambdaService && monitoring instanceof CloudWatchService) {
     lambda.onMetricLine((line) => monitoring.putEmf(homeRegion, line));
+  }
+  // SQS publishes its queues' metrics (AWS/SQS, by QueueName) to CloudWatch every minute.
+  const sqs = services.get('sqs');
+  if (sqs instanceof SqsService && monitoring instanceof CloudWatchService) {
+    sqs.onMetric((m) => monitoring.putServiceMetric(m.region, 'AWS/SQS', m.MetricName, [{ Name: 'QueueName', Value: m.QueueName }], m.Value, m.Timestamp, 'Count'));
   }
 
   const inventory = (): InventoryItem[] => [...services.values()].flatMap((s) => s.inventory());

@@ -43,9 +43,25 @@ function smithyNamespace(model: Model): string {
   return ns[model.service] ?? `com.amazonaws.${model.service}`;
 }
 
+/**
+ * Query error codes of query-compatible services whose botocore model leaves out the `awsQueryError`
+ * trait (SQS: botocore 1.43's model has none; AWS's Smithy model, which the JS SDK carries, has them,
+ * and SQS names them in `x-amzn-query-error`, e.g. `AWS.SimpleQueueService.NonExistentQueue;Sender`;
+ * SQS API Reference "Common Errors" and each action's Errors).
+ */
+const QUERY_ERROR_CODES: Record<string, Record<string, string>> = {
+  sqs: {
+    QueueDoesNotExist: 'AWS.SimpleQueueService.NonExistentQueue',
+    QueueNameExists: 'QueueAlreadyExists',
+    QueueDeletedRecently: 'AWS.SimpleQueueService.QueueDeletedRecently',
+    PurgeQueueInProgress: 'AWS.SimpleQueueService.PurgeQueueInProgress',
+    UnsupportedOperation: 'AWS.SimpleQueueService.UnsupportedOperation',
+  },
+};
+
 function errorCodes(model: Model, err: AwsError): { shapeName: string; queryCode: string; type: 'Sender' | 'Receiver' } {
   const shapeName = model.errorShapeName(err.code) ?? err.code;
-  const queryCode = model.errorShape(err.code)?.error?.code ?? shapeName;
+  const queryCode = model.errorShape(err.code)?.error?.code ?? QUERY_ERROR_CODES[model.service]?.[shapeName] ?? shapeName;
   return { shapeName, queryCode, type: err.status >= 500 ? 'Receiver' : 'Sender' };
 }
 

@@ -33,7 +33,11 @@ interface Point {
   stats?: { SampleCount: number; Sum: number; Minimum: number; Maximum: number };
 }
 
-interface StoredMetric { region: string; Namespace: string; MetricName: string; Dimensions: Dimension[]; points: Point[] }
+interface StoredMetric {
+  region: string; Namespace: string; MetricName: string; Dimensions: Dimension[]; points: Point[];
+  /** Published by a service twin, stamped with the twin clock (alarms on it are evaluated: ./cloudwatch.ts). */
+  byService?: true;
+}
 
 /** The most recent data points kept per metric (the twin is not a time-series database). */
 const MAX_POINTS = 10_000;
@@ -61,6 +65,26 @@ export class MetricStore {
     m.points.push(point);
     if (m.points.length > MAX_POINTS) m.points.splice(0, m.points.length - MAX_POINTS);
     this.metrics.set(k, m);
+  }
+
+  /**
+   * A datum an AWS service publishes itself (AWS/SQS …), stamped with the twin clock. Only services
+   * write AWS/ namespaces; PutMetricData refuses them.
+   */
+  putServiceMetric(region: string, namespace: string, name: string, dims: Dimension[], value: number, t: number, unit?: string): void {
+    this.add(region, namespace, name, dims, { t, ...(unit ? { unit } : {}), values: [value], counts: [1] });
+    this.metrics.get(this.key(region, namespace, name, dims))!.byService = true;
+  }
+
+  /** True when a service twin publishes this metric on the twin clock. */
+  publishedByService(region: string, namespace: string, name: string, dims: Dimension[]): boolean {
+    return this.metrics.get(this.key(region, namespace, name, dims))?.byService === true;
+  }
+
+  /** True when any service twin publishes metrics (alarm evaluation is then worth a timer). */
+  hasServiceMetrics(): boolean {
+    for (const m of this.metrics.values()) if (m.byService) return true;
+    return false;
   }
 
   /** PutMetricData, in model member names. */

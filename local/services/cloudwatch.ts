@@ -2,16 +2,25 @@
  * CloudWatch alarms, per region (CloudFront's metrics exist only in us-east-1, so its alarms live
  * there): PutMetricAlarm, DescribeAlarms, DeleteAlarms, SetAlarmState, tags. Every state change emits
  * `CloudWatch Alarm State Change` shaped as AWS sends it and, when actions are enabled, publishes
- * the alarm's SNS message to its action topics. Alarms do not evaluate the stored metrics: a new
- * alarm leaves INSUFFICIENT_DATA after its first evaluation only as TreatMissingData says; tests and
- * operators drive states with SetAlarmState (or POST /_twin/alarms/state).
+ * the alarm's SNS message to its action topics. Tests and operators drive states with SetAlarmState
+ * (or POST /_twin/alarms/state).
+ *
+ * Evaluation: every minute of twin time, each single-metric alarm (MetricName, Statistic or
+ * ExtendedStatistic, a threshold comparison) whose metric a service twin publishes on the twin clock
+ * (today AWS/SQS, local/services/sqs.ts) is evaluated as the CloudWatch User Guide describes
+ * ("Alarm evaluation" and "Configuring how CloudWatch alarms treat missing data",
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-evaluation.html): the last
+ * EvaluationPeriods periods, ALARM when at least DatapointsToAlarm of them breach, missing periods
+ * as TreatMissingData says. Alarms on other metrics (metric math; AWS metrics no twin publishes;
+ * custom metrics, stamped by their writers' own clocks, not the twin's) are not evaluated: a new one
+ * leaves INSUFFICIENT_DATA after its first evaluation only as TreatMissingData says.
  *
  * Metrics (./cloudwatch-metrics.ts): PutMetricData, ListMetrics, GetMetricData, and the EMF lines
  * Lambda functions write (local/services/lambda.ts hands them over, as CloudWatch Logs would).
  */
 import { page, recordToTags, tagsToRecord } from '../core/paging';
 import { AwsError, type InventoryItem, type OpContext, type ServiceBehaviour, type TwinEnv } from '../core/types';
-import { MetricStore } from './cloudwatch-metrics';
+import { MetricStore, type Dimension } from './cloudwatch-metrics';
 
 type StateValue = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';
 interface Alarm {
@@ -29,6 +38,14 @@ const REGION_NAMES: Record<string, string> = {
   'sa-east-1': 'South America (Sao Paulo)', 'ca-central-1': 'Canada (Central)',
 };
 
+/** PutMetricAlarm's threshold comparisons (the anomaly-detection bands are not evaluated). */
+const COMPARISONS: Record<string, { breaches: (v: number, t: number) => boolean; words: string }> = {
+  GreaterThanOrEqualToThreshold: { breaches: (v, t) => v >= t, words: 'greater than or equal to' },
+  GreaterThanThreshold: { breaches: (v, t) => v > t, words: 'greater than' },
+  LessThanThreshold: { breaches: (v, t) => v < t, words: 'less than' },
+  LessThanOrEqualToThreshold: { breaches: (v, t) => v <= t, words: 'less than or equal to' },
+};
+
 /** CloudWatch's event timestamps: `2019-10-02T17:04:40.985+0000`. */
 const eventTime = (ms: number): string => new Date(ms).toISOString().replace('Z', '+0000');
 const missing = (p: string): AwsError => new AwsError('MissingParameter', `The parameter ${p} is required.`, 400);
@@ -38,6 +55,8 @@ export class CloudWatchService implements ServiceBehaviour {
   readonly signingName = 'monitoring';
   private alarms = new Map<string, Alarm>();
   private readonly timers = new Set<() => void>();
+  private cancelEvaluation?: () => void;
+  private stopped = false;
   readonly metrics: MetricStore;
 
   constructor(private readonly env: TwinEnv) {
@@ -51,6 +70,13 @@ export class CloudWatchService implements ServiceBehaviour {
     const n = this.metrics.putEmf(region, line);
     if (n) this.env.changed();
     return n;
+  }
+
+  /** A datum an AWS service twin publishes (AWS/SQS …) on the twin clock; alarms on it are evaluated. */
+  putServiceMetric(region: string, namespace: string, name: string, dimensions: Dimension[], value: number, timestamp: number, unit?: string): void {
+    this.metrics.putServiceMetric(region, namespace, name, dimensions, value, timestamp, unit);
+    this.env.changed();
+    this.armEvaluation();
   }
 
   private key(region: string, name: string): string { return `${region}|${name}`; }
@@ -177,6 +203,61 @@ export class CloudWatchService implements ServiceBehaviour {
     this.timers.add(cancel);
   }
 
+  /** "CloudWatch evaluates alarms every minute" for periods of a minute or more (alarm-evaluation.html). */
+  private armEvaluation(): void {
+    if (this.stopped || this.cancelEvaluation || !this.metrics.hasServiceMetrics()) return;
+    this.cancelEvaluation = this.env.clock.setTimer(60_000, () => {
+      this.cancelEvaluation = undefined;
+      let moved = false;
+      for (const alarm of this.alarms.values()) moved = this.evaluate(alarm) || moved;
+      if (moved) this.env.changed();
+      this.armEvaluation();
+    });
+  }
+
+  /** Evaluates one alarm against the stored metric; true when its state changed. */
+  private evaluate(alarm: Alarm): boolean {
+    const c = alarm.config;
+    const stat = (c.Statistic ?? c.ExtendedStatistic) as string | undefined;
+    const compare = COMPARISONS[c.ComparisonOperator as string];
+    if (typeof c.MetricName !== 'string' || typeof c.Namespace !== 'string' || !stat || !compare || typeof c.Threshold !== 'number' || typeof c.Period !== 'number') return false;
+    const dims = (c.Dimensions ?? []) as Dimension[];
+    if (!this.metrics.publishedByService(alarm.region, c.Namespace, c.MetricName, dims)) return false;
+    const period = c.Period * 1000;
+    const n = (c.EvaluationPeriods as number | undefined) ?? 1;
+    const m = (c.DatapointsToAlarm as number | undefined) ?? n;
+    const end = this.env.clock.now();
+    const start = end - n * period;
+    const result = (this.metrics.getMetricData(alarm.region, {
+      StartTime: new Date(start), EndTime: new Date(end), ScanBy: 'TimestampAscending',
+      MetricDataQueries: [{ Id: 'm', MetricStat: { Metric: { Namespace: c.Namespace, MetricName: c.MetricName, Dimensions: dims }, Period: c.Period, Stat: stat, ...(c.Unit ? { Unit: c.Unit } : {}) } }],
+    }).MetricDataResults as { Timestamps: Date[]; Values: number[] }[])[0]!;
+    const present = result.Values.length;
+    const breaching = result.Values.filter((v) => compare.breaches(v, c.Threshold as number)).length;
+    const missing = n - present;
+    const treat = (c.TreatMissingData as string | undefined) ?? 'missing';
+    const breaches = breaching + (treat === 'breaching' ? missing : 0);
+    let next: StateValue;
+    if (breaches >= m) next = 'ALARM';
+    else if (present > 0 || treat === 'notBreaching' || treat === 'breaching') next = 'OK';
+    else if (treat === 'ignore') return false; // "the current alarm state is maintained"
+    else next = 'INSUFFICIENT_DATA';
+    if (next === alarm.StateValue) return false;
+    const fmt = (v: number): string => (Number.isInteger(v) ? v.toFixed(1) : String(v));
+    const stamp = (d: Date): string => d.toISOString().replace(/^\d{2}(\d{2})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2}).*$/, '$3/$2/$1 $4');
+    const points = result.Values.map((v, i) => `${fmt(v)} (${stamp(result.Timestamps[i]!)})`);
+    const reason = next === 'INSUFFICIENT_DATA'
+      ? `Insufficient Data: ${n} datapoint${n > 1 ? 's were' : ' was'} unknown.`
+      : `Threshold Crossed: ${present} out of the last ${n} datapoints [${points.join(', ')}] ${next === 'ALARM' ? 'was' : 'was not'} ${compare.words} the threshold (${fmt(c.Threshold)}) (minimum ${m} datapoint${m > 1 ? 's' : ''} for ${alarm.StateValue === 'ALARM' ? 'ALARM -> OK' : 'OK -> ALARM'} transition).`;
+    const reasonData = JSON.stringify({
+      version: '1.0', queryDate: eventTime(end), startDate: eventTime(start), statistic: stat, period: c.Period,
+      recentDatapoints: result.Values, threshold: c.Threshold,
+      evaluatedDatapoints: result.Timestamps.map((t, i) => ({ timestamp: eventTime(t.getTime()), value: result.Values[i] })),
+    });
+    this.transition(alarm, next, reason, reasonData);
+    return true;
+  }
+
   /** Moves an alarm to a state: event, then actions, as CloudWatch does (only on an actual change). */
   transition(alarm: Alarm, value: StateValue, reason: string, reasonData?: string): void {
     const previous = { value: alarm.StateValue, reason: alarm.StateReason, reasonData: alarm.StateReasonData, timestamp: eventTime(alarm.StateUpdatedTimestamp) };
@@ -246,8 +327,15 @@ export class CloudWatchService implements ServiceBehaviour {
     this.metrics.restore(saved.metrics ?? []);
     this.alarms = new Map(saved.alarms.map((a) => [this.key(a.region, a.AlarmName), a]));
     for (const a of this.alarms.values()) if (a.StateValue === 'INSUFFICIENT_DATA') this.scheduleFirstEvaluation(a);
+    this.armEvaluation();
   }
-  stop(): void { for (const c of this.timers) c(); this.timers.clear(); }
+  stop(): void {
+    this.stopped = true;
+    for (const c of this.timers) c();
+    this.timers.clear();
+    this.cancelEvaluation?.();
+    this.cancelEvaluation = undefined;
+  }
 }
 
 export const createCloudWatch = (env: TwinEnv): CloudWatchService => new CloudWatchService(env);

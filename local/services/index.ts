@@ -17,6 +17,7 @@ import { createStepFunctions } from './stepfunctions';
 import { createEventBridge } from './events';
 import { createScheduler } from './scheduler';
 import { createCloudFormation } from './cloudformation';
+import { createSqs } from './sqs';
 
 export const SERVICES: ServiceFactory[] = [
   createSts,
@@ -33,4 +34,5 @@ export const SERVICES: ServiceFactory[] = [
   createEventBridge,
   createScheduler,
   createCloudFormation,
+  createSqs,
 ];

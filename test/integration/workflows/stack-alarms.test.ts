@@ -2,7 +2,8 @@
  * The stack's control-plane alarms on the local cloud (serverless.yml "watching OnAir itself",
  * created by local/onair/stack.ts with PutMetricAlarm as CloudFormation would): every one exists with
  * the metric and dimensions of the template, resolved to the twin's names, and notifies the stage's
- * topic, and SetAlarmState moves it to ALARM (the twin does not evaluate metrics against alarms).
+ * topic, and SetAlarmState moves it to ALARM. (The DLQ alarm is evaluated against the twin's SQS
+ * metrics, so its state is the queue's: test/integration/workflows/schedules-dlq.test.ts drives it.)
  * (The dashboard is console-only: local/onair/stack.ts skips it, as it skips log groups.)
  */
 import { CloudWatchClient, DescribeAlarmsCommand, SetAlarmStateCommand, type MetricAlarm } from '@aws-sdk/client-cloudwatch';
@@ -49,9 +50,11 @@ describe("the stack's control-plane alarms on the local cloud", () => {
     expect(api.find((d) => d.Name === 'ApiId')?.Value).toMatch(/^[a-z0-9]{10}$/);
   });
 
-  it('go to ALARM when driven there (the twin does not evaluate metrics)', async () => {
-    const name = `onair-${stage()}-schedules-dlq-not-empty`;
-    await cw.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'ALARM', StateReason: 'a schedule landed in the DLQ (test)' }));
+  it('go to ALARM when driven there (an alarm on a metric no twin publishes is not evaluated)', async () => {
+    // AWS/Lambda Throttles: the twin's Lambda publishes no metrics, so nothing evaluates it back.
+    // (SetAlarmState on an evaluated alarm lasts until its next evaluation, SetAlarmState API reference.)
+    const name = `onair-${stage()}-lambda-throttles`;
+    await cw.send(new SetAlarmStateCommand({ AlarmName: name, StateValue: 'ALARM', StateReason: 'throttled (test)' }));
     const out = await cw.send(new DescribeAlarmsCommand({ AlarmNames: [name] }));
     expect(out.MetricAlarms?.[0]?.StateValue).toBe('ALARM');
   });
