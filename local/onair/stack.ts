@@ -9,9 +9,10 @@
  * Idempotent: a resource that exists (a persisted twin, a second start) is found by the name or
  * comment serverless.yml gives it and reused, never created twice. Like CloudFormation, the deploy
  * waits for a distribution to be Deployed before it completes. Types the twin does not serve
- * (IAM roles, KMS keys, log groups, SQS, SNS subscriptions, the CloudWatch dashboard, which only the
+ * (IAM roles, KMS keys, log groups, SNS subscriptions, the CloudWatch dashboard, which only the
  * console shows) are skipped here; local/onair/app.ts reads the roles for IAM. The stack's alarms (the
- * shared CDN alarm, the control-plane alarms) are created with PutMetricAlarm.
+ * shared CDN alarm, the control-plane alarms) are created with PutMetricAlarm; its SQS queue (the
+ * schedules' dead-letter queue) with CreateQueue.
  *
  * CloudFormation's property shapes (CloudFormation User Guide, AWS::CloudFront::Distribution
  * DistributionConfig / Origin / CustomOriginConfig) differ from the API's (plain lists where the API has
@@ -250,6 +251,26 @@ const CREATORS: Record<string, Creator> = {
     return { ref: distributionId, attributes: { Id: distributionId, DomainName: String(found.DomainName), Arn: String(found.ARN) } };
   },
 
+  // AWS::SQS::Queue: Ref is the queue URL; Arn and QueueName are its attributes (CloudFormation
+  // Template Reference, AWS::SQS::Queue "Return values"). Properties are CreateQueue's attributes.
+  async 'AWS::SQS::Queue'(twin, workflows, id, p) {
+    const { QueueName, Tags, RedrivePolicy, RedriveAllowPolicy, ...rest } = p;
+    const name = String(QueueName ?? `${workflows.service}-${workflows.stage}-${id}`);
+    const attributes: Record<string, string> = Object.fromEntries(Object.entries(rest).map(([k, v]) => [k, String(v)]));
+    if (RedrivePolicy !== undefined) attributes.RedrivePolicy = JSON.stringify(RedrivePolicy);
+    if (RedriveAllowPolicy !== undefined) attributes.RedriveAllowPolicy = JSON.stringify(RedriveAllowPolicy);
+    let url: string;
+    try {
+      url = String((await twin.invoke('sqs', 'CreateQueue', { QueueName: name, Attributes: attributes, tags: tagsToRecord(Tags) } as ModelValue)).QueueUrl);
+    } catch (error) {
+      // A persisted twin keeps the queue a previous start created (with the attributes it had then).
+      if (!(error instanceof AwsError && error.code === 'QueueNameExists')) throw error;
+      url = String((await twin.invoke('sqs', 'GetQueueUrl', { QueueName: name })).QueueUrl);
+    }
+    const arn = String(((await twin.invoke('sqs', 'GetQueueAttributes', { QueueUrl: url, AttributeNames: ['QueueArn'] })).Attributes as Obj).QueueArn);
+    return { ref: url, attributes: { Arn: arn, QueueName: name, QueueUrl: url } };
+  },
+
   async 'AWS::CloudWatch::Alarm'(twin, _workflows, _id, p) {
     const { AlarmName, ...rest } = p;
     await twin.invoke('monitoring', 'PutMetricAlarm', { AlarmName, ...rest } as ModelValue);
@@ -263,7 +284,7 @@ export async function deployStack(twin: Twin, workflows: Workflows): Promise<Rec
   for (const id of dependencyOrder(workflows.resources)) {
     const spec = workflows.resources[id]!;
     const create = CREATORS[spec.Type];
-    if (!create) continue; // IAM, KMS, logs, SQS, subscriptions, dashboard: not served by the twin (see the header)
+    if (!create) continue; // IAM, KMS, logs, subscriptions, dashboard: not served by the twin (see the header)
     if (spec.Condition !== undefined && !workflows.condition(spec.Condition)) continue;
     const props = workflows.resolveIntrinsics(spec.Properties, physical) as Obj;
     const made = await create(twin, workflows, id, props);

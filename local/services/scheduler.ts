@@ -9,10 +9,16 @@
  * Invoke with Input) and universal targets `arn:aws:scheduler:::aws-sdk:<service>:<action>`.
  * Context attributes <aws.scheduler.schedule-arn|scheduled-time|execution-id|attempt-number> are
  * replaced in Input as Scheduler does. A failed invocation is retried per RetryPolicy (default
- * 185 attempts within 86,400 s) with backoff on the twin clock; when it gives up, the event goes to
- * DeadLetterConfig — the twin serves no SQS, so dead letters are kept and listed under
- * GET /_twin/scheduler (with the queue ARN they were meant for). A one-time schedule with
- * ActionAfterCompletion DELETE is deleted once its invocation succeeded or was dead-lettered.
+ * 185 attempts within 86,400 s) with backoff on the twin clock; when it gives up, the dead-letter
+ * event goes to the SQS queue DeadLetterConfig names (SendMessage on the twin's SQS): the body is the
+ * target's input and the message attributes are those EventBridge Scheduler User Guide "Configuring
+ * a schedule's dead-letter queue" lists (ERROR_CODE, ERROR_MESSAGE, EXECUTION_ID,
+ * EXHAUSTED_RETRY_CONDITION, IS_PAYLOAD_TRUNCATED, RETRY_ATTEMPTS, SCHEDULED_TIME, SCHEDULE_ARN,
+ * TARGET_ARN, all DataType String;
+ * https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html). Every dead
+ * letter is also listed under GET /_twin/scheduler with whether the queue took it (a queue that does
+ * not exist loses it, as on AWS). A one-time schedule with ActionAfterCompletion DELETE is deleted
+ * once its invocation succeeded or was dead-lettered.
  */
 import { randomUUID } from 'node:crypto';
 import { AwsError, type InventoryItem, type ModelValue, type ServiceBehaviour, type TwinEnv, type TwinRoute } from '../core/types';
@@ -74,6 +80,9 @@ export interface DeadLetter {
   message: string;
   error: string;
   time: string;
+  /** The SQS MessageId when the queue took it; otherwise why SendMessage failed. */
+  messageId?: string;
+  deliveryError?: string;
 }
 
 interface Snapshot {
@@ -227,7 +236,12 @@ export class SchedulerService implements ServiceBehaviour {
           return;
         }
         if (s.Target.DeadLetterConfig?.Arn) {
-          this.deadLetters.push({ schedule: s.Name, group: s.GroupName, queueArn: s.Target.DeadLetterConfig.Arn, message: input, error: log.error, time: new Date(this.env.clock.now()).toISOString() });
+          const letter: DeadLetter = { schedule: s.Name, group: s.GroupName, queueArn: s.Target.DeadLetterConfig.Arn, message: input, error: log.error, time: new Date(this.env.clock.now()).toISOString() };
+          this.deadLetters.push(letter);
+          await this.deadLetter(letter, {
+            error, executionId, retryAttempts: attempt - 1, scheduledTime, scheduleArn: s.Arn, targetArn: s.Target.Arn,
+            exhausted: attempt >= maxAttempts ? 'MaximumRetryAttempts' : 'MaximumEventAgeInSeconds',
+          });
         }
         this.completed(s, oneTime);
       }
@@ -235,6 +249,38 @@ export class SchedulerService implements ServiceBehaviour {
     if (!oneTime) this.arm(s, scheduledTime); // a recurring schedule keeps its pace whatever this invocation does
     await attemptOnce(1);
     this.env.changed();
+  }
+
+  /**
+   * Sends the dead-letter event to the schedule's queue, as the Scheduler User Guide's "Retrieve the
+   * dead-letter event" shows it. ERROR_CODE/ERROR_MESSAGE are the target service's error; a failure
+   * of the scheduler itself is `AWS.Scheduler.InternalServerError`. A queue that does not exist (or
+   * refuses the message) loses the event: it is recorded on the letter, not retried.
+   */
+  private async deadLetter(letter: DeadLetter, d: { error: unknown; executionId: string; retryAttempts: number; scheduledTime: number; scheduleArn: string; targetArn: string; exhausted: string }): Promise<void> {
+    const m = /^arn:aws[a-z-]*:sqs:([^:]+):(\d{12}):(.+)$/.exec(letter.queueArn)!;
+    const service = d.error instanceof AwsError;
+    const attributes: Record<string, string> = {
+      ERROR_CODE: service ? (d.error as AwsError).code : 'AWS.Scheduler.InternalServerError',
+      ERROR_MESSAGE: d.error instanceof Error ? d.error.message : 'Unexpected error occurred while processing the request',
+      EXECUTION_ID: d.executionId,
+      EXHAUSTED_RETRY_CONDITION: d.exhausted,
+      IS_PAYLOAD_TRUNCATED: 'false',
+      RETRY_ATTEMPTS: String(d.retryAttempts),
+      SCHEDULED_TIME: new Date(d.scheduledTime).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      SCHEDULE_ARN: d.scheduleArn,
+      TARGET_ARN: d.targetArn,
+    };
+    try {
+      const out = await this.env.invoke('sqs', 'SendMessage', {
+        QueueUrl: `https://sqs.${m[1]}.amazonaws.com/${m[2]}/${m[3]}`,
+        MessageBody: letter.message,
+        MessageAttributes: Object.fromEntries(Object.entries(attributes).map(([k, v]) => [k, { DataType: 'String', StringValue: v }])),
+      }, { region: m[1] });
+      letter.messageId = String(out.MessageId);
+    } catch (e) {
+      letter.deliveryError = e instanceof AwsError ? `${e.code}: ${e.message}` : (e as Error).message;
+    }
   }
 
   private completed(s: Schedule, oneTime: boolean): void {

@@ -1,6 +1,7 @@
 import { AwsError } from '../../../local/core/types';
 import { EventBridgeService } from '../../../local/services/events';
 import { SchedulerService, parseExpression } from '../../../local/services/scheduler';
+import { SqsService } from '../../../local/services/sqs';
 import { StepFunctionsService } from '../../../local/services/stepfunctions';
 import { testEnv } from './twin-env';
 
@@ -98,15 +99,39 @@ describe('Scheduler twin', () => {
     sch.stop();
   });
 
-  it('retries a failing target per RetryPolicy, then dead-letters it', async () => {
+  it('retries a failing target per RetryPolicy, then sends the dead-letter event to the SQS queue', async () => {
     const { env } = setup();
+    const sqs = new SqsService(env);
+    env.services.set('sqs', sqs);
+    await env.invoke('sqs', 'CreateQueue', { QueueName: 'dlq' });
     const sch = new SchedulerService(env);
     sch.start();
     sch.operations.CreateScheduleGroup({ Name: 'onair-dev' });
     sch.operations.CreateSchedule(base('arn:aws:states:us-east-1:111122223333:stateMachine:missing', isoIn(env, 1000)));
-    await until(() => sch.deadLetterLog().length === 1);
+    await until(() => sch.deadLetterLog().length === 1 && sch.deadLetterLog()[0]?.messageId !== undefined);
     expect(sch.invocationLog().filter((i) => !i.ok)).toHaveLength(4);
     expect(sch.deadLetterLog()[0]).toMatchObject({ queueArn: 'arn:aws:sqs:us-east-1:111122223333:dlq', error: expect.stringContaining('StateMachineDoesNotExist') });
+    const [letter] = sqs.peek('arn:aws:sqs:us-east-1:111122223333:dlq');
+    expect(letter?.MessageId).toBe(sch.deadLetterLog()[0]?.messageId);
+    expect(JSON.parse(letter?.Body ?? '')).toMatchObject({ channelId: 'c-1' });
+    expect(letter?.MessageAttributes).toMatchObject({
+      ERROR_CODE: { DataType: 'String', StringValue: 'StateMachineDoesNotExist' }, RETRY_ATTEMPTS: { StringValue: '3' },
+      EXHAUSTED_RETRY_CONDITION: { StringValue: 'MaximumRetryAttempts' }, TARGET_ARN: { StringValue: 'arn:aws:states:us-east-1:111122223333:stateMachine:missing' },
+      SCHEDULE_ARN: { StringValue: 'arn:aws:scheduler:us-east-1:111122223333:schedule/onair-dev/b-1' },
+    });
+    sch.stop();
+    sqs.stop();
+  });
+
+  it('loses a dead letter whose queue does not exist, saying so', async () => {
+    const { env } = setup();
+    env.services.set('sqs', new SqsService(env));
+    const sch = new SchedulerService(env);
+    sch.start();
+    sch.operations.CreateScheduleGroup({ Name: 'onair-dev' });
+    sch.operations.CreateSchedule(base('arn:aws:states:us-east-1:111122223333:stateMachine:missing', isoIn(env, 1000)));
+    await until(() => sch.deadLetterLog()[0]?.deliveryError !== undefined);
+    expect(sch.deadLetterLog()[0]).toMatchObject({ deliveryError: expect.stringContaining('QueueDoesNotExist') });
     sch.stop();
   });
 
