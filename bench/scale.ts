@@ -24,7 +24,7 @@ import { onAirBound } from './lib/bound';
 import { benchCloud, provisionInput, stateTimes } from './lib/cloud';
 import { channelOwnedInventory, orphans } from './lib/orphans';
 import { QUICK, runBenchmark } from './lib/result';
-import { round } from './lib/stats';
+import { percentile, round } from './lib/stats';
 
 const N = Number(process.env.BENCH_SCALE_N ?? (QUICK ? 10 : 100));
 const SCALE = Number(process.env.BENCH_SCALE_SCALE ?? 5);
@@ -73,6 +73,13 @@ void runBenchmark('scale', async () => {
       else byOperation[r.operation] = (byOperation[r.operation] ?? 0) + 1;
     }
     const floorMs = (made / limit.tps) * 1000;
+    // Where the makespan goes: when each kind of call last got through (twin seconds after t0), and
+    // how much of the account's budget up to the last start carried a call (1 = never idle).
+    const lastAccepted = (op: string): number => Math.max(0, ...ml.filter((r) => r.operation === op && r.errorCode !== limit.code).map((r) => Date.parse(r.time) - t0)) / 1000;
+    const lastStartS = lastAccepted('StartChannel');
+    const beforeLastStart = ml.filter((r) => r.errorCode !== limit.code && Date.parse(r.time) - t0 <= lastStartS * 1000).length;
+    const budgetUsed = beforeLastStart / (limit.burst + limit.tps * lastStartS);
+    const onAirAfterStartS = recs.map((r) => (stateTimes(r, 'MarkOnAir').exited ?? t0) - (stateTimes(r, 'StartChannel').entered ?? t0)).map((ms) => ms / 1000);
     // The bound: the calls a channel cannot do without (its creates and its start; the
     // security group once per CIDR set) at the account's rate, or one channel's MediaLive chain,
     // whichever is longer.
@@ -133,6 +140,18 @@ void runBenchmark('scale', async () => {
         failuresByCause: failuresByCause(failed),
         throttledByOperation: throttledByOperation,
         orphans: orphaned.slice(0, 10),
+        timeline: {
+          lastCreateInputSeconds: round(lastAccepted('CreateInput'), 1), lastCreateChannelSeconds: round(lastAccepted('CreateChannel'), 1),
+          lastStartChannelSeconds: round(lastStartS, 1), budgetUsedUntilLastStart: round(budgetUsed, 3),
+          startToOnAirSeconds: { p50: round(percentile(onAirAfterStartS, 50), 1), max: round(Math.max(...onAirAfterStartS), 1) },
+          // Accepted MediaLive calls per 10 s of twin time, by operation: where the budget went.
+          callsPer10s: Object.fromEntries([...new Set(ml.map((r) => r.operation))].map((op) => [op, ml.filter((r) => r.operation === op && r.errorCode !== limit.code).reduce((acc: number[], r) => {
+            const slot = Math.floor((Date.parse(r.time) - t0) / 10_000);
+            while (acc.length <= slot) acc.push(0);
+            acc[slot] = (acc[slot] ?? 0) + 1;
+            return acc;
+          }, [])])),
+        },
       },
     };
   } finally {

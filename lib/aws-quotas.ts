@@ -169,3 +169,17 @@ export function formatQuotaValues(values: QuotaValues): string {
   const changed = QUOTA_IDS.filter((id) => values[id] !== ACCOUNT_QUOTAS[id].defaultValue);
   return changed.length ? changed.map((id) => `${id}=${values[id]}`).join(',') : 'default';
 }
+
+/**
+ * API request rates AWS enforces per account and Region (token buckets: `tps` refilled per second,
+ * at most `burst` saved up). The local cloud throttles with them (local/core/latency.ts RATE_LIMITS)
+ * and OnAir's functions queue their MediaLive requests to stay within them
+ * (functions/lib/admission.ts), so a 100-channel event spends its budget on requests that succeed.
+ */
+export interface ApiRateLimit { tps: number; burst: number; page: string }
+
+export const API_RATE_LIMITS = {
+  // MediaLive UG "Quotas", "Limits for API requests": 5 TPS steady, burst 30, across all MediaLive
+  // APIs, and it cannot be raised (aws-facts.md).
+  medialive: { tps: 5, burst: 30, page: MEDIALIVE_PAGE },
+} as const satisfies Readonly<Record<string, ApiRateLimit>>;

@@ -39,6 +39,14 @@ export interface Config {
   teardownStateMachineArn: string;
   /** The sweeper reports what it would do and does nothing (ONAIR_SWEEPER_DRY_RUN=true). */
   sweeperDryRun: boolean;
+  /** DynamoDB table holding the stage's request budgets (functions/lib/admission.ts). */
+  admissionTable: string;
+  /**
+   * How many times faster than real time the cloud this runs in keeps time: 1 on AWS (unset); the
+   * local cloud runs AWS's minutes as seconds and says by how much (ONAIR_CLOCK_SCALE), so a rate
+   * AWS counts per second is that many times higher per second of this process's clock.
+   */
+  clockScale: number;
 }
 
 /** Each field is read lazily so a function only needs the variables it uses. */
@@ -57,6 +65,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     get accountQuotas() { return parseQuotaOverrides(env.ONAIR_ACCOUNT_QUOTAS); },
     get teardownStateMachineArn() { return getEnvOrThrow('TEARDOWN_STATE_MACHINE_ARN', env); },
     get sweeperDryRun() { return env.ONAIR_SWEEPER_DRY_RUN === 'true'; },
+    get admissionTable() { return getEnvOrThrow('ADMISSION_TABLE', env); },
+    get clockScale() {
+      const scale = Number(env.ONAIR_CLOCK_SCALE || '1');
+      if (!(scale > 0)) throw new MissingConfigError('ONAIR_CLOCK_SCALE (a positive number)');
+      return scale;
+    },
   };
 }
 

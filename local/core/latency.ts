@@ -6,6 +6,7 @@
  * ../shared/docs/aws-facts.md unless noted; where AWS publishes no number the SDK waiters bound it.
  */
 import type { LatencyProfile } from './types';
+import { API_RATE_LIMITS } from '../../lib/aws-quotas';
 
 export const LATENCY = {
   // MediaLive — botocore medialive/2017-10-14/waiters-2.json polls ChannelCreated 3 s × 5 (15 s);
@@ -74,6 +75,7 @@ export const DEFAULT_SCALE = 20;
 
 /** API rate limits AWS enforces per account, applied by the twin in front of the behaviour. */
 export const RATE_LIMITS: Readonly<Record<string, { tps: number; burst: number; code: string; status: number; message: string }>> = {
-  // MediaLive UG "Limits for API requests": 5 TPS steady, burst 30, all APIs, cannot be raised.
-  medialive: { tps: 5, burst: 30, code: 'TooManyRequestsException', status: 429, message: 'Too many requests, please slow down.' },
+  // The rate is AWS's, from the one table (lib/aws-quotas.ts API_RATE_LIMITS); the answer is the
+  // model's TooManyRequestsException (HTTP 429).
+  medialive: { ...API_RATE_LIMITS.medialive, code: 'TooManyRequestsException', status: 429, message: 'Too many requests, please slow down.' },
 };

@@ -5,14 +5,14 @@
  *   - every state machine registered with the Step Functions twin (the checked-in ASL);
  *   - every EventBridge rule with its target;
  *   - the stack resources the twin serves (local/onair/stack.ts): DynamoDB tables, the SNS topic, the
- *     Scheduler group, the stage's shared delivery (MediaPackage v2 channel group, OAC, cache
- *     policy, CloudFront distribution, its alarm). KMS keys, log groups and the SQS dead-letter
- *     queue are not served (Scheduler keeps dead letters itself).
+ *     Scheduler group, the schedules' SQS dead-letter queue, the stage's shared delivery
+ *     (MediaPackage v2 channel group, OAC, cache policy, CloudFront distribution, its alarm). KMS
+ *     keys and log groups are not served.
  *
  * The process environment is set before any handler module loads, because SDK clients read
  * AWS_ENDPOINT_URL, region and credentials when they are constructed (once per module): the
  * functions' own environment from serverless.yml (table, topic ARN, role ARNs, state machine
- * ARNs …) plus the endpoint override, local credentials and ONAIR_CDN_URL_TEMPLATE. All functions
+ * ARNs …) plus the endpoint override, local credentials, ONAIR_CDN_URL_TEMPLATE and ONAIR_CLOCK_SCALE. All functions
  * share this one process, so two functions declaring different values for one variable is refused.
  */
 import '../polyfills';
@@ -78,7 +78,7 @@ export interface LocalCloud {
 }
 
 /** The functions' environment: serverless.yml's values + the local cloud's endpoint settings. */
-export function applicationEnvironment(workflows: Workflows, twinUrl: string, logLevel?: string): Record<string, string> {
+export function applicationEnvironment(workflows: Workflows, twinUrl: string, clockScale: number, logLevel?: string): Record<string, string> {
   const env: Record<string, string> = {};
   const owner: Record<string, string> = {};
   for (const fn of Object.values(workflows.functions)) {
@@ -98,6 +98,10 @@ export function applicationEnvironment(workflows: Workflows, twinUrl: string, lo
     AWS_ACCESS_KEY_ID: creds.accessKeyId,
     AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
     ONAIR_CDN_URL_TEMPLATE: `${twinUrl}/_cdn/{domain}`,
+    // Twin time runs this many times faster than the functions' clock (Date.now): a rate AWS counts
+    // per second (MediaLive's request budget, functions/lib/admission.ts) is that much higher per
+    // real second here. 'Infinity' under a manual clock, where no real time passes for AWS's.
+    ONAIR_CLOCK_SCALE: String(clockScale),
     // Never read the developer's real AWS profile by accident.
     AWS_PROFILE: '',
     AWS_SESSION_TOKEN: '',
@@ -124,7 +128,7 @@ export async function startLocalCloud(options: LocalCloudOptions = {}): Promise<
     // functions' environment names what it created (the distribution's domain, for one).
     const physical = await deployStack(twin, loadWorkflows(load));
     const workflows = loadWorkflows({ ...load, physical });
-    const environment = applicationEnvironment(workflows, twin.url, logLevel);
+    const environment = applicationEnvironment(workflows, twin.url, twin.env.clock.scale, logLevel);
     // The stack itself, as DescribeStacks shows it (local/services/cloudformation.ts).
     const stackName = `${workflows.service}-${workflows.stage}`;
     const cloudFormation = service<CloudFormationService>(twin, 'cloudformation');

@@ -11,6 +11,7 @@ import { isNotFound, ResourceFailedError, undefinedIfNotFound } from '../errors'
 import { everyChannel, type ChannelRecord, type ChannelRegistry } from '../channel/registry';
 import { hasStageTag } from '../tags';
 import { buildInputSecurityGroupRequest, isPushInput } from './builders';
+import type { CreationClaims } from '../admission';
 import { GONE, type DeleteResult, type MediaLiveDeps } from './deps';
 
 function sameCidrs(group: InputSecurityGroup, cidrs: string[]): boolean {
@@ -19,30 +20,72 @@ function sameCidrs(group: InputSecurityGroup, cidrs: string[]): boolean {
   return have.length === want.length && have.every((c, i) => c === want[i]);
 }
 
-export async function ensureInputSecurityGroup(deps: MediaLiveDeps, record: ChannelRecord, options: { skipRegistry?: boolean } = {}): Promise<{ inputSecurityGroupId: string | null }> {
+type Found = { inputSecurityGroupId: string | null };
+
+/**
+ * The channel's group: the one it records, else one another live channel with the same CIDRs
+ * records, else one found or created with MediaLive (lookOrCreate). `skipRegistry`: the registry's
+ * group just proved gone (ensureInput's CreateInput was refused for it).
+ */
+export async function ensureInputSecurityGroup(deps: MediaLiveDeps, record: ChannelRecord, options: { skipRegistry?: boolean } = {}): Promise<Found> {
+  return (await findInputSecurityGroup(deps, record, options)) ?? lookOrCreate(deps, record);
+}
+
+/**
+ * The same for provisioning's createInputSecurityGroup step, where provisions that start together
+ * all miss the registry at once: one of them (the claim's holder, functions/lib/admission.ts
+ * CreationClaims) looks and creates, the others wait for what it settles on instead of each
+ * listing and creating (bench scale, 100 channels at once without claims: 25 groups created, 110
+ * lists). With no claims (or none answered) each looks for itself, as ensureInputSecurityGroup.
+ */
+export async function ensureSharedInputSecurityGroup(deps: MediaLiveDeps & { claims: Pick<CreationClaims, 'claim' | 'settle'> | undefined }, record: ChannelRecord): Promise<Found> {
+  const found = await findInputSecurityGroup(deps, record);
+  if (found) return found;
+  const { claims, registry, config } = deps;
+  if (!claims) return lookOrCreate(deps, record);
+  const key = `inputSecurityGroup#${config.stage}#${[...record.profile.input.allowedCidrs].sort().join(',')}`;
+  const claim = await claims.claim(key, record.channelId);
+  if (!claim.mine && claim.id) {
+    await registry.recordResource(record.channelId, ['inputSecurityGroupId'], claim.id);
+    return { inputSecurityGroupId: claim.id };
+  }
+  const made = await lookOrCreate(deps, record);
+  if (claim.mine && made.inputSecurityGroupId) await claims.settle(key, record.channelId, made.inputSecurityGroupId);
+  return made;
+}
+
+/** The recorded group, or (unless `skipRegistry`) another live channel's; undefined when neither. */
+async function findInputSecurityGroup(deps: MediaLiveDeps, record: ChannelRecord, options: { skipRegistry?: boolean } = {}): Promise<Found | undefined> {
   if (!isPushInput(record.profile)) return { inputSecurityGroupId: null };
-  const { medialive, registry, config } = deps;
+  const { medialive, registry } = deps;
   const recorded = record.resources.inputSecurityGroupId;
   if (recorded) {
     const found = await undefinedIfNotFound(() => medialive.send(new DescribeInputSecurityGroupCommand({ InputSecurityGroupId: recorded })));
     if (found && !GONE.has(found.State ?? '')) return { inputSecurityGroupId: recorded };
   }
-  const stage = config.stage;
   // One group serves any number of inputs (MediaLive UG "Working with input security groups":
   // "You can attach the same input security group to any number of inputs"), and an account has
   // 5 per Region by default (lib/quotas.ts): a group of this stage with exactly the same CIDRs is
-  // reused, whichever channel created it. That also finds again a create whose registry write was
-  // lost (CreateInputSecurityGroup takes no name and no idempotency token).
-  const cidrs = record.profile.input.allowedCidrs;
+  // reused, whichever channel created it.
   // First the registry: another channel of this stage with exactly these CIDRs that holds a group.
   // DynamoDB answers it without spending MediaLive's account-wide 5 TPS, which a ListInputSecurityGroups
   // per channel did (bench scale: 100 of 400 calls). A group deleted meanwhile by its last channel's
   // teardown is caught by CreateInput (ensureInput), which comes back here past the registry.
-  const known = options.skipRegistry ? undefined : await groupInRegistry(registry, record, cidrs);
-  if (known) {
-    await registry.recordResource(record.channelId, ['inputSecurityGroupId'], known);
-    return { inputSecurityGroupId: known };
-  }
+  const known = options.skipRegistry ? undefined : await groupInRegistry(registry, record, record.profile.input.allowedCidrs);
+  if (!known) return undefined;
+  await registry.recordResource(record.channelId, ['inputSecurityGroupId'], known);
+  return { inputSecurityGroupId: known };
+}
+
+/**
+ * MediaLive's own answer: this stage's group with these CIDRs, else a new one. Listing also finds
+ * again a create whose registry write was lost (CreateInputSecurityGroup takes no name and no
+ * idempotency token).
+ */
+async function lookOrCreate(deps: MediaLiveDeps, record: ChannelRecord): Promise<{ inputSecurityGroupId: string }> {
+  const { medialive, registry, config } = deps;
+  const stage = config.stage;
+  const cidrs = record.profile.input.allowedCidrs;
   const reusable = await reusableGroups(medialive, stage, cidrs);
   if (reusable[0]) {
     await registry.recordResource(record.channelId, ['inputSecurityGroupId'], reusable[0]);
@@ -51,14 +94,17 @@ export async function ensureInputSecurityGroup(deps: MediaLiveDeps, record: Chan
   const created = await medialive.send(new CreateInputSecurityGroupCommand(buildInputSecurityGroupRequest(record, stage)));
   const id = created.SecurityGroup?.Id;
   if (!id) throw new ResourceFailedError('CreateInputSecurityGroup returned no id');
+  // Recorded before settling: if the look or the delete below fails (throttled, timed out), the
+  // step's retry finds this group on the record and keeps it, rather than creating another and
+  // leaving this one behind unrecorded (bench scale once left 16 such groups).
+  await registry.recordResource(record.channelId, ['inputSecurityGroupId'], id);
   // Provisions that start together each find no group and each create one, against a default of 5
   // per Region. Settle on one: the lowest id of the matching groups wins, and a loser deletes its own
   // (no input uses it yet) to take the winner's. Two that create without seeing each other can still
   // both keep theirs: that leaves two groups, never one per channel.
   const winner = [id, ...(await reusableGroups(medialive, stage, cidrs))].sort(byNumericId)[0] as string;
-  if (winner !== id) {
-    await undefinedIfNotFound(() => medialive.send(new DeleteInputSecurityGroupCommand({ InputSecurityGroupId: id })));
-  }
+  if (winner === id) return { inputSecurityGroupId: id };
+  await undefinedIfNotFound(() => medialive.send(new DeleteInputSecurityGroupCommand({ InputSecurityGroupId: id })));
   await registry.recordResource(record.channelId, ['inputSecurityGroupId'], winner);
   return { inputSecurityGroupId: winner };
 }

@@ -3,12 +3,12 @@ import {
   ConflictException, CreateChannelCommand, CreateInputCommand, CreateInputSecurityGroupCommand, DeleteChannelCommand,
   DeleteInputCommand, DeleteInputSecurityGroupCommand, DescribeChannelCommand, DescribeInputCommand,
   DescribeInputSecurityGroupCommand, ListInputSecurityGroupsCommand, MediaLiveClient, NotFoundException,
-  StartChannelCommand, StopChannelCommand,
+  StartChannelCommand, StopChannelCommand, TooManyRequestsException,
 } from '@aws-sdk/client-medialive';
 import {
   deleteChannel, deleteInput, describeChannel, describeInput, releaseInput, ensureChannel, ensureInput, startChannel, stopChannel, type MediaLiveDeps,
 } from '../../../functions/lib/medialive/operations';
-import { deleteInputSecurityGroup, describeInputSecurityGroup, ensureInputSecurityGroup } from '../../../functions/lib/medialive/input-security-groups';
+import { deleteInputSecurityGroup, describeInputSecurityGroup, ensureInputSecurityGroup, ensureSharedInputSecurityGroup } from '../../../functions/lib/medialive/input-security-groups';
 import type { ChannelRecord } from '../../../functions/lib/channel/registry';
 import { CONFIG, inputFor, makeRecord, MemoryRegistry, STAGE } from './helpers/fixtures';
 import { ChannelNotReadyError, MissingResourceError } from '../../../functions/lib/errors';
@@ -83,6 +83,19 @@ describe('ensureInputSecurityGroup', () => {
     expect(registry.record.resources.inputSecurityGroupId).toBe('111');
   });
 
+  it('a look after the create that fails (throttled) leaves the created group recorded: the retry keeps it and creates no other', async () => {
+    const { deps } = setup();
+    ml.on(ListInputSecurityGroupsCommand).resolvesOnce({ InputSecurityGroups: [] })
+      .rejectsOnce(new TooManyRequestsException({ $metadata: { httpStatusCode: 429 }, message: 'slow down' }));
+    ml.on(CreateInputSecurityGroupCommand).resolves({ SecurityGroup: { Id: '222', State: 'IDLE' } });
+    await expect(ensureInputSecurityGroup(deps, registry.reload())).rejects.toThrow('slow down');
+    expect(registry.record.resources.inputSecurityGroupId).toBe('222');
+    // The state machine's retry.
+    ml.on(DescribeInputSecurityGroupCommand).resolves({ Id: '222', State: 'IDLE' });
+    await expect(ensureInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ inputSecurityGroupId: '222' });
+    expect(ml).toHaveReceivedCommandTimes(CreateInputSecurityGroupCommand, 1);
+  });
+
   it('the winner of that race keeps its group (ids compare as numbers: 99 < 111)', async () => {
     const { deps } = setup();
     const group = (id: string) => ({ Id: id, State: 'IDLE' as const, Tags: TAGS, WhitelistRules: [{ Cidr: '203.0.113.10/32' }], Inputs: [] });
@@ -113,6 +126,28 @@ describe('ensureInputSecurityGroup', () => {
     await expect(ensureInputSecurityGroup(deps, registry.reload())).resolves.toEqual({ inputSecurityGroupId: '40' });
     expect(ml.calls()).toHaveLength(0);
     expect(registry.record.resources.inputSecurityGroupId).toBe('40');
+  });
+
+  it('provisions starting together: a waiter takes the group the claim holder settled on, with no MediaLive call', async () => {
+    const { deps } = setup();
+    const claims = { claim: jest.fn().mockResolvedValue({ mine: false, id: '77' }), settle: jest.fn() };
+    await expect(ensureSharedInputSecurityGroup({ ...deps, claims }, registry.reload())).resolves.toEqual({ inputSecurityGroupId: '77' });
+    expect(ml.calls()).toHaveLength(0);
+    expect(registry.record.resources.inputSecurityGroupId).toBe('77');
+    expect(claims.claim).toHaveBeenCalledWith(`inputSecurityGroup#${STAGE}#203.0.113.10/32`, registry.record.channelId);
+  });
+
+  it('the claim holder looks, creates and settles on what it made; a waiter whose holder said nothing looks for itself', async () => {
+    const { deps } = setup();
+    ml.on(ListInputSecurityGroupsCommand).resolves({ InputSecurityGroups: [] });
+    ml.on(CreateInputSecurityGroupCommand).resolves({ SecurityGroup: { Id: '111', State: 'IDLE' } });
+    const claims = { claim: jest.fn().mockResolvedValue({ mine: true }), settle: jest.fn() };
+    await expect(ensureSharedInputSecurityGroup({ ...deps, claims }, registry.reload())).resolves.toEqual({ inputSecurityGroupId: '111' });
+    expect(claims.settle).toHaveBeenCalledWith(`inputSecurityGroup#${STAGE}#203.0.113.10/32`, registry.record.channelId, '111');
+    const late = setup();
+    const silent = { claim: jest.fn().mockResolvedValue({ mine: false }), settle: jest.fn() };
+    await expect(ensureSharedInputSecurityGroup({ ...late.deps, claims: silent }, registry.reload())).resolves.toEqual({ inputSecurityGroupId: '111' });
+    expect(silent.settle).not.toHaveBeenCalled();
   });
 
   it('is null for pull inputs and calls nothing', async () => {

@@ -237,7 +237,7 @@ export class WorkflowHarness {
     }
     this.workflows = loadWorkflows({ ...load, physical: this.stack });
     registerStackRoles(this.twin.env, this.workflows);
-    const env = applicationEnvironment(this.workflows, this.twin.url);
+    const env = applicationEnvironment(this.workflows, this.twin.url, this.twin.env.clock.scale);
     // Viewers' URLs stay CloudFront's (https://<domain>/…, as on AWS); this harness's fetch routes
     // them to the twin's CDN path. Log level and metrics stay as test/setup*.ts set them.
     delete env.ONAIR_CDN_URL_TEMPLATE;
