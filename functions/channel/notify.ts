@@ -23,7 +23,7 @@ const isLifecycleEvent = (e: string): e is (typeof LIFECYCLE_EVENTS)[number] => 
 
 export const handler = stepHandler('notify', input, async (request) => {
   const deps = { sns, topicArn: config.notificationsTopicArn, stage: config.stage };
-  if ('error' in request) return publishRefusal(deps, request.event, request.channelId, request.error);
+  if ('error' in request) return publishRefusal(deps, request.event, request.channelId, request.error, request.execution);
   const record = await registry.get(request.channelId);
   if (isLifecycleEvent(request.event)) return publishLifecycleNotice(deps, request.event, record);
   return publishNotification(deps, request.event, record, config.stage);

@@ -108,7 +108,11 @@ export async function publishNotification(
 export const REFUSAL_EVENTS = ['PROVISION_REFUSED', 'START_REFUSED', 'STOP_REFUSED', 'TEARDOWN_REFUSED'] as const;
 export type RefusalEvent = (typeof REFUSAL_EVENTS)[number];
 /** What a notify task gets for a refusal: the Catch output's error, not a registry record. */
-export const refusalInput = z.extend(channelInput, { event: z.enum(REFUSAL_EVENTS), error: caughtSchema.shape.error });
+export const refusalInput = z.extend(channelInput, {
+  event: z.enum(REFUSAL_EVENTS), error: caughtSchema.shape.error,
+  // The refused workflow's execution ($$.Execution.Id): the notice names it like every other.
+  execution: z.optional(z.object({ arn: z.string() })),
+});
 
 const REFUSALS: Record<RefusalEvent, { verb: string; consequence: string; next: (id: string) => string }> = {
   PROVISION_REFUSED: { verb: 'created', consequence: 'Nothing was created or started for it.', next: () => 'Fix the cause, then create it again.' },
@@ -131,8 +135,8 @@ export function formatRefusal(event: RefusalEvent, channelId: string, error: Cau
   };
 }
 
-export async function publishRefusal(deps: { sns: SNSClient; topicArn: string; stage: string }, event: RefusalEvent, channelId: string, error: Caught['error']): Promise<{ messageId: string | undefined }> {
-  return publishNotice(deps, event, channelId, formatRefusal(event, channelId, error, deps.stage));
+export async function publishRefusal(deps: { sns: SNSClient; topicArn: string; stage: string }, event: RefusalEvent, channelId: string, error: Caught['error'], execution?: { arn: string }): Promise<{ messageId: string | undefined }> {
+  return publishNotice(deps, event, channelId, formatRefusal(event, channelId, error, deps.stage), execution);
 }
 
 /**

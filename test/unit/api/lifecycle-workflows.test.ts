@@ -186,6 +186,7 @@ describe('the registry lock', () => {
     const notice = h.published().at(-1);
     expect(notice?.Subject).toBe('OnAir [dev]: ACTION NEEDED - ghost-2 was not stopped');
     expect(notice?.Message).toContain('still billed');
+    expect(notice?.MessageAttributes).toMatchObject({ executionArn: { StringValue: expect.stringContaining(':execution:onair-dev-stop:') } });
   });
 });
 

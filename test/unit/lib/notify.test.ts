@@ -48,6 +48,16 @@ describe('every notice carries the event and channelId message attributes', () =
     expect(published()).toEqual([{ TopicArn: topicArn, Subject: notice.subject, Message: notice.message, MessageAttributes: attributes('STOP_REFUSED', 'show-1') }]);
   });
 
+  it('a refusal names the refused execution, as every workflow notice does (the ASL passes $$.Execution.Id)', async () => {
+    const error = { Error: 'ChannelBusyError', Cause: 'show-1 is STARTING' };
+    const arn = 'arn:aws:states:us-east-1:111122223333:execution:onair-dev-stop:stop-show-1-abc';
+    await publishRefusal({ sns: new SNSClient({}), topicArn, stage: 'dev' }, 'STOP_REFUSED', 'show-1', error, { arn });
+    const [sent] = published() as { Message: string; MessageAttributes: Record<string, { StringValue?: string }> }[];
+    expect(sent?.MessageAttributes.executionArn?.StringValue).toBe(arn);
+    expect(sent?.MessageAttributes.executionName?.StringValue).toBe('stop-show-1-abc');
+    expect(sent?.Message).toContain('Execution: stop-show-1-abc');
+  });
+
   it('a start/stop lifecycle notice', async () => {
     const record = channelRecord({ status: 'IDLE' });
     await expect(publishLifecycleNotice({ sns: new SNSClient({}), topicArn, stage: 'dev' }, 'STOPPED', record)).resolves.toEqual({ messageId: 'm-1' });

@@ -313,6 +313,9 @@ describe('provision: a failure at every step rolls back to nothing', () => {
         const notice = h.published().at(-1);
         expect(notice?.Subject).toBe(`OnAir [dev]: ACTION NEEDED - ${channelId} was not created`);
         expect(notice?.Message).toContain(`validate failed: injected failure ${when} ${state}`);
+        // Named like every workflow notice: the execution's name in the body and the attributes.
+        expect(notice?.Message).toMatch(/\nExecution: exec-\d+\narn:aws:states:[^\n]*:execution:onair-dev-provision:exec-\d+$/);
+        expect(notice?.MessageAttributes).toMatchObject({ executionName: { StringValue: expect.stringMatching(/^exec-\d+$/) } });
         return;
       } else {
         expect(record).toMatchObject({ status: 'DELETED', desiredState: 'DELETED', failure: { step, error: 'InjectedFailure' } });
