@@ -122,7 +122,16 @@ function printChannel(out: Stream, c: Json): void {
   for (const [k, v] of Object.entries((c.playback ?? {}) as Record<string, string>)) line(`Playback ${k.toUpperCase()}`, v);
   (c.ingestUrls ?? []).forEach((u: string, i: number) => line(`Ingest ${i + 1}`, u));
   const alarms = Object.entries((c.alarms ?? {}) as Record<string, string[]>).filter(([, names]) => names.length);
-  line('Alarms', alarms.length ? `${alarms.map(([region, names]) => `${names.length} in ${region}`).join(', ')} (names: --json)` : undefined);
+  const states = (c.alarmStates ?? []) as Json[];
+  if (states.length) {
+    // Their CloudWatch states: how many in each, and the ones in ALARM by name.
+    const by = new Map<string, number>();
+    for (const a of states) by.set(String(a.state), (by.get(String(a.state)) ?? 0) + 1);
+    line('Alarms', `${[...by].map(([state, n]) => `${n} ${state}`).join(', ')} (names: --json)`);
+    for (const a of states.filter((x) => x.state === 'ALARM')) line('  in ALARM', `${a.name} (${a.region})${a.since ? ` since ${a.since}` : ''}`);
+  } else {
+    line('Alarms', alarms.length ? `${alarms.map(([region, names]) => `${names.length} in ${region}`).join(', ')} (names: --json)` : undefined);
+  }
   const guard = c.costGuard as Json | undefined;
   const guards = [
     guard?.maxOnAirMinutes ? `stop after ${guard.maxOnAirMinutes} min on air${guard.stopScheduledAt ? ` (at ${guard.stopScheduledAt})` : ''}` : undefined,
@@ -134,6 +143,8 @@ function printChannel(out: Stream, c: Json): void {
   const f = c.failure as Json | undefined;
   if (f) line('Failure', `${f.step}: ${f.error} — ${f.cause}`);
   for (const b of (c.broadcasts ?? []) as Json[]) line('Broadcast', `${b.broadcastId} ${b.startAt} → ${b.endAt} ${b.status}${b.teardownAfter ? ' (teardown after)' : ''}`);
+  const notice = ((c.notices ?? []) as Json[])[0];
+  if (notice) line('Last notice', `${notice.at} ${notice.event}: ${notice.subject}`);
 }
 
 async function follow(api: ApiClient, io: Io, json: boolean, accepted: Json, pollMs: number): Promise<number> {

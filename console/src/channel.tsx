@@ -1,6 +1,7 @@
 /**
  * One channel: status and actions, the running/last workflow as a Gantt, ingest and playback URLs,
- * the preview player, planned broadcasts (plan, reschedule, cancel), alarms and the recovery audit.
+ * the preview player, planned broadcasts (plan, reschedule, cancel), alarms with their states, the
+ * recovery audit and the notices sent.
  * Polled every 2 s.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
@@ -12,7 +13,7 @@ import { clock, relative } from './format';
 import { StatusBadge } from './channels';
 import { CopyRow, Gantt } from './widgets';
 import { BroadcastsSection } from './broadcasts';
-import type { ChannelDetail, ChannelEvents, ErrorBody, RecoveryAction } from './types';
+import type { AlarmState, ChannelDetail, ChannelEvents, ErrorBody, Notice, RecoveryAction } from './types';
 
 declare const __PLAYER_BUILT_IN__: boolean;
 
@@ -68,6 +69,40 @@ function RecoveryTimeline({ actions }: { actions: RecoveryAction[] }) {
           <div><span class="k">decided</span> {a.decision}{a.rule ? <span class="dim"> (rule {a.rule})</span> : null}</div>
           {a.action && <div><span class="k">action</span> {a.action} → <strong>{a.result}</strong>{a.detail ? `: ${a.detail}` : ''}</div>}
         </li>
+      ))}
+    </ol>
+  );
+}
+
+const STATE_ORDER: Record<string, number> = { ALARM: 0, UNKNOWN: 1, INSUFFICIENT_DATA: 2, OK: 3 };
+
+/** Each alarm with its CloudWatch state, those in ALARM first; only the names when the API gave no states. */
+function Alarms({ channel }: { channel: ChannelDetail }) {
+  const states: AlarmState[] = channel.alarmStates
+    ?? Object.entries(channel.alarms).flatMap(([region, names]) => names.map((name) => ({ name, region, state: 'UNKNOWN' as const, reason: 'the API gave no state' })));
+  if (states.length === 0) return <p>No alarms.</p>;
+  const sorted = [...states].sort((a, b) => (STATE_ORDER[a.state] ?? 9) - (STATE_ORDER[b.state] ?? 9) || a.name.localeCompare(b.name));
+  return (
+    <table class="alarms">
+      <thead><tr><th scope="col">State</th><th scope="col">Alarm</th><th scope="col">Since</th><th scope="col">Reason</th></tr></thead>
+      <tbody>{sorted.map((a) => (
+        <tr data-alarm={a.name}>
+          <td data-label="State"><span class={`badge a-${a.state.toLowerCase()}`}>{a.state.replace('_', ' ')}</span></td>
+          <th scope="row" data-label="Alarm"><code>{a.name}</code> <span class="dim">{a.region}</span></th>
+          <td data-label="Since">{a.since ? <time dateTime={a.since} title={clock(a.since)}>{relative(a.since)}</time> : '—'}</td>
+          <td data-label="Reason" class="small">{a.reason ?? ''}</td>
+        </tr>
+      ))}</tbody>
+    </table>
+  );
+}
+
+function Notices({ notices }: { notices: Notice[] }) {
+  if (notices.length === 0) return <p>No notice sent so far.</p>;
+  return (
+    <ol class="notices">
+      {notices.map((n) => (
+        <li><time dateTime={n.at}>{clock(n.at)}</time> <span class="badge n-event">{n.event}</span> {n.subject}</li>
       ))}
     </ol>
   );
@@ -169,15 +204,17 @@ export function ChannelView({ id }: { id: string }) {
 
       <section aria-labelledby="al-h">
         <h3 id="al-h">Alarms</h3>
-        {Object.values(c.alarms).every((n) => n.length === 0) ? <p>No alarms.</p> : (
-          <ul>{Object.entries(c.alarms).flatMap(([region, names]) => names.map((n) => <li><code>{n}</code> <span class="dim">{region}</span></li>))}</ul>
-        )}
-        <p class="dim small">Their states are in CloudWatch; the API lists the names.</p>
+        <Alarms channel={c} />
       </section>
 
       <section aria-labelledby="rc-h">
         <h3 id="rc-h">Recovery audit</h3>
         <RecoveryTimeline actions={c.recoveryActions} />
+      </section>
+
+      <section aria-labelledby="nt-h">
+        <h3 id="nt-h">Notices sent</h3>
+        <Notices notices={c.notices} />
       </section>
     </article>
   );

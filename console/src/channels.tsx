@@ -34,7 +34,7 @@ export function ChannelsView() {
       {rows.length > 0 && (
         <table class="channels">
           <caption class="sr-only">Channels, refreshed every 3 seconds</caption>
-          <thead><tr><th scope="col">Channel</th><th scope="col">Status</th><th scope="col">Profile</th><th scope="col">Pipelines</th><th scope="col">Alarms</th><th scope="col">Recovery</th><th scope="col">Cost guard stop</th><th scope="col">Next broadcast</th></tr></thead>
+          <thead><tr><th scope="col">Channel</th><th scope="col">Status</th><th scope="col">Profile</th><th scope="col">Pipelines</th><th scope="col">Alarms in ALARM</th><th scope="col">Recovery</th><th scope="col">Cost guard stop</th><th scope="col">Next broadcast</th></tr></thead>
           <tbody>
             {rows.map((c) => {
               const d = data!.details.get(c.channelId);
@@ -48,7 +48,8 @@ export function ChannelsView() {
                     {d?.execution?.status === 'RUNNING' && d.execution.currentStep && <div class="dim">at {d.execution.currentStep}</div>}</td>
                   <td data-label="Profile">{c.profileName}</td>
                   <td data-label="Pipelines">{d ? pipelines(d) : '—'}</td>
-                  <td data-label="Alarms">{d ? `${alarmCount(d)} set` : '—'}</td>
+                  <td data-label="Alarms in ALARM">{c.alarmsInAlarm === undefined ? (d && alarmCount(d) > 0 ? <span class="dim" title="CloudWatch could not be read">unknown</span> : '—')
+                    : c.alarmsInAlarm > 0 ? <span class="tone-bad">{c.alarmsInAlarm} in ALARM</span> : <span class="dim">none{d ? ` of ${alarmCount(d)}` : ''}</span>}</td>
                   <td data-label="Recovery">{rec ? <span class={`tone-${rec.tone}`}>{rec.label}</span> : '—'}</td>
                   <td data-label="Cost guard stop">{d?.costGuard.stopScheduledAt ? <span title={clock(d.costGuard.stopScheduledAt)}>{relative(d.costGuard.stopScheduledAt)}</span> : d?.costGuard.maxOnAirMinutes ? `after ${d.costGuard.maxOnAirMinutes} min on air` : 'off'}</td>
                   <td data-label="Next broadcast">{next ? <span title={clock(next.startAt)}>{clock(next.startAt)} ({relative(next.startAt)})</span> : '—'}</td>
@@ -58,7 +59,6 @@ export function ChannelsView() {
           </tbody>
         </table>
       )}
-      <p class="dim small">Alarm states (OK / ALARM) are not in the API's answers yet: the column counts the channel's CloudWatch alarms.</p>
     </section>
   );
 }

@@ -1,20 +1,20 @@
 /** Loads what the channels table and the day view show: every channel, and each live one's detail. */
 import { call } from './api';
-import type { ChannelDetail, ChannelSummary } from './types';
+import type { ChannelDetail, ChannelListItem } from './types';
 
 export interface Fleet {
-  channels: ChannelSummary[];
+  channels: ChannelListItem[];
   details: Map<string, ChannelDetail>;
 }
 
 const MAX_PAGES = 10;
 
 export async function loadFleet(status?: string): Promise<Fleet> {
-  const channels: ChannelSummary[] = [];
+  const channels: ChannelListItem[] = [];
   let cursor: string | undefined;
   for (let i = 0; i < MAX_PAGES; i++) {
     const q = new URLSearchParams({ limit: '100', ...(status ? { status } : {}), ...(cursor ? { cursor } : {}) });
-    const page = await call<{ items: ChannelSummary[]; nextCursor?: string }>('GET', `/channels?${q.toString()}`);
+    const page = await call<{ items: ChannelListItem[]; nextCursor?: string }>('GET', `/channels?${q.toString()}`);
     if (!page.ok) throw new Error(`${page.error!.error}: ${page.error!.message}`);
     channels.push(...page.body.items);
     cursor = page.body.nextCursor;

@@ -3,11 +3,13 @@
  * nothing of the server is bundled) and the create form's spec compiled in by console/build.ts.
  */
 import type * as z from 'zod';
-import type { channelEventsSchema, ChannelDetail, ChannelSummary, Broadcast, ErrorBody } from '../../functions/lib/api/schemas';
+import type { channelEventsSchema, ChannelDetail, ChannelListItem, ChannelSummary, Broadcast, ErrorBody } from '../../functions/lib/api/schemas';
 
-export type { ChannelDetail, ChannelSummary, Broadcast, ErrorBody };
+export type { ChannelDetail, ChannelListItem, ChannelSummary, Broadcast, ErrorBody };
 export type ChannelEvents = z.infer<typeof channelEventsSchema>;
 export type RecoveryAction = ChannelDetail['recoveryActions'][number];
+export type AlarmState = NonNullable<ChannelDetail['alarmStates']>[number];
+export type Notice = ChannelDetail['notices'][number];
 
 export interface FieldSpec {
   /** Dotted path in the request body (`overrides.input.allowedCidrs`); the API's errors name `body.<path>…`. */

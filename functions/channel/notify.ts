@@ -23,8 +23,12 @@ const isLifecycleEvent = (e: string): e is (typeof LIFECYCLE_EVENTS)[number] => 
 
 export const handler = stepHandler('notify', input, async (request) => {
   const deps = { sns, topicArn: config.notificationsTopicArn, stage: config.stage };
+  // A refusal is not kept on a record: there may be none, or it belongs to the live channel the refused
+  // request collided with.
   if ('error' in request) return publishRefusal(deps, request.event, request.channelId, request.error, request.execution);
   const record = await registry.get(request.channelId);
-  if (isLifecycleEvent(request.event)) return publishLifecycleNotice(deps, request.event, record);
-  return publishNotification(deps, request.event, record, config.stage);
+  // With the registry, the notice is also kept on the channel's record (GET /channels/{id} notices).
+  const keeping = { ...deps, registry };
+  if (isLifecycleEvent(request.event)) return publishLifecycleNotice(keeping, request.event, record);
+  return publishNotification(keeping, request.event, record, config.stage);
 });

@@ -7,7 +7,8 @@
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
 // zod/mini (functional API): ~15 KB bundled, where classic zod is ~95 KB even tree-shaken.
 import * as z from 'zod/mini';
-import type { ChannelRecord, Resources } from './channel/registry';
+import type { ChannelRecord, ChannelRegistry, Resources, SentNotice } from './channel/registry';
+import { logger } from './logger';
 import { executionNameOf } from './ids';
 import { caughtSchema, channelInput, summarizeCaught, type Caught } from './workflow';
 
@@ -91,7 +92,7 @@ export function formatNotification(event: NotificationEvent, record: ChannelReco
 }
 
 export async function publishNotification(
-  deps: { sns: SNSClient; topicArn: string },
+  deps: NoticeDeps,
   event: NotificationEvent,
   record: ChannelRecord,
   stage: string,
@@ -135,7 +136,7 @@ export function formatRefusal(event: RefusalEvent, channelId: string, error: Cau
   };
 }
 
-export async function publishRefusal(deps: { sns: SNSClient; topicArn: string; stage: string }, event: RefusalEvent, channelId: string, error: Caught['error'], execution?: { arn: string }): Promise<{ messageId: string | undefined }> {
+export async function publishRefusal(deps: NoticeDeps & { stage: string }, event: RefusalEvent, channelId: string, error: Caught['error'], execution?: { arn: string }): Promise<{ messageId: string | undefined }> {
   return publishNotice(deps, event, channelId, formatRefusal(event, channelId, error, deps.stage), execution);
 }
 
@@ -167,6 +168,13 @@ export function executionLines(execution: { arn: string }): string[] {
   return ['', `Execution: ${executionNameOf(execution.arn) ?? execution.arn}`, execution.arn];
 }
 
+export interface NoticeDeps {
+  sns: SNSClient;
+  topicArn: string;
+  /** Given: a notice about one channel is also kept on its record (`notices`, what GET /channels/{id} shows). */
+  registry?: Pick<ChannelRegistry, 'recordNotice'>;
+}
+
 /**
  * The one SNS publisher: every notice OnAir sends (workflows, lifecycle, recovery, sweeper) goes
  * through here, so every notice carries the same message attributes ({@link noticeAttributes}).
@@ -175,7 +183,7 @@ export function executionLines(execution: { arn: string }): string[] {
  * workflow execution and pass none.
  */
 export async function publishNotice(
-  deps: { sns: SNSClient; topicArn: string }, event: string, channelId: string | readonly string[], notice: Notification, execution?: { arn: string },
+  deps: NoticeDeps, event: string, channelId: string | readonly string[], notice: Notification, execution?: { arn: string },
 ): Promise<{ messageId: string | undefined }> {
   const out = await deps.sns.send(new PublishCommand({
     TopicArn: deps.topicArn,
@@ -183,5 +191,14 @@ export async function publishNotice(
     Message: execution ? [notice.message, ...executionLines(execution)].join('\n') : notice.message,
     MessageAttributes: noticeAttributes(event, channelId, execution),
   }));
+  if (deps.registry && typeof channelId === 'string') {
+    const sent: Omit<SentNotice, 'at'> = { event, subject: notice.subject, ...(out.MessageId ? { messageId: out.MessageId } : {}) };
+    // After the publish, and never failing it: a retried task would send the notice twice.
+    try {
+      await deps.registry.recordNotice(channelId, sent);
+    } catch (error) {
+      logger.warn('notice sent but not recorded on the channel', { channelId, event, error: (error as Error).name });
+    }
+  }
   return { messageId: out.MessageId };
 }

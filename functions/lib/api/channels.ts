@@ -17,8 +17,9 @@ import { acquire, executionArnFor, executionName, isInProgress, release, refuse,
 import { describeExecution, executionSteps, type ExecutionStep } from './executions';
 import { broadcastView, cancelAllSchedules, costGuardView, prepareAt } from '../channel/broadcasts';
 import type { Workflow } from '../channel/settings';
+import { alarmStates, alarmsInAlarm } from '../alarms/states';
 import type {
-  ChannelDetail, ChannelSummary, createChannelBody, listChannelsQuery,
+  ChannelDetail, ChannelListItem, ChannelSummary, createChannelBody, listChannelsQuery,
 } from './schemas';
 
 export const channelLocation = (channelId: string) => `/channels/${channelId}`;
@@ -173,12 +174,19 @@ export async function channelDetail(deps: ApiDeps, record: ChannelRecord): Promi
     ...(record.failure ? { failure: { ...record.failure, cause: record.failure.cause.split('\n')[0].slice(0, 300) } } : {}),
     broadcasts: broadcastView(record, deps.now()),
     recoveryActions: recoveryView(record),
+    notices: (record.notices ?? []).map((n) => ({ ...n })),
     ...(record.onAirAt ? { onAirAt: record.onAirAt } : {}),
   };
 }
 
+/** GET /channels/{id}: the detail and, with CloudWatch at hand, each alarm's state (one DescribeAlarms per region). */
 export async function getChannel(deps: ApiDeps, channelId: string): Promise<ChannelDetail> {
-  return channelDetail(deps, await deps.registry.get(channelId));
+  const record = await deps.registry.get(channelId);
+  const [detail, states] = await Promise.all([
+    channelDetail(deps, record),
+    deps.cloudwatch ? alarmStates(deps.cloudwatch, record.resources?.alarms ?? {}) : undefined,
+  ]);
+  return states ? { ...detail, alarmStates: states } : detail;
 }
 
 function encodeCursor(cursor: Record<string, unknown> | undefined): string | undefined {
@@ -198,9 +206,17 @@ function decodeCursor(raw: string | undefined): Record<string, unknown> | undefi
 }
 
 /** GET /channels: a DynamoDB scan page; the status filter applies within the page. */
-export async function listChannels(deps: ApiDeps, query: z.output<typeof listChannelsQuery>): Promise<{ items: ChannelSummary[]; nextCursor?: string }> {
+export async function listChannels(deps: ApiDeps, query: z.output<typeof listChannelsQuery>): Promise<{ items: ChannelListItem[]; nextCursor?: string }> {
   const page = await deps.registry.list({ limit: query.limit, cursor: decodeCursor(query.cursor) });
-  const items = page.items.filter((r) => !query.status || r.status === query.status).map(summary);
+  const records = page.items.filter((r) => !query.status || r.status === query.status);
+  // One DescribeAlarms (state ALARM) per region for the whole page, not one per channel.
+  const alarming = deps.cloudwatch
+    ? await alarmsInAlarm(deps.cloudwatch, records.map((r) => ({ channelId: r.channelId, alarms: r.resources?.alarms ?? {} })))
+    : undefined;
+  const items = records.map((r): ChannelListItem => {
+    const n = alarming?.get(r.channelId);
+    return { ...summary(r), ...(n !== undefined ? { alarmsInAlarm: n } : {}) };
+  });
   const nextCursor = encodeCursor(page.cursor);
   return { items, ...(nextCursor ? { nextCursor } : {}) };
 }

@@ -8,7 +8,8 @@
 import * as z from 'zod/mini';
 import { channelIdSchema } from '../ids';
 import { profileSchema, BUILTIN_PROFILES } from '../profile';
-import { CHANNEL_STATUSES } from '../channel/registry';
+import { CHANNEL_STATUSES, type SentNotice } from '../channel/registry';
+import type { AlarmState as DomainAlarmState } from '../alarms/states';
 import type { Broadcast as DomainBroadcast } from '../channel/broadcasts';
 
 // ---------------------------------------------------------------- shared pieces
@@ -149,6 +150,26 @@ export const costGuardViewSchema = meta(z.object({
   inputLossAutoStopMinutes: meta(z.optional(z.number().check(z.int())), { description: 'Stop after this many minutes of continuous input loss (announced on SNS first); acted on by automatic recovery' }),
 }), { id: 'CostGuard' });
 
+export const alarmStateSchema = meta(z.object({
+  name: z.string(),
+  region: z.string(),
+  state: meta(z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA', 'UNKNOWN']), { description: 'CloudWatch StateValue; UNKNOWN when CloudWatch could not be read or has no such alarm (reason says which)' }),
+  reason: z.optional(z.string()),
+  since: meta(z.optional(z.string()), { description: 'When the alarm last changed state' }),
+}), { id: 'AlarmState' });
+
+export const sentNoticeSchema = meta(z.object({
+  at: z.string(),
+  event: meta(z.string(), { description: 'The notice\'s `event` message attribute: ON_AIR, STOPPED, TEARDOWN_FAILED, RECOVERY_NOTICE, RECOVERY_PAGE …' }),
+  subject: z.string(),
+  messageId: meta(z.optional(z.string()), { description: 'SNS MessageId' }),
+}), { id: 'Notice' });
+// The schemas describe alarms/states.ts's AlarmState and the registry's SentNotice: a change to either
+// side that the other does not follow fails to compile here (a type-only import: the API bundles do not
+// take the CloudWatch client for it).
+true satisfies (z.infer<typeof alarmStateSchema> extends DomainAlarmState ? (DomainAlarmState extends z.infer<typeof alarmStateSchema> ? true : false) : false);
+true satisfies (z.infer<typeof sentNoticeSchema> extends SentNotice ? (SentNotice extends z.infer<typeof sentNoticeSchema> ? true : false) : false);
+
 export const channelSummarySchema = meta(z.object({
   channelId: channelIdSchema,
   status: channelStatusSchema,
@@ -164,6 +185,9 @@ export const channelDetailSchema = meta(z.extend(channelSummarySchema, {
   resources: meta(z.record(z.string(), z.unknown()), { description: 'Every AWS resource id OnAir created for the channel' }),
   ingestUrls: z.array(z.string()),
   alarms: meta(z.record(z.string(), z.array(z.string())), { description: 'CloudWatch alarm names by region' }),
+  alarmStates: meta(z.optional(z.array(alarmStateSchema)), {
+    description: 'GET /channels/{id}: the state of each alarm, read from CloudWatch with the answer (absent from the answers of start, stop and delete)',
+  }),
   costGuard: costGuardViewSchema,
   execution: meta(z.optional(executionViewSchema), { description: 'The running or last workflow execution' }),
   failure: z.optional(z.object({ step: z.string(), error: z.string(), cause: z.string(), at: z.string() })),
@@ -171,13 +195,21 @@ export const channelDetailSchema = meta(z.extend(channelSummarySchema, {
   recoveryActions: meta(z.array(recoveryActionSchema), {
     description: 'Recent automatic recovery decisions and actions, newest first (at most 50): what triggered each, what was decided, and the result',
   }),
+  notices: meta(z.array(sentNoticeSchema), { description: 'Notices published on the SNS topic about this channel, newest first (at most 20)' }),
   onAirAt: z.optional(z.string()),
 }), { id: 'Channel' });
 export type ChannelDetail = z.infer<typeof channelDetailSchema>;
 export type ChannelSummary = z.infer<typeof channelSummarySchema>;
 
+export const channelListItemSchema = meta(z.extend(channelSummarySchema, {
+  alarmsInAlarm: meta(z.optional(z.number().check(z.int())), {
+    description: 'How many of the channel\'s CloudWatch alarms are in ALARM; absent when CloudWatch could not be read',
+  }),
+}), { id: 'ChannelListItem' });
+export type ChannelListItem = z.infer<typeof channelListItemSchema>;
+
 export const channelListSchema = meta(z.object({
-  items: z.array(channelSummarySchema),
+  items: z.array(channelListItemSchema),
   nextCursor: meta(z.optional(z.string()), { description: 'Pass as ?cursor= for the next page; absent on the last page. A filtered page may hold fewer than `limit` items.' }),
 }), { id: 'ChannelList' });
 

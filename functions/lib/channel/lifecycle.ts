@@ -4,9 +4,8 @@
  * record a failure, and tell humans what happened.
  */
 import { ConflictException } from '@aws-sdk/client-scheduler';
-import type { SNSClient } from '@aws-sdk/client-sns';
 import type { ChannelRecord } from './registry';
-import { publishNotice, subjectLine } from '../notify';
+import { publishNotice, subjectLine, type NoticeDeps } from '../notify';
 import { summarizeCaught, type Caught } from '../workflow';
 import { COST_GUARD_SCHEDULE, createSchedule, deleteSchedule, updateSchedule } from './broadcasts';
 import type { ChannelDeps } from './deps';
@@ -80,7 +79,7 @@ export function formatLifecycleNotice(event: LifecycleEvent, record: ChannelReco
   }
 }
 
-export async function publishLifecycleNotice(deps: { sns: SNSClient; topicArn: string; stage: string }, event: LifecycleEvent, record: ChannelRecord): Promise<{ messageId?: string }> {
+export async function publishLifecycleNotice(deps: NoticeDeps & { stage: string }, event: LifecycleEvent, record: ChannelRecord): Promise<{ messageId?: string }> {
   const { messageId } = await publishNotice(deps, event, record.channelId, formatLifecycleNotice(event, record, deps.stage), record.execution);
   return messageId ? { messageId } : {};
 }

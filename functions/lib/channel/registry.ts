@@ -138,7 +138,15 @@ export interface ChannelRecord {
   broadcastsVersion?: number;
   /** Set while ON_AIR with a cost guard: when its stop schedule fires. */
   costGuardStopAt?: string;
+  /** The notices published about this channel, newest first, at most NOTICES_MAX (recordNotice). */
+  notices?: SentNotice[];
 }
+
+/** One notice published on the topic about a channel (functions/lib/notify.ts publishNotice). */
+export interface SentNotice { at: string; event: string; subject: string; messageId?: string }
+
+/** How many sent notices a channel keeps (newest first). */
+export const NOTICES_MAX = 20;
 
 /** How many recovery audit entries a channel keeps (newest first). */
 export const RECOVERY_AUDIT_MAX = 50;
@@ -297,6 +305,38 @@ export class ChannelRegistry {
       ExpressionAttributeValues: values,
     });
     if (!out.held) throw new RecoveryVersionConflictError(channelId, expectedVersion);
+  }
+
+  /**
+   * Prepends a sent notice to the channel's `notices` (newest first), keeping at most NOTICES_MAX.
+   * No read and no lost entry under concurrent writers: the append is conditional on the list being
+   * short enough; when it is full, the oldest entry is removed and the append tried again (a SET and
+   * a REMOVE of the same list cannot share one update: "Two document paths overlap"). false: no such
+   * channel (a notice about an id with no record, such as a refused create, is not kept). `at`: the
+   * registry's clock.
+   */
+  async recordNotice(channelId: string, sent: Omit<SentNotice, 'at'>): Promise<boolean> {
+    const notice: SentNotice = { at: this.ts(), ...sent };
+    // Each round lets at least one concurrent writer in: 10 rounds are enough for the few notices a
+    // channel gets at once (a workflow's and recovery's).
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const added = await this.conditionalUpdate(channelId, {
+        UpdateExpression: 'SET #n = list_append(:n, if_not_exists(#n, :empty))',
+        ConditionExpression: 'attribute_exists(channelId) AND (attribute_not_exists(#n) OR size(#n) < :max)',
+        ExpressionAttributeNames: { '#n': 'notices' },
+        ExpressionAttributeValues: { ':n': [notice], ':empty': [], ':max': NOTICES_MAX },
+      });
+      if (added.held) return true;
+      const trimmed = await this.conditionalUpdate(channelId, {
+        UpdateExpression: `REMOVE #n[${NOTICES_MAX - 1}]`,
+        ConditionExpression: 'attribute_exists(channelId) AND size(#n) >= :max',
+        ExpressionAttributeNames: { '#n': 'notices' },
+        ExpressionAttributeValues: { ':max': NOTICES_MAX },
+      });
+      // Neither held: the channel is gone, or another writer trimmed meanwhile (then append again).
+      if (!trimmed.held && !(await this.find(channelId))) return false;
+    }
+    return false;
   }
 
   /**

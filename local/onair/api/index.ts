@@ -17,6 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SFNClient } from '@aws-sdk/client-sfn';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { ConflictException, CreateScheduleGroupCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { ChannelRegistry } from '../../../functions/lib/channel/registry';
@@ -111,6 +112,7 @@ export function createLocalApiHandler(options: LocalApiOptions) {
   const scheduler = new SchedulerClient(clientConfig);
   const now = () => new Date(opts.now ? opts.now() : Date.now());
   const settings = loadLifecycleSettings(env);
+  const cloudwatchClients = new Map<string, CloudWatchClient>();
   const deps: ApiDeps = {
     registry: new ChannelRegistry({ ddb, tableName: env.CHANNELS_TABLE, now }),
     ddb,
@@ -120,6 +122,8 @@ export function createLocalApiHandler(options: LocalApiOptions) {
     scheduler,
     settings,
     now,
+    // Alarm states, as the deployed read Lambda reads them (functions/api/read.ts).
+    cloudwatch: (r: string) => cloudwatchClients.get(r) ?? cloudwatchClients.set(r, new CloudWatchClient({ ...clientConfig, region: r })).get(r)!,
   };
   const dispatch = createDispatcher(Object.values(bindRoutes(deps)));
 

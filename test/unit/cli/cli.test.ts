@@ -203,6 +203,22 @@ describe('list, status, schedule, broadcasts, events', () => {
     expect(r.stdout).toMatch(/Status\s+ON_AIR/);
     expect(r.stdout).toMatch(/Cost guard\s+stop after 120 min on air \(at 2026-11-24T14:00:00.000Z\)/);
     expect(r.stdout).toMatch(/Workflow\s+start SUCCEEDED at OnAir/);
+    expect(r.stdout).toMatch(/Alarms\s+1 in us-east-1 \(names: --json\)/);
+  });
+
+  it('status prints the alarm states (those in ALARM by name) and the last notice', async () => {
+    script.push(() => ({ status: 200, body: channel({
+      alarmStates: [
+        { name: 'onair-show-1-alarm-input-loss-p0', region: 'eu-west-1', state: 'ALARM', since: '2026-11-24T11:58:00.000Z' },
+        { name: 'onair-show-1-alarm-active-alerts-p0', region: 'eu-west-1', state: 'OK' },
+        { name: 'onair-show-1-alarm-cdn-5xx-rate', region: 'us-east-1', state: 'OK' },
+      ],
+      notices: [{ at: '2026-11-24T11:59:00.000Z', event: 'RECOVERY_NOTICE', subject: 'OnAir [dev]: input loss on show-1' }],
+    }) }));
+    const r = await cli(['status', 'show-1']);
+    expect(r.stdout).toMatch(/Alarms\s+1 ALARM, 2 OK \(names: --json\)/);
+    expect(r.stdout).toMatch(/ {2}in ALARM\s+onair-show-1-alarm-input-loss-p0 \(eu-west-1\) since 2026-11-24T11:58:00.000Z/);
+    expect(r.stdout).toMatch(/Last notice\s+2026-11-24T11:59:00.000Z RECOVERY_NOTICE: OnAir \[dev\]: input loss on show-1/);
   });
 
   it('schedule posts the window to the channel', async () => {
