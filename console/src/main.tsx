@@ -32,8 +32,9 @@ function App() {
         </nav>
       </header>
       <main id="main" tabIndex={-1}>
-        {!hasToken() && <p role="alert" class="error">This page has no console token: open the URL that <code>npm start</code> or <code>onair console</code> printed.</p>}
-        {page === 'channel' && id ? <ChannelView id={id} key={id} />
+        {/* Without the token every API call would be refused (403): make none. */}
+        {!hasToken() ? <p role="alert" class="error">This page has no console token: open the URL that <code>npm start</code> or <code>onair console</code> printed.</p>
+          : page === 'channel' && id ? <ChannelView id={id} key={id} />
           : page === 'new' ? <CreateView />
             : page === 'day' ? <DayView />
               : <ChannelsView />}
