@@ -49,7 +49,8 @@ export function ChannelsView() {
                   <td data-label="Profile">{c.profileName}</td>
                   <td data-label="Pipelines">{d ? pipelines(d) : '—'}</td>
                   <td data-label="Alarms in ALARM">{c.alarmsInAlarm === undefined ? (d && alarmCount(d) > 0 ? <span class="dim" title="CloudWatch could not be read">unknown</span> : '—')
-                    : c.alarmsInAlarm > 0 ? <span class="tone-bad">{c.alarmsInAlarm} in ALARM</span> : <span class="dim">none{d ? ` of ${alarmCount(d)}` : ''}</span>}</td>
+                    : c.alarmsInAlarm > 0 ? <span class="tone-bad">{c.alarmsInAlarm} in ALARM</span>
+                      : <span class="dim">{d && alarmCount(d) === 0 ? 'no alarms' : `none${d ? ` of ${alarmCount(d)}` : ''}`}</span>}</td>
                   <td data-label="Recovery">{rec ? <span class={`tone-${rec.tone}`}>{rec.label}</span> : '—'}</td>
                   <td data-label="Cost guard stop">{d?.costGuard.stopScheduledAt ? <span title={clock(d.costGuard.stopScheduledAt)}>{relative(d.costGuard.stopScheduledAt)}</span> : d?.costGuard.maxOnAirMinutes ? `after ${d.costGuard.maxOnAirMinutes} min on air` : 'off'}</td>
                   <td data-label="Next broadcast">{next ? <span title={clock(next.startAt)}>{clock(next.startAt)} ({relative(next.startAt)})</span> : '—'}</td>
