@@ -54,7 +54,7 @@ export class MediaPlane implements MediaPlaneView {
   private ingestStarted?: Promise<void>;
   private readonly pipelines = new Map<string, ChannelPipeline>();
   /** Stream path (`/app/stream`) → who publishes there. */
-  private readonly publishers = new Map<string, IngestTarget>();
+  private readonly publishers = new Map<string, IngestTarget & { publishedAt: number }>();
   /** Alarm ids raised for a lost stream, by stream path. */
   private readonly lossAlerts = new Map<string, { channelId: string; ids: string[] }>();
   private readonly loops = new Map<string, Promise<string>>();
@@ -170,7 +170,8 @@ export class MediaPlane implements MediaPlaneView {
       for (const url of active.DestinationUrls) {
         const as = appAndStream(url);
         const path = as && `/${as.app}/${as.stream}`;
-        if (path && this.publishers.get(path)?.channelId === c.Id) return { kind: 'rtmp', url: `rtmp://127.0.0.1:${this.port}${path}` };
+        const publisher = path ? this.publishers.get(path) : undefined;
+        if (publisher?.channelId === c.Id) return { kind: 'rtmp', url: `rtmp://127.0.0.1:${this.port}${path}`, publishedAt: publisher.publishedAt };
       }
       return { kind: 'loss' };
     }
@@ -184,7 +185,7 @@ export class MediaPlane implements MediaPlaneView {
   }
 
   private onPublished(target: IngestTarget, path: string): void {
-    this.publishers.set(path, target);
+    this.publishers.set(path, { ...target, publishedAt: Date.now() });
     const raised = this.lossAlerts.get(path);
     this.lossAlerts.delete(path);
     for (const alarmId of raised?.ids ?? []) {

@@ -5,11 +5,12 @@
  * slate file …) starts a new run; HLS playlists are rendered here from the packagers' own playlists
  * with global media sequence numbers and EXT-X-DISCONTINUITY between runs, so a player keeps going.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RawResponse } from '../core/types';
 import type { MediaRequest } from '../services/media-registry';
+import { parseMpd, renderMpd, runShift, shiftTfdt, type DashRun } from './dash';
 import { encoderArgs, keptSegments, loopReaderArgs, packagerArgs, type Ladder, type PackageKind, type Source } from './settings';
 
 export interface PipelineOptions {
@@ -20,13 +21,20 @@ export interface PipelineOptions {
   loopFile?: (source: Source) => Promise<string>;
   font?: string;
   log?: (line: string) => void;
+  /** Starts the ffmpeg processes (node's spawn; tests pass a stand-in). */
+  spawn?: (command: string, args: string[], options: SpawnOptions) => ChildProcess;
 }
 
 interface HlsEntry {
   seq: number;
+  /** The packager's own sequence number in its run (from 0). */
+  local: number;
   file: string;
   duration: number;
-  pdt?: string;
+  /** Start within the run: seconds after the run's first frame. */
+  start: number;
+  /** The packager's EXT-X-PROGRAM-DATE-TIME (ms): only its differences are used (see refresh). */
+  packagerPdt?: number;
   run: number;
   disc: number;
   init?: string;
@@ -49,6 +57,20 @@ export class ChannelPipeline {
   /** Per HLS kind and rung: entries by global sequence, and each run's sequence base. */
   private readonly entries: Record<'ts' | 'cmaf', Map<number, HlsEntry[]>> = { ts: new Map(), cmaf: new Map() };
   private readonly base = new Map<number, number>();
+  /**
+   * Per run: the wall clock (ms) at which its first frame was captured — the time of its media
+   * timeline's 0. The first one is the DASH availabilityStartTime. See anchorRun.
+   */
+  private readonly anchors = new Map<number, number>();
+  private availabilityStart?: number;
+  private firstAnchoredRun?: number;
+  /** Per run: when the source process first wrote (wall clock, ms). */
+  private readonly firstOutput = new Map<number, number>();
+  /** Per run: the RTMP publisher timestamp (s) of the encoder's first frame (its input dump's `start:`). */
+  private readonly inputStart = new Map<number, number>();
+  /** Per run: the DASH segments seen, and where the one-Period stitch numbers them. */
+  private readonly dashRuns = new Map<number, DashRun>();
+  private dashNextNumber = new Map<string, number>();
   /** When the current run's first segment appeared (wall clock), for measurements. */
   firstSegmentAt?: number;
   runStartedAt?: number;
@@ -76,6 +98,10 @@ export class ChannelPipeline {
   private async startRun(source: Source): Promise<void> {
     this.killProcs();
     for (const kind of ['ts', 'cmaf'] as const) this.refresh(kind);
+    this.refreshDash();
+    // The ending run's last numbers: the next run's segments follow them in a one-Period stitch.
+    const ended = this.dashRuns.get(this.run);
+    if (ended) for (const rep of ended.reps) this.dashNextNumber.set(rep.id, (ended.base.get(rep.id) ?? 1) + Math.max(0, ...rep.segments.map((x) => x.n)));
     const run = ++this.run;
     const seqs = [...this.entries.ts.values(), ...this.entries.cmaf.values()].flat().map((e) => e.seq);
     this.base.set(run, seqs.length ? Math.max(...seqs) + 1 : 1);
@@ -94,15 +120,25 @@ export class ChannelPipeline {
       const label = source.kind === 'synthetic' || source.kind === 'slate-card';
       args = encoderArgs(this.ladder, source, { burnIn: label && this.opts.font ? { font: this.opts.font } : undefined });
     }
-    const src = spawn(this.opts.ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    const packagers = KINDS.map((kind) => spawn(this.opts.ffmpeg, packagerArgs(kind, this.ladder, this.runDir(run, kind), run), { stdio: ['pipe', 'ignore', 'pipe'] }));
+    const start = this.opts.spawn ?? spawn;
+    const src = start(this.opts.ffmpeg, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const packagers = KINDS.map((kind) => start(this.opts.ffmpeg, packagerArgs(kind, this.ladder, this.runDir(run, kind), run), { stdio: ['pipe', 'ignore', 'pipe'] }));
     this.procs = [src, ...packagers];
-    for (const p of this.procs) {
-      p.stderr?.on('data', (d: Buffer) => this.opts.log?.(`[media ${this.channelId} run ${run}] ${d.toString().trim()}`));
-      p.on('error', (e) => this.opts.log?.(`[media ${this.channelId}] ${e.message}`));
-    }
+    for (const p of packagers) p.stderr?.on('data', (d: Buffer) => this.opts.log?.(`[media ${this.channelId} run ${run}] ${d.toString().trim()}`));
+    for (const p of this.procs) p.on('error', (e) => this.opts.log?.(`[media ${this.channelId}] ${e.message}`));
+    let pending = '';
+    src.stderr?.on('data', (d: Buffer) => {
+      const lines = (pending + d.toString()).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) this.sourceLog(run, source, line);
+    });
     for (const p of packagers) p.stdin?.on('error', () => undefined);
+    let first = true;
     src.stdout?.on('data', (chunk: Buffer) => {
+      if (first) {
+        first = false;
+        this.anchorRun(run, source, Date.now());
+      }
       for (const p of packagers) if (p.stdin?.writable) p.stdin.write(chunk);
     });
     src.on('exit', () => {
@@ -114,6 +150,53 @@ export class ChannelPipeline {
         this.restartTimer = setTimeout(() => { if (!this.stopped && this.run === run && this.source) void this.startRun(this.source); }, 1000);
       }
     });
+  }
+
+  /**
+   * Where a run's media time 0 sits on the wall clock: the capture time of its first frame, which
+   * program date-times and DASH times count from (MediaLive API Reference, HlsGroupSettings
+   * ProgramDateTimeClock: SYSTEM_CLOCK "initialized as a function of the UTC wall clock, then
+   * incremented by the EXTINF duration of each encoded segment"; "About timecodes and timestamps"
+   * https://docs.aws.amazon.com/medialive/latest/ug/timecodes-about.html: a UTC output timecode is
+   * "the UTC time at the moment that the first frame enters the output side of the pipeline").
+   *
+   * - Sources the encoder paces itself (`-re`: the input-loss image, the slate, loops) are made as
+   *   they are read: the first frame is captured when the encoder starts writing, `firstOutputAt`.
+   * - An RTMP feed was captured by its publisher: its frame with RTMP timestamp 0 at the publish
+   *   (`publishedAt`), the encoder's first frame `start` seconds later (node-media-server first
+   *   replays its cached GOP). The encoder only writes after probing its input (~3 s): stamping
+   *   `firstOutputAt` put every program date-time that far ahead of the picture.
+   */
+  private anchorRun(run: number, source: Source, firstOutputAt: number): void {
+    this.firstOutput.set(run, firstOutputAt);
+    let at = firstOutputAt;
+    const inputStart = this.inputStart.get(run);
+    if (source.kind === 'rtmp' && source.publishedAt !== undefined && inputStart !== undefined) {
+      const captured = source.publishedAt + inputStart * 1000;
+      // A publisher whose timestamps do not start at 0 cannot be placed this way: keep the output time.
+      if (captured <= firstOutputAt && captured >= source.publishedAt) at = captured;
+    }
+    this.anchors.set(run, at);
+    this.firstAnchoredRun ??= run;
+    if (this.firstAnchoredRun === run) this.availabilityStart = at;
+  }
+
+  /** The source process's stderr: its RTMP input's start (info), everything else logged. */
+  private sourceLog(run: number, source: Source, raw: string): void {
+    const m = /^\[(\w+)\]\s?(.*)$/.exec(raw.trim());
+    const level = m?.[1];
+    const text = (m ? m[2]! : raw).trim();
+    if (level === 'info' || level === 'verbose') {
+      const start = /^Duration: [^,]*, start: (-?\d+(?:\.\d+)?)/.exec(text);
+      if (start && !this.inputStart.has(run)) {
+        this.inputStart.set(run, Number(start[1]));
+        // The encoder usually says this before its first output; if not, place the run again.
+        const at = this.firstOutput.get(run);
+        if (at !== undefined) this.anchorRun(run, source, at);
+      }
+      return;
+    }
+    if (text) this.opts.log?.(`[media ${this.channelId} run ${run}] ${text}`);
   }
 
   private killProcs(): void {
@@ -130,6 +213,8 @@ export class ChannelPipeline {
     for (const kind of ['ts', 'cmaf'] as const) {
       for (const [rung, list] of this.entries[kind]) this.entries[kind].set(rung, list.filter((e) => e.run > current - KEEP_RUNS));
     }
+    for (const run of this.dashRuns.keys()) if (run <= current - KEEP_RUNS) this.dashRuns.delete(run);
+    for (const map of [this.anchors, this.firstOutput, this.inputStart]) for (const run of map.keys()) if (run <= current - KEEP_RUNS) map.delete(run);
   }
 
   stop(): void {
@@ -157,7 +242,18 @@ export class ChannelPipeline {
         const seq = base + e.seq;
         if (known.has(seq) || !existsSync(join(dir, e.uri))) continue;
         const last = list[list.length - 1];
-        list.push({ seq, file: join(dir, e.uri), duration: e.duration, pdt: e.pdt, run, disc: last ? last.disc + (last.run !== run ? 1 : 0) : 0, init: e.map ? join(dir, e.map) : undefined });
+        const packagerPdt = e.pdt === undefined ? undefined : Date.parse(e.pdt);
+        // Start within the run: the sum of the EXTINFs before it (the packager's segment 0 starts at
+        // the run's first frame). A segment whose predecessor was never seen (nobody asked for a
+        // while) is placed from one that was, by the packager's own date-times: they advance by the
+        // same EXTINFs, only their origin (its start-up time) is off.
+        const prev = list.find((x) => x.run === run && x.local === e.seq - 1);
+        const ref = [...list].reverse().find((x) => x.run === run && x.packagerPdt !== undefined);
+        const start = e.seq === 0 ? 0
+          : prev ? prev.start + prev.duration
+            : ref && packagerPdt !== undefined ? ref.start + (packagerPdt - ref.packagerPdt!) / 1000
+              : e.seq * this.ladder.segmentSeconds;
+        list.push({ seq, local: e.seq, file: join(dir, e.uri), duration: e.duration, start, packagerPdt, run, disc: last ? last.disc + (last.run !== run ? 1 : 0) : 0, init: e.map ? join(dir, e.map) : undefined });
         if (this.firstSegmentAt === undefined) this.firstSegmentAt = Date.now();
       }
       list.sort((a, b) => a.seq - b.seq);
@@ -174,7 +270,7 @@ export class ChannelPipeline {
 
   serve(req: MediaRequest): RawResponse | undefined {
     const hlsKind = req.cmaf ? 'cmaf' : 'ts';
-    if (req.kind === 'DASH' || /^r\d+-(init|chunk)-/.test(req.rest)) return this.serveDash(req);
+    if (req.kind === 'DASH' || /^(r\d+|dash)-(init|chunk)-/.test(req.rest)) return this.serveDash(req);
     this.refresh(hlsKind);
     const any = [...this.entries[hlsKind].values()].some((l) => l.length > 0);
     if (req.kind === 'HLS' && req.rest === `${req.manifestName}.m3u8`) {
@@ -223,36 +319,108 @@ export class ChannelPipeline {
     for (const e of list) {
       if (prev && prev.run !== e.run) lines.push('#EXT-X-DISCONTINUITY');
       if (req.cmaf && (!prev || prev.run !== e.run)) lines.push(`#EXT-X-MAP:URI="${req.segmentPrefix}_${rung}_init${e.run}.mp4"`);
-      if (e.pdt) lines.push(`#EXT-X-PROGRAM-DATE-TIME:${e.pdt}`);
+      const anchor = this.anchors.get(e.run);
+      if (anchor !== undefined) lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(anchor + Math.round(e.start * 1000)).toISOString()}`);
       lines.push(`#EXTINF:${e.duration.toFixed(3)},`, `${req.segmentPrefix}_${rung}_${e.seq}.${ext}`);
       prev = e;
     }
     return `${lines.join('\n')}\n`;
   }
 
-  private lastMpd = new Map<number, string>();
-
-  private serveDash(req: MediaRequest): RawResponse {
-    const seg = /^r(\d+)-(init|chunk)-[\w-]+\.m4s$/.exec(req.rest);
-    if (seg) {
-      const file = join(this.runDir(Number(seg[1]), 'dash'), req.rest);
-      return existsSync(file) ? fileAnswer(file, /-(\d+)(-\d+)?\.m4s$/.test(req.rest) && this.isAudioRep(req.rest) ? 'audio/mp4' : 'video/mp4') : notFound();
+  /** Reads the current run's DASH manifest and merges the segments not seen yet. */
+  private refreshDash(): void {
+    const run = this.run;
+    if (run === 0) return;
+    let text: string;
+    try { text = readFileSync(join(this.runDir(run, 'dash'), 'manifest.mpd'), 'utf8'); } catch { return; }
+    // The muxer rewrites the manifest in place: a read can catch it half-written (parseMpd refuses it).
+    const reps = parseMpd(text);
+    if (!reps) return;
+    let known = this.dashRuns.get(run);
+    if (!known) {
+      known = { run, offsetSeconds: 0, reps: [], base: new Map(this.dashNextNumber), t0: new Map() };
+      this.dashRuns.set(run, known);
     }
-    if (req.kind !== 'DASH' || !req.rest.endsWith('.mpd')) return notFound();
-    const file = join(this.runDir(this.run, 'dash'), 'manifest.mpd');
-    let text: string | undefined;
-    try { text = readFileSync(file, 'utf8'); } catch { text = undefined; }
-    // The muxer rewrites the manifest in place: a read can catch it half-written; keep the last whole one.
-    if (text && /<\/MPD>\s*$/.test(text) && /<S /.test(text)) this.lastMpd.set(this.run, text);
-    const good = this.lastMpd.get(this.run);
-    if (!good) return notYet();
-    // ffmpeg 4.1 writes codecs="mp4a.40" (no object type); browsers need AAC-LC's full string.
-    return { status: 200, headers: { 'content-type': 'application/dash+xml', 'cache-control': 'max-age=1' }, body: good.replace(/codecs="mp4a\.40"/g, 'codecs="mp4a.40.2"') };
+    for (const rep of reps) {
+      let mine = known.reps.find((r) => r.id === rep.id);
+      if (!mine) {
+        mine = { ...rep, segments: [] };
+        known.reps.push(mine);
+      }
+      mine.attributes = rep.attributes;
+      const seen = new Set(mine.segments.map((x) => x.n));
+      for (const seg of rep.segments) {
+        if (seen.has(seg.n)) continue;
+        mine.segments.push(seg);
+        if (seg.n === 1) known.t0.set(rep.id, seg.t);
+      }
+      mine.segments.sort((a, b) => a.n - b.n);
+      const keep = keptSegments(this.ladder) * 2;
+      if (mine.segments.length > keep) mine.segments.splice(0, mine.segments.length - keep);
+    }
   }
 
-  private isAudioRep(name: string): boolean {
-    const m = /^r\d+-(?:init|chunk)-(\d+)/.exec(name);
-    return m !== null && Number(m[1]) === this.ladder.video.length;
+  /** The runs with their place on the pipeline's timeline (runs not yet anchored have no segments to show). */
+  private placedDashRuns(): DashRun[] {
+    const out: DashRun[] = [];
+    for (const r of this.dashRuns.values()) {
+      const at = this.anchors.get(r.run);
+      if (at === undefined || this.availabilityStart === undefined) continue;
+      r.offsetSeconds = (at - this.availabilityStart) / 1000;
+      out.push(r);
+    }
+    return out;
+  }
+
+  private dashFile(run: number, repId: string, n?: number): string {
+    return join(this.runDir(run, 'dash'), n === undefined ? `r${run}-init-${repId}.m4s` : `r${run}-chunk-${repId}-${String(n).padStart(5, '0')}.m4s`);
+  }
+
+  private serveDash(req: MediaRequest): RawResponse {
+    const type = (repId: string): string => Number(repId) === this.ladder.video.length ? 'audio/mp4' : 'video/mp4';
+    // A Period per run: the run's own files, as written.
+    const seg = /^r(\d+)-(init|chunk)-(\d+)[\w-]*\.m4s$/.exec(req.rest);
+    if (seg) {
+      const file = join(this.runDir(Number(seg[1]), 'dash'), req.rest);
+      return existsSync(file) ? fileAnswer(file, type(seg[3]!)) : notFound();
+    }
+    // One Period: global numbers → the run's file, moved onto the pipeline's timeline.
+    const one = /^dash-(init|chunk)-(\d+)(?:-(\d+))?\.m4s$/.exec(req.rest);
+    if (one) {
+      const repId = one[2]!;
+      const runs = this.placedDashRuns().sort((a, b) => b.run - a.run);
+      if (one[1] === 'init') {
+        // Every run encodes the same ladder with the same settings: their initialization segments agree.
+        const r = runs.find((x) => existsSync(this.dashFile(x.run, repId)));
+        return r ? fileAnswer(this.dashFile(r.run, repId), type(repId)) : notFound();
+      }
+      const number = Number(one[3]);
+      for (const r of runs) {
+        const rep = r.reps.find((x) => x.id === repId);
+        const n = number - (r.base.get(repId) ?? 1) + 1;
+        if (!rep || !rep.segments.some((x) => x.n === n)) continue;
+        const file = this.dashFile(r.run, repId, n);
+        if (!existsSync(file)) return notFound();
+        return { status: 200, headers: { 'content-type': type(repId), 'cache-control': 'max-age=1209600' }, body: shiftTfdt(readFileSync(file), runShift(r, rep)) };
+      }
+      return notFound();
+    }
+    if (req.kind !== 'DASH' || !req.rest.endsWith('.mpd')) return notFound();
+    this.refreshDash();
+    if (this.availabilityStart === undefined) return notYet();
+    const mpd = renderMpd(this.placedDashRuns(), {
+      now: Date.now(),
+      availabilityStart: this.availabilityStart,
+      segmentSeconds: this.ladder.segmentSeconds,
+      windowSeconds: req.windowSeconds,
+      periodTriggers: req.dash?.periodTriggers ?? [],
+      minUpdatePeriodSeconds: req.dash?.minUpdatePeriodSeconds,
+      minBufferTimeSeconds: req.dash?.minBufferTimeSeconds,
+      suggestedPresentationDelaySeconds: req.dash?.suggestedPresentationDelaySeconds,
+      exists: (run, repId, n) => existsSync(this.dashFile(run, repId, n)),
+    });
+    if (!mpd) return notYet();
+    return { status: 200, headers: { 'content-type': 'application/dash+xml', 'cache-control': 'max-age=1' }, body: mpd };
   }
 }
 

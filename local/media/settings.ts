@@ -119,7 +119,12 @@ function segmentSecondsOf(groups: ModelValue[]): number {
 
 /** What the encoder reads. */
 export type Source =
-  | { kind: 'rtmp'; url: string }
+  /**
+   * A publisher's stream. `publishedAt`: wall clock (ms) of its publish, i.e. when its RTMP timestamp
+   * 0 was captured (encoders start their FLV timestamps at 0): with the encoder's input start it places
+   * the run's first frame on the wall clock (program date-times, DASH times).
+   */
+  | { kind: 'rtmp'; url: string; publishedAt?: number }
   | { kind: 'file'; path: string }
   /** The input-loss image (no input: InputLossBehavior's colour, silence). */
   | { kind: 'loss' }
@@ -188,7 +193,9 @@ export function encoderArgs(ladder: Ladder, source: Source, opts: EncodeOptions 
     `-bf:v:${i}`, String(r.profile === 'baseline' ? 0 : r.bFrames),
   ]);
   return [
-    '-hide_banner', '-nostats', '-loglevel', 'error',
+    // An RTMP source's input dump (`[info] … start: 2.345`) says which publisher timestamp the first
+    // frame has (node-media-server replays its cached GOP first); the pipeline reads it, logs errors only.
+    '-hide_banner', '-nostats', '-loglevel', source.kind === 'rtmp' ? 'level+info' : 'error',
     ...input,
     '-filter_complex', graph,
     ...video,

@@ -24,7 +24,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ModelValue, RawRequest, RawResponse, TwinEnv } from '../core/types';
 import { arr, obj, str } from '../services/media-util';
-import { mediaRegistry, type DistributionView, type MediaLiveChannelView } from '../services/media-registry';
+import { mediaRegistry, type DistributionView, type MediaLiveChannelView, type MediaRequest } from '../services/media-registry';
 import { policyAllows } from '../iam/policy';
 import { serviceMayAct, type ServiceAction } from '../iam/roles';
 import { type Rendition, renditionsOf, type LiveTiming, hlsMultivariant, hlsMedia, dashMpd, liveWindow, segmentBody } from './manifests';
@@ -112,7 +112,7 @@ async function fromV2(env: PlaybackEnv, dist: DistributionView, origin: ModelVal
   const kind = found.manifest?.kind;
   const window = Number(found.manifest?.config.ManifestWindowSeconds ?? 60);
   const child = String(found.manifest?.config.ChildManifestName ?? found.manifest?.name ?? 'index');
-  return serve(env, feed, { rest: found.rest, manifestName: found.manifest?.name, childName: child, kind: kind === 'DASH' ? 'DASH' : kind === undefined ? undefined : 'HLS', lowLatency: kind === 'LLHLS', segSeconds, windowSeconds: window, cmaf, segmentPrefix: String(found.endpoint.Segment.SegmentName ?? 'segment') });
+  return serve(env, feed, { rest: found.rest, manifestName: found.manifest?.name, childName: child, kind: kind === 'DASH' ? 'DASH' : kind === undefined ? undefined : 'HLS', lowLatency: kind === 'LLHLS', segSeconds, windowSeconds: window, cmaf, segmentPrefix: String(found.endpoint.Segment.SegmentName ?? 'segment'), dash: kind === 'DASH' ? dashSettings(found.manifest?.config ?? {}) : undefined });
 }
 
 /** Does a MediaLive channel feed this v2 channel, with its role and the channel policy letting it push? */
@@ -166,7 +166,7 @@ async function fromV1(env: PlaybackEnv, domain: string, path: string, headers: R
   if (!feed) return originError(404, `Channel ${ep.ChannelId} is not receiving content`);
   const m = found.manifest;
   const segSeconds = m?.segmentSeconds ?? Number(ep.pkg.SegmentDurationSeconds ?? 6);
-  return serve(env, feed, { rest: found.rest, manifestName: m?.name, childName: m?.name ?? ep.ManifestName, kind: m?.kind, lowLatency: false, segSeconds, windowSeconds: m?.windowSeconds ?? 60, cmaf: ep.kind !== 'HlsPackage', segmentPrefix: String(ep.pkg.SegmentPrefix ?? 'segment') });
+  return serve(env, feed, { rest: found.rest, manifestName: m?.name, childName: m?.name ?? ep.ManifestName, kind: m?.kind, lowLatency: false, segSeconds, windowSeconds: m?.windowSeconds ?? 60, cmaf: ep.kind !== 'HlsPackage', segmentPrefix: String(ep.pkg.SegmentPrefix ?? 'segment'), dash: m?.kind === 'DASH' ? dashSettings(ep.pkg) : undefined });
 }
 
 /** Does a MediaLive channel feed this v1 channel, with its role allowed to look the channel up? */
@@ -223,6 +223,20 @@ function destinationRefs(value: unknown): string[] {
   return Object.entries(o).flatMap(([k, v]) => (k === 'DestinationRefId' && typeof v === 'string' ? [v] : destinationRefs(v)));
 }
 
+/**
+ * The DASH manifest settings the media plane follows (v2 DashManifestConfiguration and v1 DashPackage
+ * share these names): PeriodTriggers decides where the live MPD gets a new Period (local/media/dash.ts).
+ */
+function dashSettings(config: ModelValue): NonNullable<MediaRequest['dash']> {
+  const n = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+  return {
+    periodTriggers: arr<unknown>(config.PeriodTriggers).map(String),
+    minUpdatePeriodSeconds: n(config.MinUpdatePeriodSeconds),
+    minBufferTimeSeconds: n(config.MinBufferTimeSeconds),
+    suggestedPresentationDelaySeconds: n(config.SuggestedPresentationDelaySeconds),
+  };
+}
+
 interface ServeSpec {
   rest: string;
   manifestName?: string;
@@ -233,6 +247,7 @@ interface ServeSpec {
   windowSeconds: number;
   cmaf: boolean;
   segmentPrefix: string;
+  dash?: MediaRequest['dash'];
 }
 
 function serve(env: PlaybackEnv, feed: Feed, spec: ServeSpec): RawResponse {
@@ -245,7 +260,7 @@ function serve(env: PlaybackEnv, feed: Feed, spec: ServeSpec): RawResponse {
   // the wall clock; the twin clock above only decided that the channel runs and feeds this origin.
   const plane = mediaRegistry(env).media;
   if (plane) {
-    return plane.serve(feed.channel.Id, { rest: spec.rest, manifestName: spec.manifestName, childName: spec.childName, kind: spec.kind, cmaf: spec.cmaf, segmentPrefix: spec.segmentPrefix, windowSeconds: spec.windowSeconds })
+    return plane.serve(feed.channel.Id, { rest: spec.rest, manifestName: spec.manifestName, childName: spec.childName, kind: spec.kind, cmaf: spec.cmaf, segmentPrefix: spec.segmentPrefix, windowSeconds: spec.windowSeconds, dash: spec.dash })
       ?? originError(404, 'No segments received yet');
   }
   // MediaPackage has nothing to serve until the first segment has arrived: manifests are 404 until then.

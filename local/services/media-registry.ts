@@ -73,6 +73,8 @@ export interface MediaRequest {
   cmaf: boolean;
   segmentPrefix: string;
   windowSeconds: number;
+  /** A DASH manifest's settings on the endpoint (v2 DashManifests[], v1 DashPackage). */
+  dash?: { periodTriggers: string[]; minUpdatePeriodSeconds?: number; minBufferTimeSeconds?: number; suggestedPresentationDelaySeconds?: number };
 }
 
 /** What playback learns about a v2 origin endpoint addressed by egress domain and path. */
