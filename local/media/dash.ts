@@ -20,11 +20,20 @@
  *
  * A run change in the twin is a source disruption (the output stops for the 1–2 s the new source
  * takes to start; the stream set stays the channel's ladder), so: a new Period per run when the
- * endpoint lists SOURCE_DISRUPTIONS, else one Period whose timeline continues across runs, with a
- * gap where the output stopped.
+ * endpoint lists SOURCE_DISRUPTIONS, else one Period whose timeline continues across runs.
  *
- * Times are wall-clock: `availabilityStartTime` is when the pipeline's first run captured its first
- * frame, and each run sits at its own first frame's capture time (its `offsetSeconds`).
+ * `availabilityStartTime` is when the pipeline's first run captured its first frame. Each later run
+ * starts where the previous one's last segment ended (its `offsetSeconds`), not at its own first
+ * frame's wall-clock time: MediaLive's output runs on without a hole through an input switch (the
+ * 1–2 s restart is the twin's own). The price: each switch moves the DASH timeline that much behind
+ * the wall clock (HLS program date-times stay on it: their discontinuity allows the jump).
+ *
+ * dash.js 5.2.1 (the input-loss browser test with DASH beside HLS): with a Period per run it follows
+ * feed → slate → feed (slate on screen 8.0 s after the kill, feed 8.2 s after it returned); with one
+ * Period it stops at the first run's end (`waiting`, nothing buffered past it), hole or no hole.
+ * One Period appends a single initialization segment, and each run is a new encoder whose
+ * initialization differs (its edit list and parameter sets follow the source), where MediaLive's one
+ * encode keeps them. See local/media/README.md.
  */
 
 export interface DashSegment {
@@ -84,7 +93,7 @@ export function parseMpd(text: string): DashRepresentation[] | undefined {
 /** One run as the manifest needs it. */
 export interface DashRun {
   run: number;
-  /** Its first frame's capture time − the pipeline's (`availabilityStartTime`), seconds. */
+  /** Where the run starts on the pipeline's timeline, seconds after `availabilityStartTime`. */
   offsetSeconds: number;
   /** Every segment seen of the run, per representation (merged from the packager's successive MPDs). */
   reps: DashRepresentation[];

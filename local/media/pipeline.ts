@@ -71,6 +71,8 @@ export class ChannelPipeline {
   /** Per run: the DASH segments seen, and where the one-Period stitch numbers them. */
   private readonly dashRuns = new Map<number, DashRun>();
   private dashNextNumber = new Map<string, number>();
+  /** Where the next run's DASH timeline starts: the end of the last run's last segment, seconds. */
+  private dashNextOffset = 0;
   /** When the current run's first segment appeared (wall clock), for measurements. */
   firstSegmentAt?: number;
   runStartedAt?: number;
@@ -101,7 +103,13 @@ export class ChannelPipeline {
     this.refreshDash();
     // The ending run's last numbers: the next run's segments follow them in a one-Period stitch.
     const ended = this.dashRuns.get(this.run);
-    if (ended) for (const rep of ended.reps) this.dashNextNumber.set(rep.id, (ended.base.get(rep.id) ?? 1) + Math.max(0, ...rep.segments.map((x) => x.n)));
+    if (ended) {
+      for (const rep of ended.reps) {
+        this.dashNextNumber.set(rep.id, (ended.base.get(rep.id) ?? 1) + Math.max(0, ...rep.segments.map((x) => x.n)));
+        const last = rep.segments.at(-1);
+        if (last) this.dashNextOffset = Math.max(this.dashNextOffset, ended.offsetSeconds + (last.t + last.d - (ended.t0.get(rep.id) ?? 0)) / rep.timescale);
+      }
+    }
     const run = ++this.run;
     const seqs = [...this.entries.ts.values(), ...this.entries.cmaf.values()].flat().map((e) => e.seq);
     this.base.set(run, seqs.length ? Math.max(...seqs) + 1 : 1);
@@ -338,7 +346,7 @@ export class ChannelPipeline {
     if (!reps) return;
     let known = this.dashRuns.get(run);
     if (!known) {
-      known = { run, offsetSeconds: 0, reps: [], base: new Map(this.dashNextNumber), t0: new Map() };
+      known = { run, offsetSeconds: this.dashNextOffset, reps: [], base: new Map(this.dashNextNumber), t0: new Map() };
       this.dashRuns.set(run, known);
     }
     for (const rep of reps) {
@@ -360,16 +368,9 @@ export class ChannelPipeline {
     }
   }
 
-  /** The runs with their place on the pipeline's timeline (runs not yet anchored have no segments to show). */
+  /** The runs, each placed on the pipeline's timeline right after the previous one (see dash.ts). */
   private placedDashRuns(): DashRun[] {
-    const out: DashRun[] = [];
-    for (const r of this.dashRuns.values()) {
-      const at = this.anchors.get(r.run);
-      if (at === undefined || this.availabilityStart === undefined) continue;
-      r.offsetSeconds = (at - this.availabilityStart) / 1000;
-      out.push(r);
-    }
-    return out;
+    return [...this.dashRuns.values()];
   }
 
   private dashFile(run: number, repId: string, n?: number): string {

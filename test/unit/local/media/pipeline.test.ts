@@ -208,7 +208,7 @@ describe('DASH across an input switch: the same live MPD', () => {
     packagerMpd(2, 2, { '0': 328 });
   }
 
-  it('no PeriodTriggers (as OnAir creates the endpoint): one Period, the same availabilityStartTime, numbers and times continue, segments moved onto that timeline', async () => {
+  it('no PeriodTriggers (as OnAir creates the endpoint): one Period, the same availabilityStartTime, numbers and times continue without a hole, segments moved onto that timeline', async () => {
     pipeline.setSource({ kind: 'loss' });
     await sourceWrites(1, T0);
     packagerMpd(1, 3, { '0': 328 });
@@ -225,28 +225,28 @@ describe('DASH across an input switch: the same live MPD', () => {
     expect(after.match(/<Period\b/g)).toHaveLength(1);
     expect(after).toContain(`availabilityStartTime="${new Date(T0).toISOString()}"`);
     const video = parseMpd(after)!.find((r) => r.id === '0')!;
-    // Run 1: 0, 2, 4 s; run 2 (its first frame 8 s after run 1's): 8, 10 s. Numbers 1..5.
-    expect(video.segments.map((s) => [s.n, s.t / 15_360])).toEqual([[1, 0], [2, 2], [3, 4], [4, 8], [5, 10]]);
+    // Run 1: 0, 2, 4 s; run 2 (its first frame 8 s after run 1's) follows without a hole: 6, 8 s. Numbers 1..5.
+    expect(video.segments.map((s) => [s.n, s.t / 15_360])).toEqual([[1, 0], [2, 2], [3, 4], [4, 6], [5, 8]]);
     expect(after).toContain('media="dash-chunk-$RepresentationID$-$Number$.m4s"');
     const audio = parseMpd(after)!.find((r) => r.id === AUDIO)!;
-    expect(audio.segments.map((s) => [s.n, s.t / 48_000])).toEqual([[1, 0], [2, 2], [3, 4], [4, 8], [5, 10]]);
+    expect(audio.segments.map((s) => [s.n, s.t / 48_000])).toEqual([[1, 0], [2, 2], [3, 4], [4, 6], [5, 8]]);
 
-    // Segment 4 is run 2's first: its tfdt (0 as the packager wrote it) now says 8 s.
+    // Segment 4 is run 2's first: its tfdt (0 as the packager wrote it) now says 6 s.
     const seg4 = pipeline.serve(dashRequest('dash-chunk-0-4.m4s'));
     expect(seg4?.status).toBe(200);
-    expect(readTfdt(seg4!.body as Buffer)).toBe(8 * 15_360);
+    expect(readTfdt(seg4!.body as Buffer)).toBe(6 * 15_360);
     expect(readTfdt(pipeline.serve(dashRequest('dash-chunk-0-2.m4s'))!.body as Buffer)).toBe(2 * 15_360);
     expect(pipeline.serve(dashRequest(`dash-chunk-${AUDIO}-5.m4s`))?.headers?.['content-type']).toBe('audio/mp4');
-    expect(readTfdt(pipeline.serve(dashRequest(`dash-chunk-${AUDIO}-5.m4s`))!.body as Buffer)).toBe(10 * 48_000);
+    expect(readTfdt(pipeline.serve(dashRequest(`dash-chunk-${AUDIO}-5.m4s`))!.body as Buffer)).toBe(8 * 48_000);
     expect(String(pipeline.serve(dashRequest('dash-init-0.m4s'))?.body)).toBe('init 0');
     expect(pipeline.serve(dashRequest('dash-chunk-0-6.m4s'))?.status).toBe(404);
   });
 
-  it('PeriodTriggers SOURCE_DISRUPTIONS: a new Period at the run\'s first frame, each with its run\'s own files', async () => {
+  it('PeriodTriggers SOURCE_DISRUPTIONS: a new Period where the previous run ended, each with its run\'s own files', async () => {
     await feedThenSlate();
     const mpd = body(pipeline.serve(dashRequest('dash.mpd', ['SOURCE_DISRUPTIONS'])));
     expect(mpd).toContain(`availabilityStartTime="${new Date(T0).toISOString()}"`);
-    expect([...mpd.matchAll(/<Period id="([^"]+)" start="([^"]+)"/g)].map((m) => [m[1], m[2]])).toEqual([['run-1', 'PT0S'], ['run-2', 'PT8S']]);
+    expect([...mpd.matchAll(/<Period id="([^"]+)" start="([^"]+)"/g)].map((m) => [m[1], m[2]])).toEqual([['run-1', 'PT0S'], ['run-2', 'PT6S']]);
     expect(mpd).toContain('initialization="r2-init-$RepresentationID$.m4s" media="r2-chunk-$RepresentationID$-$Number%05d$.m4s" startNumber="1" presentationTimeOffset="0"');
     // The run's files as written (tfdt from 0), so the timeline is the run's own, from 0.
     expect(mpd).toMatch(/r2-chunk[^>]*>\s*<SegmentTimeline><S t="0" d="30720" \/><S t="30720" d="30720" \/><\/SegmentTimeline>/);
