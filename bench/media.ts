@@ -17,9 +17,8 @@
  *     advanced) minus the playhead;
  *   - wall clock − the playhead's program date-time: hls.js's latency + the edge lag (when a segment
  *     was first listed − the program date-time of its end, from polling the media playlist every
- *     200 ms). The twin's program date-times run seconds ahead of capture (5–6 s in the first runs:
- *     likely ffmpeg's HLS muxer stamping the first segment when it starts, after probing its input),
- *     so this figure is reported, not judged.
+ *     200 ms). Reported, not judged: it should sit just under publisher → screen (program
+ *     date-times are each segment's capture time since 2d20eda; they ran 4–5 s ahead before).
  * - **media CPU per live channel**: CPU time (utime + stime, /proc/<pid>/stat) of the channel's
  *   ffmpeg processes — the encoder and its three packagers, children of this process, the publisher
  *   excluded — over the same window, in cores.
@@ -323,7 +322,7 @@ void runBenchmark('media', async () => {
     const figures: Figure[] = [
       { id: 'media.glass.default', label: `Publisher clock → screen, default profile (${def.segmentSeconds} s segments)`, value: def.glassToScreenS, unit: 's', target: { op: '<=', value: AWS_HLS_LATENCY_S }, note: `median of ${def.clockReadings} readings; AWS: regular HLS 12–30 s end to end` },
       { id: 'media.hlsjs.default', label: 'hls.js latency, default profile', value: def.hlsLatencyS, unit: 's', target: { op: '<=', value: 4 * def.segmentSeconds }, note: `3 segments + 1 (${def.segmentSeconds} s each)` },
-      { id: 'media.pdt.default', label: 'Wall clock − playhead program date-time, default profile', value: def.wallMinusPdtS, unit: 's', note: `hls.js latency + edge lag ${def.edgeLagS} s (segment listed − its PDT end); the twin's PDTs run ahead of capture, see BENCHMARKS.md` },
+      { id: 'media.pdt.default', label: 'Wall clock − playhead program date-time, default profile', value: def.wallMinusPdtS, unit: 's', note: `hls.js latency + edge lag ${def.edgeLagS} s (segment listed − its PDT end)` },
       { id: 'media.glass.lowLatency', label: `Publisher clock → screen, low-latency profile (${ll.segmentSeconds} s segments, no LL-HLS parts in the twin)`, value: ll.glassToScreenS, unit: 's', target: { op: '<=', value: AWS_LLHLS_LATENCY_S }, note: `median of ${ll.clockReadings} readings; AWS: LL-HLS 5–10 s end to end` },
       { id: 'media.hlsjs.lowLatency', label: 'hls.js latency, low-latency profile', value: ll.hlsLatencyS, unit: 's', target: { op: '<=', value: 4 * ll.segmentSeconds }, note: `3 segments + 1 (${ll.segmentSeconds} s each); ${ll.stalls} of ${ll.samples} samples not playing` },
       { id: 'media.pdt.lowLatency', label: 'Wall clock − playhead program date-time, low-latency profile', value: ll.wallMinusPdtS, unit: 's', note: `hls.js latency + edge lag ${ll.edgeLagS} s` },
