@@ -126,5 +126,11 @@ describe('least privilege, derived from the code', () => {
     const cdnActions = deriver.commandsOf(cdn.modulePath, cdn.exportName).flatMap(actionsFor);
     expect(cdnActions).toContain('mediapackagev2:PutOriginEndpointPolicy');
     expect(cdnActions.filter((a) => /^mediapackage(v2)?:(Create|Delete)/.test(a))).toEqual([]);
+    // deletePackager reaches the Packager objects (packagerFor) but only their delete: not the
+    // authorizeCdn member, which names authorizeV2Cdn instead of being a method.
+    const del = workflows.functions.deletePackager!;
+    const delActions = deriver.commandsOf(del.modulePath, del.exportName).flatMap(actionsFor);
+    expect(delActions).toContain('mediapackagev2:DeleteOriginEndpoint');
+    expect(delActions).not.toContain('mediapackagev2:PutOriginEndpointPolicy');
   });
 });

@@ -3,7 +3,8 @@
  *
  * Starting at the handler file's `handler` export, it walks the program's *declarations*
  * (not whole modules): a top-level function/const/class is reachable when reachable code names
- * it; a member of a top-level object literal or class (e.g. `mediaPackageV2.delete`) is reachable
+ * it; a member of a top-level object literal or class (e.g. `mediaPackageV2.delete`, or
+ * `mediaPackageV2.authorizeCdn`, whose value names the function authorizeV2Cdn) is reachable
  * only when its object is reachable AND reachable code accesses a property of that name somewhere
  * (`packagerFor(r).authorizeCdn(...)` reaches every Packager's authorizeCdn, never its delete).
  * That is a name-based rapid-type-analysis: it can over-approximate when two unrelated objects
@@ -145,6 +146,24 @@ export class ActionDeriver {
     return n.parent ? n : undefined;
   }
 
+  /**
+   * A member of a top-level object whose value names a top-level function (`authorizeCdn:
+   * authorizeV2Cdn` in packager/v2.ts): gated like a method, since calling it needs the same
+   * property access. Without this, a handler reaching the object (deletePackager, through
+   * packagerFor) would reach every function its members name.
+   */
+  private functionReferenceMember(n: ts.Node): string | undefined {
+    if (!ts.isPropertyAssignment(n) || !ts.isIdentifier(n.initializer)) return undefined;
+    if (!ts.isObjectLiteralExpression(n.parent) || !ts.isVariableDeclaration(n.parent.parent)) return undefined;
+    if (!(ts.isIdentifier(n.name) || ts.isStringLiteral(n.name))) return undefined;
+    let sym = this.checker.getSymbolAtLocation(n.initializer);
+    if (sym && sym.flags & ts.SymbolFlags.Alias) sym = this.checker.getAliasedSymbol(sym);
+    const decls = sym?.declarations ?? [];
+    const isFunction = (d: ts.Declaration): boolean => ts.isFunctionDeclaration(d)
+      || (ts.isVariableDeclaration(d) && !!d.initializer && holdsFunction(d.initializer));
+    return decls.length > 0 && decls.every(isFunction) ? n.name.text : undefined;
+  }
+
   /** Derives the SDK commands reachable from `<file>`'s export `handler`. */
   commandsOf(handlerFile: string, exportName = 'handler'): SdkCommand[] {
     const sf = this.program.getSourceFile(resolve(handlerFile));
@@ -218,7 +237,7 @@ export class ActionDeriver {
     };
 
     const visit = (n: ts.Node, unit: Unit): void => {
-      const gated = n !== unit ? gatedName(n) : undefined;
+      const gated = n !== unit ? gatedName(n) ?? this.functionReferenceMember(n) : undefined;
       if (gated !== undefined) { gate(gated, n, this.topLevelOf(n) ?? unit); return; }
       if (ts.isCallExpression(n) && ts.isPropertyAccessExpression(n.expression) && ts.isIdentifier(n.expression.expression)
         && n.expression.expression.text === 'Object' && n.arguments[0]) useWhole(n.arguments[0]);
