@@ -121,8 +121,8 @@ describe('least privilege, derived from the code', () => {
     const actions = deriver.commandsOf(spec.modulePath, spec.exportName).flatMap(actionsFor);
     expect(actions).toEqual(expect.arrayContaining(['medialive:DeleteChannel', 'medialive:DeleteInput', 'medialive:DeleteInputSecurityGroup']));
     expect(actions.filter((a) => a.startsWith('medialive:Create'))).toEqual([]);
-    // createDistribution reaches the packager's authorizeCdn, never its ensure or delete.
-    const cdn = workflows.functions.createDistribution!;
+    // authorizeCdn reaches the packager's authorizeCdn, never its ensure or delete.
+    const cdn = workflows.functions.authorizeCdn!;
     const cdnActions = deriver.commandsOf(cdn.modulePath, cdn.exportName).flatMap(actionsFor);
     expect(cdnActions).toContain('mediapackagev2:PutOriginEndpointPolicy');
     expect(cdnActions.filter((a) => /^mediapackage(v2)?:(Create|Delete)/.test(a))).toEqual([]);

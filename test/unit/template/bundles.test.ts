@@ -65,8 +65,10 @@ describe('deployed bundles', () => {
     };
     // createChannel needs only medialiveTarget (where MediaLive sends), no packager call.
     expect(clientsOf('functions/medialive/createChannel.ts')).toEqual(['client-dynamodb', 'client-medialive']);
-    // The CDN step: v2 origin endpoint policies, the v1 CDN-identifier secret; never a v1 MediaPackage call.
-    expect(clientsOf('functions/cdn/createDistribution.ts')).toEqual(['client-cloudfront', 'client-dynamodb', 'client-mediapackagev2', 'client-secrets-manager']);
+    // The CDN step: CloudFront and the v1 CDN-identifier secret; no MediaPackage client (the grant is authorizeCdn's).
+    expect(clientsOf('functions/cdn/createDistribution.ts')).toEqual(['client-cloudfront', 'client-dynamodb', 'client-secrets-manager']);
+    // The grant: v2 origin endpoint policies only; never CloudFront, never a v1 MediaPackage call.
+    expect(clientsOf('functions/cdn/authorizeCdn.ts')).toEqual(['client-dynamodb', 'client-mediapackagev2']);
   });
 
   it('the event-stream check recognises an event stream (Lambda InvokeWithResponseStream)', () => {
