@@ -135,6 +135,11 @@ export function parseArgs(argv: string[]): ParsedArgs {
     program.outputHelp();
     return { command: 'help', flags: {}, multi: {}, text: captured.out };
   }
+  // commander's Command.help() exits with `process.exitCode` (commander 14, lib/command.js): whatever
+  // an earlier command of this process left there (a test run, a REPL) turned `onair help <cmd>` into
+  // "No command given." Parse with it cleared; --help and errors are unaffected.
+  const exitCodeBefore = process.exitCode;
+  process.exitCode = undefined;
   try {
     program.parse(argv, { from: 'user' });
   } catch (error) {
@@ -143,6 +148,8 @@ export function parseArgs(argv: string[]): ParsedArgs {
     if ((error.code === 'commander.help' || error.code === 'commander.helpDisplayed') && error.exitCode === 0) return { command: 'help', flags: {}, multi: {}, text: captured.out };
     if (error.code === 'commander.help') throw new UsageError('No command given.');
     throw usageFrom(error, captured.command);
+  } finally {
+    process.exitCode = exitCodeBefore;
   }
   const spec = captured.command;
   if (!spec) throw new UsageError('No command given.');

@@ -13,8 +13,10 @@ const cloudwatch = (region: string): CloudWatchClient => {
   if (!c) clients.set(region, c = new CloudWatchClient({ region }));
   return c;
 };
-// apiDeps as the prototype: its lazy getters (config read on first use) stay lazy.
-const deps = Object.create(apiDeps, { cloudwatch: { value: cloudwatch } }) as ApiDeps;
+// apiDeps as the prototype: its lazy getters (config read on first use) stay lazy. (setPrototypeOf,
+// not Object.create: the IAM check derives calls by member name, and `create` would read as the
+// registry's PutItem, which this read-only Lambda neither makes nor is granted.)
+const deps = Object.setPrototypeOf({ cloudwatch }, apiDeps) as ApiDeps;
 
 const r = bindRoutes(deps);
 export const handler = httpApiHandler([r.listChannels, r.getChannel, r.channelEvents, r.listBroadcasts]);

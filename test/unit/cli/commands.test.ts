@@ -25,9 +25,21 @@ describe('help, version, suggestions', () => {
   it('no arguments, --help and help print the commands and exit codes', async () => {
     for (const argv of [[], ['--help'], ['help']]) {
       const r = await run(argv);
-      expect(r.code).toBe(0);
+      expect({ argv, code: r.code, stderr: r.stderr }).toEqual({ argv, code: 0, stderr: '' });
       for (const c of COMMAND_SPECS) expect(r.stdout).toContain(c.name);
       expect(r.stdout).toContain('Exit codes');
+    }
+  });
+
+  it('help does not depend on an exit code an earlier command of the process left (commander reads process.exitCode)', async () => {
+    const before = process.exitCode;
+    process.exitCode = 3;
+    try {
+      expect(await run(['help'])).toMatchObject({ code: 0, stderr: '' });
+      expect(await run(['help', 'create'])).toMatchObject({ code: 0, stdout: expect.stringMatching(/^Usage: onair create/) });
+      expect(process.exitCode).toBe(3);
+    } finally {
+      process.exitCode = before;
     }
   });
 
