@@ -12,62 +12,36 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, HTTPResponse, Page } from 'puppeteer-core';
+import type { HTTPResponse } from 'puppeteer-core';
 import { CloudWatchClient, SetAlarmStateCommand } from '@aws-sdk/client-cloudwatch';
-import { startLocalApi, type LocalApi } from '../../local/onair/api';
-import { localCredentials } from '../../local/onair/api/credentials';
-import { ApiClient } from '../../cli/client';
-import { apiSigner } from '../../lib/sigv4';
-import { withLocalCloud, type TestCloud } from '../integration/helpers/local-cloud';
-import { launchChromium } from './harness/browser';
+import { DESKTOP, openConsoleSession, PHONE, textOf, waitForText as waitForPageText, type ConsoleSession } from './harness/console';
 
 // Its phone screenshots are for looking at (the temp folder); docs/ takes console.test.ts's.
 const shotsDir = tmpdir();
 const IDLE_ID = 'bc-idle';
 const PLANNED_ID = 'bc-planned';
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 900 };
 const HOUR = 3_600_000;
 
-let cloud: TestCloud & { cleanup(): Promise<void> };
-let api: LocalApi;
-let browser: Browser;
-let page: Page;
-let signed: ApiClient;
-const problems: string[] = [];
+let session: ConsoleSession;
+let cloud: ConsoleSession['cloud'];
+let api: ConsoleSession['api'];
+let browser: ConsoleSession['browser'];
+let page: ConsoleSession['page'];
+let signed: ConsoleSession['signed'];
+let problems: string[];
 
 interface El { innerText: string; value: string; getAttribute(name: string): string | null; dispatchEvent(e: unknown): boolean }
 interface Win { document: { activeElement: { id: string } | null; documentElement: { scrollWidth: number; clientWidth: number } }; Event: new (type: string, init: object) => unknown }
 
 beforeAll(async () => {
-  // 40× AWS's pace: the provision takes seconds; 12 h of the API's clock are 18 min here.
-  cloud = await withLocalCloud({ scale: 40 });
-  api = await startLocalApi({ port: 0, endpoint: cloud.url, region: cloud.workflows.region, now: () => cloud.twin.clock.now() });
-  signed = new ApiClient(api.url, apiSigner(localCredentials(), cloud.workflows.region));
-  browser = await launchChromium();
-  page = await browser.newPage();
-  await page.setViewport(DESKTOP);
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(String(e)));
+  session = await openConsoleSession();
+  ({ cloud, api, browser, page, signed, problems } = session);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await api?.stop();
-  await cloud?.cleanup();
-}, 120_000);
+afterAll(async () => { await session?.close(); }, 120_000);
 
-const text = (sel: string) => page.$eval(sel, (e) => (e as unknown as El).innerText);
-async function waitForText(sel: string, want: RegExp, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = await page.$eval(sel, (e) => (e as unknown as El).innerText).catch(() => '');
-    if (want.test(last)) return last;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${sel} to match ${want}; last: ${JSON.stringify(last)}`);
-}
+const text = (sel: string) => textOf(page, sel);
+const waitForText = (sel: string, want: RegExp, timeoutMs: number) => waitForPageText(page, sel, want, timeoutMs);
 
 /** A datetime-local value in this machine's zone (Chromium runs in the same one). */
 function localInput(ms: number): string {

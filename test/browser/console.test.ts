@@ -13,61 +13,30 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
-import { startLocalApi, type LocalApi } from '../../local/onair/api';
-import { localCredentials } from '../../local/onair/api/credentials';
-import { ApiClient } from '../../cli/client';
-import { apiSigner } from '../../lib/sigv4';
-import { withLocalCloud, type TestCloud } from '../integration/helpers/local-cloud';
-import { launchChromium } from './harness/browser';
+import { DESKTOP, openConsoleSession, PHONE, textOf, waitForText as waitForPageText, type ConsoleSession } from './harness/console';
 
 const shotsDir = process.env.ONAIR_SCREENSHOTS === 'docs' ? join(__dirname, '..', '..', 'docs') : tmpdir();
 const ID = 'console-1';
-const DESKTOP = { width: 1280, height: 900 };
-// Phone width without isMobile/hasTouch: changing those makes Puppeteer reload the page, and the
-// test proves the page follows the channel without one.
-const PHONE = { width: 390, height: 844 };
 
-let cloud: TestCloud & { cleanup(): Promise<void> };
-let api: LocalApi;
-let browser: Browser;
-let page: Page;
-let signed: ApiClient;
-const problems: string[] = [];
+let session: ConsoleSession;
+let api: ConsoleSession['api'];
+let page: ConsoleSession['page'];
+let signed: ConsoleSession['signed'];
+let problems: string[];
 
 /** What the page callbacks read (the root tsconfig has no DOM types; these run in the browser). */
 interface El { innerText: string; getAttribute(name: string): string | null; select(): void }
 interface Win { document: { activeElement: { id: string; textContent: string | null } | null }; location: { hash: string }; sameDocument?: boolean }
 
 beforeAll(async () => {
-  // 40× AWS's pace: provisioning takes a few seconds, slow enough to watch it move on the page.
-  cloud = await withLocalCloud({ scale: 40 });
-  api = await startLocalApi({ port: 0, endpoint: cloud.url, region: cloud.workflows.region, now: () => cloud.twin.clock.now() });
-  signed = new ApiClient(api.url, apiSigner(localCredentials(), cloud.workflows.region));
-  browser = await launchChromium();
-  page = await browser.newPage();
-  await page.setViewport(DESKTOP);
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(String(e)));
+  session = await openConsoleSession();
+  ({ api, page, signed, problems } = session);
 }, 120_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await api?.stop();
-  await cloud?.cleanup();
-}, 120_000);
+afterAll(async () => { await session?.close(); }, 120_000);
 
-const text = (sel: string) => page.$eval(sel, (e) => (e as unknown as El).innerText);
-async function waitForText(sel: string, want: RegExp, timeoutMs: number): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  let last = '';
-  while (Date.now() < deadline) {
-    last = await page.$eval(sel, (e) => (e as unknown as El).innerText).catch(() => '');
-    if (want.test(last)) return last;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${sel} to match ${want}; last: ${JSON.stringify(last)}`);
-}
+const text = (sel: string) => textOf(page, sel);
+const waitForText = (sel: string, want: RegExp, timeoutMs: number) => waitForPageText(page, sel, want, timeoutMs);
 async function shot(name: string, viewport: typeof DESKTOP | typeof PHONE = DESKTOP): Promise<void> {
   await page.setViewport(viewport);
   await new Promise((r) => setTimeout(r, 300));
