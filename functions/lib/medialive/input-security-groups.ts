@@ -43,7 +43,7 @@ export async function ensureSharedInputSecurityGroup(deps: MediaLiveDeps & { cla
   if (found) return found;
   const { claims, registry, config } = deps;
   if (!claims) return lookOrCreate(deps, record);
-  const key = `inputSecurityGroup#${config.stage}#${[...record.profile.input.allowedCidrs].sort().join(',')}`;
+  const key = `inputSecurityGroup#${config.stage}#${cidrSetKey(record.profile.input.allowedCidrs)}`;
   const claim = await claims.claim(key, record.channelId);
   if (!claim.mine && claim.id) {
     await registry.recordResource(record.channelId, ['inputSecurityGroupId'], claim.id);
@@ -111,12 +111,17 @@ async function lookOrCreate(deps: MediaLiveDeps, record: ChannelRecord): Promise
 
 /** The group another live channel with exactly `cidrs` records (lowest id), if any. */
 async function groupInRegistry(registry: Pick<ChannelRegistry, 'list'>, record: ChannelRecord, cidrs: string[]): Promise<string | undefined> {
-  const key = [...cidrs].sort().join(',');
+  const key = cidrSetKey(cidrs);
   const ids = (await everyChannel(registry))
     .filter((r) => r.channelId !== record.channelId && r.status !== 'DELETED' && r.resources.inputSecurityGroupId)
-    .filter((r) => [...(r.profile.input.allowedCidrs ?? [])].sort().join(',') === key)
+    .filter((r) => cidrSetKey(r.profile.input.allowedCidrs ?? []) === key)
     .map((r) => r.resources.inputSecurityGroupId as string);
   return ids.sort(byNumericId)[0];
+}
+
+/** One CIDR set, whatever order a profile lists it in: what makes two channels' groups interchangeable. */
+function cidrSetKey(cidrs: readonly string[]): string {
+  return [...cidrs].sort().join(',');
 }
 
 /** MediaLive ids are decimal strings: shorter is smaller. */
