@@ -28,6 +28,32 @@ function inlineSchemaKeys(text) {
   return text.replace(COMPUTED_KEY, (all, id) => (strings.has(id) ? `[${strings.get(id)}]:` : all));
 }
 
+/**
+ * sdk-package-version — every SDK v3 client reads its own package.json for one field, the version in
+ * its user agent (`runtimeConfig.js`: `import packageInfo from "../package.json"` …
+ * `clientVersion: packageInfo.version`). A default import of a JSON file bundles the whole file
+ * (description, scripts, dependencies, files: ≈ 2 KB a client, nine clients in some bundles). This
+ * plugin loads an SDK package's package.json as `{ "name", "version" }`: every read of it in the
+ * SDK's dist-es is `packageInfo.version` (test/unit/template/bundles.test.ts checks that), so the
+ * bundle means what it meant, user agent included.
+ */
+const SDK_PACKAGE_JSON = /[\\/]@(?:aws-sdk|smithy)[\\/][^\\/]+[\\/]package\.json$/;
+
+function packageVersionOnly(text) {
+  const { name, version } = JSON.parse(text);
+  return JSON.stringify({ name, version });
+}
+
+const sdkPackageVersion = {
+  name: 'sdk-package-version',
+  setup(build) {
+    build.onLoad({ filter: SDK_PACKAGE_JSON }, async (args) => ({
+      contents: packageVersionOnly(await readFile(args.path, 'utf8')),
+      loader: 'json',
+    }));
+  },
+};
+
 const inlineSdkSchemaKeys = {
   name: 'inline-sdk-schema-keys',
   setup(build) {
@@ -38,5 +64,6 @@ const inlineSdkSchemaKeys = {
   },
 };
 
-module.exports = [inlineSdkSchemaKeys];
+module.exports = [inlineSdkSchemaKeys, sdkPackageVersion];
 module.exports.inlineSchemaKeys = inlineSchemaKeys;
+module.exports.packageVersionOnly = packageVersionOnly;

@@ -10,6 +10,9 @@ import { parse } from 'yaml';
 import { esbuildOptions } from '../../../bench/lib/esbuild';
 import { loadWorkflows } from '../../../local/onair/workflows';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- serverless.yml's plugins file is CommonJS, loaded as osls loads it
+const { packageVersionOnly } = require('../../../esbuild.plugins.js') as { packageVersionOnly: (text: string) => string };
+
 const ROOT = resolve(__dirname, '../../..');
 
 function excluded(): string[] {
@@ -69,6 +72,25 @@ describe('deployed bundles', () => {
     expect(clientsOf('functions/cdn/createDistribution.ts')).toEqual(['client-cloudfront', 'client-dynamodb', 'client-secrets-manager']);
     // The grant: v2 origin endpoint policies only; never CloudFront, never a v1 MediaPackage call.
     expect(clientsOf('functions/cdn/authorizeCdn.ts')).toEqual(['client-dynamodb', 'client-mediapackagev2']);
+  });
+
+  it('read nothing of an SDK package.json but its version (esbuild.plugins.js sdk-package-version keeps name and version only)', () => {
+    const reads: { file: string; read: string }[] = [];
+    let importers = 0;
+    for (const file of Object.keys(metafile.inputs)) {
+      if (!/node_modules\/@(aws-sdk|smithy)\/.+\.js$/.test(file)) continue;
+      const text = readFileSync(join(ROOT, file), 'utf8');
+      for (const m of text.matchAll(/^import (\w+) from "(?:\.\.\/)+package\.json";$/gm)) {
+        importers++;
+        // Every use of the imported binding after its import: `.version` is the only one allowed.
+        const uses = [...text.matchAll(new RegExp(`\\b${m[1]}\\b(\\.\\w+|\\[)?`, 'g'))].slice(1);
+        for (const u of uses) if (u[1] !== '.version') reads.push({ file, read: u[0] });
+      }
+    }
+    expect(importers).toBeGreaterThan(5);
+    expect(reads).toEqual([]);
+    // What the plugin loads instead of the file.
+    expect(JSON.parse(packageVersionOnly(JSON.stringify({ name: '@aws-sdk/client-x', version: '3.1.0', description: 'd', dependencies: { a: '1' } })))).toEqual({ name: '@aws-sdk/client-x', version: '3.1.0' });
   });
 
   it('the event-stream check recognises an event stream (Lambda InvokeWithResponseStream)', () => {
