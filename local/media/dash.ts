@@ -28,12 +28,21 @@
  * 1–2 s restart is the twin's own). The price: each switch moves the DASH timeline that much behind
  * the wall clock (HLS program date-times stay on it: their discontinuity allows the jump).
  *
- * dash.js 5.2.1 (the input-loss browser test with DASH beside HLS): with a Period per run it follows
- * feed → slate → feed (slate on screen 8.0 s after the kill, feed 8.2 s after it returned); with one
- * Period it stops at the first run's end (`waiting`, nothing buffered past it), hole or no hole.
- * One Period appends a single initialization segment, and each run is a new encoder whose
- * initialization differs (its edit list and parameter sets follow the source), where MediaLive's one
- * encode keeps them. See local/media/README.md.
+ * One Period has one initialization segment per representation, so every run stitched into it must
+ * have the same one, byte for byte: MediaLive's output is one encode across input switches, and
+ * MediaPackage keeps one Period only for such a stream; a stream whose set or configuration changes
+ * is what its SOURCE_CHANGES trigger starts a new Period for (multi-period guide above). The twin's
+ * encoder keeps them identical (local/media/settings.ts: the same parameters, bitrates, start at 0,
+ * bitexact); the pipeline checks each run's initialization segments against the previous run's
+ * (`DashRun.period`) and a run whose differ starts a Period of its own even with an empty
+ * PeriodTriggers: a player given one Period's initialization segment for media encoded with another
+ * would decode it wrongly or not at all.
+ *
+ * The timeline of a Period has no hole: dash.js (5.2.1, TimelineSegmentsGetter) asks for the segment
+ * containing the previous one's end + 10 ms, so a representation whose run ended before the next
+ * run's start (audio segments end on AAC frames, 32 ms short of the video's here) was never asked
+ * for again and the player stalled at the first switch. The last segment of a run is listed up to
+ * the next run's start (the media gap, under one audio frame, is bridged by the browser).
  */
 
 export interface DashSegment {
@@ -101,6 +110,22 @@ export interface DashRun {
   base: Map<string, number>;
   /** The packager's time of segment 1, per representation id (its tfdt is 0: segment times are relative to it). */
   t0: Map<string, number>;
+  /**
+   * One-Period stitch: the run that began this run's Period (itself, or the previous run's period
+   * when this run's initialization segments are the previous run's byte for byte: `sameInit`), and
+   * where that Period starts on the pipeline's timeline (seconds). Decided once, when the run's
+   * first manifest is read. Absent: a Period of its own at its own offset.
+   */
+  period?: { run: number; offsetSeconds: number };
+}
+
+/**
+ * Whether a run may join the previous run's Period: the same representations, each with the same
+ * initialization segment (bytes, or a digest of them). Unknown (missing) counts as different.
+ */
+export function sameInit(previous: Map<string, string> | undefined, next: Map<string, string>): boolean {
+  if (!previous || previous.size === 0 || previous.size !== next.size) return false;
+  return [...next].every(([id, init]) => previous.get(id) === init);
 }
 
 export interface MpdOptions {
@@ -181,9 +206,12 @@ export function renderMpd(runs: DashRun[], o: MpdOptions): string | undefined {
     `\tminimumUpdatePeriod="${seconds(o.minUpdatePeriodSeconds ?? o.segmentSeconds)}" minBufferTime="${seconds(o.minBufferTimeSeconds ?? o.segmentSeconds * 2)}"`,
     `\tsuggestedPresentationDelay="${seconds(o.suggestedPresentationDelaySeconds ?? o.segmentSeconds * 3)}" timeShiftBufferDepth="${seconds(o.windowSeconds)}">`,
   ];
-  const periods: { id: string; start: number; run?: DashRun }[] = perRun
-    ? [...new Set([...rows.values()].flat().map((p) => p.run))].sort((a, b) => a.run - b.run).map((run) => ({ id: `run-${run.run}`, start: run.offsetSeconds, run }))
-    : [{ id: '0', start: 0 }];
+  const listed = [...new Set([...rows.values()].flat().map((p) => p.run))].sort((a, b) => a.run - b.run);
+  const periodOf = (run: DashRun): { run: number; offsetSeconds: number } => run.period ?? { run: run.run, offsetSeconds: run.offsetSeconds };
+  const periods: { id: string; start: number; run?: DashRun; stitched?: number }[] = perRun
+    ? listed.map((run) => ({ id: `run-${run.run}`, start: run.offsetSeconds, run }))
+    // Runs with the same initialization segments share a Period (numbered by the run that began it).
+    : [...new Map(listed.map((run) => [periodOf(run).run, periodOf(run)])).values()].map((p) => ({ id: `p${p.run}`, start: p.offsetSeconds, stitched: p.run }));
   const body: string[] = [];
   for (const period of periods) {
     body.push(`\t<Period id="${period.id}" start="${seconds(period.start)}">`);
@@ -193,14 +221,20 @@ export function renderMpd(runs: DashRun[], o: MpdOptions): string | undefined {
     for (const [contentType, reps] of sets) {
       body.push(`\t\t<AdaptationSet id="${setId++}" contentType="${contentType}" segmentAlignment="true">`);
       for (const rep of reps) {
-        const row = (rows.get(rep.id) ?? []).filter((p) => !period.run || p.run === period.run);
+        const row = (rows.get(rep.id) ?? []).filter((p) => (period.run ? p.run === period.run : periodOf(p.run).run === period.stitched));
         if (!row.length) continue;
         const first = row[0]!;
         const template = period.run
           // The run's own files as its packager wrote them (tfdt from 0 at its segment 1).
           ? `initialization="r${period.run.run}-init-$RepresentationID$.m4s" media="r${period.run.run}-chunk-$RepresentationID$-$Number%05d$.m4s" startNumber="${first.seg.n}" presentationTimeOffset="0"`
-          : `initialization="dash-init-$RepresentationID$.m4s" media="dash-chunk-$RepresentationID$-$Number$.m4s" startNumber="${first.number}"`;
-        const timeline = row.map((p) => `<S t="${period.run ? p.local : p.time}" d="${p.seg.d}" />`).join('');
+          // Times on the pipeline's timeline (the served tfdt): the Period's start is its offset there.
+          : `initialization="dash-init-$RepresentationID$-${period.stitched}.m4s" media="dash-chunk-$RepresentationID$-$Number$.m4s" startNumber="${first.number}" presentationTimeOffset="${Math.round(period.start * rep.timescale)}"`;
+        // No hole inside a Period (see the file's comment): a run's last segment lasts until the next run's first.
+        const duration = (p: Placed, i: number): number => {
+          const next = row[i + 1];
+          return !period.run && next && next.run !== p.run && next.time > p.time + p.seg.d ? next.time - p.time : p.seg.d;
+        };
+        const timeline = row.map((p, i) => `<S t="${period.run ? p.local : p.time}" d="${duration(p, i)}" />`).join('');
         body.push(
           `\t\t\t<Representation ${rep.attributes}>`,
           ...(rep.children ? [`\t\t\t\t${rep.children}`] : []),

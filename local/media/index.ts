@@ -218,7 +218,8 @@ export class MediaPlane implements MediaPlaneView {
   private loopFile(ladder: Ladder, source: Source): Promise<string> {
     const seconds = Math.max(2, Math.ceil(12 / ladder.segmentSeconds)) * ladder.segmentSeconds;
     const src: Source = source.kind === 'synthetic' ? { kind: 'synthetic', seconds } : source;
-    const key = createHash('sha256').update(JSON.stringify({ ladder, src, seconds, v: 1 })).digest('hex').slice(0, 20);
+    // v: the encoder arguments' version (2: video and audio start at 0, issue 14), so an older cached encode is not replayed.
+    const key = createHash('sha256').update(JSON.stringify({ ladder, src, seconds, v: 2 })).digest('hex').slice(0, 20);
     const dir = this.opts.cacheDir ?? join(this.env.dataDir, 'media-cache');
     const file = join(dir, `${key}.ts`);
     const known = this.loops.get(file);

@@ -6,11 +6,12 @@
  * with global media sequence numbers and EXT-X-DISCONTINUITY between runs, so a player keeps going.
  */
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RawResponse } from '../core/types';
 import type { MediaRequest } from '../services/media-registry';
-import { parseMpd, renderMpd, runShift, shiftTfdt, type DashRun } from './dash';
+import { parseMpd, renderMpd, runShift, sameInit, shiftTfdt, type DashRun } from './dash';
 import { encoderArgs, keptSegments, loopReaderArgs, packagerArgs, type Ladder, type PackageKind, type Source } from './settings';
 
 export interface PipelineOptions {
@@ -71,6 +72,8 @@ export class ChannelPipeline {
   /** Per run: the DASH segments seen, and where the one-Period stitch numbers them. */
   private readonly dashRuns = new Map<number, DashRun>();
   private dashNextNumber = new Map<string, number>();
+  /** Per run: a digest of each representation's initialization segment (one-Period stitch: dash.ts sameInit). */
+  private readonly dashInits = new Map<number, Map<string, string>>();
   /** Where the next run's DASH timeline starts: the end of the last run's last segment, seconds. */
   private dashNextOffset = 0;
   /** When the current run's first segment appeared (wall clock), for measurements. */
@@ -222,6 +225,8 @@ export class ChannelPipeline {
       for (const [rung, list] of this.entries[kind]) this.entries[kind].set(rung, list.filter((e) => e.run > current - KEEP_RUNS));
     }
     for (const run of this.dashRuns.keys()) if (run <= current - KEEP_RUNS) this.dashRuns.delete(run);
+    // The previous run's digests stay: the next run is compared with them.
+    for (const run of this.dashInits.keys()) if (run < current - KEEP_RUNS) this.dashInits.delete(run);
     for (const map of [this.anchors, this.firstOutput, this.inputStart]) for (const run of map.keys()) if (run <= current - KEEP_RUNS) map.delete(run);
   }
 
@@ -346,7 +351,18 @@ export class ChannelPipeline {
     if (!reps) return;
     let known = this.dashRuns.get(run);
     if (!known) {
-      known = { run, offsetSeconds: this.dashNextOffset, reps: [], base: new Map(this.dashNextNumber), t0: new Map() };
+      // The muxer writes a representation's initialization segment before any of its media (and its
+      // manifest): all of them are on disk when the manifest is. Digests, compared once per run.
+      const inits = new Map<string, string>();
+      for (const rep of reps) {
+        try { inits.set(rep.id, createHash('sha256').update(readFileSync(this.dashFile(run, rep.id))).digest('hex')); } catch { return; }
+      }
+      const previous = this.dashRuns.get(run - 1);
+      // One Period only for a run whose initialization segments are the previous run's (dash.ts).
+      const period = previous && sameInit(this.dashInits.get(run - 1), inits) ? previous.period ?? { run: previous.run, offsetSeconds: previous.offsetSeconds } : undefined;
+      if (previous && !period) this.opts.log?.(`[media ${this.channelId} run ${run}] DASH initialization segments differ from run ${run - 1}'s: a new Period`);
+      this.dashInits.set(run, inits);
+      known = { run, offsetSeconds: this.dashNextOffset, reps: [], base: new Map(this.dashNextNumber), t0: new Map(), period: period ?? { run, offsetSeconds: this.dashNextOffset } };
       this.dashRuns.set(run, known);
     }
     for (const rep of reps) {
@@ -391,8 +407,10 @@ export class ChannelPipeline {
       const repId = one[2]!;
       const runs = this.placedDashRuns().sort((a, b) => b.run - a.run);
       if (one[1] === 'init') {
-        // Every run encodes the same ladder with the same settings: their initialization segments agree.
-        const r = runs.find((x) => existsSync(this.dashFile(x.run, repId)));
+        // dash-init-<rep>-<run that began the Period>: the runs of a Period have the same bytes
+        // (checked in refreshDash), so any of them that is still on disk answers.
+        const period = Number(one[3]);
+        const r = runs.find((x) => x.period?.run === period && existsSync(this.dashFile(x.run, repId)));
         return r ? fileAnswer(this.dashFile(r.run, repId), type(repId)) : notFound();
       }
       const number = Number(one[3]);

@@ -178,7 +178,13 @@ export function encoderArgs(ladder: Ladder, source: Source, opts: EncodeOptions 
     const text = opts.burnIn ? `,${drawtext(`${r.name} ${r.width}x${r.height}`, opts.burnIn.font, r.height)}` : '';
     return `[s${i}]scale=${r.width}:${r.height},setsar=1${text}[v${i}]`;
   });
-  const fps = ladder.video[0] ? `fps=${ladder.video[0].fpsNum}/${ladder.video[0].fpsDen},` : '';
+  // Every run starts its video and its audio at 0, whatever the source (an RTMP feed's audio and
+  // video start a few ms apart, a generated source's together): the DASH muxer writes that offset
+  // into the initialization segment's edit list, which must not change from one run to the next
+  // (local/media/dash.ts, one Period). fps start_time=0 repeats the first frame back to 0;
+  // aresample first_pts=0 pads the audio with silence back to 0 and (async) keeps it continuous
+  // across an RTMP feed's jittery millisecond timestamps.
+  const fps = ladder.video[0] ? `fps=${ladder.video[0].fpsNum}/${ladder.video[0].fpsDen}:start_time=0,` : '';
   const graph = [`[0:v]${fps}format=yuv420p,${split}`, ...chains].join(';');
   const video = ladder.video.flatMap((r, i) => [
     '-map', `[v${i}]`,
@@ -202,7 +208,8 @@ export function encoderArgs(ladder: Ladder, source: Source, opts: EncodeOptions 
     // Fixed GOPs (no scene-cut key frames) so every rung cuts segments at the same instants.
     '-preset', opts.preset ?? 'superfast', '-tune', 'zerolatency', '-sc_threshold', '0',
     ...(ladder.video.some((r) => r.closedGop) ? ['-flags', '+cgop'] : []),
-    '-map', audioInput, '-c:a', 'aac', '-b:a', String(ladder.audio.bitrate), '-ar', String(ladder.audio.sampleRate), '-ac', String(ladder.audio.channels),
+    '-map', audioInput, '-af', 'aresample=async=1:first_pts=0',
+    '-c:a', 'aac', '-b:a', String(ladder.audio.bitrate), '-ar', String(ladder.audio.sampleRate), '-ac', String(ladder.audio.channels),
     ...(opts.seconds !== undefined ? ['-t', String(opts.seconds)] : []),
     '-f', 'mpegts', '-muxdelay', '0', 'pipe:1',
   ];
@@ -255,6 +262,12 @@ export function packagerArgs(kind: PackageKind, ladder: Ladder, dir: string, run
     const maps = [...ladder.video.map((_, i) => ['-map', `0:v:${i}`]).flat(), '-map', '0:a:0'];
     return [
       ...head, ...maps, '-c', 'copy', '-tag:v', 'avc1', '-tag:a', 'mp4a', '-bsf:a', 'aac_adtstoasc',
+      // The initialization segment is the same bytes in every run (local/media/dash.ts serves one per
+      // Period): the bitrates the muxer writes (esds, the MPD's bandwidth) are the ladder's, not the
+      // TS demuxer's estimate of this run's first packets; bitexact leaves out the muxer's version
+      // string and creation times.
+      ...ladder.video.flatMap((r, i) => [`-b:v:${i}`, String(r.bitrate)]), '-b:a', String(ladder.audio.bitrate),
+      '-fflags', '+bitexact', '-flags', '+bitexact',
       '-f', 'dash', '-seg_duration', seg, '-window_size', String(keptSegments(ladder)), '-extra_window_size', '3',
       '-use_template', '1', '-use_timeline', '1',
       '-adaptation_sets', `id=0,streams=${ladder.video.map((_, i) => i).join(',')} id=1,streams=${n}`,

@@ -171,19 +171,23 @@ describe('DASH across an input switch: the same live MPD', () => {
   }
 
   /** What the run's packager has written: an MPD listing segments 1..count, the files, the inits. */
-  function packagerMpd(run: number, count: number, firstT: Record<string, number>): void {
+  function packagerMpd(run: number, count: number, firstT: Record<string, number>, o: { init?: string; lastShortBy?: Record<string, number> } = {}): void {
     const d = runDir(run, 'dash');
     const rep = (id: string): string => {
       const ts = TIMESCALE[id]!;
       const dur = 2 * ts;
       for (let n = 1; n <= count; n++) writeFileSync(join(d, `r${run}-chunk-${id}-${String(n).padStart(5, '0')}.m4s`), fragment((n - 1) * dur));
-      writeFileSync(join(d, `r${run}-init-${id}.m4s`), Buffer.from(`init ${id}`));
+      writeFileSync(join(d, `r${run}-init-${id}.m4s`), Buffer.from(`${o.init ?? 'init'} ${id}`));
+      const short = o.lastShortBy?.[id] ?? 0;
+      const timeline = short
+        ? `<S t="${firstT[id] ?? 0}" d="${dur}" r="${count - 2}" /><S d="${dur - short}" />`
+        : `<S t="${firstT[id] ?? 0}" d="${dur}" r="${count - 1}" />`;
       const attrs = id === AUDIO ? `id="${id}" mimeType="audio/mp4" codecs="mp4a.40" bandwidth="128000" audioSamplingRate="48000"` : `id="${id}" mimeType="video/mp4" codecs="avc1.640028" bandwidth="5000000" width="1920" height="1080" frameRate="30/1"`;
       return [
         `<Representation ${attrs}>`,
         ...(id === AUDIO ? ['<AudioChannelConfiguration schemeIdUri="urn:mpeg:dash:23003:3:audio_channel_configuration:2011" value="2" />'] : []),
         `<SegmentTemplate timescale="${ts}" initialization="r${run}-init-$RepresentationID$.m4s" media="r${run}-chunk-$RepresentationID$-$Number%05d$.m4s" startNumber="1">`,
-        `<SegmentTimeline><S t="${firstT[id] ?? 0}" d="${dur}" r="${count - 1}" /></SegmentTimeline>`,
+        `<SegmentTimeline>${timeline}</SegmentTimeline>`,
         '</SegmentTemplate></Representation>',
       ].join('\n');
     };
@@ -238,7 +242,8 @@ describe('DASH across an input switch: the same live MPD', () => {
     expect(readTfdt(pipeline.serve(dashRequest('dash-chunk-0-2.m4s'))!.body as Buffer)).toBe(2 * 15_360);
     expect(pipeline.serve(dashRequest(`dash-chunk-${AUDIO}-5.m4s`))?.headers?.['content-type']).toBe('audio/mp4');
     expect(readTfdt(pipeline.serve(dashRequest(`dash-chunk-${AUDIO}-5.m4s`))!.body as Buffer)).toBe(8 * 48_000);
-    expect(String(pipeline.serve(dashRequest('dash-init-0.m4s'))?.body)).toBe('init 0');
+    expect(after).toContain('initialization="dash-init-$RepresentationID$-1.m4s" media="dash-chunk-$RepresentationID$-$Number$.m4s" startNumber="1" presentationTimeOffset="0"');
+    expect(String(pipeline.serve(dashRequest('dash-init-0-1.m4s'))?.body)).toBe('init 0');
     expect(pipeline.serve(dashRequest('dash-chunk-0-6.m4s'))?.status).toBe(404);
   });
 
@@ -251,6 +256,50 @@ describe('DASH across an input switch: the same live MPD', () => {
     // The run's files as written (tfdt from 0), so the timeline is the run's own, from 0.
     expect(mpd).toMatch(/r2-chunk[^>]*>\s*<SegmentTimeline><S t="0" d="30720" \/><S t="30720" d="30720" \/><\/SegmentTimeline>/);
     expect(readTfdt(pipeline.serve(dashRequest('r2-chunk-0-00001.m4s'))!.body as Buffer)).toBe(0);
+  });
+
+  it('one Period only for runs whose initialization segments are the same bytes: a run whose differ begins a Period of its own, with its own initialization segment', async () => {
+    pipeline.setSource({ kind: 'loss' });
+    await sourceWrites(1, T0);
+    packagerMpd(1, 3, { '0': 328 });
+    body(pipeline.serve(dashRequest('dash.mpd')));
+    pipeline.setSource({ kind: 'file', path: '/slates/be-right-back.mp4' });
+    await sourceWrites(2, T0 + 8_000);
+    packagerMpd(2, 2, { '0': 328 }, { init: 'other encoder' });
+    const mpd = body(pipeline.serve(dashRequest('dash.mpd')));
+    // Multi-period DASH (MediaPackage user guide): run 2 starts where run 1 ended, 6 s, in Period p2.
+    expect([...mpd.matchAll(/<Period id="([^"]+)" start="([^"]+)"/g)].map((m) => [m[1], m[2]])).toEqual([['p1', 'PT0S'], ['p2', 'PT6S']]);
+    expect(mpd).toContain(`initialization="dash-init-$RepresentationID$-2.m4s" media="dash-chunk-$RepresentationID$-$Number$.m4s" startNumber="4" presentationTimeOffset="${6 * 15_360}"`);
+    expect(mpd).toContain(`initialization="dash-init-$RepresentationID$-2.m4s" media="dash-chunk-$RepresentationID$-$Number$.m4s" startNumber="4" presentationTimeOffset="${6 * 48_000}"`);
+    expect(String(pipeline.serve(dashRequest('dash-init-0-1.m4s'))?.body)).toBe('init 0');
+    expect(String(pipeline.serve(dashRequest('dash-init-0-2.m4s'))?.body)).toBe('other encoder 0');
+    // Numbers and times still continue: segment 4 (run 2's first) at 6 s.
+    expect(readTfdt(pipeline.serve(dashRequest('dash-chunk-0-4.m4s'))!.body as Buffer)).toBe(6 * 15_360);
+
+    // A third run with run 2's initialization segments joins run 2's Period.
+    pipeline.setSource({ kind: 'loss' });
+    await sourceWrites(3, T0 + 20_000);
+    packagerMpd(3, 1, { '0': 328 }, { init: 'other encoder' });
+    const third = body(pipeline.serve(dashRequest('dash.mpd')));
+    expect([...third.matchAll(/<Period id="([^"]+)"/g)].map((m) => m[1])).toEqual(['p1', 'p2']);
+  });
+
+  it('no hole inside a Period: a representation whose run ended short of the next run\'s start (audio on AAC frames) lists its last segment up to it', async () => {
+    pipeline.setSource({ kind: 'loss' });
+    await sourceWrites(1, T0);
+    // Run 1's audio ends 1536 samples (32 ms) before its video.
+    packagerMpd(1, 3, { '0': 328 }, { lastShortBy: { [AUDIO]: 1536 } });
+    body(pipeline.serve(dashRequest('dash.mpd')));
+    pipeline.setSource({ kind: 'file', path: '/slates/be-right-back.mp4' });
+    await sourceWrites(2, T0 + 8_000);
+    packagerMpd(2, 2, { '0': 328 });
+    const mpd = body(pipeline.serve(dashRequest('dash.mpd')));
+    for (const rep of parseMpd(mpd)!) {
+      // dash.js asks for the segment containing the previous one's end + 10 ms: every S ends where the next begins.
+      for (let i = 1; i < rep.segments.length; i++) expect({ rep: rep.id, n: rep.segments[i]!.n, t: rep.segments[i]!.t }).toEqual({ rep: rep.id, n: rep.segments[i]!.n, t: rep.segments[i - 1]!.t + rep.segments[i - 1]!.d });
+    }
+    const audio = parseMpd(mpd)!.find((r) => r.id === AUDIO)!;
+    expect(audio.segments.map((x) => [x.n, x.t / 48_000, x.d / 48_000])).toEqual([[1, 0, 2], [2, 2, 2], [3, 4, 2], [4, 6, 2], [5, 8, 2]]);
   });
 
   it('SOURCE_CHANGES alone does not split (the stream set is the same ladder before and after)', async () => {

@@ -39,7 +39,9 @@ describe('encoderArgs: exactly the ladder, once', () => {
 
   it('one scaled chain and one libx264 stream per rung with its bitrate, VBV and GOP; fixed GOPs; AAC as described; MPEG-TS on stdout', () => {
     const graph = after(args, '-filter_complex')!;
-    expect(graph).toContain('fps=30/1');
+    // Video and audio start at 0 in every run, whatever the source (the DASH init's edit list).
+    expect(graph).toContain('fps=30/1:start_time=0');
+    expect(after(args, '-af')).toBe('aresample=async=1:first_pts=0');
     expect(graph).toContain('split=3[s0][s1][s2]');
     expect(graph).toContain('[s0]scale=1920:1080');
     expect(graph).toContain('[s2]scale=854:480');
@@ -86,6 +88,11 @@ describe('packagerArgs: copies, never re-encodes', () => {
     expect(after(dash, '-seg_duration')).toBe('6');
     expect(after(dash, '-adaptation_sets')).toBe('id=0,streams=0,1,2 id=1,streams=3');
     expect(after(dash, '-media_seg_name')).toBe('r3-chunk-$RepresentationID$-$Number%05d$.m4s');
+    // The same initialization segment in every run (dash.ts, one Period): the ladder's bitrates in the
+    // muxer (esds, MPD bandwidth), not the TS demuxer's estimate; no version string or creation time.
+    expect(ladder.video.map((r, i) => after(dash, `-b:v:${i}`) === String(r.bitrate))).toEqual(ladder.video.map(() => true));
+    expect(after(dash, '-b:a')).toBe(String(ladder.audio.bitrate));
+    expect(dash.join(' ')).toContain('-fflags +bitexact -flags +bitexact');
     for (const a of [ts, cmaf, dash]) expect(a).not.toContain('libx264');
   });
 
