@@ -41,7 +41,12 @@ export interface PlayerPage {
   close(): Promise<void>;
 }
 
-export async function openPlayer(browser: Browser, pageUrl: string, viewport = { width: 1280, height: 800 }): Promise<PlayerPage> {
+/**
+ * `browser`: a Browser, or one of its contexts (`browser.createBrowserContext()`): a page in a context
+ * of its own gets a window of its own, so two players can play at once (a second tab of the same
+ * window hides the first, and Chromium pauses a hidden tab's video).
+ */
+export async function openPlayer(browser: Pick<Browser, 'newPage'>, pageUrl: string, viewport = { width: 1280, height: 800 }): Promise<PlayerPage> {
   const page = await browser.newPage();
   await page.setViewport(viewport);
   const problems: string[] = [];
