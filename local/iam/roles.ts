@@ -64,11 +64,16 @@ export type RoleCheck = { allowed: true } | { allowed: false; reason: string };
  * May `service` act through `roleArn` and perform every one of `actions`? The reason, when not,
  * is worded like AWS's AccessDenied messages.
  */
-export function serviceMayAct(env: Pick<TwinEnv, 'clock'>, req: { roleArn: string | undefined; service: string; actions: ServiceAction[] }): RoleCheck {
+export function serviceMayAct(
+  env: Pick<TwinEnv, 'clock'>,
+  req: { roleArn: string | undefined; service: string; actions: ServiceAction[]; context?: RequestContext },
+): RoleCheck {
   if (!req.roleArn) return { allowed: false, reason: `${req.service} has no role to assume` };
   const role = roleByArn(env, req.roleArn);
   if (!role) return { allowed: false, reason: `${req.service} cannot assume ${req.roleArn}: the role does not exist` };
-  if (!trustAllows(role.trust, { service: req.service }, ASSUME_ROLE_CONTEXT[req.service] ?? {})) {
+  // The condition keys the service presents: fixed per service, or per request (`context`, e.g. the
+  // schedule group EventBridge Scheduler acts for).
+  if (!trustAllows(role.trust, { service: req.service }, { ...(ASSUME_ROLE_CONTEXT[req.service] ?? {}), ...(req.context ?? {}) })) {
     return { allowed: false, reason: `${req.service} is not authorized to perform: sts:AssumeRole on resource: ${req.roleArn} (its trust policy does not admit the service)` };
   }
   const name = req.roleArn.split('/').pop();

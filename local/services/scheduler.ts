@@ -19,9 +19,30 @@
  * letter is also listed under GET /_twin/scheduler with whether the queue took it (a queue that does
  * not exist loses it, as on AWS). A one-time schedule with ActionAfterCompletion DELETE is deleted
  * once its invocation succeeded or was dead-lettered.
+ *
+ * The execution role is checked each time Scheduler acts, as AWS does (local/iam/roles.ts): the role
+ * must exist, its trust policy must admit scheduler.amazonaws.com with the keys Scheduler presents
+ * (aws:SourceAccount, and aws:SourceArn = the schedule group's ARN: Scheduler UG "Setting up the
+ * execution role", https://docs.aws.amazon.com/scheduler/latest/UserGuide/setting-up.html#setting-up-execution-role),
+ * and its policies must allow the target's action (states:StartExecution, lambda:InvokeFunction,
+ * sns:Publish on the target) — a refusal is a failed attempt, retried and dead-lettered like any
+ * other — and sqs:SendMessage on the dead-letter queue ("Set up execution role permissions" in the
+ * DLQ page above): without it the dead letter is lost, saying why. Universal targets' actions are
+ * not checked yet (their resource depends on the API called).
  */
 import { randomUUID } from 'node:crypto';
 import { AwsError, type InventoryItem, type ModelValue, type ServiceBehaviour, type TwinEnv, type TwinRoute } from '../core/types';
+import { serviceMayAct, type ServiceAction } from '../iam/roles';
+
+const SCHEDULER = 'scheduler.amazonaws.com';
+
+/** The IAM action a templated target needs from the execution role (undefined: not checked). */
+export function targetAction(targetArn: string): ServiceAction | undefined {
+  if (/^arn:aws:states:[^:]+:\d+:stateMachine:/.test(targetArn)) return { action: 'states:StartExecution', resource: targetArn };
+  if (/^arn:aws:lambda:[^:]+:\d+:function:/.test(targetArn)) return { action: 'lambda:InvokeFunction', resource: targetArn };
+  if (/^arn:aws:sns:/.test(targetArn)) return { action: 'sns:Publish', resource: targetArn };
+  return undefined;
+}
 
 interface Target {
   Arn: string;
@@ -219,6 +240,7 @@ export class SchedulerService implements ServiceBehaviour {
         .replace(/<aws\.scheduler\.attempt-number>/g, String(attempt));
       const log: Invocation = { schedule: s.Name, group: s.GroupName, target: s.Target.Arn, scheduledTime: new Date(scheduledTime).toISOString(), attempt, ok: true, time: new Date(this.env.clock.now()).toISOString() };
       try {
+        this.mayAct(s, targetAction(s.Target.Arn));
         await this.invokeTarget(s.Target, input);
         this.invocations.push(log);
         this.completed(s, oneTime);
@@ -238,7 +260,7 @@ export class SchedulerService implements ServiceBehaviour {
         if (s.Target.DeadLetterConfig?.Arn) {
           const letter: DeadLetter = { schedule: s.Name, group: s.GroupName, queueArn: s.Target.DeadLetterConfig.Arn, message: input, error: log.error, time: new Date(this.env.clock.now()).toISOString() };
           this.deadLetters.push(letter);
-          await this.deadLetter(letter, {
+          await this.deadLetter(s, letter, {
             error, executionId, retryAttempts: attempt - 1, scheduledTime, scheduleArn: s.Arn, targetArn: s.Target.Arn,
             exhausted: attempt >= maxAttempts ? 'MaximumRetryAttempts' : 'MaximumEventAgeInSeconds',
           });
@@ -257,7 +279,17 @@ export class SchedulerService implements ServiceBehaviour {
    * of the scheduler itself is `AWS.Scheduler.InternalServerError`. A queue that does not exist (or
    * refuses the message) loses the event: it is recorded on the letter, not retried.
    */
-  private async deadLetter(letter: DeadLetter, d: { error: unknown; executionId: string; retryAttempts: number; scheduledTime: number; scheduleArn: string; targetArn: string; exhausted: string }): Promise<void> {
+  /** Throws AccessDeniedException when Scheduler may not act through the schedule's role. */
+  private mayAct(s: Schedule, action: ServiceAction | undefined): void {
+    const group = `arn:aws:scheduler:${this.env.region}:${this.env.accountId}:schedule-group/${s.GroupName}`;
+    const check = serviceMayAct(this.env, {
+      roleArn: s.Target.RoleArn, service: SCHEDULER, actions: action ? [action] : [],
+      context: { 'aws:SourceAccount': this.env.accountId, 'aws:SourceArn': group },
+    });
+    if (!check.allowed) throw new AwsError('AccessDeniedException', check.reason, 403);
+  }
+
+  private async deadLetter(s: Schedule, letter: DeadLetter, d: { error: unknown; executionId: string; retryAttempts: number; scheduledTime: number; scheduleArn: string; targetArn: string; exhausted: string }): Promise<void> {
     const m = /^arn:aws[a-z-]*:sqs:([^:]+):(\d{12}):(.+)$/.exec(letter.queueArn)!;
     const service = d.error instanceof AwsError;
     const attributes: Record<string, string> = {
@@ -272,6 +304,7 @@ export class SchedulerService implements ServiceBehaviour {
       TARGET_ARN: d.targetArn,
     };
     try {
+      this.mayAct(s, { action: 'sqs:SendMessage', resource: letter.queueArn });
       const out = await this.env.invoke('sqs', 'SendMessage', {
         QueueUrl: `https://sqs.${m[1]}.amazonaws.com/${m[2]}/${m[3]}`,
         MessageBody: letter.message,

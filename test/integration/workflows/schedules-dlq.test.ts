@@ -45,8 +45,11 @@ describe("a schedule forced into the schedules' dead-letter queue", () => {
       await until('the DLQ alarm to be OK', async () => (await alarmState()) === 'OK');
       const okNoticesBefore = notices('OK').length;
 
-      // A cost-guard-like schedule whose state machine was deleted: StartExecution fails with
-      // StateMachineDoesNotExist, and MaximumRetryAttempts 0 leaves nothing to retry.
+      // A cost-guard-like schedule aimed at a state machine the stack's SchedulerRole may not start
+      // (it allows the four lifecycle workflows only): Scheduler's StartExecution through the role is
+      // refused (AccessDeniedException, the Scheduler twin checks the role as AWS does), and
+      // MaximumRetryAttempts 0 leaves nothing to retry. The dead letter itself goes through the role's
+      // sqs:SendMessage on SchedulesDlq.
       const gone = `arn:aws:states:${region}:${c.twin.env.accountId}:stateMachine:onair-${stage}-gone`;
       const at = new Date(c.twin.clock.now() + 60_000).toISOString().slice(0, 19);
       const input = JSON.stringify({ channelId: 'dlq-1', reason: 'cost-guard' });
@@ -70,7 +73,7 @@ describe("a schedule forced into the schedules' dead-letter queue", () => {
       expect(m.Body).toBe(input);
       const attrs = Object.fromEntries(Object.entries(m.MessageAttributes ?? {}).map(([k, v]) => [k, v.StringValue]));
       expect(attrs).toEqual({
-        ERROR_CODE: 'StateMachineDoesNotExist', ERROR_MESSAGE: expect.stringContaining('onair-' + stage + '-gone'), EXECUTION_ID: expect.any(String),
+        ERROR_CODE: 'AccessDeniedException', ERROR_MESSAGE: expect.stringContaining(`states:StartExecution on resource: ${gone}`), EXECUTION_ID: expect.any(String),
         EXHAUSTED_RETRY_CONDITION: 'MaximumRetryAttempts', IS_PAYLOAD_TRUNCATED: 'false', RETRY_ATTEMPTS: '0', SCHEDULED_TIME: `${at}Z`,
         SCHEDULE_ARN: `arn:aws:scheduler:${region}:${c.twin.env.accountId}:schedule/${String(process.env.ONAIR_SCHEDULE_GROUP)}/dlq-1-cost-guard`, TARGET_ARN: gone,
       });

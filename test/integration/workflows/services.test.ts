@@ -77,7 +77,8 @@ describe('orchestration services over HTTP', () => {
     const scheduler = new SchedulerClient(cloud().clientConfig);
     const group = cloud().environment.ONAIR_SCHEDULE_GROUP as string;
     const at = new Date(cloud().twin.clock.now() + 120_000).toISOString().slice(0, 19);
-    const target = { Arn: cloud().stateMachineArn('teardown'), RoleArn: 'arn:aws:iam::111122223333:role/scheduler', Input: JSON.stringify({ channelId: 'sched-1' }) };
+    // The stack's SchedulerRole (serverless.yml): the Scheduler twin assumes it and checks it allows StartExecution.
+    const target = { Arn: cloud().stateMachineArn('teardown'), RoleArn: String(cloud().environment.SCHEDULER_ROLE_ARN), Input: JSON.stringify({ channelId: 'sched-1' }) };
     await expect(scheduler.send(new CreateScheduleCommand({ Name: 'bad', GroupName: group, ScheduleExpression: 'at(2030-13-01T00:00:00)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: target })))
       .rejects.toBeInstanceOf(ValidationException);
     await scheduler.send(new CreateScheduleCommand({ Name: 'sched-1', GroupName: group, ScheduleExpression: `at(${at})`, FlexibleTimeWindow: { Mode: 'OFF' }, Target: target, ActionAfterCompletion: 'DELETE' }));

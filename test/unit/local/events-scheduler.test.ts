@@ -1,4 +1,5 @@
 import { AwsError } from '../../../local/core/types';
+import { registerRoles, type RoleSpec } from '../../../local/iam/roles';
 import { EventBridgeService } from '../../../local/services/events';
 import { SchedulerService, parseExpression } from '../../../local/services/scheduler';
 import { SqsService } from '../../../local/services/sqs';
@@ -10,8 +11,28 @@ const until = async (cond: () => boolean): Promise<void> => {
   if (!cond()) throw new Error('condition not reached');
 };
 
-function setup(): { env: ReturnType<typeof testEnv>; sfn: StepFunctionsService; machine: string } {
+const ROLE = 'arn:aws:iam::111122223333:role/s';
+
+/**
+ * The schedules' execution role as the Scheduler UG's "Setting up the execution role" writes it: trust
+ * for scheduler.amazonaws.com conditioned on the account and the schedule group, StartExecution on
+ * the workflows and SendMessage on the dead-letter queue.
+ */
+function schedulerRole(patch: { group?: string; actions?: string[] } = {}): RoleSpec {
+  return {
+    arn: ROLE,
+    trust: { Statement: [{ Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: {
+      'aws:SourceAccount': '111122223333', 'aws:SourceArn': `arn:aws:scheduler:us-east-1:111122223333:schedule-group/${patch.group ?? 'onair-dev'}`,
+    } } }] },
+    policies: [{ Statement: (patch.actions ?? ['states:StartExecution', 'sqs:SendMessage']).map((a) => ({
+      Effect: 'Allow', Action: a, Resource: a.startsWith('sqs:') ? 'arn:aws:sqs:us-east-1:111122223333:*' : 'arn:aws:states:us-east-1:111122223333:stateMachine:*',
+    })) }],
+  };
+}
+
+function setup(role: RoleSpec | null = schedulerRole()): { env: ReturnType<typeof testEnv>; sfn: StepFunctionsService; machine: string } {
   const env = testEnv(1000);
+  if (role) registerRoles(env, [role]);
   const sfn = new StepFunctionsService(env);
   env.services.set('states', sfn);
   const machine = sfn.register({ name: 'noop', definition: { StartAt: 'P', States: { P: { Type: 'Pass', End: true } } } });
@@ -79,7 +100,7 @@ describe('EventBridge twin', () => {
 describe('Scheduler twin', () => {
   const base = (machine: string, at: string): Record<string, unknown> => ({
     Name: 'b-1', GroupName: 'onair-dev', ScheduleExpression: `at(${at})`, FlexibleTimeWindow: { Mode: 'OFF' },
-    Target: { Arn: machine, RoleArn: 'arn:aws:iam::111122223333:role/s', Input: '{"channelId":"c-1","at":"<aws.scheduler.scheduled-time>"}', RetryPolicy: { MaximumRetryAttempts: 3 }, DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:111122223333:dlq' } },
+    Target: { Arn: machine, RoleArn: ROLE, Input: '{"channelId":"c-1","at":"<aws.scheduler.scheduled-time>"}', RetryPolicy: { MaximumRetryAttempts: 3 }, DeadLetterConfig: { Arn: 'arn:aws:sqs:us-east-1:111122223333:dlq' } },
     ActionAfterCompletion: 'DELETE',
   });
   const isoIn = (env: ReturnType<typeof testEnv>, ms: number): string => new Date(env.clock.now() + ms).toISOString().slice(0, 19);
@@ -133,6 +154,40 @@ describe('Scheduler twin', () => {
     await until(() => sch.deadLetterLog()[0]?.deliveryError !== undefined);
     expect(sch.deadLetterLog()[0]).toMatchObject({ deliveryError: expect.stringContaining('QueueDoesNotExist') });
     sch.stop();
+  });
+
+  it('acts only through a role it may assume and that allows the action: a refusal is dead-lettered, a letter it may not send is lost', async () => {
+    const run = async (role: RoleSpec | null, target?: string) => {
+      const { env, sfn, machine } = setup(role);
+      const sqs = new SqsService(env);
+      env.services.set('sqs', sqs);
+      await env.invoke('sqs', 'CreateQueue', { QueueName: 'dlq' });
+      const sch = new SchedulerService(env);
+      sch.start();
+      sch.operations.CreateScheduleGroup({ Name: 'onair-dev' });
+      sch.operations.CreateSchedule(base(target ?? machine, isoIn(env, 1000)));
+      await until(() => sch.deadLetterLog().length === 1 && (sch.deadLetterLog()[0]?.messageId ?? sch.deadLetterLog()[0]?.deliveryError) !== undefined);
+      const out = { letter: sch.deadLetterLog()[0], failed: sch.invocationLog().filter((i) => !i.ok), started: sfn.listExecutionRecords().length, queued: sqs.peek('arn:aws:sqs:us-east-1:111122223333:dlq') };
+      sch.stop();
+      sqs.stop();
+      return out;
+    };
+    // No states:StartExecution: every attempt is refused (nothing starts), then the dead letter says why.
+    const noStart = await run(schedulerRole({ actions: ['sqs:SendMessage'] }));
+    expect(noStart.started).toBe(0);
+    expect(noStart.failed).toHaveLength(4);
+    expect(noStart.failed[0]?.error).toMatch(/^AccessDeniedException: .*not authorized to perform: states:StartExecution/);
+    expect(noStart.queued[0]?.MessageAttributes).toMatchObject({ ERROR_CODE: { StringValue: 'AccessDeniedException' } });
+    // No sqs:SendMessage: the target's failure (a missing state machine) cannot be dead-lettered.
+    const noSend = await run(schedulerRole({ actions: ['states:StartExecution'] }), 'arn:aws:states:us-east-1:111122223333:stateMachine:missing');
+    expect(noSend.queued).toHaveLength(0);
+    expect(noSend.letter?.deliveryError).toMatch(/not authorized to perform: sqs:SendMessage on resource: arn:aws:sqs:us-east-1:111122223333:dlq/);
+    // A trust policy for another schedule group does not admit Scheduler acting for this one; no role at all, likewise.
+    for (const role of [schedulerRole({ group: 'other' }), null]) {
+      const r = await run(role);
+      expect(r.started).toBe(0);
+      expect(r.letter?.deliveryError).toMatch(/sts:AssumeRole|does not exist/);
+    }
   });
 
   it('validates as AWS does, naming the field', () => {
