@@ -235,9 +235,11 @@ export function renderMpd(runs: DashRun[], o: MpdOptions): string | undefined {
           return !period.run && next && next.run !== p.run && next.time > p.time + p.seg.d ? next.time - p.time : p.seg.d;
         };
         const timeline = row.map((p, i) => `<S t="${period.run ? p.local : p.time}" d="${duration(p, i)}" />`).join('');
+        // As the Period's own runs describe it (a Period begun by an init change may differ from the newest).
+        const own = first.run.reps.find((r) => r.id === rep.id) ?? rep;
         body.push(
-          `\t\t\t<Representation ${rep.attributes}>`,
-          ...(rep.children ? [`\t\t\t\t${rep.children}`] : []),
+          `\t\t\t<Representation ${own.attributes}>`,
+          ...(own.children ? [`\t\t\t\t${own.children}`] : []),
           `\t\t\t\t<SegmentTemplate timescale="${rep.timescale}" ${template}>`,
           `\t\t\t\t\t<SegmentTimeline>${timeline}</SegmentTimeline>`,
           '\t\t\t\t</SegmentTemplate>',

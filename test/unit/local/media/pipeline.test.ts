@@ -171,7 +171,7 @@ describe('DASH across an input switch: the same live MPD', () => {
   }
 
   /** What the run's packager has written: an MPD listing segments 1..count, the files, the inits. */
-  function packagerMpd(run: number, count: number, firstT: Record<string, number>, o: { init?: string; lastShortBy?: Record<string, number> } = {}): void {
+  function packagerMpd(run: number, count: number, firstT: Record<string, number>, o: { init?: string; lastShortBy?: Record<string, number>; videoBandwidth?: number } = {}): void {
     const d = runDir(run, 'dash');
     const rep = (id: string): string => {
       const ts = TIMESCALE[id]!;
@@ -182,7 +182,7 @@ describe('DASH across an input switch: the same live MPD', () => {
       const timeline = short
         ? `<S t="${firstT[id] ?? 0}" d="${dur}" r="${count - 2}" /><S d="${dur - short}" />`
         : `<S t="${firstT[id] ?? 0}" d="${dur}" r="${count - 1}" />`;
-      const attrs = id === AUDIO ? `id="${id}" mimeType="audio/mp4" codecs="mp4a.40" bandwidth="128000" audioSamplingRate="48000"` : `id="${id}" mimeType="video/mp4" codecs="avc1.640028" bandwidth="5000000" width="1920" height="1080" frameRate="30/1"`;
+      const attrs = id === AUDIO ? `id="${id}" mimeType="audio/mp4" codecs="mp4a.40" bandwidth="128000" audioSamplingRate="48000"` : `id="${id}" mimeType="video/mp4" codecs="avc1.640028" bandwidth="${o.videoBandwidth ?? 5000000}" width="1920" height="1080" frameRate="30/1"`;
       return [
         `<Representation ${attrs}>`,
         ...(id === AUDIO ? ['<AudioChannelConfiguration schemeIdUri="urn:mpeg:dash:23003:3:audio_channel_configuration:2011" value="2" />'] : []),
@@ -265,8 +265,10 @@ describe('DASH across an input switch: the same live MPD', () => {
     body(pipeline.serve(dashRequest('dash.mpd')));
     pipeline.setSource({ kind: 'file', path: '/slates/be-right-back.mp4' });
     await sourceWrites(2, T0 + 8_000);
-    packagerMpd(2, 2, { '0': 328 }, { init: 'other encoder' });
+    packagerMpd(2, 2, { '0': 328 }, { init: 'other encoder', videoBandwidth: 4000000 });
     const mpd = body(pipeline.serve(dashRequest('dash.mpd')));
+    // Each Period describes its representations as its own runs do.
+    expect([...mpd.matchAll(/<Representation id="0"[^>]*bandwidth="(\d+)"/g)].map((m) => m[1])).toEqual(['5000000', '4000000']);
     // Multi-period DASH (MediaPackage user guide): run 2 starts where run 1 ended, 6 s, in Period p2.
     expect([...mpd.matchAll(/<Period id="([^"]+)" start="([^"]+)"/g)].map((m) => [m[1], m[2]])).toEqual([['p1', 'PT0S'], ['p2', 'PT6S']]);
     expect(mpd).toContain(`initialization="dash-init-$RepresentationID$-2.m4s" media="dash-chunk-$RepresentationID$-$Number$.m4s" startNumber="4" presentationTimeOffset="${6 * 15_360}"`);
