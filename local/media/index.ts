@@ -218,8 +218,9 @@ export class MediaPlane implements MediaPlaneView {
   private loopFile(ladder: Ladder, source: Source): Promise<string> {
     const seconds = Math.max(2, Math.ceil(12 / ladder.segmentSeconds)) * ladder.segmentSeconds;
     const src: Source = source.kind === 'synthetic' ? { kind: 'synthetic', seconds } : source;
-    // v: the encoder arguments' version (2: video and audio start at 0, issue 14), so an older cached encode is not replayed.
-    const key = createHash('sha256').update(JSON.stringify({ ladder, src, seconds, v: 2 })).digest('hex').slice(0, 20);
+    const args = encoderArgs(ladder, src, { seconds, burnIn: FONT && (src.kind === 'synthetic' || src.kind === 'slate-card') ? { font: FONT } : undefined });
+    // Keyed by the encoder's own arguments: an encode made with other settings is never replayed.
+    const key = createHash('sha256').update(JSON.stringify({ ladder, src, seconds, args })).digest('hex').slice(0, 20);
     const dir = this.opts.cacheDir ?? join(this.env.dataDir, 'media-cache');
     const file = join(dir, `${key}.ts`);
     const known = this.loops.get(file);
@@ -233,7 +234,6 @@ export class MediaPlane implements MediaPlaneView {
     };
     const made: Promise<string> = (existsSync(file) ? Promise.resolve(file) : new Promise<string>((ok, fail) => {
       mkdirSync(dir, { recursive: true });
-      const args = encoderArgs(ladder, src, { seconds, burnIn: FONT && (src.kind === 'synthetic' || src.kind === 'slate-card') ? { font: FONT } : undefined });
       args[args.length - 1] = `${file}.part`;
       const p = spawn(this.ffmpeg, ['-y', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
