@@ -154,8 +154,9 @@ in the registry and no orphan. Where the event path lost an incident, the reconc
 minute, as its schedule does on AWS.`)}
 ## How the sweeper works
 
-\`functions/sweeper/sweep.ts\` runs every 15 minutes (serverless.yml \`sweeper\`; \`{"dryRun": true}\` only
-reports). It lists every resource carrying this stage's OnAir tags through each service's own list
+The \`sweep\` state machine (statemachines/sweep.asl.yml) runs every 15 minutes (\`{"dryRun": true}\` as its
+input only reports): four listers in parallel (functions/sweeper/sweep*.ts), then the decider
+(functions/sweeper/decide.ts); \`sweep()\` in functions/lib/sweeper is the same in one process. It lists every resource carrying this stage's OnAir tags through each service's own list
 (+ tags) APIs — MediaLive channels, inputs and security groups; MediaPackage v2 groups, channels and
 endpoints; MediaPackage v1 channels and endpoints; Secrets Manager secrets; CloudFront distributions
 (and origin access controls, which cannot be tagged, by their deterministic name); CloudWatch alarms

@@ -98,14 +98,15 @@ export interface RuleSpec {
 }
 
 /**
- * A scheduled EventBridge rule: a function's `events: - schedule: rate(…)` (or `{ rate, enabled,
- * input, inputPath, name }`), Serverless Framework syntax. One entry per expression.
+ * A scheduled EventBridge rule: a function's or a state machine's `events: - schedule: rate(…)` (or
+ * `{ rate, enabled, input, inputPath, name }`), Serverless Framework / serverless-step-functions
+ * syntax. One entry per expression; a state machine target starts an execution with `input`.
  */
 export interface ScheduledRuleSpec {
   name: string;
   /** `rate(…)` or `cron(…)`, as written. */
   schedule: string;
-  target: { kind: 'function'; key: string; arn: string };
+  target: { kind: 'function' | 'stateMachine'; key: string; arn: string };
   enabled: boolean;
   input?: string;
   inputPath?: string;
@@ -245,7 +246,7 @@ export function loadWorkflows(options: LoadOptions = {}): Workflows {
   }
 
   const rules = readRules(rawFunctions, sfn, functions, stateMachines, `${service}-${stage}`);
-  const scheduledRules = readScheduledRules(rawFunctions, functions, `${service}-${stage}`);
+  const scheduledRules = readScheduledRules(rawFunctions, sfn, functions, stateMachines, `${service}-${stage}`);
   const resourceSpecs: Record<string, ResourceSpec> = {};
   for (const [id, r] of Object.entries(resources)) {
     if (isObj(r) && typeof r.Type === 'string') {
@@ -304,27 +305,38 @@ function readRules(rawFunctions: Obj, machines: Obj, functions: Record<string, F
   return rules;
 }
 
-/** Functions' `schedule:` events (rate or cron, one rule per expression). */
-function readScheduledRules(rawFunctions: Obj, functions: Record<string, FunctionSpec>, prefix: string): ScheduledRuleSpec[] {
+/**
+ * `schedule:` events (rate or cron, one rule per expression) of functions (Serverless Framework) and
+ * of state machines (serverless-step-functions' schedule event: an EventBridge rule whose target
+ * starts an execution, with `input` as the execution input).
+ */
+function readScheduledRules(rawFunctions: Obj, machines: Obj, functions: Record<string, FunctionSpec>, stateMachines: Record<string, StateMachineSpec>, prefix: string): ScheduledRuleSpec[] {
   const out: ScheduledRuleSpec[] = [];
-  for (const [key, f] of Object.entries(rawFunctions)) {
-    const spec = functions[key];
-    if (!isObj(f) || !spec || !Array.isArray(f.events)) continue;
-    f.events.forEach((ev, i) => {
+  const add = (owner: string, events: Json | undefined, target: ScheduledRuleSpec['target']): void => {
+    if (!Array.isArray(events)) return;
+    events.forEach((ev, i) => {
       if (!isObj(ev) || ev.schedule === undefined) return;
       const e: Obj = isObj(ev.schedule) ? ev.schedule : { rate: ev.schedule };
-      const where = `function ${key} schedule[${i}]`;
+      const where = `${owner} schedule[${i}]`;
       const rates = Array.isArray(e.rate) ? e.rate : [e.rate];
       rates.forEach((rate, j) => {
         if (typeof rate !== 'string' || !/^(rate|cron)\(.+\)$/.test(rate)) throw new WorkflowConfigError(`${where}: rate must be rate(…) or cron(…), got ${JSON.stringify(rate)}`);
         out.push({
-          name: typeof e.name === 'string' ? (rates.length > 1 ? `${e.name}-${j + 1}` : e.name) : `${prefix}-${key}-schedule-${i + 1}${rates.length > 1 ? `-${j + 1}` : ''}`,
-          schedule: rate, target: { kind: 'function', key, arn: spec.arn }, enabled: e.enabled !== false,
+          name: typeof e.name === 'string' ? (rates.length > 1 ? `${e.name}-${j + 1}` : e.name) : `${prefix}-${target.key}-schedule-${i + 1}${rates.length > 1 ? `-${j + 1}` : ''}`,
+          schedule: rate, target, enabled: e.enabled !== false,
           ...(e.input !== undefined ? { input: typeof e.input === 'string' ? e.input : JSON.stringify(e.input) } : {}),
           ...(typeof e.inputPath === 'string' ? { inputPath: e.inputPath } : {}),
         });
       });
     });
+  };
+  for (const [key, f] of Object.entries(rawFunctions)) {
+    const spec = functions[key];
+    if (isObj(f) && spec) add(`function ${key}`, f.events, { kind: 'function', key, arn: spec.arn });
+  }
+  for (const [key, m] of Object.entries(machines)) {
+    const spec = stateMachines[key];
+    if (isObj(m) && spec) add(`state machine ${key}`, m.events, { kind: 'stateMachine', key, arn: spec.arn });
   }
   return out;
 }

@@ -554,14 +554,23 @@ export class ChannelRegistry {
 
   /** Every record, page by page (the sweeper and GET /channels build on this). */
   async list(options: { limit?: number; cursor?: Record<string, unknown> } = {}): Promise<{ items: ChannelRecord[]; cursor?: Record<string, unknown> }> {
-    const out = await this.deps.ddb.send(new ScanCommand({
-      TableName: this.deps.tableName,
-      Limit: options.limit,
-      ExclusiveStartKey: options.cursor,
-      ConsistentRead: true,
-    }));
-    return { items: (out.Items ?? []) as ChannelRecord[], ...(out.LastEvaluatedKey ? { cursor: out.LastEvaluatedKey } : {}) };
+    return listChannels(this.deps, options);
   }
+}
+
+/**
+ * One page of the registry's Scan, without a ChannelRegistry: for a reader that needs nothing else
+ * (the sweeper's listers, functions/sweeper/lister.ts), so it is granted dynamodb:Scan alone (the
+ * IAM check, test/reliability/iam, reaches a class's methods by name once code names the class).
+ */
+export async function listChannels(deps: Pick<RegistryDeps, 'ddb' | 'tableName'>, options: { limit?: number; cursor?: Record<string, unknown> } = {}): Promise<{ items: ChannelRecord[]; cursor?: Record<string, unknown> }> {
+  const out = await deps.ddb.send(new ScanCommand({
+    TableName: deps.tableName,
+    Limit: options.limit,
+    ExclusiveStartKey: options.cursor,
+    ConsistentRead: true,
+  }));
+  return { items: (out.Items ?? []) as ChannelRecord[], ...(out.LastEvaluatedKey ? { cursor: out.LastEvaluatedKey } : {}) };
 }
 
 /** MediaLive channel id → OnAir channel id, cached for the container's life (ids never move). */
@@ -577,8 +586,13 @@ export async function channelForMediaLive(registry: Pick<ChannelRegistry, 'findB
   return record.channelId;
 }
 
+/** What everyChannel pages through: a ChannelRegistry, or listChannels over a table (named structurally, not by the class). */
+export interface ChannelPages {
+  list(options: { limit?: number; cursor?: Record<string, unknown> }): Promise<{ items: ChannelRecord[]; cursor?: Record<string, unknown> }>;
+}
+
 /** Every record of the registry, page by page (capacity, the sweeper and the reconciler read all of them). */
-export async function everyChannel(registry: Pick<ChannelRegistry, 'list'>): Promise<ChannelRecord[]> {
+export async function everyChannel(registry: ChannelPages): Promise<ChannelRecord[]> {
   const out: ChannelRecord[] = [];
   let cursor: Record<string, unknown> | undefined;
   do {

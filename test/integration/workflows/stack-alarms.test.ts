@@ -29,7 +29,7 @@ describe("the stack's control-plane alarms on the local cloud", () => {
   };
 
   it('are created, each notifying the stage topic on ALARM and OK', () => {
-    const names = ['provision', 'teardown', 'start', 'stop', 'recover'].map((m) => `${m}-executions-failed`)
+    const names = ['provision', 'teardown', 'start', 'stop', 'recover', 'sweep'].map((m) => `${m}-executions-failed`)
       .concat(['schedules-dlq-not-empty', 'lambda-errors', 'lambda-throttles', 'sweeper-findings', 'api-5xx']);
     for (const n of names) {
       const a = get(n);
@@ -43,8 +43,10 @@ describe("the stack's control-plane alarms on the local cloud", () => {
     expect(get('teardown-executions-failed').Dimensions).toEqual([{ Name: 'StateMachineArn', Value: machine.arn }]);
     expect(get('schedules-dlq-not-empty').Dimensions).toEqual([{ Name: 'QueueName', Value: `onair-${stage()}-schedules-dlq` }]);
     const functionNames = (get('lambda-errors').Metrics ?? []).flatMap((m) => m.MetricStat?.Metric?.Dimensions ?? []).map((d) => d.Value);
-    expect(functionNames).toContain(cloud().workflows.functions.sweeper!.name);
-    expect(functionNames).toHaveLength(8);
+    expect(functionNames).toContain(cloud().workflows.functions.recoveryReconcile!.name);
+    expect(functionNames).toHaveLength(7);
+    // The sweep's functions are its state machine's tasks: its executions-failed alarm covers them.
+    expect(get('sweep-executions-failed').Dimensions).toEqual([{ Name: 'StateMachineArn', Value: cloud().workflows.stateMachines.sweep!.arn }]);
     const api = get('api-5xx').Dimensions ?? [];
     expect(api.find((d) => d.Name === 'Stage')?.Value).toBe('$default');
     expect(api.find((d) => d.Name === 'ApiId')?.Value).toMatch(/^[a-z0-9]{10}$/);

@@ -5,7 +5,6 @@
  * changes nothing; sweeping then leaves zero resources in the twin's inventory and every channel
  * DELETED in the registry.
  */
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { sweep } from '../../../functions/lib/sweeper';
 import { useLocalCloud, type TestCloud } from '../../integration/helpers/local-cloud';
 import { allRecords, channelInventory, clientsFor, killAt, pool, sleep, start, sweepUntilClean, SweepTally, waitDone, type Clients } from '../lib/cloud';
@@ -132,23 +131,22 @@ describe('workflows killed mid-flight, then swept', () => {
     expect(sns.published().some((m) => /sweeper is cleaning/.test(m.Subject ?? ''))).toBe(true);
   }, 600_000);
 
-  it('runs as the deployed Lambda (dry run through the twin): reports, changes nothing', async () => {
+  it('runs as deployed, the sweep state machine (dry run through the twin): reports, changes nothing', async () => {
     const arn = await start(c, cloud(), 'provision', input('kl-1', 'default'));
     await killAt(c, arn, 'CreateChannel');
     await sleep(300);
     const before = channelInventory(cloud());
-    const lambda = new LambdaClient(cloud().clientConfig);
-    const out = await lambda.send(new InvokeCommand({ FunctionName: cloud().workflows.functions.sweeper!.name, Payload: Buffer.from(JSON.stringify({ dryRun: true, graceSeconds: 0 })) }));
-    expect(out.FunctionError).toBeUndefined();
-    const payload = JSON.parse(Buffer.from(out.Payload!).toString()) as { dryRun: boolean; findings: number; teardownsStarted: number };
-    expect(payload).toEqual({ dryRun: true, findings: 1, teardownsStarted: 0 });
+    const out = await waitDone(c, await start(c, cloud(), 'sweep', { dryRun: true, graceSeconds: 0 }));
+    expect(out.status).toBe('SUCCEEDED');
+    const payload = JSON.parse(out.output!) as { dryRun: boolean; findings: number; teardownsStarted: number; truncated: string[]; listersFailed: string[] };
+    expect(payload).toEqual({ dryRun: true, findings: 1, teardownsStarted: 0, truncated: [], listersFailed: [] });
     dryRunFindings += payload.findings;
     expect(channelInventory(cloud()).map((i) => i.id).sort()).toEqual(before.map((i) => i.id).sort());
     const { reports, rounds } = await sweepUntilClean(c);
     tally.add(reports);
     await expectOwnedThenTearDown(c, cloud());
     await tally.expectClean(c, cloud());
-    rows.push(['provision killed, sweeper Lambda dry run then sweep', 'v2', 'CreateChannel', before.length, rounds, 0]);
+    rows.push(['provision killed, sweep state machine dry run then sweep', 'v2', 'CreateChannel', before.length, rounds, 0]);
   }, 120_000);
 });
 

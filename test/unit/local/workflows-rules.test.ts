@@ -92,6 +92,35 @@ describe('local/onair/workflows.ts rules and resources', () => {
     }
   });
 
+  it('reads schedule events of functions and of state machines (serverless-step-functions), each targeting its owner', () => {
+    const yml = YML
+      .replace("    handler: functions/recovery/onAlert.handler\n    events:\n", "    handler: functions/recovery/onAlert.handler\n    events:\n      - schedule: rate(1 minute)\n")
+      .replace("      events:\n        - eventBridge:\n            event:", "      events:\n        - schedule:\n            rate: rate(15 minutes)\n            input: { dryRun: false }\n        - schedule: { rate: rate(1 hour), name: hourly, enabled: false }\n        - eventBridge:\n            event:");
+    const dir = root(yml);
+    try {
+      const w = loadWorkflows({ root: dir });
+      const fn = { kind: 'function', key: 'onAlert', arn: 'arn:aws:lambda:us-east-1:111122223333:function:demo-dev-onAlert' };
+      const machine = { kind: 'stateMachine', key: 'recover', arn: 'arn:aws:states:us-east-1:111122223333:stateMachine:demo-dev-recover' };
+      expect(w.scheduledRules).toEqual([
+        { name: 'demo-dev-onAlert-schedule-1', schedule: 'rate(1 minute)', target: fn, enabled: true },
+        { name: 'demo-dev-recover-schedule-1', schedule: 'rate(15 minutes)', target: machine, enabled: true, input: '{"dryRun":false}' },
+        { name: 'hourly', schedule: 'rate(1 hour)', target: machine, enabled: false },
+      ]);
+      // The eventBridge rules are read as before, next to the schedules.
+      expect(w.rules.map((r) => r.name)).toEqual(['demo-dev-onAlert-rule-2', 'on-alarm', 'demo-dev-recover-rule-3']);
+      expect(() => loadWorkflows({ root: root(yml.replace('rate: rate(15 minutes)', 'rate: every 15 minutes')) })).toThrow(/state machine recover schedule\[0\]: rate must be rate/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("the project's sweep state machine is started every 15 minutes with dryRun false", () => {
+    const w = loadWorkflows();
+    const sweep = w.scheduledRules.filter((r) => r.target.key === 'sweep');
+    expect(sweep).toEqual([{ name: expect.any(String), schedule: 'rate(15 minutes)', enabled: true, input: '{"dryRun":false}', target: { kind: 'stateMachine', key: 'sweep', arn: w.stateMachines.sweep!.arn } }]);
+    expect(w.scheduledRules.some((r) => r.target.kind === 'function' && r.target.key.startsWith('sweep'))).toBe(false);
+  });
+
   it('the project serverless.yml loads, and its rules (if any) are valid patterns', () => {
     const w = loadWorkflows();
     const eb = new EventBridgeService(testEnv());

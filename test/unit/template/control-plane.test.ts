@@ -41,7 +41,7 @@ function expectNotifies(p: Obj, treatMissingData: string): void {
 describe('control-plane alarms', () => {
   it('alarm on failed executions of every state machine, by its ARN', () => {
     const machines = ofType('AWS::StepFunctions::StateMachine').map(([id]) => id).sort();
-    expect(machines).toEqual(['ProvisionStateMachine', 'RecoverStateMachine', 'StartStateMachine', 'StopStateMachine', 'TeardownStateMachine']);
+    expect(machines).toEqual(['ProvisionStateMachine', 'RecoverStateMachine', 'StartStateMachine', 'StopStateMachine', 'SweepStateMachine', 'TeardownStateMachine']);
     for (const machine of machines) {
       const p = alarm(machine.replace(/StateMachine$/, 'ExecutionsFailedAlarm'));
       expect(p).toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionsFailed', Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
@@ -100,6 +100,26 @@ describe('control-plane alarms', () => {
     expect(dims(p)).toEqual({ stage: 'dev' });
     // The sweeper publishes every run (0 too): a gap means it did not run, shown, not paged.
     expectNotifies(p, 'missing');
+  });
+
+  it('runs the sweep as a state machine on a 15-minute schedule, its functions covered by its executions-failed alarm', () => {
+    // serverless-step-functions' schedule event: an EventBridge rule starting the state machine with {dryRun: false}.
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => JSON.stringify(r.Properties.Targets).includes('"SweepStateMachine"'));
+    expect(rules).toHaveLength(1);
+    const [, rule] = rules[0]!;
+    expect(rule.Properties.ScheduleExpression).toBe('rate(15 minutes)');
+    const [target] = rule.Properties.Targets as { Arn: unknown; Input: string }[];
+    expect(target!.Arn).toEqual({ Ref: 'SweepStateMachine' });
+    expect(JSON.parse(target!.Input)).toEqual({ dryRun: false });
+    // Its tasks are invoked by the state machine only (no invoke permission, so not in the Lambda
+    // errors alarm): a failing lister or decider fails the execution, which SweepExecutionsFailedAlarm sees.
+    const definition = JSON.stringify(R.SweepStateMachine!.Properties.DefinitionString);
+    const tasks = ['SweepMediaLiveLambdaFunction', 'SweepMediaPackageLambdaFunction', 'SweepCloudFrontLambdaFunction', 'SweepAlarmsLambdaFunction', 'SweepDecideLambdaFunction'];
+    for (const fn of tasks) {
+      expect({ fn, type: R[fn]?.Type, inMachine: definition.includes(fn) }).toEqual({ fn, type: 'AWS::Lambda::Function', inMachine: true });
+    }
+    expect(ofType('AWS::Lambda::Function').map(([id]) => id).filter((id) => /^Sweep/.test(id)).sort()).toEqual([...tasks].sort());
+    expect(dims(alarm('SweepExecutionsFailedAlarm'))).toEqual({ StateMachineArn: { Ref: 'SweepStateMachine' } });
   });
 
   it('alarm on 5xx of the HTTP API, by ApiId and its one stage', () => {
