@@ -108,7 +108,12 @@ describe('local/onair/workflows.ts rules and resources', () => {
       ]);
       // The eventBridge rules are read as before, next to the schedules.
       expect(w.rules.map((r) => r.name)).toEqual(['demo-dev-onAlert-rule-2', 'on-alarm', 'demo-dev-recover-rule-3']);
-      expect(() => loadWorkflows({ root: root(yml.replace('rate: rate(15 minutes)', 'rate: every 15 minutes')) })).toThrow(/state machine recover schedule\[0\]: rate must be rate/);
+      const bad = root(yml.replace('rate: rate(15 minutes)', 'rate: every 15 minutes'));
+      try {
+        expect(() => loadWorkflows({ root: bad })).toThrow(/state machine recover schedule\[0\]: rate must be rate/);
+      } finally {
+        rmSync(bad, { recursive: true, force: true });
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
