@@ -76,7 +76,9 @@ describe('orchestration services over HTTP', () => {
   it('Scheduler: a one-time schedule fires the workflow on the twin clock and deletes itself', async () => {
     const scheduler = new SchedulerClient(cloud().clientConfig);
     const group = cloud().environment.ONAIR_SCHEDULE_GROUP as string;
-    const at = new Date(cloud().twin.clock.now() + 120_000).toISOString().slice(0, 19);
+    // 15 minutes of twin time (2.25 s real at TEST_SCALE 400; it was 2 minutes, 0.3 s, which a loaded
+    // machine spent before GetSchedule and the schedule had fired and deleted itself).
+    const at = new Date(cloud().twin.clock.now() + 900_000).toISOString().slice(0, 19);
     // The stack's SchedulerRole (serverless.yml): the Scheduler twin assumes it and checks it allows StartExecution.
     const target = { Arn: cloud().stateMachineArn('teardown'), RoleArn: String(cloud().environment.SCHEDULER_ROLE_ARN), Input: JSON.stringify({ channelId: 'sched-1' }) };
     await expect(scheduler.send(new CreateScheduleCommand({ Name: 'bad', GroupName: group, ScheduleExpression: 'at(2030-13-01T00:00:00)', FlexibleTimeWindow: { Mode: 'OFF' }, Target: target })))
@@ -84,10 +86,10 @@ describe('orchestration services over HTTP', () => {
     await scheduler.send(new CreateScheduleCommand({ Name: 'sched-1', GroupName: group, ScheduleExpression: `at(${at})`, FlexibleTimeWindow: { Mode: 'OFF' }, Target: target, ActionAfterCompletion: 'DELETE' }));
     expect(await scheduler.send(new GetScheduleCommand({ Name: 'sched-1', GroupName: group }))).toMatchObject({ State: 'ENABLED', ScheduleExpression: `at(${at})` });
     expect((await scheduler.send(new ListSchedulesCommand({ GroupName: group }))).Schedules?.map((s) => s.Name)).toContain('sched-1');
-    for (let i = 0; i < 300 && !cloud().stepFunctions.listExecutionRecords().some((e) => e.input === target.Input); i++) await new Promise((r) => setTimeout(r, 10));
+    for (let i = 0; i < 3000 && !cloud().stepFunctions.listExecutionRecords().some((e) => e.input === target.Input); i++) await new Promise((r) => setTimeout(r, 10));
     expect(cloud().stepFunctions.listExecutionRecords().filter((e) => e.input === target.Input)).toHaveLength(1);
     for (let i = 0; i < 100 && cloud().scheduler.inventory().length > 0; i++) await new Promise((r) => setTimeout(r, 10));
     await expect(scheduler.send(new GetScheduleCommand({ Name: 'sched-1', GroupName: group }))).rejects.toBeInstanceOf(ResourceNotFoundException);
     await expect(scheduler.send(new DeleteScheduleCommand({ Name: 'sched-1', GroupName: group }))).rejects.toBeInstanceOf(ResourceNotFoundException);
-  });
+  }, 30_000);
 });
