@@ -14,7 +14,8 @@
  * cleared, and the switch back awaited before that channel's next drill (drills are dealt to the
  * channels in turn). 200 alerts, 8 per channel.
  *
- * The figure is the event path (alert event → decision → timer → action), so the stack's scheduled
+ * The figure is the event path (alert event → decision → timer → the recover execution that runs the
+ * action in recoveryMediaLive → MediaLive), so the stack's scheduled
  * rules (the reconciler, the sweeper) are off for this benchmark: in the local cloud their 1-minute
  * schedule runs every 3 s of real time at scale 20, for every ON_AIR channel, in the one process
  * that hosts every Lambda — that measured this machine (p50 4.2 s with 25 channels), not OnAir; on

@@ -1,6 +1,7 @@
 /**
  * Fault matrix, automatic recovery: the event-driven path (MediaLive alert / pipeline state on the
- * twin's EventBridge → recoveryEvents → recover timer executions → recoveryTimer → MediaLive) for
+ * twin's EventBridge → recoveryEvents → recover timer executions → recoveryTimer → recover act
+ * executions → recoveryMediaLive → MediaLive, and the result back to recoveryTimer) for
  * two incidents on an ON_AIR channel with a slate:
  *  - input loss: switch to the slate after the debounce, and back once the input is clear;
  *  - a stopped pipeline: restart it and verify every pipeline RUNNING.
@@ -20,7 +21,7 @@ import { clientsFor, sleep, start, waitDone, type Clients } from './lib/cloud';
 import { callsOf, casesFor, inject, notified, orphansOf, publishedCount, publishedSince, removeChannel, type CaseSpec, type MatrixRow } from './lib/matrix';
 import { MATRIX_SCALE, provisionInput, recordMatrix } from './lib/matrix-suite';
 
-const RECOVERY_FUNCTIONS = ['recoveryEvents', 'recoveryTimer'];
+const RECOVERY_FUNCTIONS = ['recoveryEvents', 'recoveryTimer', 'recoveryMediaLive'];
 
 /** Short waits so a case takes seconds of real time; the rules themselves are the product's. */
 const recovery = {

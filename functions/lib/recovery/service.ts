@@ -4,6 +4,15 @@
  * event never acts twice), then arm the timers and run the actions, feeding each result back as an
  * event (failures count toward the breaker) and into the audit trail.
  *
+ * Where the actions run: NOTIFY, PAGE and STOP (SNS, Step Functions) inline, their result fed back
+ * at once. SWITCH_INPUT and RESTART (MediaLive) are started as `recover` executions in mode `act`
+ * (actions.ts executeAction): recoveryMediaLive runs the action, then recoveryTimer brings its
+ * result to reportResult below, which feeds it back exactly as the inline results are (the audit
+ * entry is patched, a failure counts toward the breaker). The deciders (recoveryEvents,
+ * recoveryTimer, recoveryReconcile) thus never bundle the MediaLive client: every recovery bundle
+ * stays ≤ 400 KB (docs/BENCHMARKS.md). The reconciler's observations come the same way
+ * (statemachines/observe.asl.yml), and so do verify timers' (recover.asl.yml's Observe task).
+ *
  * Why timers are Step Functions executions (statemachines/recover.asl.yml) — Wait until dueAt, then
  * call recoveryTimer: Lambda must not sleep through a debounce (billed, 15-minute cap); a Wait is
  * second-precise on AWS and on the twin's clock, costs ~3 state transitions, and the execution name
@@ -16,7 +25,8 @@ import { pipelineCount } from '../medialive/builders';
 import { RECOVERY_AUDIT_MAX, channelForMediaLive as lookupChannelForMediaLive, type ChannelRecord } from '../channel/registry';
 import { decide } from './decide';
 import { recoveryPolicySchema } from './policy';
-import { armTimer, executeAction, type RecoveryDeps } from './actions';
+import { actExecutionName, armTimer, executeAction, isMediaLiveAction, type ActionOutcome, type RecoveryDeps } from './actions';
+import { failure } from './results';
 import { recordMetric } from '../metrics';
 import type { AuditEntry, Decision, RecoveryEvent } from './types';
 import { RecoveryVersionConflictError } from '../errors';
@@ -48,7 +58,12 @@ export async function processEvent(
   deps: RecoveryDeps,
   channelId: string,
   event: RecoveryEvent,
-  options: { patch?: { actionId: string; ok: boolean; detail: string }; depth?: number } = {},
+  options: {
+    patch?: { actionId: string; ok: boolean; detail: string };
+    depth?: number;
+    /** A started action's result (reportResult): count it in RecoveryActions under this kind. */
+    reported?: string;
+  } = {},
 ): Promise<Outcome> {
   const outcome: Outcome = { channelId, changed: false, actions: [], timers: [] };
   let decision: Decision | undefined;
@@ -65,7 +80,12 @@ export async function processEvent(
       ...(record.profile.costGuard?.inputLossAutoStopMinutes !== undefined ? { inputLossAutoStopMinutes: record.profile.costGuard.inputLossAutoStopMinutes } : {}),
     });
     if (!decision.changed && !options.patch) return outcome;
-    let audit = [...decision.audit].reverse().concat(record.recoveryActions ?? []);
+    // A MediaLive action's entry says which recover execution runs it until its result arrives.
+    const current = record;
+    const started = new Map(decision.actions.filter((a) => isMediaLiveAction(a.spec) && current.resources.medialiveChannelId)
+      .map((a) => [a.actionId, `started (recover execution ${actExecutionName(current, a.actionId)})`]));
+    let audit = [...decision.audit].reverse().map((a) => (a.actionId && a.result === 'PENDING' && started.has(a.actionId) ? { ...a, detail: started.get(a.actionId) } : a))
+      .concat(record.recoveryActions ?? []);
     if (options.patch) audit = patchAudit(audit, options.patch.actionId, options.patch.ok, options.patch.detail);
     try {
       await deps.registry.saveRecovery(channelId, record.recovery?.version ?? 0, decision.changed ? decision.state : (record.recovery ?? decision.state), audit.slice(0, RECOVERY_AUDIT_MAX));
@@ -82,13 +102,16 @@ export async function processEvent(
   if (decision.changed && decision.state.breaker && decision.state.breaker.openedAt !== record.recovery?.breaker?.openedAt) {
     recordMetric('CircuitBreakerOpened', 1, { profile }, { channel: channelId });
   }
+  if (decision.changed && options.reported && options.patch) {
+    recordMetric('RecoveryActions', 1, { profile, kind: options.reported, outcome: options.patch.ok ? 'OK' : 'FAILED' }, { channel: channelId });
+  }
 
   // From here on the decision is committed: a redelivery of this event is a no-op, so nothing
   // below may be lost by throwing. A timer that cannot be armed is fired by the reconciler once
   // overdue; an action AWS throttles is a failed attempt (retried, and counted toward the breaker).
   for (const t of decision.timers) {
     try {
-      await armTimer(deps, channelId, t);
+      await armTimer(deps, channelId, t, record.resources.medialiveChannelId);
       outcome.timers.push(`${t.key}@${t.dueAt}`);
     } catch (error) {
       outcome.timers.push(`${t.key}@${t.dueAt} (not armed: ${(error as Error).name}; the reconciler fires it)`);
@@ -96,10 +119,9 @@ export async function processEvent(
   }
   const depth = options.depth ?? 0;
   for (const action of decision.actions) {
-    const result = await executeAction(deps, record, action).catch((error: unknown) => ({
-      ok: false, detail: `${(error as Error).name ?? 'Error'}: ${(error as Error).message ?? String(error)}`.slice(0, 300),
-    }));
+    const { started, ...result }: ActionOutcome = await executeAction(deps, record, action).catch((error: unknown) => failure(error));
     outcome.actions.push({ actionId: action.actionId, type: action.spec.type, ...result });
+    if (started) continue; // its recover execution reports the result (reportResult)
     recordMetric('RecoveryActions', 1, { profile, kind: action.spec.type, outcome: result.ok ? 'OK' : 'FAILED' }, { channel: channelId });
     if (depth >= MAX_DEPTH) continue;
     const fed = await processEvent(deps, channelId, {
@@ -109,6 +131,23 @@ export async function processEvent(
     outcome.timers.push(...fed.timers);
   }
   return outcome;
+}
+
+/**
+ * The result of a SWITCH_INPUT / RESTART that a recover execution ran (recoveryTimer's `result`
+ * input): fed back as the inline actions' results are — the audit entry is patched, a failure
+ * counts toward the breaker and is retried, and RecoveryActions counts it (once: a redelivered
+ * result is a seen event, which commits no change).
+ */
+export async function reportResult(
+  deps: RecoveryDeps,
+  channelId: string,
+  result: { actionId: string; type: string; ok: boolean; detail: string },
+): Promise<Outcome> {
+  const { actionId, ok, detail } = result;
+  return processEvent(deps, channelId, { kind: 'result', eventId: `result-${actionId}`, at: deps.now().toISOString(), actionId, ok, detail }, {
+    patch: { actionId, ok, detail }, depth: 1, reported: result.type,
+  });
 }
 
 /** The OnAir channel a MediaLive event is about (the lookup lives with the registry). */

@@ -137,6 +137,9 @@ export type ActionSpec =
   | { type: 'PAGE'; subject: string; lines: string[] }
   | { type: 'STOP'; subject: string; lines: string[] };
 
+/** The actions recoveryMediaLive runs (functions/lib/recovery/medialive.ts), in a recover execution. */
+export type MediaLiveActionSpec = Extract<ActionSpec, { type: 'SWITCH_INPUT' | 'RESTART' }>;
+
 export interface PlannedAction {
   actionId: string;
   rule: string;

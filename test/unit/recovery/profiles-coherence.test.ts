@@ -9,7 +9,7 @@
 import { buildChannelRequest, pipelineCount } from '../../../functions/lib/medialive/builders';
 import { packagerFor } from '../../../functions/lib/packager';
 import { BUILTIN_PROFILES } from '../../../functions/lib/profile';
-import { pickAttachment } from '../../../functions/lib/recovery/actions';
+import { pickAttachment } from '../../../functions/lib/recovery/medialive';
 import { effectiveRules } from '../../../functions/lib/recovery/policy';
 import type { AlarmEvent, AlertEvent, StateEvent } from '../../../functions/lib/recovery/types';
 import { makeRecord } from '../resources/helpers/fixtures';

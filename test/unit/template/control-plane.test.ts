@@ -41,13 +41,29 @@ function expectNotifies(p: Obj, treatMissingData: string): void {
 describe('control-plane alarms', () => {
   it('alarm on failed executions of every state machine, by its ARN', () => {
     const machines = ofType('AWS::StepFunctions::StateMachine').map(([id]) => id).sort();
-    expect(machines).toEqual(['ProvisionStateMachine', 'RecoverStateMachine', 'StartStateMachine', 'StopStateMachine', 'SweepStateMachine', 'TeardownStateMachine']);
+    expect(machines).toEqual(['ObserveStateMachine', 'ProvisionStateMachine', 'RecoverStateMachine', 'StartStateMachine', 'StopStateMachine', 'SweepStateMachine', 'TeardownStateMachine']);
     for (const machine of machines) {
       const p = alarm(machine.replace(/StateMachine$/, 'ExecutionsFailedAlarm'));
       expect(p).toMatchObject({ Namespace: 'AWS/States', MetricName: 'ExecutionsFailed', Statistic: 'Sum', Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
       expect(dims(p)).toEqual({ StateMachineArn: { Ref: machine } });
       expectNotifies(p, 'notBreaching');
     }
+  });
+
+  it("runs recovery's MediaLive calls in recoveryMediaLive, a task of recover and of the EXPRESS observe machine, covered by their executions-failed alarms", () => {
+    expect(R.ObserveStateMachine!.Properties.StateMachineType).toBe('EXPRESS');
+    expect(R.RecoverStateMachine!.Properties.StateMachineType ?? 'STANDARD').toBe('STANDARD');
+    for (const machine of ['RecoverStateMachine', 'ObserveStateMachine']) {
+      const definition = JSON.stringify(R[machine]!.Properties.DefinitionString);
+      for (const fn of ['RecoveryMediaLiveLambdaFunction', 'RecoveryTimerLambdaFunction']) expect({ machine, fn, inMachine: definition.includes(fn) }).toEqual({ machine, fn, inMachine: true });
+      expect(dims(alarm(machine.replace(/StateMachine$/, 'ExecutionsFailedAlarm')))).toEqual({ StateMachineArn: { Ref: machine } });
+    }
+    // Invoked by the state machines only (no invoke permission, so not in the Lambda errors alarm).
+    const permitted = ofType('AWS::Lambda::Permission').map(([, r]) => JSON.stringify(r.Properties.FunctionName));
+    expect(permitted.filter((f) => f.includes('RecoveryMediaLive'))).toEqual([]);
+    // The reconciler starts the observe executions; its role may.
+    const reconcileEnv = R.RecoveryReconcileLambdaFunction!.Properties.Environment as { Variables: Record<string, unknown> };
+    expect(JSON.stringify(reconcileEnv.Variables.OBSERVE_STATE_MACHINE_ARN)).toContain('onair-${sls:stage}-observe'.replace('${sls:stage}', 'dev'));
   });
 
   it('alarm when the schedules dead-letter queue holds a message', () => {
