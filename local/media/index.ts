@@ -218,7 +218,7 @@ export class MediaPlane implements MediaPlaneView {
   private loopFile(ladder: Ladder, source: Source): Promise<string> {
     const seconds = Math.max(2, Math.ceil(12 / ladder.segmentSeconds)) * ladder.segmentSeconds;
     const src: Source = source.kind === 'synthetic' ? { kind: 'synthetic', seconds } : source;
-    const args = encoderArgs(ladder, src, { seconds, burnIn: FONT && (src.kind === 'synthetic' || src.kind === 'slate-card') ? { font: FONT } : undefined });
+    const args = encoderArgs(ladder, src, { seconds, burnIn: FONT && (src.kind === 'synthetic' || src.kind === 'slate-card') ? { font: FONT, clock: false } : undefined });
     // Keyed by the encoder's own arguments: an encode made with other settings is never replayed.
     const key = createHash('sha256').update(JSON.stringify({ ladder, src, seconds, args })).digest('hex').slice(0, 20);
     const dir = this.opts.cacheDir ?? join(this.env.dataDir, 'media-cache');

@@ -154,7 +154,7 @@ export interface EncodeOptions {
   /** x264 preset (superfast by default, with LOCAL_X264_ANALYSIS on top). */
   preset?: string;
   /** Burn the rendition name and the wall clock into each rung (drawtext). */
-  burnIn?: { font?: string };
+  burnIn?: { font?: string; clock?: boolean };
   /** Limit the output duration (loop pre-encoding), seconds. */
   seconds?: number;
 }
@@ -192,7 +192,10 @@ export function encoderArgs(ladder: Ladder, source: Source, opts: EncodeOptions 
   const audioInput = source.kind === 'rtmp' || source.kind === 'file' ? '0:a:0?' : '1:a:0';
   const split = n > 1 ? `split=${n}${ladder.video.map((_, i) => `[s${i}]`).join('')}` : 'null[s0]';
   const chains = ladder.video.map((r, i) => {
-    const text = opts.burnIn ? `,${drawtext(`${r.name} ${r.width}x${r.height}`, opts.burnIn.font, r.height)}` : '';
+    // A pre-encoded loop is replayed long after its encode: it says so instead of showing a clock that
+    // would be the encode's, not now.
+    const clock = opts.burnIn?.clock !== false;
+    const text = opts.burnIn ? `,${drawtext(`${r.name} ${r.width}x${r.height}${clock ? '' : '  pre-encoded loop'}`, opts.burnIn.font, r.height, clock)}` : '';
     return `[s${i}]scale=${r.width}:${r.height},setsar=1${text}[v${i}]`;
   });
   // Every run starts its video and its audio at 0, whatever the source (an RTMP feed's audio and
@@ -232,11 +235,11 @@ export function encoderArgs(ladder: Ladder, source: Source, opts: EncodeOptions 
   ];
 }
 
-/** Burnt-in label and wall clock (drawtext; needs a font file). */
-export function drawtext(label: string, font: string | undefined, height: number): string {
+/** Burnt-in label and (unless `clock` is false) the wall clock at encode time (drawtext; needs a font file). */
+export function drawtext(label: string, font: string | undefined, height: number, clock = true): string {
   const size = Math.max(12, Math.round(height / 18));
   const f = font ? `fontfile=${escapeFilter(font)}:` : '';
-  return `drawtext=${f}text='${escapeFilter(label)}  %{localtime\\:%H\\\\\\:%M\\\\\\:%S}':fontsize=${size}:fontcolor=white:box=1:boxcolor=black@0.6:x=(w-text_w)/2:y=h-${size * 2}`;
+  return `drawtext=${f}text='${escapeFilter(label)}${clock ? '  %{localtime\\:%H\\\\\\:%M\\\\\\:%S}' : ''}':fontsize=${size}:fontcolor=white:box=1:boxcolor=black@0.6:x=(w-text_w)/2:y=h-${size * 2}`;
 }
 
 function escapeFilter(s: string): string {

@@ -69,6 +69,11 @@ describe('encoderArgs: exactly the ladder, once', () => {
     expect(loop).not.toContain('-re');
     expect(after(loop, '-t')).toBe('12');
     expect(after(loop, '-filter_complex')).toContain("drawtext=fontfile=/f.ttf:text='video_1080p30 1920x1080");
+    // Live: the wall clock at encode time is now. A pre-encoded loop replays later: no clock, a label saying so.
+    expect(after(loop, '-filter_complex')).toContain('%{localtime');
+    const cached = after(encoderArgs(ladder, { kind: 'synthetic', seconds: 12 }, { seconds: 12, burnIn: { font: '/f.ttf', clock: false } }), '-filter_complex');
+    expect(cached).toContain("text='video_1080p30 1920x1080  pre-encoded loop'");
+    expect(cached).not.toContain('localtime');
     expect(after(encoderArgs(ladder, { kind: 'file', path: '/slate.mp4' }), '-stream_loop')).toBe('-1');
   });
 });
