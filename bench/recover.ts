@@ -72,7 +72,9 @@ void runBenchmark('recover', async () => {
       details: { note },
     };
   }
-  const c = await benchCloud(SCALE, { scheduledRules: false });
+  // 25 channels: more than a fresh account's 5 MediaLive channels, raised as bench/scale.ts does
+  // (the provision workflow refuses what does not fit the account's quotas).
+  const c = await benchCloud(SCALE, { scheduledRules: false, quotas: 'raised' });
   try {
     const rule = BACKUP_INPUT_LOSS;
     if (!rule.on.alertTypes.includes(ALERT_TYPE)) throw new Error(`the input-loss rule does not act on ${ALERT_TYPE}`);
