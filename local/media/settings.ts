@@ -136,19 +136,24 @@ export type Source =
 /**
  * What the local encoder leaves out of x264's superfast analysis, and why: the issue's budget is the
  * default 3-rung ladder within 0.7 of one core, and the picture's fine quality is MediaLive's on AWS,
- * not something the local cloud reproduces (it reproduces the ladder: sizes, bitrates, GOPs, frame
- * rate, profile). Measured on this machine, the default ladder from a 720p30 RTMP-like source, 30 s
- * of media as fast as possible, CPU seconds per media second (ffmpeg 4.x static, bench/media.ts
- * measures the live channel):
- *   superfast/zerolatency                       0.73–0.76
- *   + one thread per encoder (`-threads 1`)     0.69–0.71 (no frame/slice threading overhead; each
- *                                               rung still encodes ≥ 3× real time on one core)
- *   + subme=0, aq-mode=0, weightp=0, partitions=none   0.52–0.53 (PSNR vs the source unchanged:
- *                                               24.23 vs 24.23 dB on the 1080p rung)
- * ultrafast is no cheaper at these bitrates (CAVLC at 5 Mb/s costs what the analysis saves); the
- * entropy coding of the ladder's 9.2 Mb/s is what remains, set by the channel's bitrates.
+ * not something the local cloud reproduces (it reproduces the ladder: sizes, bitrates, GOPs, B-frames,
+ * frame rate, profile). Measured here on the default profile's ladder exactly as bench/media.ts runs
+ * it (1080p 6 Mb/s, 720p 3 Mb/s, 480p 1.2 Mb/s, 3 B-frames per MediaLive's GopNumBFrames), 30 s of a
+ * 720p30 RTMP-like source encoded as fast as possible, CPU seconds per media second:
+ *   superfast/zerolatency                                          0.93
+ *   + subme=0, aq-mode=0, weightp=0, partitions=none               0.81
+ *   + b-adapt=0, weightb=0 (the channel's fixed B-frame count,
+ *     as MediaLive's GOP has; no per-frame B decision)              0.72–0.73
+ *   + sliced-threads=0 (frame threads: ~3 frames, 0.1 s, more
+ *     delay, which segments of 1–6 s do not see)                   0.68
+ *   + no-deblock                                                   0.64–0.67
+ *   + scaling with fast_bilinear (encoderArgs)                     0.62–0.64
+ * PSNR of the 480p rung against the source is unchanged (24.52 dB either way). ultrafast is no cheaper
+ * at these bitrates (with B-frames it costs more); what remains is the entropy coding of the ladder's
+ * 10.2 Mb/s, set by the channel's bitrates. The three packagers add ≈ 0.03 (one process for the
+ * three outputs measured 0.02, but the low-latency profile's segments were then listed ≈ 1 s later).
  */
-export const LOCAL_X264_ANALYSIS = ['-x264-params', 'subme=0:aq-mode=0:weightp=0:partitions=none'];
+export const LOCAL_X264_ANALYSIS = ['-x264-params', 'subme=0:aq-mode=0:weightp=0:partitions=none:b-adapt=0:weightb=0:sliced-threads=0:no-deblock=1'];
 
 export interface EncodeOptions {
   /** x264 preset (superfast by default, with LOCAL_X264_ANALYSIS on top). */
@@ -196,7 +201,8 @@ export function encoderArgs(ladder: Ladder, source: Source, opts: EncodeOptions 
     // would be the encode's, not now.
     const clock = opts.burnIn?.clock !== false;
     const text = opts.burnIn ? `,${drawtext(`${r.name} ${r.width}x${r.height}${clock ? '' : '  pre-encoded loop'}`, opts.burnIn.font, r.height, clock)}` : '';
-    return `[s${i}]scale=${r.width}:${r.height},setsar=1${text}[v${i}]`;
+    // fast_bilinear: 0.025 of a core less than the default bicubic for this ladder (LOCAL_X264_ANALYSIS's measurements).
+    return `[s${i}]scale=${r.width}:${r.height}:flags=fast_bilinear,setsar=1${text}[v${i}]`;
   });
   // Every run starts its video and its audio at 0, whatever the source (an RTMP feed's audio and
   // video start a few ms apart, a generated source's together): the DASH muxer writes that offset
