@@ -104,6 +104,17 @@ describe('Scheduler twin', () => {
     ActionAfterCompletion: 'DELETE',
   });
   const isoIn = (env: ReturnType<typeof testEnv>, ms: number): string => new Date(env.clock.now() + ms).toISOString().slice(0, 19);
+  /** A started Scheduler with the onair-dev group and an SQS twin holding the queue `dlq`, firing one schedule at `target` in 1 s. */
+  const firing = async (env: ReturnType<typeof testEnv>, target: string): Promise<{ sch: SchedulerService; sqs: SqsService }> => {
+    const sqs = new SqsService(env);
+    env.services.set('sqs', sqs);
+    await env.invoke('sqs', 'CreateQueue', { QueueName: 'dlq' });
+    const sch = new SchedulerService(env);
+    sch.start();
+    sch.operations.CreateScheduleGroup({ Name: 'onair-dev' });
+    sch.operations.CreateSchedule(base(target, isoIn(env, 1000)));
+    return { sch, sqs };
+  };
 
   it('fires a one-time schedule on the twin clock, starts the workflow with its input, then deletes it', async () => {
     const { env, sfn, machine } = setup();
@@ -122,13 +133,7 @@ describe('Scheduler twin', () => {
 
   it('retries a failing target per RetryPolicy, then sends the dead-letter event to the SQS queue', async () => {
     const { env } = setup();
-    const sqs = new SqsService(env);
-    env.services.set('sqs', sqs);
-    await env.invoke('sqs', 'CreateQueue', { QueueName: 'dlq' });
-    const sch = new SchedulerService(env);
-    sch.start();
-    sch.operations.CreateScheduleGroup({ Name: 'onair-dev' });
-    sch.operations.CreateSchedule(base('arn:aws:states:us-east-1:111122223333:stateMachine:missing', isoIn(env, 1000)));
+    const { sch, sqs } = await firing(env, 'arn:aws:states:us-east-1:111122223333:stateMachine:missing');
     await until(() => sch.deadLetterLog().length === 1 && sch.deadLetterLog()[0]?.messageId !== undefined);
     expect(sch.invocationLog().filter((i) => !i.ok)).toHaveLength(4);
     expect(sch.deadLetterLog()[0]).toMatchObject({ queueArn: 'arn:aws:sqs:us-east-1:111122223333:dlq', error: expect.stringContaining('StateMachineDoesNotExist') });
@@ -159,13 +164,7 @@ describe('Scheduler twin', () => {
   it('acts only through a role it may assume and that allows the action: a refusal is dead-lettered, a letter it may not send is lost', async () => {
     const run = async (role: RoleSpec | null, target?: string) => {
       const { env, sfn, machine } = setup(role);
-      const sqs = new SqsService(env);
-      env.services.set('sqs', sqs);
-      await env.invoke('sqs', 'CreateQueue', { QueueName: 'dlq' });
-      const sch = new SchedulerService(env);
-      sch.start();
-      sch.operations.CreateScheduleGroup({ Name: 'onair-dev' });
-      sch.operations.CreateSchedule(base(target ?? machine, isoIn(env, 1000)));
+      const { sch, sqs } = await firing(env, target ?? machine);
       await until(() => sch.deadLetterLog().length === 1 && (sch.deadLetterLog()[0]?.messageId ?? sch.deadLetterLog()[0]?.deliveryError) !== undefined);
       const out = { letter: sch.deadLetterLog()[0], failed: sch.invocationLog().filter((i) => !i.ok), started: sfn.listExecutionRecords().length, queued: sqs.peek('arn:aws:sqs:us-east-1:111122223333:dlq') };
       sch.stop();
