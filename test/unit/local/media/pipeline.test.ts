@@ -201,15 +201,15 @@ describe('DASH across an input switch: the same live MPD', () => {
     ].join('\n'));
   }
 
-  /** Feed for 3 segments from T0, then the slate (a new run) whose first frame is 8 s later. */
-  async function feedThenSlate(): Promise<void> {
+  /** Feed for 3 segments from T0, then the slate (a new run) whose first frame is 8 s later; `slate` shapes the slate run's packager output. */
+  async function feedThenSlate(slate: Parameters<typeof packagerMpd>[3] = {}): Promise<void> {
     pipeline.setSource({ kind: 'loss' });
     await sourceWrites(1, T0);
     packagerMpd(1, 3, { '0': 328 });
     body(pipeline.serve(dashRequest('dash.mpd')));
     pipeline.setSource({ kind: 'file', path: '/slates/be-right-back.mp4' });
     await sourceWrites(2, T0 + 8_000);
-    packagerMpd(2, 2, { '0': 328 });
+    packagerMpd(2, 2, { '0': 328 }, slate);
   }
 
   it('no PeriodTriggers (as OnAir creates the endpoint): one Period, the same availabilityStartTime, numbers and times continue without a hole, segments moved onto that timeline', async () => {
@@ -259,13 +259,7 @@ describe('DASH across an input switch: the same live MPD', () => {
   });
 
   it('one Period only for runs whose initialization segments are the same bytes: a run whose differ begins a Period of its own, with its own initialization segment', async () => {
-    pipeline.setSource({ kind: 'loss' });
-    await sourceWrites(1, T0);
-    packagerMpd(1, 3, { '0': 328 });
-    body(pipeline.serve(dashRequest('dash.mpd')));
-    pipeline.setSource({ kind: 'file', path: '/slates/be-right-back.mp4' });
-    await sourceWrites(2, T0 + 8_000);
-    packagerMpd(2, 2, { '0': 328 }, { init: 'other encoder', videoBandwidth: 4000000 });
+    await feedThenSlate({ init: 'other encoder', videoBandwidth: 4000000 });
     const mpd = body(pipeline.serve(dashRequest('dash.mpd')));
     // Each Period describes its representations as its own runs do.
     expect([...mpd.matchAll(/<Representation id="0"[^>]*bandwidth="(\d+)"/g)].map((m) => m[1])).toEqual(['5000000', '4000000']);
