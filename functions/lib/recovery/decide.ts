@@ -119,15 +119,21 @@ function applySignal(s: RecoveryState, e: RecoveryEvent, facts: ChannelFacts, no
         s.alerts[a.alarmId] = { alertType: a.alertType, pipeline: a.pipeline, state: 'SET', at: a.setAt, message: a.message };
         changed = true;
       }
+      // An observation speaks for the moment it was taken (e.at): an alert SET, or a pipeline's state
+      // event, newer than that is not contradicted by it (the look and its decision are two steps
+      // apart, and an event can be decided in between).
       for (const [id, a] of Object.entries(s.alerts)) {
-        if (a.state === 'SET' && !listed.has(id)) { a.state = 'CLEARED'; a.at = iso(now); changed = true; }
+        if (a.state === 'SET' && !listed.has(id) && ms(a.at) <= ms(e.at)) { a.state = 'CLEARED'; a.at = iso(now); changed = true; }
       }
       boundAlerts(s);
       const o = e.observation;
       const before = s.pipelinesDown.join(',');
-      if (o.channelState === 'RUNNING' && o.pipelinesRunning >= facts.pipelinesTotal) s.pipelinesDown = [];
-      else if (o.channelState === 'IDLE') s.pipelinesDown = pipelineIds(facts.pipelinesTotal);
-      else if (o.channelState === 'RUNNING' && s.pipelinesDown.length === 0) s.pipelinesDown = ['unknown'];
+      const newestPipelineEvent = Math.max(0, ...Object.values(s.pipelineAt).map(ms));
+      if (newestPipelineEvent <= ms(e.at)) {
+        if (o.channelState === 'RUNNING' && o.pipelinesRunning >= facts.pipelinesTotal) s.pipelinesDown = [];
+        else if (o.channelState === 'IDLE') s.pipelinesDown = pipelineIds(facts.pipelinesTotal);
+        else if (o.channelState === 'RUNNING' && s.pipelinesDown.length === 0) s.pipelinesDown = ['unknown'];
+      }
       return changed || before !== s.pipelinesDown.join(',');
     }
     case 'timer':
@@ -367,6 +373,10 @@ export function decide(input: DecideInput): Decision {
           }
         } else if (!rs.acted && REMEDIATIONS.has(rule.action) && !s.breaker && signalChanged) {
           act(); // held back by the breaker before; it has closed since
+        } else if (rule.action === 'RESTART' && rs.actionId === undefined && !s.breaker && signalChanged && s.pipelinesDown.some((p) => p !== 'unknown')) {
+          // A human was told "a pipeline is down" because only a count was known (the reconciler saw
+          // it before the pipeline's state-change event); the event has now named the pipeline: restart it.
+          act();
         }
         break;
       case 'HOLDING':

@@ -151,8 +151,11 @@ describe('automatic recovery in the local cloud', () => {
     try {
       const before = sns().published().length;
       await control('pipelines/1/stop');
-      const page = await until('page', async () => sns().published().slice(before).find((n) => /ACTION NEEDED/.test(n.Subject ?? '')));
-      expect(page.Subject).toMatch(/rcv-1: automatic recovery gave up/);
+      // The breaker's page. (At scale 400 the once-a-minute reconciler can see "1 of 2 pipelines" and
+      // its 10 s debounce can run out before the pipeline's own event is decided: OnAir then first
+      // tells a human "a pipeline is down", and restarts pipeline 1 once the event names it.)
+      const page = await until('page', async () => sns().published().slice(before).find((n) => /automatic recovery gave up/.test(n.Subject ?? '')));
+      expect(page.Subject).toMatch(/^OnAir \[dev\]: ACTION NEEDED - rcv-1: automatic recovery gave up/);
       expect(page.Message).toMatch(/3 failed attempt\(s\)/);
       expect(page.Message.match(/RESTART → FAILED/g)).toHaveLength(3);
       expect((await record()).recovery?.breaker).toBeDefined();

@@ -173,6 +173,28 @@ describe('pipeline stopped while ON_AIR → restart, then verify RUNNING', () =>
     expect(s.decisions.some((d) => d.audit.some((a) => /not which pipeline: not restarting the channel/.test(a.decision)))).toBe(true);
   });
 
+  it('an observation taken before a pipeline\'s STOPPED event, decided after it, does not clear that pipeline', () => {
+    const s = sim();
+    step(s, 10, fixture('medialive/state-pipeline-1-stopped.json', { time: at(10) }));
+    // The reconciler looked at t=5 (2 of 2 running) and its decision comes in after the event.
+    step(s, 12, { kind: 'observed', eventId: 'ob-5', at: at(5), observation: { channelState: 'RUNNING', pipelinesRunning: 2 }, setAlerts: [] });
+    expect(s.state?.pipelinesDown).toEqual(['1']);
+    advance(s, 30);
+    expect(kinds(s)).toEqual(['RESTART']);
+    expect(s.log[0]!.action.spec).toMatchObject({ type: 'RESTART', pipelines: ['1'] });
+  });
+
+  it('…and when the pipeline\'s own state-change event arrives after that notice, restarts the pipeline it names', () => {
+    const s = sim();
+    step(s, 0, { kind: 'observed', eventId: 'ob-0', at: at(0), observation: { channelState: 'RUNNING', pipelinesRunning: 1 }, setAlerts: [] });
+    advance(s, 15);
+    expect(kinds(s)).toEqual(['NOTIFY']);
+    step(s, 16, fixture('medialive/state-pipeline-1-stopped.json', { time: at(16) }));
+    expect(kinds(s)).toEqual(['NOTIFY', 'RESTART']);
+    expect(s.log[1]!.action.spec).toMatchObject({ type: 'RESTART', pipelines: ['1'] });
+    expect(s.state?.rules['pipeline-down'].phase).toBe('VERIFYING');
+  });
+
   it('keeps failing → at most attempts.max restarts, then the circuit breaker opens and pages once', () => {
     const s = sim();
     step(s, 0, fixture('medialive/state-stopped.json', { time: at(0) }));
