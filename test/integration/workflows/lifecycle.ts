@@ -68,8 +68,10 @@ export function recordedIds(r: Resources): string[] {
 export function lifecycleSuite(profileName: 'default' | 'mediapackage-v1', prefix: string, overrides: Record<string, unknown> = {}): void {
   const input = (channelId: string, name: string): Record<string, unknown> => ({ channelId, profileName: name, overrides: { ...overrides, input: { allowedCidrs: ['127.0.0.1/32'] } } });
   // Scheduled rules off: the reconciler (every twin minute) would otherwise be able to take a
-  // "next DescribeChannel fails" fault meant for the workflow under test.
-  const cloud = useLocalCloud({ scheduledRules: false });
+  // "next DescribeChannel fails" fault meant for the workflow under test. Scale 200, not 400: the
+  // wait for RUNNING asserts it was woken by MediaLive's event, and its safety-net look (120 s of
+  // AWS time) is then 0.6 s of real time instead of 0.3 s, which a loaded CI machine overran once.
+  const cloud = useLocalCloud({ scheduledRules: false, scale: 200 });
   const h = harness(cloud);
   let happyCalls: { service: string; operation: string }[] = [];
 
